@@ -1,0 +1,406 @@
+//! The small runtime that the generated API modules call: authentication, request building,
+//! path and query encoding, response decoding and the error types.
+//!
+//! It is written by hand (in the generator's `runtime/` folder) and copied into every generated
+//! crate as it is, so that the crate depends on nothing but well-known crates.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// At most this much of a response body is kept in an error, so that errors stay small.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// A secret (a token, a client secret): its `Debug` output never shows the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself, for sending it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+
+/// How requests prove who sends them.
+#[derive(Clone, Debug, Default)]
+pub enum Auth {
+    /// Send no credentials.
+    #[default]
+    None,
+    /// `Authorization: Bearer <token>`: a personal access token or an OAuth2 access token.
+    Bearer(Secret),
+}
+
+impl Auth {
+    /// Bearer-token authentication with `token`.
+    pub fn bearer(token: impl Into<Secret>) -> Self {
+        Self::Bearer(token.into())
+    }
+}
+
+/// What every generated API client holds: where to send requests, how, and as whom.
+#[derive(Clone, Debug)]
+pub(crate) struct Core {
+    base_url: String,
+    auth: Auth,
+    http: reqwest::Client,
+}
+
+impl Core {
+    pub(crate) fn new(base_url: String, auth: Auth) -> Self {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .build()
+            // Building fails only when the TLS backend cannot start, which no request could
+            // survive either; fall back to reqwest's defaults rather than panic.
+            .unwrap_or_default();
+        Self {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            auth,
+            http,
+        }
+    }
+
+    pub(crate) fn with_http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = http;
+        self
+    }
+
+    pub(crate) fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Starts a request to `path_template` (e.g. `/sources/{id}`) below the base URL.
+    pub(crate) fn request(&self, method: Method, path_template: &'static str) -> Request<'_> {
+        Request {
+            core: self,
+            method,
+            path: Ok(path_template.to_string()),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            authenticate: false,
+        }
+    }
+}
+
+/// Characters left as they are in a path segment: RFC 3986's unreserved set. Everything else,
+/// `/`, `?`, `#` and `%` included, is percent-encoded, so a value stays one segment.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// One request being built by a generated operation method.
+pub(crate) struct Request<'a> {
+    core: &'a Core,
+    method: Method,
+    /// The path with the parameters filled in so far, or why a value cannot be sent.
+    path: Result<String, String>,
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    body: Option<(&'static str, Result<Vec<u8>, serde_json::Error>)>,
+    authenticate: bool,
+}
+
+impl Request<'_> {
+    /// Fills `{name}` in the path with `value`, encoded as one path segment.
+    pub(crate) fn path_param(mut self, name: &str, value: &str) -> Self {
+        self.path = self.path.and_then(|path| {
+            // URL parsers resolve `.` and `..` segments (even percent-encoded) against the
+            // path, which would send the request elsewhere: refuse them.
+            if value.is_empty() || value == "." || value == ".." {
+                return Err(format!("path parameter `{name}` cannot be {value:?}"));
+            }
+            let encoded = utf8_percent_encode(value, PATH_SEGMENT).to_string();
+            Ok(path.replace(&format!("{{{name}}}"), &encoded))
+        });
+        self
+    }
+
+    /// Adds `name=value` to the query string when there is a value.
+    pub(crate) fn query(mut self, name: &'static str, value: Option<impl ToString>) -> Self {
+        if let Some(value) = value {
+            self.query.push((name, value.to_string()));
+        }
+        self
+    }
+
+    /// Adds `name=item` once per item (the `form`, `explode: true` style).
+    pub(crate) fn query_each<T: ToString>(mut self, name: &'static str, values: Option<&[T]>) -> Self {
+        for value in values.into_iter().flatten() {
+            self.query.push((name, value.to_string()));
+        }
+        self
+    }
+
+    /// Adds a header when there is a value.
+    pub(crate) fn header(mut self, name: &'static str, value: Option<impl ToString>) -> Self {
+        if let Some(value) = value {
+            self.headers.push((name, value.to_string()));
+        }
+        self
+    }
+
+    /// Adds a header with the items joined by commas (the `simple` style).
+    pub(crate) fn header_each<T: ToString>(self, name: &'static str, values: Option<&[T]>) -> Self {
+        let joined = values.map(|v| v.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
+        self.header(name, joined)
+    }
+
+    /// Sends `body` as JSON with the content type the spec gives.
+    pub(crate) fn json_body<B: Serialize + ?Sized>(mut self, content_type: &'static str, body: &B) -> Self {
+        self.body = Some((content_type, serde_json::to_vec(body)));
+        self
+    }
+
+    /// Sends `body` as JSON when there is one.
+    pub(crate) fn json_body_opt<B: Serialize + ?Sized>(self, content_type: &'static str, body: Option<&B>) -> Self {
+        match body {
+            Some(body) => self.json_body(content_type, body),
+            None => self,
+        }
+    }
+
+    /// Sends the client's credentials with this request.
+    pub(crate) fn authenticated(mut self) -> Self {
+        self.authenticate = true;
+        self
+    }
+
+    pub(crate) async fn send<E>(self) -> Result<Response, Error<E>> {
+        let path = self.path.map_err(Error::InvalidRequest)?;
+        let url = format!("{}{}", self.core.base_url, path);
+        let mut request = self.core.http.request(self.method, url);
+        if !self.query.is_empty() {
+            request = request.query(&self.query);
+        }
+        for (name, value) in self.headers {
+            // A value that is not a valid header (CR, LF, ...) is refused, never sent.
+            let value = HeaderValue::from_str(&value)
+                .map_err(|_| Error::InvalidRequest(format!("header `{name}` has a value that cannot be sent")))?;
+            request = request.header(name, value);
+        }
+        if self.authenticate {
+            if let Auth::Bearer(token) = &self.core.auth {
+                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+                    .map_err(|_| Error::InvalidRequest("the bearer token is not a valid header value".into()))?;
+                value.set_sensitive(true);
+                request = request.header(AUTHORIZATION, value);
+            }
+        }
+        if let Some((content_type, body)) = self.body {
+            request = request.header(CONTENT_TYPE, content_type).body(body.map_err(Error::Encode)?);
+        }
+        let response = request.send().await.map_err(Error::Transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
+        Ok(Response { status, headers, body })
+    }
+}
+
+/// A response read in full, for the generated method to decode by its status.
+pub(crate) struct Response {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Response {
+    pub(crate) fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// Decodes the body as the success type `T`.
+    pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        self.decode()
+    }
+
+    /// Decodes the body as an error body `B` and wraps it as the documented error `E`.
+    pub(crate) fn error<B: DeserializeOwned, E>(self, variant: impl FnOnce(B) -> E) -> Error<E> {
+        match self.decode::<B, E>() {
+            Ok(body) => self.into_api_error(variant(body)),
+            Err(e) => e,
+        }
+    }
+
+    /// A documented error status that has no body.
+    pub(crate) fn error_without_body<E>(self, error: E) -> Error<E> {
+        self.into_api_error(error)
+    }
+
+    /// A status that the spec does not document for this operation.
+    pub(crate) fn unexpected_status<E>(self) -> Error<E> {
+        Error::UnexpectedStatus(Box::new(RawResponse {
+            status: self.status,
+            body: capped_text(&self.body),
+            headers: self.headers,
+        }))
+    }
+
+    /// The `Retry-After` header as a delay from now.
+    pub(crate) fn retry_after(&self) -> Option<Duration> {
+        retry_after(&self.headers)
+    }
+
+    fn into_api_error<E>(self, body: E) -> Error<E> {
+        Error::Api(Box::new(ApiError {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }))
+    }
+
+    fn decode<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+        let body: &[u8] = if self.body.is_empty() { b"null" } else { &self.body };
+        let de = &mut serde_json::Deserializer::from_slice(body);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            Error::Decode(Box::new(DecodeError {
+                status: self.status,
+                path: e.path().to_string(),
+                message: e.inner().to_string(),
+                body: capped_text(&self.body),
+            }))
+        })
+    }
+}
+
+fn capped_text(body: &[u8]) -> String {
+    let end = body.len().min(ERROR_BODY_LIMIT);
+    String::from_utf8_lossy(&body[..end]).into_owned()
+}
+
+/// Reads `Retry-After`: a number of seconds, or an HTTP date.
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+/// Why a call failed. `E` is the operation's enum of documented error responses.
+#[derive(Debug)]
+pub enum Error<E> {
+    /// The server answered with an error status that the spec documents; `body` holds the
+    /// typed body.
+    Api(Box<ApiError<E>>),
+    /// The server answered with a status that the spec does not document for this operation.
+    UnexpectedStatus(Box<RawResponse>),
+    /// The body did not match the type the spec gives for its status.
+    Decode(Box<DecodeError>),
+    /// The request could not be sent or its response not read (connection, TLS, timeout).
+    Transport(reqwest::Error),
+    /// The request body could not be serialized.
+    Encode(serde_json::Error),
+    /// A parameter has a value that cannot be sent safely.
+    InvalidRequest(String),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::UnexpectedStatus(r) => Some(r.status),
+            Error::Decode(d) => Some(d.status),
+            Error::Transport(e) => e.status(),
+            Error::Encode(_) | Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The documented error body, if that is what the server sent.
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            Error::Api(e) => Some(&e.body),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => write!(f, "the server answered {}: {:?}", e.status, e.body),
+            Error::UnexpectedStatus(r) => write!(f, "the server answered {}, which the API does not document", r.status),
+            Error::Decode(d) => write!(f, "the {} response did not decode at `{}`: {}", d.status, d.path, d.message),
+            Error::Transport(e) => write!(f, "the request failed: {e}"),
+            Error::Encode(e) => write!(f, "the request body could not be encoded: {e}"),
+            Error::InvalidRequest(why) => write!(f, "invalid request: {why}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(e),
+            Error::Encode(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A documented error response: its status, headers and typed body.
+#[derive(Debug, Clone)]
+pub struct ApiError<E> {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: E,
+}
+
+impl<E> ApiError<E> {
+    /// How long the server asks to wait before trying again (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        retry_after(&self.headers)
+    }
+}
+
+/// A response with a status the operation does not document.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The body as text, cut at 64 KiB.
+    pub body: String,
+}
+
+/// A body that did not match its type.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    pub status: StatusCode,
+    /// Where in the body decoding failed, e.g. `messages[0].localeOrigin`.
+    pub path: String,
+    pub message: String,
+    /// The body as text, cut at 64 KiB.
+    pub body: String,
+}

@@ -1,0 +1,141 @@
+//! The command line, shared by the `sdkgen` binary and `cargo xtask gen`.
+//!
+//! Exit codes: 0 done (or fresh with `--check`), 1 `--check` found drift, 2 bad input or usage.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::{generate, write, Error, Options};
+
+pub const USAGE: &str = "\
+usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--names FILE]
+              [--report PATH] [--check]
+
+  --spec FILE        an OpenAPI 3.0 spec (YAML or JSON); each becomes one API module
+  --out DIR          the folder of the generated crate
+  --crate-name NAME  the crate's package name (default: the folder's name)
+  --names FILE       a names overlay: components.schemas whose shapes name inline schemas
+  --report PATH      write a JSON report of what was generated, folded and skipped
+  --check            write nothing; exit 1 and list the files that differ if DIR is stale";
+
+#[derive(Debug, Default)]
+pub struct Args {
+    pub specs: Vec<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub crate_name: Option<String>,
+    pub names: Option<PathBuf>,
+    pub report: Option<PathBuf>,
+    pub check: bool,
+}
+
+pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
+    let mut parsed = Args::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = || inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--spec" => parsed.specs.push(value()?.into()),
+            "--out" => parsed.out = Some(value()?.into()),
+            "--crate-name" => parsed.crate_name = Some(value()?),
+            "--names" => parsed.names = Some(value()?.into()),
+            "--report" => parsed.report = Some(value()?.into()),
+            "--check" => parsed.check = true,
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    if parsed.specs.is_empty() {
+        return Err("give at least one --spec".into());
+    }
+    if parsed.out.is_none() {
+        return Err("give --out".into());
+    }
+    Ok(parsed)
+}
+
+/// Runs the command and returns the process exit code. `refresh_hint` says how to regenerate
+/// when `--check` finds drift.
+pub fn run(args: impl IntoIterator<Item = String>, refresh_hint: &str) -> i32 {
+    let args: Vec<String> = args.into_iter().collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return 0;
+    }
+    let args = match parse_args(args) {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("error: {e}\n\n{USAGE}");
+            return 2;
+        }
+    };
+    match execute(&args, refresh_hint) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
+fn execute(args: &Args, refresh_hint: &str) -> Result<i32, Error> {
+    let out = args.out.clone().expect("checked by parse_args");
+    let crate_name = match &args.crate_name {
+        Some(name) => name.clone(),
+        None => default_crate_name(&out),
+    };
+    let options = Options { specs: args.specs.clone(), names: args.names.clone(), crate_name };
+    let mut generated = generate(&options)?;
+    for w in &generated.report.warnings {
+        eprintln!("warning: {}: {}", w.site, w.message);
+    }
+    for s in &generated.report.skipped {
+        eprintln!("warning: {}: operation skipped: {}", s.site, s.reason);
+    }
+
+    let clock = Instant::now();
+    let code = if args.check {
+        let drift = write::diff(&out, &generated.files)?;
+        if drift.is_empty() {
+            println!("{} is up to date", out.display());
+            0
+        } else {
+            eprintln!("{} is stale; these files differ from what the specs generate:", out.display());
+            for f in drift.files() {
+                eprintln!("  {}", out.join(f).display());
+            }
+            eprintln!("run `{refresh_hint}` to refresh them");
+            1
+        }
+    } else {
+        let drift = write::write(&out, &generated.files)?;
+        let changed = drift.files().len();
+        if changed == 0 {
+            println!("{} is up to date ({} files)", out.display(), generated.files.len());
+        } else {
+            println!("wrote {} ({changed} of {} files changed)", out.display(), generated.files.len());
+        }
+        0
+    };
+    generated.report.timings_ms.write = (clock.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
+
+    if let Some(path) = &args.report {
+        let json = serde_json::to_string_pretty(&generated.report).expect("reports serialize");
+        std::fs::write(path, json + "\n").map_err(|source| Error::Write { path: path.clone(), source })?;
+    }
+    Ok(code)
+}
+
+/// The output folder's name, as a crate name.
+fn default_crate_name(out: &std::path::Path) -> String {
+    let name: String = crate::load::file_name(out)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
+    match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => name,
+        _ => format!("api-{name}"),
+    }
+}

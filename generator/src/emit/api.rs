@@ -1,0 +1,392 @@
+//! One module per API: its server, its `Client`, one method per operation, and one enum of
+//! documented error responses per operation.
+
+use std::cell::Cell;
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, ident, status_variant, type_tokens};
+use crate::ir::{Api, Kind, NodeId, Operation, ParamLocation, StringFormat};
+use crate::naming::{self, Uniquer};
+use crate::normalize::{Model, Resolved, Shape};
+
+pub fn api_module(model: &Model, api: &Api) -> TokenStream {
+    let cx = Cx { model, used_models: Cell::new(false) };
+    let mut module_doc = format!("{} {}", api.title, api.version);
+    if let Some(d) = &api.description {
+        module_doc.push_str("\n\n");
+        module_doc.push_str(d.trim());
+    }
+    let module_doc: Vec<String> = module_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
+
+    let server = server_items(api);
+    let constructor = constructor(api);
+    let mut method_names = Uniquer::with_taken(["new", "with_base_url", "with_http_client", "base_url"]);
+    let (methods, errors): (Vec<_>, Vec<_>) = api
+        .operations
+        .iter()
+        .map(|op| operation(&cx, op, method_names.claim(naming::snake(&op.id))))
+        .unzip();
+    let models_import = cx.used_models.get().then(|| quote!(use crate::models;));
+    let client_doc = format!(" Client for {} {}.", api.title, api.version);
+    quote! {
+        #(#![doc = #module_doc])*
+        // Error enums keep their bodies inline, as they come from the server.
+        #![allow(clippy::large_enum_variant)]
+
+        #models_import
+        use crate::runtime::{Auth, Core, Error};
+        use reqwest::Method;
+
+        #server
+
+        #[doc = #client_doc]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            core: Core,
+        }
+
+        impl Client {
+            #constructor
+
+            /// A client for `base_url` instead of the spec's server: a proxy, another region,
+            /// a test server.
+            pub fn with_base_url(base_url: impl Into<String>, auth: Auth) -> Self {
+                Self { core: Core::new(base_url.into(), auth) }
+            }
+
+            /// Sends requests through `http`: your timeouts, proxies and TLS settings.
+            pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
+                self.core = self.core.with_http_client(http);
+                self
+            }
+
+            /// The base URL that operation paths are appended to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+
+            #(#methods)*
+        }
+
+        #(#errors)*
+    }
+}
+
+struct Cx<'a> {
+    model: &'a Model,
+    used_models: Cell<bool>,
+}
+
+impl Cx<'_> {
+    fn ty(&self, node: NodeId) -> TokenStream {
+        let t = type_tokens(self.model, node, &quote!(models::));
+        if t.to_string().contains("models ::") {
+            self.used_models.set(true);
+        }
+        t
+    }
+}
+
+fn server_items(api: &Api) -> TokenStream {
+    let Some(server) = &api.server else {
+        return TokenStream::new();
+    };
+    let url = &server.url;
+    let mut doc = format!(" The server URL of this API, with its variables in braces: `{url}`.");
+    if let Some(d) = &server.description {
+        doc.push_str(&format!("\n\n {}", d.trim()));
+    }
+    let doc_lines: Vec<&str> = doc.lines().collect();
+    let defaults = server.variables.iter().map(|v| {
+        let name = format_ident!("DEFAULT_{}", v.name.to_shouty_snake_case().replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "_"));
+        let value = &v.default;
+        let doc = format!(" Default of the server variable `{}`{}", v.name, v.description.as_deref().map(|d| format!(": {}", d.trim())).unwrap_or_else(|| ".".into()));
+        quote! { #[doc = #doc] pub const #name: &str = #value; }
+    });
+    let params: Vec<_> = server.variables.iter().map(|v| ident(&naming::snake(&v.name))).collect();
+    let replaces = server.variables.iter().zip(&params).map(|(v, p)| {
+        let placeholder = format!("{{{}}}", v.name);
+        quote! { .replace(#placeholder, #p) }
+    });
+    quote! {
+        #(#[doc = #doc_lines])*
+        pub const SERVER_URL: &str = #url;
+
+        #(#defaults)*
+
+        /// The server URL with its variables filled in.
+        pub fn server_url(#(#params: &str),*) -> String {
+            SERVER_URL.to_string() #(#replaces)*
+        }
+    }
+}
+
+fn constructor(api: &Api) -> TokenStream {
+    let Some(server) = api.server.as_ref().filter(|s| s.url.contains("://")) else {
+        return TokenStream::new();
+    };
+    let params: Vec<_> = server.variables.iter().map(|v| ident(&naming::snake(&v.name))).collect();
+    let mut doc = String::from(" A client for the spec's server");
+    if !server.variables.is_empty() {
+        let names: Vec<String> = server.variables.iter().map(|v| format!("`{}`", naming::snake(&v.name))).collect();
+        doc.push_str(&format!(", with {} filled in (see [`SERVER_URL`])", names.join(", ")));
+    }
+    doc.push('.');
+    quote! {
+        #[doc = #doc]
+        pub fn new(#(#params: &str,)* auth: Auth) -> Self {
+            Self::with_base_url(server_url(#(#params),*), auth)
+        }
+    }
+}
+
+/// A parameter as the method takes it and as the request builder sends it.
+struct Param {
+    ident: proc_macro2::Ident,
+    signature: TokenStream,
+    send: TokenStream,
+    doc: String,
+}
+
+fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, TokenStream) {
+    let model = cx.model;
+    let op_type = naming::type_ident(&op.id);
+    let error_name = format_ident!("{}Error", op_type);
+    let mut idents = Uniquer::with_taken(["self", "body", "response"]);
+
+    // Path parameters in template order, then required, then optional others.
+    let mut ordered: Vec<&crate::ir::Parameter> = Vec::new();
+    for name in crate::lower::path_template_names(&op.path) {
+        ordered.extend(op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.name == name));
+    }
+    ordered.extend(op.parameters.iter().filter(|p| p.location != ParamLocation::Path && p.required));
+    let optional_start = ordered.len();
+    ordered.extend(op.parameters.iter().filter(|p| p.location != ParamLocation::Path && !p.required));
+
+    let params: Vec<Param> = ordered.iter().map(|p| param(cx, p, idents.claim(naming::snake(&p.name)))).collect();
+    let (required_params, optional_params) = params.split_at(optional_start);
+
+    let body = op.body.as_ref().map(|b| {
+        let ty = match &model.ir.node(b.schema).kind {
+            Kind::Array(item) if model.type_of(b.schema).is_none() => {
+                let item = cx.ty(*item);
+                quote!(&[#item])
+            }
+            _ => {
+                let t = cx.ty(b.schema);
+                quote!(&#t)
+            }
+        };
+        let (signature, value) = if b.required { (ty, quote!(body)) } else { (quote!(Option<#ty>), quote!(body)) };
+        let content_type = &b.content_type;
+        let send = if b.required {
+            quote! { .json_body(#content_type, #value) }
+        } else {
+            quote! { .json_body_opt(#content_type, #value) }
+        };
+        (quote! { body: #signature }, send, b.description.clone())
+    });
+
+    let sig_params = required_params
+        .iter()
+        .map(|p| {
+            let (i, s) = (&p.ident, &p.signature);
+            quote!(#i: #s)
+        })
+        .chain(body.iter().map(|(sig, _, _)| sig.clone()))
+        .chain(optional_params.iter().map(|p| {
+            let (i, s) = (&p.ident, &p.signature);
+            quote!(#i: #s)
+        }));
+    let sends = params.iter().map(|p| &p.send);
+    let body_send = body.as_ref().map(|(_, send, _)| send);
+    let auth = op.authenticated.then(|| quote!(.authenticated()));
+
+    // Success: one type for every 2xx that has a body.
+    let success: Vec<_> = op.responses.iter().filter(|r| (200..300).contains(&r.status)).collect();
+    let success_types: std::collections::BTreeSet<String> =
+        success.iter().filter_map(|r| r.schema).map(|s| cx.ty(s).to_string()).collect();
+    let all_have_body = success.iter().all(|r| r.schema.is_some());
+    let (ok_type, ok_expr) = match (success_types.len(), all_have_body) {
+        (0, _) => (quote!(()), quote!(Ok(()))),
+        (1, true) => (cx.ty(success[0].schema.expect("has body")), quote!(response.json())),
+        _ => (quote!(serde_json::Value), quote!(response.json())),
+    };
+    let ok_codes: Vec<_> = success.iter().map(|r| proc_macro2::Literal::u16_unsuffixed(r.status)).collect();
+    let ok_arm = if ok_codes.is_empty() { TokenStream::new() } else { quote! { #(#ok_codes)|* => #ok_expr, } };
+
+    // Errors: one variant per documented non-2xx status.
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for r in op.responses.iter().filter(|r| !(200..300).contains(&r.status)) {
+        let variant = ident(&status_variant(r.status));
+        let code = proc_macro2::Literal::u16_unsuffixed(r.status);
+        let doc = doc_attrs(Some(&format!("`{}`: {}", r.status, r.description.trim())));
+        let body_ty = r.schema.map(|s| cx.ty(s));
+        let (def, arm) = match (r.status, body_ty) {
+            (429, Some(ty)) => (
+                quote! {
+                    #doc
+                    #variant {
+                        body: #ty,
+                        /// How long the server asks to wait (`Retry-After`).
+                        retry_after: Option<std::time::Duration>,
+                    },
+                },
+                quote! {
+                    #code => {
+                        let retry_after = response.retry_after();
+                        Err(response.error(|body| #error_name::#variant { body, retry_after }))
+                    }
+                },
+            ),
+            (429, None) => (
+                quote! {
+                    #doc
+                    #variant {
+                        /// How long the server asks to wait (`Retry-After`).
+                        retry_after: Option<std::time::Duration>,
+                    },
+                },
+                quote! {
+                    #code => {
+                        let retry_after = response.retry_after();
+                        Err(response.error_without_body(#error_name::#variant { retry_after }))
+                    }
+                },
+            ),
+            (_, Some(ty)) => (quote! { #doc #variant(#ty), }, quote! { #code => Err(response.error(#error_name::#variant)), }),
+            (_, None) => (quote! { #doc #variant, }, quote! { #code => Err(response.error_without_body(#error_name::#variant)), }),
+        };
+        variants.push(def);
+        arms.push(arm);
+    }
+
+    let method_doc = method_doc(op, &params, body.as_ref().and_then(|(_, _, d)| d.as_deref()));
+    let method_ident = ident(&method_name);
+    let http_method = ident(op.method.as_upper());
+    let path = &op.path;
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let too_many = (params.len() + usize::from(body.is_some()) > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let method = quote! {
+        #method_doc
+        #deprecated
+        #too_many
+        pub async fn #method_ident(&self, #(#sig_params),*) -> Result<#ok_type, Error<#error_name>> {
+            let response = self
+                .core
+                .request(Method::#http_method, #path)
+                #(#sends)*
+                #body_send
+                #auth
+                .send()
+                .await?;
+            match response.status() {
+                #ok_arm
+                #(#arms)*
+                _ => Err(response.unexpected_status()),
+            }
+        }
+    };
+    let error_doc = format!(" The documented error responses of [`Client::{method_name}`].");
+    let error = quote! {
+        #[doc = #error_doc]
+        #[derive(Debug, Clone)]
+        pub enum #error_name {
+            #(#variants)*
+        }
+    };
+    (method, error)
+}
+
+fn param(cx: &Cx, p: &crate::ir::Parameter, name: String) -> Param {
+    let model = cx.model;
+    let id = ident(&name);
+    let wire = &p.name;
+    // How the value is taken: strings by reference, enums and numbers by value.
+    enum Form {
+        Str,
+        Display(TokenStream),
+        List(TokenStream),
+    }
+    let form = match model.resolve(p.schema) {
+        Resolved::Model(t) if matches!(t.shape, Shape::Enum { .. }) => Form::Display(cx.ty(p.schema)),
+        Resolved::Model(_) => Form::Str,
+        Resolved::Kind(kind) => match kind {
+            Kind::Integer(_) | Kind::Number(_) | Kind::Boolean => Form::Display(cx.ty(p.schema)),
+            Kind::Array(item) if p.location != ParamLocation::Path => Form::List(match model.resolve(*item) {
+                Resolved::Kind(Kind::String(StringFormat::Plain)) => quote!(&str),
+                Resolved::Kind(Kind::Integer(_) | Kind::Number(_) | Kind::Boolean) => cx.ty(*item),
+                Resolved::Model(t) if matches!(t.shape, Shape::Enum { .. }) => cx.ty(*item),
+                _ => quote!(&str),
+            }),
+            _ => Form::Str,
+        },
+    };
+    let (signature, send) = match (p.location, form) {
+        (ParamLocation::Path, Form::Str) => (quote!(&str), quote!(.path_param(#wire, #id))),
+        (ParamLocation::Path, Form::Display(ty)) => (ty, quote!(.path_param(#wire, &#id.to_string()))),
+        (ParamLocation::Path, Form::List(_)) => unreachable!("path parameters are never lists here"),
+        (location, form) => {
+            let method = if location == ParamLocation::Query { quote!(query) } else { quote!(header) };
+            match form {
+                Form::List(item) => {
+                    let method = if location == ParamLocation::Query { quote!(query_each) } else { quote!(header_each) };
+                    if p.required {
+                        (quote!(&[#item]), quote!(.#method(#wire, Some(#id))))
+                    } else {
+                        (quote!(Option<&[#item]>), quote!(.#method(#wire, #id)))
+                    }
+                }
+                Form::Str | Form::Display(_) => {
+                    let ty = match form {
+                        Form::Display(ty) => ty,
+                        _ => quote!(&str),
+                    };
+                    if p.required {
+                        (ty, quote!(.#method(#wire, Some(#id))))
+                    } else {
+                        (quote!(Option<#ty>), quote!(.#method(#wire, #id)))
+                    }
+                }
+            }
+        }
+    };
+    Param { ident: id, signature, send, doc: p.description.clone().unwrap_or_default() }
+}
+
+fn method_doc(op: &Operation, params: &[Param], body_doc: Option<&str>) -> TokenStream {
+    let mut text = String::new();
+    for part in [&op.summary, &op.description].into_iter().flatten() {
+        let part = part.trim();
+        if !part.is_empty() && !text.contains(part) {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(part);
+        }
+    }
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{} {}` (`{}`)", op.method.as_upper(), op.path, op.id));
+    let mut args: Vec<String> = params
+        .iter()
+        .map(|p| format!("- `{}`: {}", p.ident, one_line(&p.doc)))
+        .collect();
+    if let Some(d) = body_doc {
+        args.push(format!("- `body`: {}", one_line(d)));
+    }
+    if !args.is_empty() {
+        text.push_str("\n\n# Arguments\n\n");
+        text.push_str(&args.join("\n"));
+    }
+    doc_attrs(Some(&text))
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

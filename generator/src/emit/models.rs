@@ -1,0 +1,312 @@
+//! `models.rs`: every model type once, with the aliases of structurally identical components.
+
+use std::collections::HashMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_attrs, ident, type_tokens};
+use crate::ir::{Kind, NodeId};
+use crate::naming::{self, Uniquer};
+use crate::normalize::{FieldDef, Model, Shape, TypeDef, TypeId};
+
+pub fn models(model: &Model) -> TokenStream {
+    let recursion = Recursion::new(model);
+    let types = model.types.iter().enumerate().map(|(i, t)| match &t.shape {
+        Shape::Struct { fields, additional } => struct_def(model, &recursion, TypeId(i as u32), t, fields, *additional),
+        Shape::Enum { values } => enum_def(t, values),
+        Shape::Union { variants } => union_def(model, &recursion, TypeId(i as u32), t, variants),
+    });
+    let aliases = model.aliases.iter().map(|a| {
+        let name = ident(&a.name);
+        let target = ident(&a.target);
+        let doc = format!(" Another name of [`{}`]: the spec defines both, with the same shape.", a.target);
+        quote! { #[doc = #doc] pub type #name = #target; }
+    });
+    let imports = (!model.types.is_empty()).then(|| quote! { use serde::{Deserialize, Serialize}; });
+    quote! {
+        //! The model types of every API in this crate, each shape defined once.
+        // Untagged unions keep their variants inline, which is what serde decodes into.
+        #![allow(clippy::large_enum_variant)]
+        #imports
+        #(#types)*
+        #(#aliases)*
+    }
+}
+
+fn type_doc(t: &TypeDef) -> TokenStream {
+    doc_attrs(t.doc.as_deref())
+}
+
+fn struct_def(
+    model: &Model,
+    recursion: &Recursion,
+    owner: TypeId,
+    t: &TypeDef,
+    fields: &[FieldDef],
+    additional: Option<NodeId>,
+) -> TokenStream {
+    let name = ident(&t.name);
+    let doc = type_doc(t);
+    let mut idents = Uniquer::with_taken(["additional_properties"]);
+    let mut all_optional = true;
+    let fields: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let field_ident = idents.claim(naming::snake(&f.name));
+            let (node, nullable) = unwrap_nullable(model, f.node);
+            let mut ty = type_tokens(model, node, &TokenStream::new());
+            if recursion.needs_box(model, owner, node) {
+                ty = quote!(Box<#ty>);
+            }
+            let optional = !f.required || nullable;
+            all_optional &= optional;
+            if optional {
+                ty = quote!(Option<#ty>);
+            }
+            let mut serde_args = Vec::new();
+            if field_ident != f.name {
+                let wire = &f.name;
+                serde_args.push(quote!(rename = #wire));
+            }
+            if !f.required {
+                serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            }
+            let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+            let mut text = f.doc.clone().unwrap_or_default();
+            if f.deprecated {
+                text.push_str(if text.is_empty() { "Deprecated." } else { "\n\nDeprecated." });
+            }
+            let doc = doc_attrs(Some(&text));
+            let field_ident = ident(&field_ident);
+            quote! { #doc #serde_attr pub #field_ident: #ty, }
+        })
+        .collect();
+    let additional = additional.map(|node| {
+        let ty = type_tokens(model, node, &TokenStream::new());
+        quote! {
+            /// Properties beyond those listed above.
+            #[serde(flatten)]
+            pub additional_properties: std::collections::HashMap<String, #ty>,
+        }
+    });
+    let default = all_optional.then(|| quote!(Default,));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn enum_def(t: &TypeDef, values: &[String]) -> TokenStream {
+    let name = ident(&t.name);
+    let doc = type_doc(t);
+    let mut idents = Uniquer::default();
+    let variants: Vec<_> = values.iter().map(|v| ident(&idents.claim(naming::variant_ident(v)))).collect();
+    let defs = variants.iter().zip(values).map(|(variant, value)| quote! { #[serde(rename = #value)] #variant, });
+    let arms = variants.iter().zip(values).map(|(variant, value)| quote! { Self::#variant => #value, });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum #name {
+            #(#defs)*
+        }
+
+        impl #name {
+            /// The value as the API spells it.
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn union_def(model: &Model, recursion: &Recursion, owner: TypeId, t: &TypeDef, variants: &[NodeId]) -> TokenStream {
+    let name = ident(&t.name);
+    let doc = type_doc(t);
+    let mut idents = Uniquer::default();
+    let mut seen_types: HashMap<String, usize> = HashMap::new();
+    let parts: Vec<(proc_macro2::Ident, TokenStream)> = variants
+        .iter()
+        .map(|&v| {
+            let variant = ident(&idents.claim(variant_name(model, v)));
+            let mut ty = type_tokens(model, v, &TokenStream::new());
+            if recursion.needs_box(model, owner, unwrap_nullable(model, v).0) {
+                ty = quote!(Box<#ty>);
+            }
+            *seen_types.entry(ty.to_string()).or_default() += 1;
+            (variant, ty)
+        })
+        .collect();
+    let defs = parts.iter().map(|(v, ty)| quote! { #v(#ty), });
+    // `From` for each variant whose type is not shared with another variant.
+    let froms = parts.iter().filter(|(_, ty)| seen_types[&ty.to_string()] == 1).map(|(v, ty)| {
+        quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#v(value)
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#defs)*
+        }
+        #(#froms)*
+    }
+}
+
+fn variant_name(model: &Model, node: NodeId) -> String {
+    use crate::ir::StringFormat;
+    use crate::normalize::Resolved;
+    match model.resolve(node) {
+        Resolved::Model(t) => t.name.clone(),
+        Resolved::Kind(kind) => match kind {
+            Kind::String(StringFormat::DateTime) => "DateTime".into(),
+            Kind::String(StringFormat::Date) => "Date".into(),
+            Kind::String(_) => "String".into(),
+            Kind::Integer(_) => "Integer".into(),
+            Kind::Number(_) => "Number".into(),
+            Kind::Boolean => "Boolean".into(),
+            Kind::Array(_) => "Array".into(),
+            Kind::Map(_) => "Map".into(),
+            Kind::FreeFormObject => "Object".into(),
+            Kind::Nullable(inner) => variant_name(model, *inner),
+            _ => "Value".into(),
+        },
+    }
+}
+
+fn unwrap_nullable(model: &Model, mut node: NodeId) -> (NodeId, bool) {
+    let mut nullable = false;
+    while let Kind::Nullable(inner) = &model.ir.node(node).kind {
+        if model.type_of(node).is_some() {
+            break;
+        }
+        node = *inner;
+        nullable = true;
+    }
+    (node, nullable)
+}
+
+/// Which model types contain each other directly (not through `Vec` or a map), so that the
+/// fields closing such a cycle get a `Box` and the types have a finite size.
+struct Recursion {
+    /// Strongly connected component of each type.
+    component: Vec<usize>,
+    self_loops: Vec<bool>,
+}
+
+impl Recursion {
+    fn new(model: &Model) -> Self {
+        let edges: Vec<Vec<usize>> = model
+            .types
+            .iter()
+            .map(|t| {
+                let nodes: Vec<NodeId> = match &t.shape {
+                    Shape::Struct { fields, .. } => fields.iter().map(|f| f.node).collect(),
+                    Shape::Union { variants } => variants.clone(),
+                    Shape::Enum { .. } => Vec::new(),
+                };
+                nodes.into_iter().filter_map(|n| direct_model(model, n)).map(|t| t.0 as usize).collect()
+            })
+            .collect();
+        let self_loops = edges.iter().enumerate().map(|(i, e)| e.contains(&i)).collect();
+        Self { component: tarjan(&edges), self_loops }
+    }
+
+    fn needs_box(&self, model: &Model, owner: TypeId, node: NodeId) -> bool {
+        match direct_model(model, node) {
+            Some(target) if target == owner => self.self_loops[owner.0 as usize],
+            Some(target) => self.component[target.0 as usize] == self.component[owner.0 as usize],
+            None => false,
+        }
+    }
+}
+
+/// The model type held directly at `node` (through `Option` only), if any.
+fn direct_model(model: &Model, node: NodeId) -> Option<TypeId> {
+    let (node, _) = unwrap_nullable(model, node);
+    model.type_of(node).filter(|t| !matches!(model.type_def(*t).shape, Shape::Enum { .. }))
+}
+
+/// Tarjan's strongly connected components, iteratively so that deep graphs cannot overflow.
+fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut component = vec![usize::MAX; n];
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&(v, edge)) = work.last() {
+            if edge == 0 && index[v] == usize::MAX {
+                index[v] = next_index;
+                low[v] = next_index;
+                next_index += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = edges[v].get(edge) {
+                let top = work.len() - 1;
+                work[top].1 += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = next_component;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tarjan;
+
+    #[test]
+    fn finds_cycles() {
+        // 0 -> 1 -> 2 -> 0, 3 -> 0
+        let c = tarjan(&[vec![1], vec![2], vec![0], vec![0]]);
+        assert_eq!(c[0], c[1]);
+        assert_eq!(c[1], c[2]);
+        assert_ne!(c[3], c[0]);
+    }
+}

@@ -1,0 +1,262 @@
+//! Our own intermediate representation: what `lower` makes of the openapiv3 documents and what
+//! every later stage reads. Schemas live in one arena shared by all specs, so that `normalize`
+//! can find one shape used by several APIs.
+
+use crate::pointer::{JsonPointer, Site};
+
+/// Index of a schema node in [`Ir::schemas`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub u32);
+
+/// Index of an API (one input spec) in [`Ir::apis`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ApiId(pub u32);
+
+#[derive(Debug, Default)]
+pub struct Ir {
+    pub apis: Vec<Api>,
+    pub schemas: Vec<SchemaNode>,
+    /// Overlay schemas: inline shapes structurally equal to one of these take its name.
+    pub overlay: Vec<(String, NodeId)>,
+    pub warnings: Vec<Warning>,
+    /// Schema objects met in the inputs (not counting the overlay), before any folding.
+    pub schemas_seen: usize,
+}
+
+impl Ir {
+    pub fn node(&self, id: NodeId) -> &SchemaNode {
+        &self.schemas[id.0 as usize]
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Warning {
+    pub site: Site,
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub struct Api {
+    /// The Rust module name, from the spec's file name.
+    pub module: String,
+    pub file_name: String,
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub server: Option<Server>,
+    pub operations: Vec<Operation>,
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// The URL template, e.g. `https://{tenant}.api.identitynow.com/v3`.
+    pub url: String,
+    pub description: Option<String>,
+    pub variables: Vec<ServerVariable>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerVariable {
+    pub name: String,
+    pub default: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Skipped {
+    pub site: Site,
+    pub reason: String,
+}
+
+#[derive(Debug)]
+pub struct Operation {
+    pub id: String,
+    pub method: HttpMethod,
+    /// The path template as the spec gives it, e.g. `/sources/{sourceId}`.
+    pub path: String,
+    pub site: Site,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub parameters: Vec<Parameter>,
+    pub body: Option<RequestBody>,
+    pub responses: Vec<Response>,
+    /// Whether the operation sends credentials (it names at least one security requirement).
+    pub authenticated: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "get" => Self::Get,
+            "put" => Self::Put,
+            "post" => Self::Post,
+            "delete" => Self::Delete,
+            "options" => Self::Options,
+            "head" => Self::Head,
+            "patch" => Self::Patch,
+            "trace" => Self::Trace,
+            _ => return None,
+        })
+    }
+
+    pub fn as_upper(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug)]
+pub struct Parameter {
+    /// The name on the wire.
+    pub name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub description: Option<String>,
+    pub schema: NodeId,
+}
+
+#[derive(Debug)]
+pub struct RequestBody {
+    pub content_type: String,
+    pub required: bool,
+    pub description: Option<String>,
+    pub schema: NodeId,
+}
+
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub description: String,
+    /// The JSON body's schema; `None` when the response documents no JSON body.
+    pub schema: Option<NodeId>,
+}
+
+/// Documentation carried by a schema: never part of its identity.
+#[derive(Clone, Debug, Default)]
+pub struct Docs {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct SchemaNode {
+    pub kind: Kind,
+    pub docs: Docs,
+    pub site: Site,
+    pub hint: NameHint,
+}
+
+/// What a schema is, in the terms that decide its Rust type. Children are other nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    String(StringFormat),
+    Integer(IntegerFormat),
+    Number(NumberFormat),
+    Boolean,
+    /// Any JSON value.
+    Any,
+    /// An object with no declared properties: any JSON object.
+    FreeFormObject,
+    /// An object whose every property has the same schema.
+    Map(NodeId),
+    Array(NodeId),
+    Object(Object),
+    /// A string enum.
+    Enum(Vec<String>),
+    /// `oneOf` / `anyOf`: a value of one of the variants.
+    Union(Vec<NodeId>),
+    /// The same as the inner node, or JSON `null`.
+    Nullable(NodeId),
+    /// Placeholder while a `$ref` target is being lowered; never left in a finished arena.
+    Pending,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    pub fields: Vec<Field>,
+    /// The schema of properties not listed in `fields`, if any are allowed with a schema.
+    pub additional: Option<NodeId>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub node: NodeId,
+    pub required: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StringFormat {
+    Plain,
+    DateTime,
+    Date,
+    Binary,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IntegerFormat {
+    Int32,
+    Int64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NumberFormat {
+    Float,
+    Double,
+}
+
+/// Where a schema stands, from which a name is derived when nothing better names it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NameHint {
+    None,
+    /// `#/components/schemas/{0}`.
+    Component(String),
+    /// An entry of the names overlay.
+    Overlay(String),
+    Property { parent: NodeId, name: String },
+    Item { parent: NodeId },
+    MapValue { parent: NodeId },
+    Variant { parent: NodeId, index: usize },
+    /// One part of an `allOf`, merged into `merged`.
+    AllOfPart { merged: NodeId },
+    RequestBody { operation: String },
+    Response { operation: String, status: u16 },
+    Parameter { operation: String, name: String },
+}
+
+pub fn site(file: &str, pointer: &JsonPointer) -> Site {
+    Site {
+        file: file.to_string(),
+        pointer: pointer.clone(),
+    }
+}

@@ -1,0 +1,168 @@
+//! Stage 1, load: read a YAML or JSON file into an `openapiv3::OpenAPI` document.
+//!
+//! Errors say which file, and the line and column (syntax) or the JSON pointer (shape) where
+//! the document goes wrong. Only the files named are read: `$ref`s are resolved later, inside
+//! the document, never by opening other files.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::pointer::JsonPointer;
+
+/// One input spec, parsed.
+#[derive(Debug)]
+pub struct LoadedSpec {
+    pub path: PathBuf,
+    /// The file name without its folder: what reports and generated comments show.
+    pub file_name: String,
+    pub doc: openapiv3::OpenAPI,
+}
+
+/// The names overlay: a `components.schemas` map whose entries name the inline shapes they match.
+#[derive(Debug, Default, Deserialize)]
+pub struct NamesOverlay {
+    #[serde(default)]
+    pub components: openapiv3::Components,
+}
+
+pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
+    let text = read_text(path)?;
+    check_version(path, &text)?;
+    let doc = parse_as(path, &text)?;
+    Ok(LoadedSpec {
+        path: path.to_path_buf(),
+        file_name: file_name(path),
+        doc,
+    })
+}
+
+pub fn load_names(path: &Path) -> Result<(String, NamesOverlay)> {
+    let text = read_text(path)?;
+    Ok((file_name(path), parse_as(path, &text)?))
+}
+
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        file: path.to_path_buf(),
+        source,
+    })?;
+    let invalid = |message: &str| Error::Invalid {
+        file: path.to_path_buf(),
+        pointer: JsonPointer::root(),
+        message: message.to_string(),
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(invalid("the file is empty"));
+    }
+    String::from_utf8(bytes).map_err(|_| invalid("the file is not UTF-8 text (a binary file?)"))
+}
+
+fn is_json(path: &Path, text: &str) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        || text.trim_start().starts_with('{')
+}
+
+/// Refuses what is not OpenAPI 3.0 before the full parse, which would accept much of 3.1 and
+/// report Swagger 2.0 as a confusing missing-field error.
+fn check_version(path: &Path, text: &str) -> Result<()> {
+    #[derive(Deserialize)]
+    struct Head {
+        openapi: Option<serde_json::Value>,
+        swagger: Option<serde_json::Value>,
+    }
+    let head: Head = parse_as(path, text)?;
+    let invalid = |pointer: &str, message: String| Error::Invalid {
+        file: path.to_path_buf(),
+        pointer: JsonPointer::root().push(pointer),
+        message,
+    };
+    match (head.openapi, head.swagger) {
+        (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
+        (Some(v), _) => Err(invalid(
+            "openapi",
+            format!("OpenAPI version {v} is not supported: this generator reads OpenAPI 3.0.x"),
+        )),
+        (None, Some(v)) => Err(invalid(
+            "swagger",
+            format!("Swagger {v} is not supported: convert the document to OpenAPI 3.0.x"),
+        )),
+        (None, None) => Err(Error::Invalid {
+            file: path.to_path_buf(),
+            pointer: JsonPointer::root(),
+            message: "not an OpenAPI document: there is no `openapi` field (OpenAPI 3.0.x is supported)".into(),
+        }),
+    }
+}
+
+fn parse_as<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
+    if is_json(path, text) {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let pointer = pointer_of(e.path());
+            let inner = e.into_inner();
+            let (line, column) = (inner.line(), inner.column());
+            shape_or_syntax(path, pointer, line, column, inner.classify() == serde_json::error::Category::Data, inner.to_string())
+        })?;
+        de.end().map_err(|e| Error::Syntax {
+            file: path.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        Ok(value)
+    } else {
+        let de = serde_yaml::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let pointer = pointer_of(e.path());
+            let inner = e.into_inner();
+            let (line, column) = inner.location().map_or((0, 0), |l| (l.line(), l.column()));
+            // serde_yaml does not tell syntax from shape errors; a non-empty path means we got
+            // far enough into the document for the pointer to be the better guide.
+            let is_shape = pointer != JsonPointer::root();
+            shape_or_syntax(path, pointer, line, column, is_shape, inner.to_string())
+        })
+    }
+}
+
+fn shape_or_syntax(
+    path: &Path,
+    pointer: JsonPointer,
+    line: usize,
+    column: usize,
+    is_shape: bool,
+    message: String,
+) -> Error {
+    if is_shape {
+        Error::Invalid {
+            file: path.to_path_buf(),
+            pointer,
+            message,
+        }
+    } else {
+        Error::Syntax {
+            file: path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> JsonPointer {
+    use serde_path_to_error::Segment;
+    path.iter().fold(JsonPointer::root(), |p, segment| match segment {
+        Segment::Seq { index } => p.push(index.to_string()),
+        Segment::Map { key } => p.push(key),
+        Segment::Enum { variant } => p.push(variant),
+        Segment::Unknown => p,
+    })
+}

@@ -1,0 +1,729 @@
+//! Stage 2, lower: turn openapiv3 documents into our IR. `$ref`s are resolved (inside the
+//! document only), `allOf` is merged into one object, and every schema becomes a node that
+//! remembers where it stands (its site and a name hint). Nothing is folded yet.
+
+use std::collections::{HashMap, HashSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, Components, ReferenceOr, Schema, SchemaKind, StatusCode, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+use crate::error::{Error, Result};
+use crate::ir::*;
+use crate::load::{LoadedSpec, NamesOverlay};
+use crate::pointer::JsonPointer;
+
+/// Deeper inline nesting than this is refused rather than risk the stack.
+const MAX_DEPTH: usize = 200;
+
+pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>) -> Result<Ir> {
+    let mut ir = Ir::default();
+    let mut modules = HashSet::new();
+    for (index, spec) in specs.iter().enumerate() {
+        let module = module_name(&spec.file_name);
+        if !modules.insert(module.clone()) {
+            return Err(Error::Usage(format!(
+                "two specs would both become the module `{module}`: rename one of the files"
+            )));
+        }
+        let api = SpecLowerer::new(&mut ir, spec.file_name.as_str(), &spec.path, spec.doc.components.as_ref(), false)
+            .api(spec, module, ApiId(index as u32))?;
+        ir.apis.push(api);
+    }
+    if let Some((file, overlay)) = names {
+        let path = std::path::PathBuf::from(file);
+        let mut l = SpecLowerer::new(&mut ir, file, &path, Some(&overlay.components), true);
+        let mut named = Vec::new();
+        for name in overlay.components.schemas.keys() {
+            named.push((name.clone(), l.component(name, &JsonPointer::root())?));
+        }
+        ir.overlay = named;
+    }
+    Ok(ir)
+}
+
+/// `sailpoint-v3.inlined.json` -> `sailpoint_v3_inlined`.
+fn module_name(file_name: &str) -> String {
+    let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
+    crate::naming::module_ident(&stem.to_snake_case())
+}
+
+struct SpecLowerer<'a> {
+    ir: &'a mut Ir,
+    file: &'a str,
+    path: &'a std::path::Path,
+    components: Option<&'a Components>,
+    /// Component schemas already lowered (or being lowered: recursion ends here).
+    memo: HashMap<String, NodeId>,
+    is_overlay: bool,
+    depth: usize,
+}
+
+impl<'a> SpecLowerer<'a> {
+    fn new(
+        ir: &'a mut Ir,
+        file: &'a str,
+        path: &'a std::path::Path,
+        components: Option<&'a Components>,
+        is_overlay: bool,
+    ) -> Self {
+        Self { ir, file, path, components, memo: HashMap::new(), is_overlay, depth: 0 }
+    }
+
+    fn invalid(&self, pointer: &JsonPointer, message: impl Into<String>) -> Error {
+        Error::Invalid { file: self.path.to_path_buf(), pointer: pointer.clone(), message: message.into() }
+    }
+
+    fn warn(&mut self, pointer: &JsonPointer, message: impl Into<String>) {
+        self.ir.warnings.push(Warning { site: site(self.file, pointer), message: message.into() });
+    }
+
+    fn api(mut self, spec: &'a LoadedSpec, module: String, _id: ApiId) -> Result<Api> {
+        let doc = &spec.doc;
+        let server = doc.servers.first().map(|s| Server {
+            url: s.url.clone(),
+            description: s.description.clone(),
+            variables: s
+                .variables
+                .iter()
+                .flatten()
+                .map(|(name, v)| ServerVariable {
+                    name: name.clone(),
+                    default: v.default.clone(),
+                    description: v.description.clone(),
+                })
+                .collect(),
+        });
+        let mut api = Api {
+            module,
+            file_name: spec.file_name.clone(),
+            title: doc.info.title.clone(),
+            version: doc.info.version.clone(),
+            description: doc.info.description.clone(),
+            server,
+            operations: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let paths_ptr = JsonPointer::root().push("paths");
+        let mut seen_ids = HashSet::new();
+        for (path, item) in &doc.paths.paths {
+            let item_ptr = paths_ptr.push(path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => {
+                    return Err(self.invalid(&item_ptr, format!("path item `$ref` to `{reference}` is not supported")))
+                }
+            };
+            for (method, op) in item.iter() {
+                let op_ptr = item_ptr.push(method);
+                let method = HttpMethod::parse(method).expect("openapiv3 yields only known methods");
+                let id = match &op.operation_id {
+                    Some(id) if !id.trim().is_empty() => id.clone(),
+                    _ => derived_operation_id(method, path),
+                };
+                if !seen_ids.insert(id.to_snake_case()) {
+                    return Err(self.invalid(&op_ptr.push("operationId"), format!("operationId `{id}` is used by another operation")));
+                }
+                match self.operation(doc, path, method, id, op, &item.parameters, &op_ptr)? {
+                    Ok(operation) => api.operations.push(operation),
+                    Err(reason) => api.skipped.push(Skipped { site: site(self.file, &op_ptr), reason }),
+                }
+            }
+        }
+        Ok(api)
+    }
+
+    /// The outer `Result` is a hard error; the inner one says why the operation is skipped.
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        doc: &'a openapiv3::OpenAPI,
+        path: &str,
+        method: HttpMethod,
+        id: String,
+        op: &'a openapiv3::Operation,
+        path_params: &'a [ReferenceOr<openapiv3::Parameter>],
+        ptr: &JsonPointer,
+    ) -> Result<std::result::Result<Operation, String>> {
+        let op_name = id.to_upper_camel_case();
+
+        // Parameters: the operation's override the path item's of the same name and location.
+        let mut params: IndexMap<(String, &'static str), (&'a openapiv3::Parameter, JsonPointer)> = IndexMap::new();
+        let item_ptr = ptr_parent(ptr);
+        for (list, base) in [(path_params, item_ptr.push("parameters")), (&op.parameters[..], ptr.push("parameters"))] {
+            for (i, p) in list.iter().enumerate() {
+                let (p, p_ptr) = self.resolve_parameter(p, base.push(i.to_string()))?;
+                let loc = match p {
+                    openapiv3::Parameter::Path { .. } => "path",
+                    openapiv3::Parameter::Query { .. } => "query",
+                    openapiv3::Parameter::Header { .. } => "header",
+                    openapiv3::Parameter::Cookie { .. } => "cookie",
+                };
+                params.insert((p.parameter_data_ref().name.clone(), loc), (p, p_ptr));
+            }
+        }
+        let mut parameters = Vec::new();
+        for ((name, loc), (p, p_ptr)) in params {
+            let data = p.parameter_data_ref();
+            let location = match loc {
+                "path" => ParamLocation::Path,
+                "query" => ParamLocation::Query,
+                "header" => ParamLocation::Header,
+                _ => {
+                    if data.required {
+                        return Ok(Err(format!("required cookie parameter `{name}` is not supported")));
+                    }
+                    self.warn(&p_ptr, format!("cookie parameter `{name}` is not supported; it is left out"));
+                    continue;
+                }
+            };
+            let hint = NameHint::Parameter { operation: op_name.clone(), name: name.clone() };
+            let schema = match &data.format {
+                openapiv3::ParameterSchemaOrContent::Schema(s) => self.schema_ref(s, p_ptr.push("schema"), hint)?,
+                openapiv3::ParameterSchemaOrContent::Content(_) => {
+                    self.warn(&p_ptr, "a parameter given by `content` is sent as a string");
+                    self.push(Kind::String(StringFormat::Plain), Docs::default(), &p_ptr, hint)
+                }
+            };
+            parameters.push(Parameter {
+                name,
+                location,
+                required: data.required || location == ParamLocation::Path,
+                description: data.description.clone(),
+                schema,
+            });
+        }
+        for template_name in path_template_names(path) {
+            if !parameters.iter().any(|p| p.location == ParamLocation::Path && p.name == template_name) {
+                return Ok(Err(format!("path parameter `{template_name}` has no definition in `parameters`")));
+            }
+        }
+
+        let body = match &op.request_body {
+            None => None,
+            Some(rb) => {
+                let (rb, rb_ptr) = self.resolve_request_body(rb, ptr.push("requestBody"))?;
+                let Some((content_type, media)) = rb.content.iter().find(|(ct, _)| is_json(ct)) else {
+                    let types: Vec<&str> = rb.content.keys().map(String::as_str).collect();
+                    return Ok(Err(format!("request body content type(s) {types:?} are not supported yet")));
+                };
+                let m_ptr = rb_ptr.push("content").push(content_type);
+                let hint = NameHint::RequestBody { operation: op_name.clone() };
+                let schema = match &media.schema {
+                    Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
+                    None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
+                };
+                Some(RequestBody {
+                    content_type: content_type.clone(),
+                    required: rb.required,
+                    description: rb.description.clone(),
+                    schema,
+                })
+            }
+        };
+
+        let mut responses = Vec::new();
+        let r_ptr = ptr.push("responses");
+        if op.responses.default.is_some() {
+            self.warn(&r_ptr.push("default"), "the `default` response is not modelled: such statuses surface as `Error::UnexpectedStatus`");
+        }
+        for (status, r) in &op.responses.responses {
+            let StatusCode::Code(code) = status else {
+                self.warn(&r_ptr.push(status.to_string()), "status ranges are not modelled: such statuses surface as `Error::UnexpectedStatus`");
+                continue;
+            };
+            let (r, s_ptr) = self.resolve_response(r, r_ptr.push(code.to_string()))?;
+            let json = r.content.iter().find(|(ct, _)| is_json(ct));
+            if json.is_none() && !r.content.is_empty() && (200..300).contains(code) {
+                let types: Vec<&str> = r.content.keys().map(String::as_str).collect();
+                return Ok(Err(format!("response content type(s) {types:?} are not supported yet")));
+            }
+            let schema = match json {
+                Some((ct, media)) => {
+                    let hint = NameHint::Response { operation: op_name.clone(), status: *code };
+                    let m_ptr = s_ptr.push("content").push(ct);
+                    Some(match &media.schema {
+                        Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
+                        None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
+                    })
+                }
+                None => None,
+            };
+            responses.push(Response { status: *code, description: r.description.clone(), schema });
+        }
+
+        let (security, sec_ptr) = match &op.security {
+            Some(s) => (Some(s), ptr.push("security")),
+            None => (doc.security.as_ref(), JsonPointer::root().push("security")),
+        };
+        let mut authenticated = false;
+        for (i, requirement) in security.into_iter().flatten().enumerate() {
+            for scheme in requirement.keys() {
+                authenticated = true;
+                let known = self.components.and_then(|c| c.security_schemes.get(scheme));
+                match known {
+                    None => self.warn(
+                        &sec_ptr.push(i.to_string()).push(scheme),
+                        format!("security scheme `{scheme}` is not defined in components.securitySchemes; sending the client's bearer token"),
+                    ),
+                    Some(ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { .. })) => self.warn(
+                        &sec_ptr.push(i.to_string()).push(scheme),
+                        format!("security scheme `{scheme}` is an API key, which is not supported yet; sending the client's bearer token"),
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+
+        Ok(Ok(Operation {
+            id,
+            method,
+            path: path.to_string(),
+            site: site(self.file, ptr),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            parameters,
+            body,
+            responses,
+            authenticated,
+        }))
+    }
+
+    fn push(&mut self, kind: Kind, docs: Docs, ptr: &JsonPointer, hint: NameHint) -> NodeId {
+        let id = NodeId(self.ir.schemas.len() as u32);
+        self.ir.schemas.push(SchemaNode { kind, docs, site: site(self.file, ptr), hint });
+        id
+    }
+
+    fn set_kind(&mut self, id: NodeId, kind: Kind) {
+        self.ir.schemas[id.0 as usize].kind = kind;
+    }
+
+    fn schema_ref(&mut self, s: &'a ReferenceOr<Schema>, ptr: JsonPointer, hint: NameHint) -> Result<NodeId> {
+        match s {
+            ReferenceOr::Item(s) => self.schema(s, ptr, hint),
+            ReferenceOr::Reference { reference } => self.reference(reference, &ptr),
+        }
+    }
+
+    fn schema_box(&mut self, s: &'a ReferenceOr<Box<Schema>>, ptr: JsonPointer, hint: NameHint) -> Result<NodeId> {
+        match s {
+            ReferenceOr::Item(s) => self.schema(s, ptr, hint),
+            ReferenceOr::Reference { reference } => self.reference(reference, &ptr),
+        }
+    }
+
+    fn reference(&mut self, reference: &str, ptr: &JsonPointer) -> Result<NodeId> {
+        let ptr = ptr.push("$ref");
+        match reference.strip_prefix("#/components/schemas/") {
+            Some(name) => self.component(&unescape_pointer_segment(name), &ptr),
+            None if reference.starts_with('#') => {
+                Err(self.invalid(&ptr, format!("`$ref: {reference}` is not supported: schemas must be under #/components/schemas")))
+            }
+            None => Err(self.invalid(&ptr, format!("`$ref: {reference}` points to another file, which is not supported: bundle the spec first"))),
+        }
+    }
+
+    fn component(&mut self, name: &str, from: &JsonPointer) -> Result<NodeId> {
+        if let Some(&id) = self.memo.get(name) {
+            return Ok(id);
+        }
+        let Some(schema) = self.components.and_then(|c| c.schemas.get(name)) else {
+            return Err(self.invalid(from, format!("`$ref` to `#/components/schemas/{name}`, which does not exist")));
+        };
+        let ptr = JsonPointer::root().push("components").push("schemas").push(name);
+        let hint = if self.is_overlay { NameHint::Overlay(name.to_string()) } else { NameHint::Component(name.to_string()) };
+        match schema {
+            ReferenceOr::Item(s) => {
+                // Reserve the node before lowering so that recursive references find it.
+                let id = self.push(Kind::Pending, Docs::default(), &ptr, hint.clone());
+                self.memo.insert(name.to_string(), id);
+                let inner = self.schema(s, ptr, hint)?;
+                let node = self.ir.node(inner).clone();
+                self.ir.schemas[id.0 as usize] = node;
+                Ok(id)
+            }
+            ReferenceOr::Reference { reference } => {
+                // An alias component: mark it in progress so that a cycle of aliases is caught.
+                self.memo.insert(name.to_string(), NodeId(u32::MAX));
+                let target = self.reference(reference, &ptr)?;
+                if target.0 == u32::MAX {
+                    return Err(self.invalid(&ptr, "`$ref`s form a cycle with no schema in between"));
+                }
+                self.memo.insert(name.to_string(), target);
+                Ok(target)
+            }
+        }
+    }
+
+    fn schema(&mut self, s: &'a Schema, ptr: JsonPointer, hint: NameHint) -> Result<NodeId> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.invalid(&ptr, format!("schemas nest more than {MAX_DEPTH} levels deep")));
+        }
+        self.depth += 1;
+        let result = self.schema_inner(s, ptr, hint);
+        self.depth -= 1;
+        result
+    }
+
+    fn schema_inner(&mut self, s: &'a Schema, ptr: JsonPointer, hint: NameHint) -> Result<NodeId> {
+        if !self.is_overlay {
+            self.ir.schemas_seen += 1;
+        }
+        let data = &s.schema_data;
+        let docs = Docs { title: data.title.clone(), description: data.description.clone(), deprecated: data.deprecated };
+        let id = self.push(Kind::Pending, docs.clone(), &ptr, hint.clone());
+        let mut nullable = data.nullable;
+        let kind = match &s.schema_kind {
+            SchemaKind::Type(t) => match t {
+                Type::String(st) => {
+                    if st.enumeration.is_empty() {
+                        Kind::String(string_format(&st.format))
+                    } else {
+                        nullable |= st.enumeration.iter().any(Option::is_none);
+                        Kind::Enum(dedup(st.enumeration.iter().flatten().cloned()))
+                    }
+                }
+                Type::Integer(it) => Kind::Integer(match &it.format {
+                    VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => IntegerFormat::Int32,
+                    _ => IntegerFormat::Int64,
+                }),
+                Type::Number(nt) => Kind::Number(match &nt.format {
+                    VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => NumberFormat::Float,
+                    _ => NumberFormat::Double,
+                }),
+                Type::Boolean(_) => Kind::Boolean,
+                Type::Object(o) => self.object(id, &o.properties, &o.required, o.additional_properties.as_ref(), &ptr)?,
+                Type::Array(a) => self.array(id, a.items.as_ref(), &ptr)?,
+            },
+            SchemaKind::OneOf { one_of } => self.union(id, one_of, &ptr.push("oneOf"))?,
+            SchemaKind::AnyOf { any_of } => self.union(id, any_of, &ptr.push("anyOf"))?,
+            SchemaKind::AllOf { all_of } => self.all_of(id, all_of, None, &ptr)?,
+            SchemaKind::Not { .. } => {
+                self.warn(&ptr, "`not` schemas cannot be expressed as a Rust type; any JSON value is accepted");
+                Kind::Any
+            }
+            SchemaKind::Any(a) => self.any_schema(id, a, &ptr)?,
+        };
+        if nullable {
+            let inner = self.push(kind, docs, &ptr, hint);
+            self.set_kind(id, Kind::Nullable(inner));
+        } else {
+            self.set_kind(id, kind);
+        }
+        Ok(id)
+    }
+
+    /// A schema that openapiv3 could not classify: mixed keywords, or no `type`.
+    fn any_schema(&mut self, id: NodeId, a: &'a openapiv3::AnySchema, ptr: &JsonPointer) -> Result<Kind> {
+        if !a.all_of.is_empty() {
+            let extra = (!a.properties.is_empty()).then_some((&a.properties, &a.required));
+            return self.all_of(id, &a.all_of, extra, ptr);
+        }
+        if !a.one_of.is_empty() {
+            return self.union(id, &a.one_of, &ptr.push("oneOf"));
+        }
+        if !a.any_of.is_empty() {
+            return self.union(id, &a.any_of, &ptr.push("anyOf"));
+        }
+        let typ = a.typ.as_deref();
+        if typ == Some("object") || !a.properties.is_empty() || a.additional_properties.is_some() {
+            return self.object(id, &a.properties, &a.required, a.additional_properties.as_ref(), ptr);
+        }
+        if typ == Some("array") || a.items.is_some() {
+            return self.array(id, a.items.as_ref(), ptr);
+        }
+        if !a.enumeration.is_empty() {
+            let strings: Option<Vec<String>> =
+                a.enumeration.iter().filter(|v| !v.is_null()).map(|v| v.as_str().map(str::to_string)).collect();
+            if let Some(values) = strings {
+                return Ok(Kind::Enum(dedup(values.into_iter())));
+            }
+        }
+        Ok(match typ {
+            Some("string") => Kind::String(match a.format.as_deref() {
+                Some("date-time") => StringFormat::DateTime,
+                Some("date") => StringFormat::Date,
+                Some("binary") => StringFormat::Binary,
+                _ => StringFormat::Plain,
+            }),
+            Some("integer") => Kind::Integer(if a.format.as_deref() == Some("int32") { IntegerFormat::Int32 } else { IntegerFormat::Int64 }),
+            Some("number") => Kind::Number(if a.format.as_deref() == Some("float") { NumberFormat::Float } else { NumberFormat::Double }),
+            Some("boolean") => Kind::Boolean,
+            _ => Kind::Any,
+        })
+    }
+
+    fn object(
+        &mut self,
+        id: NodeId,
+        properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&'a AdditionalProperties>,
+        ptr: &JsonPointer,
+    ) -> Result<Kind> {
+        let mut fields = Vec::with_capacity(properties.len());
+        for (name, p) in properties {
+            let hint = NameHint::Property { parent: id, name: name.clone() };
+            let node = self.schema_box(p, ptr.push("properties").push(name), hint)?;
+            fields.push(Field { name: name.clone(), node, required: required.contains(name) });
+        }
+        let additional = match additional {
+            Some(AdditionalProperties::Schema(s)) => {
+                Some(self.schema_ref(s, ptr.push("additionalProperties"), NameHint::MapValue { parent: id })?)
+            }
+            _ => None,
+        };
+        Ok(match (fields.is_empty(), additional) {
+            (true, Some(value)) => Kind::Map(value),
+            (true, None) => Kind::FreeFormObject,
+            (false, additional) => Kind::Object(Object { fields, additional }),
+        })
+    }
+
+    fn array(&mut self, id: NodeId, items: Option<&'a ReferenceOr<Box<Schema>>>, ptr: &JsonPointer) -> Result<Kind> {
+        let item = match items {
+            Some(items) => self.schema_box(items, ptr.push("items"), NameHint::Item { parent: id })?,
+            None => {
+                self.warn(ptr, "array without `items`: its items are any JSON value");
+                self.push(Kind::Any, Docs::default(), ptr, NameHint::Item { parent: id })
+            }
+        };
+        Ok(Kind::Array(item))
+    }
+
+    fn union(&mut self, id: NodeId, variants: &'a [ReferenceOr<Schema>], ptr: &JsonPointer) -> Result<Kind> {
+        let mut nodes = Vec::with_capacity(variants.len());
+        for (index, v) in variants.iter().enumerate() {
+            nodes.push(self.schema_ref(v, ptr.push(index.to_string()), NameHint::Variant { parent: id, index })?);
+        }
+        Ok(match nodes.as_slice() {
+            [] => Kind::Any,
+            [only] => self.ir.node(*only).kind.clone(),
+            _ => Kind::Union(nodes),
+        })
+    }
+
+    /// Merges the parts into one object: the Rust type a person would write for `allOf`.
+    fn all_of(
+        &mut self,
+        id: NodeId,
+        parts: &'a [ReferenceOr<Schema>],
+        extra: Option<(&'a IndexMap<String, ReferenceOr<Box<Schema>>>, &'a Vec<String>)>,
+        ptr: &JsonPointer,
+    ) -> Result<Kind> {
+        let mut part_kinds = Vec::new();
+        let mut required: HashSet<String> = HashSet::new();
+        for (i, part) in parts.iter().enumerate() {
+            let part_ptr = ptr.push("allOf").push(i.to_string());
+            let node = self.schema_ref(part, part_ptr.clone(), NameHint::AllOfPart { merged: id })?;
+            required.extend(self.required_names(part));
+            let mut kind = self.ir.node(node).kind.clone();
+            while let Kind::Nullable(inner) = kind {
+                kind = self.ir.node(inner).kind.clone();
+            }
+            if kind == Kind::Pending {
+                return Err(self.invalid(&part_ptr, "`allOf` includes itself"));
+            }
+            part_kinds.push(kind);
+        }
+        if let Some((properties, req)) = extra {
+            required.extend(req.iter().cloned());
+            part_kinds.push(self.object(id, properties, req, None, ptr)?);
+        }
+        let mut fields: Vec<Field> = Vec::new();
+        let mut additional = None;
+        let mut others = Vec::new();
+        for kind in part_kinds {
+            match kind {
+                Kind::Object(o) => {
+                    for f in o.fields {
+                        match fields.iter_mut().find(|g| g.name == f.name) {
+                            Some(existing) => *existing = f,
+                            None => fields.push(f),
+                        }
+                    }
+                    additional = additional.or(o.additional);
+                }
+                Kind::FreeFormObject | Kind::Any => {}
+                other => others.push(other),
+            }
+        }
+        for f in &mut fields {
+            f.required |= required.contains(&f.name);
+        }
+        Ok(match (fields.is_empty(), others.len()) {
+            (true, 1) => others.pop().expect("one element"),
+            (true, 0) => additional.map_or(Kind::FreeFormObject, Kind::Map),
+            (false, 0) => Kind::Object(Object { fields, additional }),
+            _ => {
+                self.warn(ptr, "`allOf` mixes objects with other types; any JSON value is accepted");
+                Kind::Any
+            }
+        })
+    }
+
+    /// The `required` list of a schema, following `$ref`s; used to merge `allOf`.
+    fn required_names(&self, s: &'a ReferenceOr<Schema>) -> Vec<String> {
+        let mut current = s;
+        for _ in 0..32 {
+            match current {
+                ReferenceOr::Item(s) => {
+                    return match &s.schema_kind {
+                        SchemaKind::Type(Type::Object(o)) => o.required.clone(),
+                        SchemaKind::Any(a) => a.required.clone(),
+                        _ => Vec::new(),
+                    }
+                }
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/schemas/").map(unescape_pointer_segment);
+                    match name.and_then(|n| self.components?.schemas.get(&n)) {
+                        Some(next) => current = next,
+                        None => return Vec::new(),
+                    }
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn resolve_parameter(
+        &self,
+        p: &'a ReferenceOr<openapiv3::Parameter>,
+        ptr: JsonPointer,
+    ) -> Result<(&'a openapiv3::Parameter, JsonPointer)> {
+        self.resolve(p, ptr, "parameters", |c| &c.parameters)
+    }
+
+    fn resolve_request_body(
+        &self,
+        r: &'a ReferenceOr<openapiv3::RequestBody>,
+        ptr: JsonPointer,
+    ) -> Result<(&'a openapiv3::RequestBody, JsonPointer)> {
+        self.resolve(r, ptr, "requestBodies", |c| &c.request_bodies)
+    }
+
+    fn resolve_response(
+        &self,
+        r: &'a ReferenceOr<openapiv3::Response>,
+        ptr: JsonPointer,
+    ) -> Result<(&'a openapiv3::Response, JsonPointer)> {
+        self.resolve(r, ptr, "responses", |c| &c.responses)
+    }
+
+    /// Follows `$ref`s into `#/components/{section}`, returning the target and its pointer.
+    fn resolve<T>(
+        &self,
+        mut r: &'a ReferenceOr<T>,
+        mut ptr: JsonPointer,
+        section: &str,
+        map: impl Fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<(&'a T, JsonPointer)> {
+        let prefix = format!("#/components/{section}/");
+        for _ in 0..32 {
+            match r {
+                ReferenceOr::Item(t) => return Ok((t, ptr)),
+                ReferenceOr::Reference { reference } => {
+                    let ref_ptr = ptr.push("$ref");
+                    let Some(name) = reference.strip_prefix(&prefix).map(unescape_pointer_segment) else {
+                        return Err(self.invalid(&ref_ptr, format!("`$ref: {reference}` is not supported here: expected {prefix}...")));
+                    };
+                    let Some(target) = self.components.and_then(|c| map(c).get(&name)) else {
+                        return Err(self.invalid(&ref_ptr, format!("`$ref` to `{reference}`, which does not exist")));
+                    };
+                    r = target;
+                    ptr = JsonPointer::root().push("components").push(section).push(&name);
+                }
+            }
+        }
+        Err(self.invalid(&ptr, "`$ref`s form a cycle with no definition in between"))
+    }
+}
+
+fn ptr_parent(ptr: &JsonPointer) -> JsonPointer {
+    let s = ptr.as_str();
+    let mut parent = JsonPointer::root();
+    if let Some((head, _)) = s.rsplit_once('/') {
+        for seg in head.split('/').skip(1) {
+            parent = parent.push(unescape_pointer_segment(seg));
+        }
+    }
+    parent
+}
+
+fn unescape_pointer_segment(s: &str) -> String {
+    s.replace("~1", "/").replace("~0", "~")
+}
+
+fn string_format(f: &VariantOrUnknownOrEmpty<openapiv3::StringFormat>) -> StringFormat {
+    match f {
+        VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => StringFormat::DateTime,
+        VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => StringFormat::Date,
+        VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => StringFormat::Binary,
+        _ => StringFormat::Plain,
+    }
+}
+
+fn dedup(values: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    values.filter(|v| seen.insert(v.clone())).collect()
+}
+
+pub fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// The `{name}`s of a path template, in order.
+pub fn path_template_names(path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        names.push(rest[start + 1..start + len].to_string());
+        rest = &rest[start + len + 1..];
+    }
+    names
+}
+
+/// For operations without an `operationId`: `GET /sources/{id}/schemas` -> `get_sources_by_id_schemas`.
+fn derived_operation_id(method: HttpMethod, path: &str) -> String {
+    let mut id = method.as_upper().to_ascii_lowercase();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        id.push('_');
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => {
+                id.push_str("by_");
+                id.push_str(&param.to_snake_case());
+            }
+            None => id.push_str(&segment.to_snake_case()),
+        }
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derives_operation_ids_from_method_and_path() {
+        assert_eq!(derived_operation_id(HttpMethod::Get, "/sources/{sourceId}/schemas"), "get_sources_by_source_id_schemas");
+    }
+
+    #[test]
+    fn finds_template_names() {
+        assert_eq!(path_template_names("/a/{x}/b/{yZ}"), vec!["x", "yZ"]);
+    }
+
+    #[test]
+    fn json_content_types() {
+        assert!(is_json("application/json-patch+json"));
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(!is_json("multipart/form-data"));
+    }
+}

@@ -1,0 +1,77 @@
+//! JSON pointers (RFC 6901) into a spec file: every warning, error and folded site names one.
+
+use std::fmt;
+
+/// A JSON pointer such as `/paths/~1sources~1{id}/get`; the empty pointer is the document root.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct JsonPointer(String);
+
+impl JsonPointer {
+    pub fn root() -> Self {
+        Self(String::new())
+    }
+
+    /// The pointer one level further down, escaping `~` and `/` in the segment.
+    pub fn push(&self, segment: impl AsRef<str>) -> Self {
+        let segment = segment.as_ref();
+        let mut s = String::with_capacity(self.0.len() + segment.len() + 1);
+        s.push_str(&self.0);
+        s.push('/');
+        for c in segment.chars() {
+            match c {
+                '~' => s.push_str("~0"),
+                '/' => s.push_str("~1"),
+                c => s.push(c),
+            }
+        }
+        Self(s)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for JsonPointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl serde::Serialize for JsonPointer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// A place in one of the input files: `v3.yaml#/paths/...`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Site {
+    /// The file's name as given on the command line, without its folder, so that reports and
+    /// generated code do not depend on where the checkout lives.
+    pub file: String,
+    pub pointer: JsonPointer,
+}
+
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}", self.file, self.pointer)
+    }
+}
+
+impl serde::Serialize for Site {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_tilde_and_slash() {
+        let p = JsonPointer::root().push("paths").push("/a~b/{id}");
+        assert_eq!(p.as_str(), "/paths/~1a~0b~1{id}");
+    }
+}

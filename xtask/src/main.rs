@@ -1,0 +1,72 @@
+//! `cargo xtask gen [--check] [--report PATH]`: regenerates `generated/` from `specs/`.
+//!
+//! With `--spec`, the arguments go to the generator as they are (see `cargo xtask gen --help`),
+//! so `cargo xtask gen --spec FILE --out DIR` generates any spec into any folder. The logic
+//! lives in the `sdkgen` library; this is only the repository's defaults.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The package name of the committed SDK.
+const CRATE_NAME: &str = "sailpoint";
+/// The names overlay inside `specs/`; every other YAML or JSON file there is a spec.
+const NAMES_FILE: &str = "names.yaml";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        Some("gen") => ExitCode::from(gen(args.collect()) as u8),
+        _ => {
+            eprintln!("usage: cargo xtask gen [--check] [--report PATH] [--spec FILE ... --out DIR [--crate-name NAME]]");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn gen(mut args: Vec<String>) -> i32 {
+    let explicit = args.iter().any(|a| a == "--spec" || a.starts_with("--spec=") || a == "-h" || a == "--help");
+    if !explicit {
+        let root = workspace_root();
+        let specs = match repository_specs(&root.join("specs")) {
+            Ok(specs) => specs,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        };
+        for spec in specs {
+            args.push("--spec".into());
+            args.push(spec.display().to_string());
+        }
+        args.extend([
+            "--names".into(),
+            root.join("specs").join(NAMES_FILE).display().to_string(),
+            "--out".into(),
+            root.join("generated").display().to_string(),
+            "--crate-name".into(),
+            CRATE_NAME.into(),
+        ]);
+    }
+    sdkgen::cli::run(args, "cargo xtask gen")
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+}
+
+/// The specs of the committed SDK, sorted.
+fn repository_specs(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut specs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name != NAMES_FILE && [".yaml", ".yml", ".json"].iter().any(|ext| name.ends_with(ext))
+        })
+        .collect();
+    specs.sort();
+    if specs.is_empty() {
+        return Err(format!("{} holds no specs", dir.display()));
+    }
+    Ok(specs)
+}
