@@ -1,0 +1,28 @@
+//! Snapshots of what the generator emits: one pair per fixture spec in `fixtures/` (so a new
+//! case is a new file), and the normalization report of the seed specs. `generated/` itself is
+//! pinned by `cargo xtask gen --check`, so its code is not snapshotted again here.
+
+use sdkgen_tests::{generate, options_for, seed_options, spec_sources, stable_report};
+
+#[test]
+fn fixtures() {
+    insta::glob!("fixtures/*.yaml", |path| {
+        let generated = generate(&options_for(path));
+        let report = stable_report(&generated);
+        let folding = serde_json::json!({
+            "types": report["types"],
+            "model_types": report["model_types"],
+            "aliases": report["aliases"],
+            "warnings": report["warnings"],
+            "skipped": report["skipped"],
+        });
+        insta::assert_json_snapshot!("fixture_model_types", folding);
+        insta::assert_snapshot!("fixture_generated_code", spec_sources(&generated));
+    });
+}
+
+#[test]
+fn seed_normalization_report() {
+    let generated = generate(&seed_options());
+    insta::assert_json_snapshot!("seed_normalization_report", stable_report(&generated));
+}

@@ -76,7 +76,7 @@ impl Client {
                 "/sources/{sourceId}/provisioning-policies/{usageType}",
             )
             .path_param("sourceId", source_id)
-            .path_param("usageType", &usage_type.to_string())
+            .path_param("usageType", usage_type.as_str())
             .json_body("application/json-patch+json", body)
             .authenticated()
             .send()

@@ -164,12 +164,7 @@ pub fn normalize(ir: Ir) -> Model {
             .find(|&n| matches!(ir.node(n).hint, NameHint::Overlay(_)))
             .unwrap_or_else(|| *used.iter().min_by_key(|&&n| &ir.node(n).site).expect("model classes are reachable"));
         let rep = ir.node(representative);
-        let doc = match &rep.hint {
-            NameHint::Overlay(_) => rep.docs.description.clone(),
-            _ => None,
-        }
-        .or_else(|| most_common(used.iter().filter_map(|&n| ir.node(n).docs.description.as_deref())))
-        .or_else(|| most_common(used.iter().filter_map(|&n| ir.node(n).docs.title.as_deref())));
+        let doc = type_doc(&ir, rep, &used);
         let shape = match &rep.kind {
             Kind::Object(o) => Shape::Struct {
                 fields: o
@@ -221,6 +216,29 @@ pub fn normalize(ir: Ir) -> Model {
     aliases.sort_by(|a, b| a.name.cmp(&b.name));
 
     Model { ir, class_of, type_of_class, types, aliases }
+}
+
+/// A type's documentation: the overlay's; else what the spec says where the schema stands for
+/// itself (a component, a body); else a description every documented site shares. A property's
+/// description usually speaks of the property ("The owner."), so it is not taken when the
+/// sites disagree.
+fn type_doc(ir: &Ir, rep: &SchemaNode, used: &[NodeId]) -> Option<String> {
+    if let NameHint::Overlay(_) = rep.hint {
+        if let Some(d) = &rep.docs.description {
+            return Some(d.clone());
+        }
+    }
+    let standalone = used.iter().map(|&n| ir.node(n)).filter(|n| {
+        matches!(n.hint, NameHint::Component(_) | NameHint::RequestBody { .. } | NameHint::Response { .. })
+    });
+    if let Some(d) = most_common(standalone.filter_map(|n| n.docs.description.as_deref())) {
+        return Some(d);
+    }
+    let all: BTreeSet<&str> = used.iter().filter_map(|&n| ir.node(n).docs.description.as_deref()).collect();
+    if all.len() == 1 {
+        return all.into_iter().next().map(str::to_string);
+    }
+    most_common(used.iter().filter_map(|&n| ir.node(n).docs.title.as_deref()))
 }
 
 fn is_model_kind(kind: &Kind) -> bool {
@@ -456,12 +474,20 @@ impl Namer<'_> {
             NameHint::None => return None,
             NameHint::Overlay(name) | NameHint::Component(name) => (name.clone(), format!("component {name}")),
             NameHint::Property { parent, name } => {
-                (format!("{}{}", self.base(parent)?, naming::camel(&name)), format!("property `{name}`"))
+                let base = self.base(parent)?;
+                (format!("{base}{}", naming::camel(&name)), format!("property `{name}` of {base}"))
             }
-            NameHint::Item { parent } => (format!("{}Item", self.base(parent)?), "array items".into()),
-            NameHint::MapValue { parent } => (format!("{}Value", self.base(parent)?), "map values".into()),
+            NameHint::Item { parent } => {
+                let base = self.base(parent)?;
+                (format!("{base}Item"), format!("items of {base}"))
+            }
+            NameHint::MapValue { parent } => {
+                let base = self.base(parent)?;
+                (format!("{base}Value"), format!("map values of {base}"))
+            }
             NameHint::Variant { parent, index } => {
-                (format!("{}Variant{}", self.base(parent)?, index + 1), format!("variant {}", index + 1))
+                let base = self.base(parent)?;
+                (format!("{base}Variant{}", index + 1), format!("variant {} of {base}", index + 1))
             }
             NameHint::AllOfPart { merged } => return self.derived(merged),
             NameHint::RequestBody { operation } => (format!("{operation}Request"), format!("request body of {operation}")),

@@ -291,7 +291,11 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
             }
         }
     };
-    let error_doc = format!(" The documented error responses of [`Client::{method_name}`].");
+    let error_doc = if variants.is_empty() {
+        format!(" [`Client::{method_name}`] documents no error responses: other statuses are `Error::UnexpectedStatus`.")
+    } else {
+        format!(" The documented error responses of [`Client::{method_name}`].")
+    };
     let error = quote! {
         #[doc = #error_doc]
         #[derive(Debug, Clone)]
@@ -312,6 +316,7 @@ fn param(cx: &Cx, p: &crate::ir::Parameter, name: String) -> Param {
         Display(TokenStream),
         List(TokenStream),
     }
+    let is_enum = matches!(model.resolve(p.schema), Resolved::Model(t) if matches!(t.shape, Shape::Enum { .. }));
     let form = match model.resolve(p.schema) {
         Resolved::Model(t) if matches!(t.shape, Shape::Enum { .. }) => Form::Display(cx.ty(p.schema)),
         Resolved::Model(_) => Form::Str,
@@ -328,6 +333,7 @@ fn param(cx: &Cx, p: &crate::ir::Parameter, name: String) -> Param {
     };
     let (signature, send) = match (p.location, form) {
         (ParamLocation::Path, Form::Str) => (quote!(&str), quote!(.path_param(#wire, #id))),
+        (ParamLocation::Path, Form::Display(ty)) if is_enum => (ty, quote!(.path_param(#wire, #id.as_str()))),
         (ParamLocation::Path, Form::Display(ty)) => (ty, quote!(.path_param(#wire, &#id.to_string()))),
         (ParamLocation::Path, Form::List(_)) => unreachable!("path parameters are never lists here"),
         (location, form) => {
@@ -375,7 +381,10 @@ fn method_doc(op: &Operation, params: &[Param], body_doc: Option<&str>) -> Token
     text.push_str(&format!("`{} {}` (`{}`)", op.method.as_upper(), op.path, op.id));
     let mut args: Vec<String> = params
         .iter()
-        .map(|p| format!("- `{}`: {}", p.ident, one_line(&p.doc)))
+        .map(|p| match one_line(&p.doc) {
+            d if d.is_empty() => format!("- `{}`", p.ident),
+            d => format!("- `{}`: {d}", p.ident),
+        })
         .collect();
     if let Some(d) = body_doc {
         args.push(format!("- `body`: {}", one_line(d)));

@@ -140,7 +140,10 @@ fn union_def(model: &Model, recursion: &Recursion, owner: TypeId, t: &TypeDef, v
     let parts: Vec<(proc_macro2::Ident, TokenStream)> = variants
         .iter()
         .map(|&v| {
-            let variant = ident(&idents.claim(variant_name(model, v)));
+            let full = variant_name(model, v);
+            // `Target::Variant1(TargetVariant1)` rather than `Target::TargetVariant1(...)`.
+            let short = full.strip_prefix(t.name.as_str()).filter(|s| s.starts_with(|c: char| c.is_ascii_uppercase()));
+            let variant = ident(&idents.claim(short.unwrap_or(&full).to_string()));
             let mut ty = type_tokens(model, v, &TokenStream::new());
             if recursion.needs_box(model, owner, unwrap_nullable(model, v).0) {
                 ty = quote!(Box<#ty>);
