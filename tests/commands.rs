@@ -1,0 +1,165 @@
+//! The command contract: `--check` exits 1 naming stale files and writes nothing, writing
+//! changes only what differs, output is deterministic, bad input exits 2 naming the file and
+//! where in it, and the crate written anywhere builds on its own without warnings.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sdkgen_tests::{generate, repo_root, seed_options, write_to};
+
+fn seed_args(out: &Path, extra: &[&str]) -> Vec<String> {
+    let specs = repo_root().join("specs");
+    let mut args: Vec<String> = vec![
+        "--spec".into(),
+        specs.join("v3.yaml").display().to_string(),
+        "--spec".into(),
+        specs.join("beta.yaml").display().to_string(),
+        "--names".into(),
+        specs.join("names.yaml").display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+        "--crate-name".into(),
+        "sailpoint".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+fn run(args: Vec<String>) -> i32 {
+    sdkgen::cli::run(args, "test")
+}
+
+fn snapshot_of(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("readable") {
+            let entry = entry.expect("entry");
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let meta = entry.metadata().expect("metadata");
+                files.push((path.clone(), std::fs::read(&path).expect("readable"), meta.modified().expect("mtime")));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn generated_dir_is_fresh() {
+    let generated = generate(&seed_options());
+    let drift = sdkgen::write::diff(&repo_root().join("generated"), &generated.files).expect("readable");
+    assert!(drift.is_empty(), "generated/ is stale ({:?}): run `cargo xtask gen` and commit the result", drift.files());
+}
+
+#[test]
+fn check_exits_1_naming_stale_files_and_never_writes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("sdk");
+    assert_eq!(run(seed_args(&out, &[])), 0);
+    assert_eq!(run(seed_args(&out, &["--check"])), 0, "fresh right after writing");
+
+    std::fs::write(out.join("src/models.rs"), "// edited by hand\n").expect("writable");
+    std::fs::write(out.join("src/stray.rs"), "// not generated\n").expect("writable");
+    std::fs::remove_file(out.join("src/beta.rs")).expect("removable");
+    let before = snapshot_of(&out);
+    assert_eq!(run(seed_args(&out, &["--check"])), 1);
+    assert_eq!(snapshot_of(&out), before, "--check wrote nothing");
+    let generated = generate(&seed_options());
+    let drift = sdkgen::write::diff(&out, &generated.files).expect("readable");
+    assert_eq!(drift.files(), ["src/beta.rs", "src/models.rs", "src/stray.rs"]);
+
+    assert_eq!(run(seed_args(&out, &[])), 0);
+    assert!(!out.join("src/stray.rs").exists(), "files the generator no longer makes are removed");
+    assert_eq!(run(seed_args(&out, &["--check"])), 0);
+}
+
+#[test]
+fn regenerating_unchanged_output_touches_no_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("sdk");
+    assert_eq!(run(seed_args(&out, &[])), 0);
+    let before = snapshot_of(&out);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(run(seed_args(&out, &[])), 0);
+    assert_eq!(snapshot_of(&out), before, "same bytes and same modification times");
+}
+
+#[test]
+fn output_does_not_depend_on_the_order_of_the_specs_or_the_run() {
+    let forward = generate(&seed_options());
+    let mut reversed_options = seed_options();
+    reversed_options.specs.reverse();
+    let reversed = generate(&reversed_options);
+    let again = generate(&seed_options());
+    assert_eq!(forward.files, reversed.files);
+    assert_eq!(forward.files, again.files);
+}
+
+#[test]
+fn the_report_has_the_promised_fields() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report_path = dir.path().join("report.json");
+    let mut args = seed_args(&dir.path().join("sdk"), &["--report"]);
+    args.push(report_path.display().to_string());
+    assert_eq!(run(args), 0);
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report_path).expect("written")).expect("JSON");
+    for key in ["operations", "skipped", "warnings", "schemas_seen", "types", "aliases", "timings_ms", "model_types"] {
+        assert!(report.get(key).is_some(), "report has `{key}`");
+    }
+    for stage in ["load", "normalize", "emit", "format", "write"] {
+        assert!(report["timings_ms"][stage].is_number(), "timing of {stage}");
+    }
+    assert_eq!(report["operations"].as_array().map(Vec::len), Some(2));
+}
+
+/// Every bad input in `fixtures/bad/` ends in exit 2 and a message naming the file and the
+/// line or JSON pointer; the messages are pinned, one snapshot per file.
+#[test]
+fn bad_input_exits_2_with_file_and_location() {
+    insta::glob!("fixtures/bad/*", |path| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let args = vec![
+            "--spec".into(),
+            path.display().to_string(),
+            "--out".into(),
+            dir.path().join("out").display().to_string(),
+        ];
+        assert_eq!(run(args), 2, "{}", path.display());
+        assert!(!dir.path().join("out").exists(), "nothing written for {}", path.display());
+        let err = sdkgen::generate(&sdkgen_tests::options_for(path)).err().expect("an error");
+        let message = err.to_string();
+        let file_name = path.file_name().unwrap().to_string_lossy();
+        assert!(message.contains(&*path.display().to_string()), "the message names the file: {message}");
+        let message = message.replace(&*path.display().to_string(), &file_name);
+        insta::assert_snapshot!("bad_input_message", message);
+    });
+}
+
+/// The crate written outside this workspace builds on its own, with no warnings and no clippy
+/// findings (clippy runs rustc's checks too, with `-D warnings`).
+#[test]
+fn generated_crate_builds_standalone_without_warnings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("sailpoint-sdk");
+    write_to(&generate(&seed_options()), &out);
+    // The workspace's lock file pins the same dependency versions the tests build against.
+    std::fs::copy(repo_root().join("Cargo.lock"), out.join("Cargo.lock")).expect("lock file");
+    let target = repo_root().join("target").join("sdk-check");
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"])
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "the generated crate does not build cleanly:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
