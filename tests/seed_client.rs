@@ -1,0 +1,252 @@
+//! The generated seed client (`generated/`, the `sailpoint` crate) against a real local HTTP
+//! server: what it sends, and how it decodes each documented status.
+
+use std::time::Duration;
+
+use sailpoint::models::{
+    DtoType, ErrorResponse, JsonPatch, JsonPatchOp, JsonPatchOperation, JsonPatchValue, LocaleOrigin, UsageType,
+};
+use sailpoint::{beta, v3, Auth, Error};
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const TOKEN: &str = "test-token-5f2e";
+
+fn replace_description() -> JsonPatchOperation {
+    JsonPatchOperation {
+        op: JsonPatchOp::Replace,
+        path: "/description".into(),
+        value: Some(JsonPatchValue::from("A new description".to_string())),
+    }
+}
+
+/// A server answering every request with `response`.
+async fn server_answering(response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(response).mount(&server).await;
+    server
+}
+
+async fn only_request(server: &MockServer) -> Request {
+    let mut requests = server.received_requests().await.expect("recording is on");
+    assert_eq!(requests.len(), 1, "exactly one request");
+    requests.remove(0)
+}
+
+fn header<'a>(request: &'a Request, name: &str) -> &'a str {
+    request.headers.get(name).unwrap_or_else(|| panic!("no {name} header")).to_str().expect("ASCII header")
+}
+
+fn error_body() -> serde_json::Value {
+    json!({
+        "detailCode": "400.1 Bad Request Content",
+        "trackingId": "e7eab60924f64aa284175b9fa3309599",
+        "messages": [{"locale": "en-US", "localeOrigin": "DEFAULT", "text": "The request was syntactically correct but its content is semantically invalid."}],
+        "causes": []
+    })
+}
+
+#[tokio::test]
+async fn v3_patch_sends_an_encoded_path_the_patch_content_type_a_bearer_token_and_the_exact_body() {
+    let dto = json!({
+        "id": "62945a496ef440189b1f03e3623411c8",
+        "name": "Service Desk Integration Name",
+        "created": "2023-01-03T21:16:22.432Z",
+        "modified": "2023-01-03T21:16:22.432Z",
+        "description": "A very nice Service Desk integration",
+        "type": "ServiceNowSDIM",
+        "ownerRef": {"type": "IDENTITY", "id": "2c9180867624cbd7017642d8c8c81f67", "name": "Jane"},
+        "clusterRef": {"type": "CLUSTER", "id": "2c9180847a7fccdd017aa5896f9f4f6f"},
+        "provisioningConfig": {
+            "universalManager": true,
+            "managedResourceRefs": [{"type": "SOURCE", "id": "2c9180835d191a86015d28455b4b232a", "name": "HR"}]
+        },
+        "attributes": {"property": "value", "key": "value"},
+        "beforeProvisioningRule": {"type": "RULE", "id": "2c918085708c274401708c2a8a760001", "name": "Example Rule"}
+    });
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(&dto)).await;
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+
+    let patch = JsonPatch { operations: Some(vec![replace_description()]) };
+    let updated = client.patch_service_desk_integration("a/b c", &patch).await.expect("a 200 decodes");
+
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "PATCH");
+    assert_eq!(request.url.path(), "/service-desk-integrations/a%2Fb%20c");
+    assert_eq!(request.url.query(), None);
+    assert_eq!(header(&request, "content-type"), "application/json-patch+json");
+    assert_eq!(header(&request, "authorization"), format!("Bearer {TOKEN}"));
+    assert_eq!(request.headers.get_all("authorization").iter().count(), 1);
+    let sent: serde_json::Value = serde_json::from_slice(&request.body).expect("a JSON body");
+    assert_eq!(sent, json!({"operations": [{"op": "replace", "path": "/description", "value": "A new description"}]}));
+
+    assert_eq!(updated.name, "Service Desk Integration Name");
+    assert_eq!(updated.type_, "ServiceNowSDIM");
+    assert_eq!(updated.owner_ref.as_ref().and_then(|r| r.type_), Some(DtoType::Identity));
+    assert_eq!(updated.cluster_ref.as_ref().and_then(|r| r.name.as_deref()), None);
+    let config = updated.provisioning_config.expect("provisioningConfig");
+    assert_eq!(config.universal_manager, Some(true));
+    assert_eq!(config.managed_resource_refs.expect("refs")[0].type_, Some(DtoType::Source));
+    assert_eq!(updated.before_provisioning_rule.expect("rule").id.as_deref(), Some("2c918085708c274401708c2a8a760001"));
+    assert_eq!(updated.attributes["property"], "value");
+    assert_eq!(updated.created.expect("created").timestamp_millis(), 1_672_780_582_432);
+}
+
+#[tokio::test]
+async fn beta_patch_sends_a_bare_operation_array_to_an_encoded_path() {
+    let policy = json!({
+        "name": "example provisioning policy for inactive identities",
+        "description": "this provisioning policy creates access based on an identity going inactive",
+        "usageType": "CREATE",
+        "fields": [{"name": "userName", "transform": {"type": "rule"}, "attributes": {"cloudRequired": "true"}, "isRequired": false, "type": "string", "isMultiValued": false}]
+    });
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(&policy)).await;
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+
+    let operations = [
+        replace_description(),
+        JsonPatchOperation { op: JsonPatchOp::Add, path: "/fields/-".into(), value: Some(JsonPatchValue::from(7_i64)) },
+    ];
+    let updated =
+        client.update_provisioning_policy("a/b c", UsageType::Create, &operations).await.expect("a 200 decodes");
+
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "PATCH");
+    assert_eq!(request.url.path(), "/sources/a%2Fb%20c/provisioning-policies/CREATE");
+    assert_eq!(header(&request, "content-type"), "application/json-patch+json");
+    assert_eq!(header(&request, "authorization"), format!("Bearer {TOKEN}"));
+    let sent: serde_json::Value = serde_json::from_slice(&request.body).expect("a JSON body");
+    assert_eq!(
+        sent,
+        json!([
+            {"op": "replace", "path": "/description", "value": "A new description"},
+            {"op": "add", "path": "/fields/-", "value": 7}
+        ])
+    );
+
+    assert_eq!(updated.usage_type, Some(UsageType::Create));
+    let field = &updated.fields.expect("fields")[0];
+    assert_eq!(field.name.as_deref(), Some("userName"));
+    assert_eq!(field.is_multi_valued, Some(false));
+}
+
+/// Each documented error status decodes into its own variant with its typed body.
+#[tokio::test]
+async fn every_documented_error_status_decodes_into_its_variant() {
+    use v3::PatchServiceDeskIntegrationError as E;
+    let patch = JsonPatch { operations: Some(vec![replace_description()]) };
+    for status in [400, 401, 403, 404, 429, 500] {
+        let body = match status {
+            401 => json!({"error": "JWT validation failed: JWT is expired"}),
+            429 => json!({"message": " Rate Limit Exceeded "}),
+            _ => error_body(),
+        };
+        let server =
+            server_answering(ResponseTemplate::new(status).set_body_json(&body).insert_header("Retry-After", "7"))
+                .await;
+        let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+        let err = client.patch_service_desk_integration("id", &patch).await.expect_err("an error status");
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        let Error::Api(api) = err else { panic!("{status}: expected a documented error, got {err:?}") };
+        let expected_error = || ErrorResponse {
+            detail_code: Some("400.1 Bad Request Content".into()),
+            tracking_id: Some("e7eab60924f64aa284175b9fa3309599".into()),
+            messages: Some(vec![sailpoint::models::ErrorMessage {
+                locale: Some("en-US".into()),
+                locale_origin: Some(LocaleOrigin::Default),
+                text: Some("The request was syntactically correct but its content is semantically invalid.".into()),
+            }]),
+            causes: Some(vec![]),
+        };
+        match (status, api.body) {
+            (400, E::BadRequest(b))
+            | (403, E::Forbidden(b))
+            | (404, E::NotFound(b))
+            | (500, E::InternalServerError(b)) => {
+                assert_eq!(b, expected_error())
+            }
+            (401, E::Unauthorized(b)) => assert_eq!(b.error, Some(json!("JWT validation failed: JWT is expired"))),
+            (429, E::TooManyRequests { body, retry_after }) => {
+                assert_eq!(body.message, Some(json!(" Rate Limit Exceeded ")));
+                assert_eq!(retry_after, Some(Duration::from_secs(7)));
+                assert_eq!(api.headers.get("retry-after").map(|v| v.to_str().unwrap()), Some("7"));
+            }
+            (status, other) => panic!("{status} decoded as {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn beta_error_statuses_use_the_same_shared_error_type() {
+    let server = server_answering(ResponseTemplate::new(404).set_body_json(error_body())).await;
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    let err = client.update_provisioning_policy("id", UsageType::Update, &[]).await.expect_err("404");
+    let Some(beta::UpdateProvisioningPolicyError::NotFound(body)) = err.api_error() else { panic!("{err:?}") };
+    // The very type the V3 client returns: one ErrorResponse for both APIs.
+    let shared: &ErrorResponse = body;
+    assert_eq!(shared.tracking_id.as_deref(), Some("e7eab60924f64aa284175b9fa3309599"));
+}
+
+#[tokio::test]
+async fn a_429_retry_after_as_an_http_date_becomes_a_delay() {
+    let in_a_minute = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(60));
+    let server = server_answering(
+        ResponseTemplate::new(429)
+            .set_body_json(json!({"message": "slow down"}))
+            .insert_header("Retry-After", in_a_minute.as_str()),
+    )
+    .await;
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    let err = client.update_provisioning_policy("id", UsageType::Update, &[]).await.expect_err("429");
+    let Some(beta::UpdateProvisioningPolicyError::TooManyRequests { retry_after, .. }) = err.api_error() else {
+        panic!("{err:?}")
+    };
+    let delay = retry_after.expect("a parsed date");
+    assert!(delay > Duration::from_secs(50) && delay <= Duration::from_secs(60), "{delay:?}");
+}
+
+#[tokio::test]
+async fn undocumented_statuses_and_bodies_that_do_not_match_are_errors_that_keep_the_body() {
+    let server = server_answering(ResponseTemplate::new(418).set_body_string("teapot")).await;
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    let patch = JsonPatch::default();
+    match client.patch_service_desk_integration("id", &patch).await {
+        Err(Error::UnexpectedStatus(raw)) => {
+            assert_eq!(raw.status.as_u16(), 418);
+            assert_eq!(raw.body, "teapot");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(json!({"name": 5}))).await;
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    match client.patch_service_desk_integration("id", &patch).await {
+        Err(Error::Decode(e)) => {
+            assert_eq!(e.status.as_u16(), 200);
+            assert_eq!(e.path, "name");
+            assert_eq!(e.body, r#"{"name":5}"#);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn dot_segments_are_refused_rather_than_sent_elsewhere() {
+    let server = server_answering(ResponseTemplate::new(200)).await;
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    let err = client.patch_service_desk_integration("..", &JsonPatch::default()).await.expect_err("refused");
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    assert!(server.received_requests().await.expect("recording").is_empty());
+}
+
+#[test]
+fn the_server_url_takes_the_tenant_and_the_token_stays_out_of_debug_output() {
+    assert_eq!(v3::DEFAULT_TENANT, "sailpoint");
+    assert_eq!(v3::server_url("acme"), "https://acme.api.identitynow.com/v3");
+    assert_eq!(beta::server_url(beta::DEFAULT_TENANT), "https://sailpoint.api.identitynow.com/beta");
+    let client = v3::Client::new("acme", Auth::bearer(TOKEN));
+    assert_eq!(client.base_url(), "https://acme.api.identitynow.com/v3");
+    let debug = format!("{client:?}");
+    assert!(!debug.contains(TOKEN), "{debug}");
+}

@@ -1,4 +1,6 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests. The README is included below so that its example
+//! is compiled as a doctest.
+#![doc = include_str!("../README.md")]
 
 use std::path::{Path, PathBuf};
 

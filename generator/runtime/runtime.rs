@@ -84,11 +84,7 @@ impl Core {
             // Building fails only when the TLS backend cannot start, which no request could
             // survive either; fall back to reqwest's defaults rather than panic.
             .unwrap_or_default();
-        Self {
-            base_url: base_url.trim_end_matches('/').to_string(),
-            auth,
-            http,
-        }
+        Self { base_url: base_url.trim_end_matches('/').to_string(), auth, http }
     }
 
     pub(crate) fn with_http_client(mut self, http: reqwest::Client) -> Self {
@@ -272,11 +268,7 @@ impl Response {
     }
 
     fn into_api_error<E>(self, body: E) -> Error<E> {
-        Error::Api(Box::new(ApiError {
-            status: self.status,
-            headers: self.headers,
-            body,
-        }))
+        Error::Api(Box::new(ApiError { status: self.status, headers: self.headers, body }))
     }
 
     fn decode<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
@@ -351,7 +343,9 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(e) => write!(f, "the server answered {}: {:?}", e.status, e.body),
-            Error::UnexpectedStatus(r) => write!(f, "the server answered {}, which the API does not document", r.status),
+            Error::UnexpectedStatus(r) => {
+                write!(f, "the server answered {}, which the API does not document", r.status)
+            }
             Error::Decode(d) => write!(f, "the {} response did not decode at `{}`: {}", d.status, d.path, d.message),
             Error::Transport(e) => write!(f, "the request failed: {e}"),
             Error::Encode(e) => write!(f, "the request body could not be encoded: {e}"),

@@ -243,20 +243,37 @@ pub enum NameHint {
     Component(String),
     /// An entry of the names overlay.
     Overlay(String),
-    Property { parent: NodeId, name: String },
-    Item { parent: NodeId },
-    MapValue { parent: NodeId },
-    Variant { parent: NodeId, index: usize },
+    Property {
+        parent: NodeId,
+        name: String,
+    },
+    Item {
+        parent: NodeId,
+    },
+    MapValue {
+        parent: NodeId,
+    },
+    Variant {
+        parent: NodeId,
+        index: usize,
+    },
     /// One part of an `allOf`, merged into `merged`.
-    AllOfPart { merged: NodeId },
-    RequestBody { operation: String },
-    Response { operation: String, status: u16 },
-    Parameter { operation: String, name: String },
+    AllOfPart {
+        merged: NodeId,
+    },
+    RequestBody {
+        operation: String,
+    },
+    Response {
+        operation: String,
+        status: u16,
+    },
+    Parameter {
+        operation: String,
+        name: String,
+    },
 }
 
 pub fn site(file: &str, pointer: &JsonPointer) -> Site {
-    Site {
-        file: file.to_string(),
-        pointer: pointer.clone(),
-    }
+    Site { file: file.to_string(), pointer: pointer.clone() }
 }

@@ -32,11 +32,7 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
     let text = read_text(path)?;
     check_version(path, &text)?;
     let doc = parse_as(path, &text)?;
-    Ok(LoadedSpec {
-        path: path.to_path_buf(),
-        file_name: file_name(path),
-        doc,
-    })
+    Ok(LoadedSpec { path: path.to_path_buf(), file_name: file_name(path), doc })
 }
 
 pub fn load_names(path: &Path) -> Result<(String, NamesOverlay)> {
@@ -45,16 +41,11 @@ pub fn load_names(path: &Path) -> Result<(String, NamesOverlay)> {
 }
 
 pub fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
 fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        file: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Read { file: path.to_path_buf(), source })?;
     let invalid = |message: &str| Error::Invalid {
         file: path.to_path_buf(),
         pointer: JsonPointer::root(),
@@ -67,8 +58,7 @@ fn read_text(path: &Path) -> Result<String> {
 }
 
 fn is_json(path: &Path, text: &str) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        || text.trim_start().starts_with('{')
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) || text.trim_start().starts_with('{')
 }
 
 /// Refuses what is not OpenAPI 3.0 before the full parse, which would accept much of 3.1 and
@@ -87,14 +77,12 @@ fn check_version(path: &Path, text: &str) -> Result<()> {
     };
     match (head.openapi, head.swagger) {
         (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
-        (Some(v), _) => Err(invalid(
-            "openapi",
-            format!("OpenAPI version {v} is not supported: this generator reads OpenAPI 3.0.x"),
-        )),
-        (None, Some(v)) => Err(invalid(
-            "swagger",
-            format!("Swagger {v} is not supported: convert the document to OpenAPI 3.0.x"),
-        )),
+        (Some(v), _) => {
+            Err(invalid("openapi", format!("OpenAPI version {v} is not supported: this generator reads OpenAPI 3.0.x")))
+        }
+        (None, Some(v)) => {
+            Err(invalid("swagger", format!("Swagger {v} is not supported: convert the document to OpenAPI 3.0.x")))
+        }
         (None, None) => Err(Error::Invalid {
             file: path.to_path_buf(),
             pointer: JsonPointer::root(),
@@ -110,7 +98,14 @@ fn parse_as<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
             let pointer = pointer_of(e.path());
             let inner = e.into_inner();
             let (line, column) = (inner.line(), inner.column());
-            shape_or_syntax(path, pointer, line, column, inner.classify() == serde_json::error::Category::Data, inner.to_string())
+            shape_or_syntax(
+                path,
+                pointer,
+                line,
+                column,
+                inner.classify() == serde_json::error::Category::Data,
+                inner.to_string(),
+            )
         })?;
         de.end().map_err(|e| Error::Syntax {
             file: path.to_path_buf(),
@@ -142,18 +137,9 @@ fn shape_or_syntax(
     message: String,
 ) -> Error {
     if is_shape {
-        Error::Invalid {
-            file: path.to_path_buf(),
-            pointer,
-            message,
-        }
+        Error::Invalid { file: path.to_path_buf(), pointer, message }
     } else {
-        Error::Syntax {
-            file: path.to_path_buf(),
-            line,
-            column,
-            message,
-        }
+        Error::Syntax { file: path.to_path_buf(), line, column, message }
     }
 }
 

@@ -7,14 +7,15 @@ use std::collections::{HashMap, HashSet};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, Components, ReferenceOr, Schema, SchemaKind, StatusCode, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, Components, ReferenceOr, Schema, SchemaKind, StatusCode, Type, VariantOrUnknownOrEmpty,
 };
 
 use crate::error::{Error, Result};
 use crate::ir::*;
 use crate::load::{LoadedSpec, NamesOverlay};
 use crate::pointer::JsonPointer;
+
+type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
 
 /// Deeper inline nesting than this is refused rather than risk the stack.
 const MAX_DEPTH: usize = 200;
@@ -125,7 +126,10 @@ impl<'a> SpecLowerer<'a> {
                     _ => derived_operation_id(method, path),
                 };
                 if !seen_ids.insert(id.to_snake_case()) {
-                    return Err(self.invalid(&op_ptr.push("operationId"), format!("operationId `{id}` is used by another operation")));
+                    return Err(self.invalid(
+                        &op_ptr.push("operationId"),
+                        format!("operationId `{id}` is used by another operation"),
+                    ));
                 }
                 match self.operation(doc, path, method, id, op, &item.parameters, &op_ptr)? {
                     Ok(operation) => api.operations.push(operation),
@@ -228,11 +232,17 @@ impl<'a> SpecLowerer<'a> {
         let mut responses = Vec::new();
         let r_ptr = ptr.push("responses");
         if op.responses.default.is_some() {
-            self.warn(&r_ptr.push("default"), "the `default` response is not modelled: such statuses surface as `Error::UnexpectedStatus`");
+            self.warn(
+                &r_ptr.push("default"),
+                "the `default` response is not modelled: such statuses surface as `Error::UnexpectedStatus`",
+            );
         }
         for (status, r) in &op.responses.responses {
             let StatusCode::Code(code) = status else {
-                self.warn(&r_ptr.push(status.to_string()), "status ranges are not modelled: such statuses surface as `Error::UnexpectedStatus`");
+                self.warn(
+                    &r_ptr.push(status.to_string()),
+                    "status ranges are not modelled: such statuses surface as `Error::UnexpectedStatus`",
+                );
                 continue;
             };
             let (r, s_ptr) = self.resolve_response(r, r_ptr.push(code.to_string()))?;
@@ -321,10 +331,14 @@ impl<'a> SpecLowerer<'a> {
         let ptr = ptr.push("$ref");
         match reference.strip_prefix("#/components/schemas/") {
             Some(name) => self.component(&unescape_pointer_segment(name), &ptr),
-            None if reference.starts_with('#') => {
-                Err(self.invalid(&ptr, format!("`$ref: {reference}` is not supported: schemas must be under #/components/schemas")))
-            }
-            None => Err(self.invalid(&ptr, format!("`$ref: {reference}` points to another file, which is not supported: bundle the spec first"))),
+            None if reference.starts_with('#') => Err(self.invalid(
+                &ptr,
+                format!("`$ref: {reference}` is not supported: schemas must be under #/components/schemas"),
+            )),
+            None => Err(self.invalid(
+                &ptr,
+                format!("`$ref: {reference}` points to another file, which is not supported: bundle the spec first"),
+            )),
         }
     }
 
@@ -336,7 +350,8 @@ impl<'a> SpecLowerer<'a> {
             return Err(self.invalid(from, format!("`$ref` to `#/components/schemas/{name}`, which does not exist")));
         };
         let ptr = JsonPointer::root().push("components").push("schemas").push(name);
-        let hint = if self.is_overlay { NameHint::Overlay(name.to_string()) } else { NameHint::Component(name.to_string()) };
+        let hint =
+            if self.is_overlay { NameHint::Overlay(name.to_string()) } else { NameHint::Component(name.to_string()) };
         match schema {
             ReferenceOr::Item(s) => {
                 // Reserve the node before lowering so that recursive references find it.
@@ -375,7 +390,8 @@ impl<'a> SpecLowerer<'a> {
             self.ir.schemas_seen += 1;
         }
         let data = &s.schema_data;
-        let docs = Docs { title: data.title.clone(), description: data.description.clone(), deprecated: data.deprecated };
+        let docs =
+            Docs { title: data.title.clone(), description: data.description.clone(), deprecated: data.deprecated };
         let id = self.push(Kind::Pending, docs.clone(), &ptr, hint.clone());
         let mut nullable = data.nullable;
         let kind = match &s.schema_kind {
@@ -397,7 +413,9 @@ impl<'a> SpecLowerer<'a> {
                     _ => NumberFormat::Double,
                 }),
                 Type::Boolean(_) => Kind::Boolean,
-                Type::Object(o) => self.object(id, &o.properties, &o.required, o.additional_properties.as_ref(), &ptr)?,
+                Type::Object(o) => {
+                    self.object(id, &o.properties, &o.required, o.additional_properties.as_ref(), &ptr)?
+                }
                 Type::Array(a) => self.array(id, a.items.as_ref(), &ptr)?,
             },
             SchemaKind::OneOf { one_of } => self.union(id, one_of, &ptr.push("oneOf"))?,
@@ -451,8 +469,16 @@ impl<'a> SpecLowerer<'a> {
                 Some("binary") => StringFormat::Binary,
                 _ => StringFormat::Plain,
             }),
-            Some("integer") => Kind::Integer(if a.format.as_deref() == Some("int32") { IntegerFormat::Int32 } else { IntegerFormat::Int64 }),
-            Some("number") => Kind::Number(if a.format.as_deref() == Some("float") { NumberFormat::Float } else { NumberFormat::Double }),
+            Some("integer") => Kind::Integer(if a.format.as_deref() == Some("int32") {
+                IntegerFormat::Int32
+            } else {
+                IntegerFormat::Int64
+            }),
+            Some("number") => Kind::Number(if a.format.as_deref() == Some("float") {
+                NumberFormat::Float
+            } else {
+                NumberFormat::Double
+            }),
             Some("boolean") => Kind::Boolean,
             _ => Kind::Any,
         })
@@ -461,7 +487,7 @@ impl<'a> SpecLowerer<'a> {
     fn object(
         &mut self,
         id: NodeId,
-        properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+        properties: &'a Properties,
         required: &[String],
         additional: Option<&'a AdditionalProperties>,
         ptr: &JsonPointer,
@@ -513,7 +539,7 @@ impl<'a> SpecLowerer<'a> {
         &mut self,
         id: NodeId,
         parts: &'a [ReferenceOr<Schema>],
-        extra: Option<(&'a IndexMap<String, ReferenceOr<Box<Schema>>>, &'a Vec<String>)>,
+        extra: Option<(&'a Properties, &'a Vec<String>)>,
         ptr: &JsonPointer,
     ) -> Result<Kind> {
         let mut part_kinds = Vec::new();
@@ -630,7 +656,10 @@ impl<'a> SpecLowerer<'a> {
                 ReferenceOr::Reference { reference } => {
                     let ref_ptr = ptr.push("$ref");
                     let Some(name) = reference.strip_prefix(&prefix).map(unescape_pointer_segment) else {
-                        return Err(self.invalid(&ref_ptr, format!("`$ref: {reference}` is not supported here: expected {prefix}...")));
+                        return Err(self.invalid(
+                            &ref_ptr,
+                            format!("`$ref: {reference}` is not supported here: expected {prefix}..."),
+                        ));
                     };
                     let Some(target) = self.components.and_then(|c| map(c).get(&name)) else {
                         return Err(self.invalid(&ref_ptr, format!("`$ref` to `{reference}`, which does not exist")));
@@ -712,7 +741,10 @@ mod tests {
 
     #[test]
     fn derives_operation_ids_from_method_and_path() {
-        assert_eq!(derived_operation_id(HttpMethod::Get, "/sources/{sourceId}/schemas"), "get_sources_by_source_id_schemas");
+        assert_eq!(
+            derived_operation_id(HttpMethod::Get, "/sources/{sourceId}/schemas"),
+            "get_sources_by_source_id_schemas"
+        );
     }
 
     #[test]

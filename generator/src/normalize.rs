@@ -49,10 +49,17 @@ pub struct TypeDef {
 
 #[derive(Debug, Clone)]
 pub enum Shape {
-    Struct { fields: Vec<FieldDef>, additional: Option<NodeId> },
-    Enum { values: Vec<String> },
+    Struct {
+        fields: Vec<FieldDef>,
+        additional: Option<NodeId>,
+    },
+    Enum {
+        values: Vec<String>,
+    },
     /// Variants in the order a JSON value should be tried against them.
-    Union { variants: Vec<NodeId> },
+    Union {
+        variants: Vec<NodeId>,
+    },
 }
 
 impl Shape {
@@ -133,11 +140,14 @@ pub fn normalize(ir: Ir) -> Model {
         }
     }
 
-    let mut namer = Namer { ir: &ir, class_of: &class_of, members: &members, memo: HashMap::new(), visiting: HashSet::new() };
+    let mut namer =
+        Namer { ir: &ir, class_of: &class_of, members: &members, memo: HashMap::new(), visiting: HashSet::new() };
     let mut wanted: Vec<(ClassId, (String, NameSource), Site)> = model_classes
         .iter()
         .map(|&c| {
-            let name = namer.class_name(c).unwrap_or_else(|| ("Unnamed".to_string(), NameSource::Derived("nothing names it".into())));
+            let name = namer
+                .class_name(c)
+                .unwrap_or_else(|| ("Unnamed".to_string(), NameSource::Derived("nothing names it".into())));
             let first_site = members[&c].iter().map(|&n| ir.node(n).site.clone()).min().expect("classes have members");
             (c, name, first_site)
         })
@@ -158,11 +168,10 @@ pub fn normalize(ir: Ir) -> Model {
     for (class, name, name_source) in named {
         let nodes = &members[&class];
         let used: Vec<NodeId> = nodes.iter().copied().filter(|n| reachable[n.0 as usize]).collect();
-        let representative = nodes
-            .iter()
-            .copied()
-            .find(|&n| matches!(ir.node(n).hint, NameHint::Overlay(_)))
-            .unwrap_or_else(|| *used.iter().min_by_key(|&&n| &ir.node(n).site).expect("model classes are reachable"));
+        let representative =
+            nodes.iter().copied().find(|&n| matches!(ir.node(n).hint, NameHint::Overlay(_))).unwrap_or_else(|| {
+                *used.iter().min_by_key(|&&n| &ir.node(n).site).expect("model classes are reachable")
+            });
         let rep = ir.node(representative);
         let doc = type_doc(&ir, rep, &used);
         let shape = match &rep.kind {
@@ -173,7 +182,9 @@ pub fn normalize(ir: Ir) -> Model {
                     .map(|f| {
                         let docs_of = |n: NodeId| -> Option<&Docs> {
                             match &ir.node(n).kind {
-                                Kind::Object(o) => o.fields.iter().find(|g| g.name == f.name).map(|g| &ir.node(g.node).docs),
+                                Kind::Object(o) => {
+                                    o.fields.iter().find(|g| g.name == f.name).map(|g| &ir.node(g.node).docs)
+                                }
                                 _ => None,
                             }
                         };
@@ -349,7 +360,8 @@ fn label_and_children(kind: &Kind) -> (Label, Vec<NodeId>) {
         Kind::Object(o) => {
             let mut fields: Vec<&Field> = o.fields.iter().collect();
             fields.sort_by(|a, b| a.name.cmp(&b.name));
-            let label = Label::Object(fields.iter().map(|f| (f.name.clone(), f.required)).collect(), o.additional.is_some());
+            let label =
+                Label::Object(fields.iter().map(|f| (f.name.clone(), f.required)).collect(), o.additional.is_some());
             (label, fields.iter().map(|f| f.node).chain(o.additional).collect())
         }
     }
@@ -490,9 +502,15 @@ impl Namer<'_> {
                 (format!("{base}Variant{}", index + 1), format!("variant {} of {base}", index + 1))
             }
             NameHint::AllOfPart { merged } => return self.derived(merged),
-            NameHint::RequestBody { operation } => (format!("{operation}Request"), format!("request body of {operation}")),
+            NameHint::RequestBody { operation } => {
+                (format!("{operation}Request"), format!("request body of {operation}"))
+            }
             NameHint::Response { operation, status } => {
-                let suffix = if (200..300).contains(&status) { "Response".to_string() } else { crate::emit::status_variant(status) };
+                let suffix = if (200..300).contains(&status) {
+                    "Response".to_string()
+                } else {
+                    crate::emit::status_variant(status)
+                };
                 (format!("{operation}{suffix}"), format!("{status} response of {operation}"))
             }
             NameHint::Parameter { operation, name } => {

@@ -17,7 +17,9 @@ fn main() -> ExitCode {
     match args.next().as_deref() {
         Some("gen") => ExitCode::from(gen(args.collect()) as u8),
         _ => {
-            eprintln!("usage: cargo xtask gen [--check] [--report PATH] [--spec FILE ... --out DIR [--crate-name NAME]]");
+            eprintln!(
+                "usage: cargo xtask gen [--check] [--report PATH] [--spec FILE ... --out DIR [--crate-name NAME]]"
+            );
             ExitCode::from(2)
         }
     }

@@ -19,17 +19,19 @@ pub fn api_module(model: &Model, api: &Api) -> TokenStream {
         module_doc.push_str("\n\n");
         module_doc.push_str(d.trim());
     }
-    let module_doc: Vec<String> = module_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
+    let module_doc: Vec<String> =
+        module_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
 
     let server = server_items(api);
     let constructor = constructor(api);
     let mut method_names = Uniquer::with_taken(["new", "with_base_url", "with_http_client", "base_url"]);
-    let (methods, errors): (Vec<_>, Vec<_>) = api
-        .operations
-        .iter()
-        .map(|op| operation(&cx, op, method_names.claim(naming::snake(&op.id))))
-        .unzip();
-    let models_import = cx.used_models.get().then(|| quote!(use crate::models;));
+    let (methods, errors): (Vec<_>, Vec<_>) =
+        api.operations.iter().map(|op| operation(&cx, op, method_names.claim(naming::snake(&op.id)))).unzip();
+    let models_import = cx.used_models.get().then(|| {
+        quote!(
+            use crate::models;
+        )
+    });
     let client_doc = format!(" Client for {} {}.", api.title, api.version);
     quote! {
         #(#![doc = #module_doc])*
@@ -101,9 +103,16 @@ fn server_items(api: &Api) -> TokenStream {
     }
     let doc_lines: Vec<&str> = doc.lines().collect();
     let defaults = server.variables.iter().map(|v| {
-        let name = format_ident!("DEFAULT_{}", v.name.to_shouty_snake_case().replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "_"));
+        let name = format_ident!(
+            "DEFAULT_{}",
+            v.name.to_shouty_snake_case().replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "_")
+        );
         let value = &v.default;
-        let doc = format!(" Default of the server variable `{}`{}", v.name, v.description.as_deref().map(|d| format!(": {}", d.trim())).unwrap_or_else(|| ".".into()));
+        let doc = format!(
+            " Default of the server variable `{}`{}",
+            v.name,
+            v.description.as_deref().map(|d| format!(": {}", d.trim())).unwrap_or_else(|| ".".into())
+        );
         quote! { #[doc = #doc] pub const #name: &str = #value; }
     });
     let params: Vec<_> = server.variables.iter().map(|v| ident(&naming::snake(&v.name))).collect();
@@ -216,7 +225,11 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
         _ => (quote!(serde_json::Value), quote!(response.json())),
     };
     let ok_codes: Vec<_> = success.iter().map(|r| proc_macro2::Literal::u16_unsuffixed(r.status)).collect();
-    let ok_arm = if ok_codes.is_empty() { TokenStream::new() } else { quote! { #(#ok_codes)|* => #ok_expr, } };
+    let ok_arm = if ok_codes.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! { #(#ok_codes)|* => #ok_expr, }
+    };
 
     // Errors: one variant per documented non-2xx status.
     let mut variants = Vec::new();
@@ -258,8 +271,13 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
                     }
                 },
             ),
-            (_, Some(ty)) => (quote! { #doc #variant(#ty), }, quote! { #code => Err(response.error(#error_name::#variant)), }),
-            (_, None) => (quote! { #doc #variant, }, quote! { #code => Err(response.error_without_body(#error_name::#variant)), }),
+            (_, Some(ty)) => {
+                (quote! { #doc #variant(#ty), }, quote! { #code => Err(response.error(#error_name::#variant)), })
+            }
+            (_, None) => (
+                quote! { #doc #variant, },
+                quote! { #code => Err(response.error_without_body(#error_name::#variant)), },
+            ),
         };
         variants.push(def);
         arms.push(arm);
@@ -270,7 +288,8 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
     let http_method = ident(op.method.as_upper());
     let path = &op.path;
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let too_many = (params.len() + usize::from(body.is_some()) > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let too_many =
+        (params.len() + usize::from(body.is_some()) > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let method = quote! {
         #method_doc
         #deprecated
@@ -292,7 +311,9 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
         }
     };
     let error_doc = if variants.is_empty() {
-        format!(" [`Client::{method_name}`] documents no error responses: other statuses are `Error::UnexpectedStatus`.")
+        format!(
+            " [`Client::{method_name}`] documents no error responses: other statuses are `Error::UnexpectedStatus`."
+        )
     } else {
         format!(" The documented error responses of [`Client::{method_name}`].")
     };
@@ -340,7 +361,8 @@ fn param(cx: &Cx, p: &crate::ir::Parameter, name: String) -> Param {
             let method = if location == ParamLocation::Query { quote!(query) } else { quote!(header) };
             match form {
                 Form::List(item) => {
-                    let method = if location == ParamLocation::Query { quote!(query_each) } else { quote!(header_each) };
+                    let method =
+                        if location == ParamLocation::Query { quote!(query_each) } else { quote!(header_each) };
                     if p.required {
                         (quote!(&[#item]), quote!(.#method(#wire, Some(#id))))
                     } else {

@@ -9,7 +9,7 @@ mod models;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Kind, NodeId, StringFormat, IntegerFormat, NumberFormat};
+use crate::ir::{IntegerFormat, Kind, NodeId, NumberFormat, StringFormat};
 use crate::normalize::{Model, Resolved};
 
 /// The runtime module, copied into every generated crate.
@@ -91,9 +91,14 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
          # async fn demo() -> Result<(), Box<dyn std::error::Error>> {\n",
     );
     if let Some(api) = model.ir.apis.first() {
-        let args: Vec<String> = api.server.iter().flat_map(|s| &s.variables).map(|v| format!("{:?}", v.default)).collect();
+        let args: Vec<String> =
+            api.server.iter().flat_map(|s| &s.variables).map(|v| format!("{:?}", v.default)).collect();
         let ctor = if api.server.as_ref().is_some_and(|s| s.url.contains("://")) {
-            format!("{}::Client::new({}Auth::bearer(\"token\"))", api.module, args.iter().map(|a| format!("{a}, ")).collect::<String>())
+            format!(
+                "{}::Client::new({}Auth::bearer(\"token\"))",
+                api.module,
+                args.iter().map(|a| format!("{a}, ")).collect::<String>()
+            )
         } else {
             format!("{}::Client::with_base_url(\"https://api.example.com\", Auth::bearer(\"token\"))", api.module)
         };
@@ -141,7 +146,11 @@ fn doc_lines(text: &str) -> Vec<String> {
     text.lines()
         .map(|l| {
             let l = l.trim_end().replace('\t', "    ");
-            if l.is_empty() { String::new() } else { format!(" {l}") }
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
         })
         .collect()
 }

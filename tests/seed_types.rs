@@ -1,0 +1,76 @@
+//! The seed specs' repeated inline shapes become one type each, defined once in generated/.
+
+use sdkgen_tests::{generate, repo_root, seed_options};
+
+/// (type, keyword, number of inline sites folded into it)
+const SHARED: &[(&str, &str, usize)] = &[
+    ("ObjectRef", "struct", 4),
+    ("DtoType", "enum", 4),
+    ("ErrorResponse", "struct", 8),
+    ("ErrorMessage", "struct", 16),
+    ("LocaleOrigin", "enum", 16),
+    ("JsonPatchOperation", "struct", 2),
+    ("UsageType", "enum", 2),
+];
+
+fn generated_sources() -> String {
+    let src = repo_root().join("generated").join("src");
+    let mut names: Vec<_> = std::fs::read_dir(&src).expect("generated/src").map(|e| e.expect("entry").path()).collect();
+    names.sort();
+    names.iter().map(|p| std::fs::read_to_string(p).expect("readable")).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn each_shared_shape_is_defined_exactly_once_in_generated() {
+    let sources = generated_sources();
+    for (name, keyword, _) in SHARED {
+        let definition = format!("pub {keyword} {name} ");
+        assert_eq!(sources.matches(&definition).count(), 1, "`{definition}` in generated/src");
+    }
+    // Both APIs use the one definition.
+    for module in ["v3.rs", "beta.rs"] {
+        let text = std::fs::read_to_string(repo_root().join("generated/src").join(module)).expect("module");
+        assert!(text.contains("models::ErrorResponse"), "{module} uses the shared ErrorResponse");
+        let structs: Vec<&str> = text.lines().filter(|l| l.starts_with("pub struct ")).collect();
+        assert_eq!(structs, ["pub struct Client {"], "{module} defines no model struct of its own");
+    }
+}
+
+#[test]
+fn the_seed_report_counts_at_most_20_types_and_lists_the_folded_sites() {
+    let generated = generate(&seed_options());
+    let report = &generated.report;
+    assert!(report.types <= 20, "{} types", report.types);
+    for (name, keyword, sites) in SHARED {
+        let entry = report.model_types.iter().find(|t| t.name == *name).unwrap_or_else(|| panic!("{name} is reported"));
+        let kind = if *keyword == "struct" { "struct" } else { "enum" };
+        assert_eq!(entry.kind, kind, "{name}");
+        assert_eq!(entry.sites.len(), *sites, "{name}: {:#?}", entry.sites);
+    }
+    let error_sites = &report.model_types.iter().find(|t| t.name == "ErrorResponse").expect("reported").sites;
+    for file in ["v3.yaml", "beta.yaml"] {
+        for status in ["400", "403", "404", "500"] {
+            assert!(
+                error_sites
+                    .iter()
+                    .any(|s| s.file == file && s.pointer.as_str().contains(&format!("/responses/{status}/"))),
+                "ErrorResponse folds the {status} body of {file}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_names_overlay_only_names_folding_does_not_depend_on_it() {
+    let mut options = seed_options();
+    let named = generate(&options).report;
+    options.names = None;
+    let unnamed = generate(&options).report;
+    assert_eq!(unnamed.types, named.types);
+    let sites = |r: &sdkgen::report::Report| {
+        let mut s: Vec<_> = r.model_types.iter().map(|t| t.sites.clone()).collect();
+        s.sort();
+        s
+    };
+    assert_eq!(sites(&unnamed), sites(&named), "the same shapes fold, whatever their names");
+}
