@@ -10,9 +10,7 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use sailpoint::{beta, Auth};
-
 //! let client = beta::Client::new("sailpoint", Auth::bearer("token"));
-
 //! # Ok(())
 //! # }
 //! ```
@@ -31,7 +29,9 @@ pub mod v3;
 #[allow(dead_code)]
 mod runtime;
 
-pub use runtime::{retry_after, ApiError, Auth, DecodeError, Error, RawResponse, Secret};
+pub use runtime::{
+    retry_after, ApiError, Auth, DecodeError, Error, FilePart, RawResponse, Secret,
+};
 
 /// The HTTP client the generated clients use, for building your own `reqwest::Client`.
 pub use reqwest;

@@ -11,7 +11,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// At most this much of a response body is kept in an error, so that errors stay small.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -122,7 +122,8 @@ pub(crate) struct Request<'a> {
     path: Result<String, String>,
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
-    body: Option<(&'static str, Result<Vec<u8>, serde_json::Error>)>,
+    /// The body, or why it could not be encoded.
+    body: Option<Result<Body, String>>,
     authenticate: bool,
 }
 
@@ -173,7 +174,9 @@ impl Request<'_> {
 
     /// Sends `body` as JSON with the content type the spec gives.
     pub(crate) fn json_body<B: Serialize + ?Sized>(mut self, content_type: &'static str, body: &B) -> Self {
-        self.body = Some((content_type, serde_json::to_vec(body)));
+        self.body = Some(
+            serde_json::to_vec(body).map(|bytes| Body::Bytes { content_type, bytes }).map_err(|e| e.to_string()),
+        );
         self
     }
 
@@ -183,6 +186,28 @@ impl Request<'_> {
             Some(body) => self.json_body(content_type, body),
             None => self,
         }
+    }
+
+    /// Sends `body` as `application/x-www-form-urlencoded`.
+    pub(crate) fn form_body<B: Serialize + ?Sized>(mut self, content_type: &'static str, body: &B) -> Self {
+        self.body = Some(
+            serde_urlencoded::to_string(body)
+                .map(|text| Body::Bytes { content_type, bytes: text.into_bytes() })
+                .map_err(|e| e.to_string()),
+        );
+        self
+    }
+
+    /// Sends `body` as it is (`application/octet-stream`, `text/plain`, ...).
+    pub(crate) fn raw_body(mut self, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
+        self.body = Some(Ok(Body::Bytes { content_type, bytes: body.into() }));
+        self
+    }
+
+    /// Sends `form` as `multipart/form-data`.
+    pub(crate) fn multipart_body(mut self, form: Multipart) -> Self {
+        self.body = Some(form.error.clone().map_or(Ok(Body::Multipart(form)), Err));
+        self
     }
 
     /// Sends the client's credentials with this request.
@@ -212,14 +237,159 @@ impl Request<'_> {
                 request = request.header(AUTHORIZATION, value);
             }
         }
-        if let Some((content_type, body)) = self.body {
-            request = request.header(CONTENT_TYPE, content_type).body(body.map_err(Error::Encode)?);
+        match self.body.transpose().map_err(Error::Encode)? {
+            Some(Body::Bytes { content_type, bytes }) => request = request.header(CONTENT_TYPE, content_type).body(bytes),
+            Some(Body::Multipart(form)) => request = request.multipart(form.into_form()?),
+            None => {}
         }
         let response = request.send().await.map_err(Error::Transport)?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
         Ok(Response { status, headers, body })
+    }
+}
+
+enum Body {
+    Bytes { content_type: &'static str, bytes: Vec<u8> },
+    Multipart(Multipart),
+}
+
+/// A `multipart/form-data` body, built field by field by the generated method.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Multipart {
+    parts: Vec<(&'static str, PartData)>,
+    /// Fields whose names come from the caller (free-form forms).
+    owned_parts: Vec<(String, String)>,
+    /// The first field that could not be encoded.
+    error: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+enum PartData {
+    Text(String),
+    File(FilePart),
+}
+
+impl Multipart {
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+
+    /// A text field: strings as they are, other values as JSON. `None` adds nothing.
+    pub(crate) fn field<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) => {}
+            Ok(serde_json::Value::String(s)) => self.parts.push((name, PartData::Text(s))),
+            Ok(other) => self.parts.push((name, PartData::Text(other.to_string()))),
+            Err(e) => self.error = self.error.or(Some(format!("field `{name}`: {e}"))),
+        }
+        self
+    }
+
+    /// One text field per property of a JSON object (for forms the spec leaves free-form).
+    pub(crate) fn from_object<T: Serialize + ?Sized>(value: &T) -> Self {
+        let mut form = Self::new();
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Object(fields)) => {
+                for (name, value) in fields {
+                    let text = match value {
+                        serde_json::Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    form.owned_parts.push((name, text));
+                }
+            }
+            Ok(_) => form.error = Some("a multipart body must be an object".into()),
+            Err(e) => form.error = Some(e.to_string()),
+        }
+        form
+    }
+
+    /// A file field.
+    pub(crate) fn file(mut self, name: &'static str, file: &FilePart) -> Self {
+        self.parts.push((name, PartData::File(file.clone())));
+        self
+    }
+
+    /// A file field when there is a file.
+    pub(crate) fn file_opt(self, name: &'static str, file: Option<&FilePart>) -> Self {
+        match file {
+            Some(file) => self.file(name, file),
+            None => self,
+        }
+    }
+
+    fn into_form<E>(self) -> Result<reqwest::multipart::Form, Error<E>> {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, text) in self.owned_parts {
+            form = form.text(name, text);
+        }
+        for (name, data) in self.parts {
+            form = match data {
+                PartData::Text(text) => form.text(name, text),
+                PartData::File(file) => {
+                    let mut part = reqwest::multipart::Part::bytes(file.bytes);
+                    if let Some(file_name) = file.file_name {
+                        part = part.file_name(file_name);
+                    }
+                    if let Some(content_type) = file.content_type {
+                        part = part.mime_str(&content_type).map_err(|e| Error::Encode(e.to_string()))?;
+                    }
+                    form.part(name, part)
+                }
+            };
+        }
+        Ok(form)
+    }
+}
+
+/// A file to upload in a `multipart/form-data` field (`format: binary` in the spec).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct FilePart {
+    pub bytes: Vec<u8>,
+    /// The file name the server sees, if any.
+    pub file_name: Option<String>,
+    /// The part's content type, if not `application/octet-stream`.
+    pub content_type: Option<String>,
+}
+
+impl FilePart {
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        Self { bytes: bytes.into(), file_name: None, content_type: None }
+    }
+
+    pub fn with_file_name(mut self, file_name: impl Into<String>) -> Self {
+        self.file_name = Some(file_name.into());
+        self
+    }
+
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+}
+
+impl fmt::Debug for FilePart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FilePart")
+            .field("bytes", &format_args!("[{} bytes]", self.bytes.len()))
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .finish()
+    }
+}
+
+/// In JSON (where `format: binary` rarely appears) a file is its bytes as a string.
+impl Serialize for FilePart {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&String::from_utf8_lossy(&self.bytes))
+    }
+}
+
+impl<'de> Deserialize<'de> for FilePart {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(FilePart::new)
     }
 }
 
@@ -238,6 +408,16 @@ impl Response {
     /// Decodes the body as the success type `T`.
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         self.decode()
+    }
+
+    /// The body as text (`text/plain`, `text/csv`, ...).
+    pub(crate) fn text<E>(self) -> Result<String, Error<E>> {
+        Ok(String::from_utf8_lossy(&self.body).into_owned())
+    }
+
+    /// The body as bytes (`application/octet-stream`, `application/zip`, ...).
+    pub(crate) fn bytes<E>(self) -> Result<Vec<u8>, Error<E>> {
+        Ok(self.body)
     }
 
     /// Decodes the body as an error body `B` and wraps it as the documented error `E`.
@@ -312,8 +492,8 @@ pub enum Error<E> {
     Decode(Box<DecodeError>),
     /// The request could not be sent or its response not read (connection, TLS, timeout).
     Transport(reqwest::Error),
-    /// The request body could not be serialized.
-    Encode(serde_json::Error),
+    /// The request body could not be encoded.
+    Encode(String),
     /// A parameter has a value that cannot be sent safely.
     InvalidRequest(String),
 }
@@ -358,7 +538,6 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) => Some(e),
-            Error::Encode(e) => Some(e),
             _ => None,
         }
     }

@@ -48,7 +48,8 @@ fn space_items(code: &str) -> String {
             let body = line.trim_start();
             let prev_body = prev.trim_start();
             let starts_item = ITEM_STARTS.iter().any(|s| body.starts_with(s));
-            let after_item = (prev_body == "}" || prev_body.ends_with(';') && !prev_body.starts_with("use "))
+            let after_item = (prev_body == "}"
+                || prev_body.ends_with(';') && !prev_body.starts_with("use ") && !prev_body.starts_with("//"))
                 && indent == prev_indent;
             let after_header = (prev_body.starts_with("//!") || prev_body.starts_with("#!["))
                 && !body.starts_with("//!")

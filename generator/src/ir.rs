@@ -146,18 +146,56 @@ pub struct Parameter {
 
 #[derive(Debug)]
 pub struct RequestBody {
+    /// The content type sent, one of those the spec lists.
     pub content_type: String,
+    pub encoding: BodyEncoding,
     pub required: bool,
     pub description: Option<String>,
     pub schema: NodeId,
+}
+
+/// How a request body goes on the wire, in the order they are preferred when an operation
+/// offers several.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BodyEncoding {
+    Json,
+    Multipart,
+    FormUrlEncoded,
+    Text,
+    Binary,
+}
+
+impl BodyEncoding {
+    pub fn of(content_type: &str) -> Self {
+        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "application/json" | "*/*" => Self::Json,
+            e if e.ends_with("+json") => Self::Json,
+            "multipart/form-data" => Self::Multipart,
+            "application/x-www-form-urlencoded" => Self::FormUrlEncoded,
+            e if e.starts_with("text/") => Self::Text,
+            _ => Self::Binary,
+        }
+    }
 }
 
 #[derive(Debug)]
 pub struct Response {
     pub status: u16,
     pub description: String,
-    /// The JSON body's schema; `None` when the response documents no JSON body.
-    pub schema: Option<NodeId>,
+    pub body: ResponseBody,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ResponseBody {
+    /// No content documented.
+    None,
+    /// JSON, of this schema.
+    Json(NodeId),
+    /// Text (`text/plain`, `text/csv`, ...), whatever the schema.
+    Text,
+    /// Bytes (`application/octet-stream`, `application/zip`, ...).
+    Binary,
 }
 
 /// Documentation carried by a schema: never part of its identity.

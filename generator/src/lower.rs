@@ -170,6 +170,7 @@ impl<'a> SpecLowerer<'a> {
             }
         }
         let mut parameters = Vec::new();
+        let mut param_sites = Vec::new();
         for ((name, loc), (p, p_ptr)) in params {
             let data = p.parameter_data_ref();
             let location = match loc {
@@ -192,6 +193,7 @@ impl<'a> SpecLowerer<'a> {
                     self.push(Kind::String(StringFormat::Plain), Docs::default(), &p_ptr, hint)
                 }
             };
+            param_sites.push(site(self.file, &p_ptr));
             parameters.push(Parameter {
                 name,
                 location,
@@ -200,9 +202,36 @@ impl<'a> SpecLowerer<'a> {
                 schema,
             });
         }
-        for template_name in path_template_names(path) {
-            if !parameters.iter().any(|p| p.location == ParamLocation::Path && p.name == template_name) {
-                return Ok(Err(format!("path parameter `{template_name}` has no definition in `parameters`")));
+        // A path parameter named one way in the path and another in `parameters` (a known
+        // defect of real specs) is matched up when it is the only one on each side.
+        let template = path_template_names(path);
+        let undefined: Vec<&String> = template
+            .iter()
+            .filter(|t| !parameters.iter().any(|p| p.location == ParamLocation::Path && &p.name == *t))
+            .collect();
+        let unused: Vec<usize> = (0..parameters.len())
+            .filter(|&i| parameters[i].location == ParamLocation::Path && !template.contains(&parameters[i].name))
+            .collect();
+        match (undefined.as_slice(), unused.as_slice()) {
+            ([], []) => {}
+            ([name], [index]) => {
+                let p = &mut parameters[*index];
+                self.ir.warnings.push(Warning {
+                    site: param_sites[*index].clone(),
+                    message: format!("path parameter `{}` is `{{{name}}}` in the path; using the path's name", p.name),
+                });
+                p.name = (*name).clone();
+            }
+            ([name, ..], _) => return Ok(Err(format!("path parameter `{name}` has no definition in `parameters`"))),
+            ([], unused) => {
+                // Nothing in the path can carry them: leave them out, loudly.
+                for &index in unused.iter().rev() {
+                    let p = parameters.remove(index);
+                    self.ir.warnings.push(Warning {
+                        site: param_sites[index].clone(),
+                        message: format!("path parameter `{}` does not appear in the path; it is left out", p.name),
+                    });
+                }
             }
         }
 
@@ -210,9 +239,9 @@ impl<'a> SpecLowerer<'a> {
             None => None,
             Some(rb) => {
                 let (rb, rb_ptr) = self.resolve_request_body(rb, ptr.push("requestBody"))?;
-                let Some((content_type, media)) = rb.content.iter().find(|(ct, _)| is_json(ct)) else {
-                    let types: Vec<&str> = rb.content.keys().map(String::as_str).collect();
-                    return Ok(Err(format!("request body content type(s) {types:?} are not supported yet")));
+                // The most structured content type the spec offers.
+                let Some((content_type, media)) = rb.content.iter().min_by_key(|(ct, _)| BodyEncoding::of(ct)) else {
+                    return Ok(Err("the request body lists no content type".into()));
                 };
                 let m_ptr = rb_ptr.push("content").push(content_type);
                 let hint = NameHint::RequestBody { operation: op_name.clone() };
@@ -222,6 +251,7 @@ impl<'a> SpecLowerer<'a> {
                 };
                 Some(RequestBody {
                     content_type: content_type.clone(),
+                    encoding: BodyEncoding::of(content_type),
                     required: rb.required,
                     description: rb.description.clone(),
                     schema,
@@ -246,23 +276,22 @@ impl<'a> SpecLowerer<'a> {
                 continue;
             };
             let (r, s_ptr) = self.resolve_response(r, r_ptr.push(code.to_string()))?;
-            let json = r.content.iter().find(|(ct, _)| is_json(ct));
-            if json.is_none() && !r.content.is_empty() && (200..300).contains(code) {
-                let types: Vec<&str> = r.content.keys().map(String::as_str).collect();
-                return Ok(Err(format!("response content type(s) {types:?} are not supported yet")));
-            }
-            let schema = match json {
-                Some((ct, media)) => {
-                    let hint = NameHint::Response { operation: op_name.clone(), status: *code };
-                    let m_ptr = s_ptr.push("content").push(ct);
-                    Some(match &media.schema {
-                        Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
-                        None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
-                    })
-                }
-                None => None,
+            let body = match r.content.iter().min_by_key(|(ct, _)| BodyEncoding::of(ct)) {
+                None => ResponseBody::None,
+                Some((ct, media)) => match BodyEncoding::of(ct) {
+                    BodyEncoding::Json => {
+                        let hint = NameHint::Response { operation: op_name.clone(), status: *code };
+                        let m_ptr = s_ptr.push("content").push(ct);
+                        ResponseBody::Json(match &media.schema {
+                            Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
+                            None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
+                        })
+                    }
+                    BodyEncoding::Text => ResponseBody::Text,
+                    _ => ResponseBody::Binary,
+                },
             };
-            responses.push(Response { status: *code, description: r.description.clone(), schema });
+            responses.push(Response { status: *code, description: r.description.clone(), body });
         }
 
         let (security, sec_ptr) = match &op.security {
@@ -702,11 +731,6 @@ fn dedup(values: impl Iterator<Item = String>) -> Vec<String> {
     values.filter(|v| seen.insert(v.clone())).collect()
 }
 
-pub fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
-}
-
 /// The `{name}`s of a path template, in order.
 pub fn path_template_names(path: &str) -> Vec<String> {
     let mut names = Vec::new();
@@ -753,9 +777,11 @@ mod tests {
     }
 
     #[test]
-    fn json_content_types() {
-        assert!(is_json("application/json-patch+json"));
-        assert!(is_json("application/json; charset=utf-8"));
-        assert!(!is_json("multipart/form-data"));
+    fn body_encodings() {
+        assert_eq!(BodyEncoding::of("application/json-patch+json"), BodyEncoding::Json);
+        assert_eq!(BodyEncoding::of("application/json; charset=utf-8"), BodyEncoding::Json);
+        assert_eq!(BodyEncoding::of("multipart/form-data"), BodyEncoding::Multipart);
+        assert_eq!(BodyEncoding::of("text/csv"), BodyEncoding::Text);
+        assert_eq!(BodyEncoding::of("application/zip"), BodyEncoding::Binary);
     }
 }

@@ -303,11 +303,12 @@ fn reachable_nodes(ir: &Ir) -> Vec<bool> {
         .iter()
         .flat_map(|a| &a.operations)
         .flat_map(|op| {
-            op.parameters
-                .iter()
-                .map(|p| p.schema)
-                .chain(op.body.iter().map(|b| b.schema))
-                .chain(op.responses.iter().filter_map(|r| r.schema))
+            op.parameters.iter().map(|p| p.schema).chain(op.body.iter().map(|b| b.schema)).chain(
+                op.responses.iter().filter_map(|r| match r.body {
+                    ResponseBody::Json(n) => Some(n),
+                    _ => None,
+                }),
+            )
         })
         .collect();
     while let Some(n) = stack.pop() {

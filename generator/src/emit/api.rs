@@ -7,8 +7,8 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, ident, status_variant, type_tokens};
-use crate::ir::{Api, Kind, NodeId, Operation, ParamLocation, StringFormat};
+use super::{doc_attrs, field_idents, ident, status_variant, type_tokens};
+use crate::ir::{Api, BodyEncoding, Kind, NodeId, Operation, ParamLocation, RequestBody, ResponseBody, StringFormat};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{Model, Resolved, Shape};
 
@@ -32,6 +32,11 @@ pub fn api_module(model: &Model, api: &Api) -> TokenStream {
             use crate::models;
         )
     });
+    let multipart_import = api
+        .operations
+        .iter()
+        .any(|op| op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart))
+        .then(|| quote!(, Multipart));
     let client_doc = format!(" Client for {} {}.", api.title, api.version);
     quote! {
         #(#![doc = #module_doc])*
@@ -39,7 +44,7 @@ pub fn api_module(model: &Model, api: &Api) -> TokenStream {
         #![allow(clippy::large_enum_variant)]
 
         #models_import
-        use crate::runtime::{Auth, Core, Error};
+        use crate::runtime::{Auth, Core, Error #multipart_import};
         use reqwest::Method;
 
         #server
@@ -161,7 +166,6 @@ struct Param {
 }
 
 fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, TokenStream) {
-    let model = cx.model;
     let op_type = naming::type_ident(&op.id);
     let error_name = format_ident!("{}Error", op_type);
     let mut idents = Uniquer::with_taken(["self", "body", "response"]);
@@ -178,27 +182,7 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
     let params: Vec<Param> = ordered.iter().map(|p| param(cx, p, idents.claim(naming::snake(&p.name)))).collect();
     let (required_params, optional_params) = params.split_at(optional_start);
 
-    let body = op.body.as_ref().map(|b| {
-        let ty = match &model.ir.node(b.schema).kind {
-            Kind::Array(item) if model.type_of(b.schema).is_none() => {
-                let item = cx.ty(*item);
-                quote!(&[#item])
-            }
-            _ => {
-                let t = cx.ty(b.schema);
-                quote!(&#t)
-            }
-        };
-        let (signature, value) = if b.required { (ty, quote!(body)) } else { (quote!(Option<#ty>), quote!(body)) };
-        let content_type = &b.content_type;
-        let send = if b.required {
-            quote! { .json_body(#content_type, #value) }
-        } else {
-            quote! { .json_body_opt(#content_type, #value) }
-        };
-        (quote! { body: #signature }, send, b.description.clone())
-    });
-
+    let body = op.body.as_ref().map(|b| request_body(cx, b));
     let sig_params = required_params
         .iter()
         .map(|p| {
@@ -214,23 +198,7 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
     let body_send = body.as_ref().map(|(_, send, _)| send);
     let auth = op.authenticated.then(|| quote!(.authenticated()));
 
-    // Success: one type for every 2xx that has a body.
-    let success: Vec<_> = op.responses.iter().filter(|r| (200..300).contains(&r.status)).collect();
-    let success_types: std::collections::BTreeSet<String> =
-        success.iter().filter_map(|r| r.schema).map(|s| cx.ty(s).to_string()).collect();
-    let all_have_body = success.iter().all(|r| r.schema.is_some());
-    let (ok_type, ok_expr) = match (success_types.len(), all_have_body) {
-        (0, _) => (quote!(()), quote!(Ok(()))),
-        (1, true) => (cx.ty(success[0].schema.expect("has body")), quote!(response.json())),
-        _ => (quote!(serde_json::Value), quote!(response.json())),
-    };
-    let ok_codes: Vec<_> = success.iter().map(|r| proc_macro2::Literal::u16_unsuffixed(r.status)).collect();
-    let ok_arm = if ok_codes.is_empty() {
-        TokenStream::new()
-    } else {
-        quote! { #(#ok_codes)|* => #ok_expr, }
-    };
-
+    let (ok_type, ok_arms) = success(cx, op);
     // Errors: one variant per documented non-2xx status.
     let mut variants = Vec::new();
     let mut arms = Vec::new();
@@ -238,7 +206,10 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
         let variant = ident(&status_variant(r.status));
         let code = proc_macro2::Literal::u16_unsuffixed(r.status);
         let doc = doc_attrs(Some(&format!("`{}`: {}", r.status, r.description.trim())));
-        let body_ty = r.schema.map(|s| cx.ty(s));
+        let body_ty = match r.body {
+            ResponseBody::Json(s) => Some(cx.ty(s)),
+            _ => None,
+        };
         let (def, arm) = match (r.status, body_ty) {
             (429, Some(ty)) => (
                 quote! {
@@ -304,7 +275,7 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
                 .send()
                 .await?;
             match response.status() {
-                #ok_arm
+                #ok_arms
                 #(#arms)*
                 _ => Err(response.unexpected_status()),
             }
@@ -420,4 +391,122 @@ fn method_doc(op: &Operation, params: &[Param], body_doc: Option<&str>) -> Token
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The body parameter (signature, request-builder call, description).
+fn request_body(cx: &Cx, b: &RequestBody) -> (TokenStream, TokenStream, Option<String>) {
+    let model = cx.model;
+    let content_type = &b.content_type;
+    let (signature, send) = match b.encoding {
+        BodyEncoding::Json | BodyEncoding::FormUrlEncoded => {
+            let ty = match &model.ir.node(b.schema).kind {
+                Kind::Array(item) if model.type_of(b.schema).is_none() => {
+                    let item = cx.ty(*item);
+                    quote!(&[#item])
+                }
+                _ => {
+                    let t = cx.ty(b.schema);
+                    quote!(&#t)
+                }
+            };
+            match (b.encoding, b.required) {
+                (BodyEncoding::Json, true) => (ty, quote!(.json_body(#content_type, body))),
+                (BodyEncoding::Json, false) => (quote!(Option<#ty>), quote!(.json_body_opt(#content_type, body))),
+                _ => (ty, quote!(.form_body(#content_type, body))),
+            }
+        }
+        BodyEncoding::Multipart => match model.resolve(b.schema) {
+            Resolved::Model(t) => match &t.shape {
+                Shape::Struct { fields, .. } => {
+                    let ty = cx.ty(b.schema);
+                    let parts = fields.iter().zip(field_idents(fields)).map(|(f, field)| {
+                        let wire = &f.name;
+                        let field = ident(&field);
+                        let (node, nullable) = super::unwrap_nullable(model, f.node);
+                        let is_file = matches!(model.resolve(node), Resolved::Kind(Kind::String(StringFormat::Binary)));
+                        match (is_file, f.required && !nullable) {
+                            (true, true) => quote!(.file(#wire, &body.#field)),
+                            (true, false) => quote!(.file_opt(#wire, body.#field.as_ref())),
+                            (false, _) => quote!(.field(#wire, &body.#field)),
+                        }
+                    });
+                    (quote!(&#ty), quote!(.multipart_body(Multipart::new() #(#parts)*)))
+                }
+                _ => (
+                    quote!(&serde_json::Map<String, serde_json::Value>),
+                    quote!(.multipart_body(Multipart::from_object(body))),
+                ),
+            },
+            Resolved::Kind(_) => (
+                quote!(&serde_json::Map<String, serde_json::Value>),
+                quote!(.multipart_body(Multipart::from_object(body))),
+            ),
+        },
+        BodyEncoding::Text => (quote!(&str), quote!(.raw_body(#content_type, body.as_bytes()))),
+        BodyEncoding::Binary => (quote!(Vec<u8>), quote!(.raw_body(#content_type, body))),
+    };
+    (quote! { body: #signature }, send, b.description.clone())
+}
+
+/// The success type and the match arms of the 2xx statuses.
+fn success(cx: &Cx, op: &Operation) -> (TokenStream, TokenStream) {
+    let success: Vec<_> = op.responses.iter().filter(|r| (200..300).contains(&r.status)).collect();
+    let codes = |pred: &dyn Fn(&ResponseBody) -> bool| -> Vec<proc_macro2::Literal> {
+        success.iter().filter(|r| pred(&r.body)).map(|r| proc_macro2::Literal::u16_unsuffixed(r.status)).collect()
+    };
+    let json_types: std::collections::BTreeSet<String> = success
+        .iter()
+        .filter_map(|r| match r.body {
+            ResponseBody::Json(s) => Some(cx.ty(s).to_string()),
+            _ => None,
+        })
+        .collect();
+    let has = |wanted: fn(&ResponseBody) -> bool| success.iter().any(|r| wanted(&r.body));
+    let none = codes(&|b| *b == ResponseBody::None);
+    let arm = |codes: Vec<proc_macro2::Literal>, expr: TokenStream| {
+        if codes.is_empty() {
+            TokenStream::new()
+        } else {
+            quote! { #(#codes)|* => #expr, }
+        }
+    };
+    let text = has(|b| *b == ResponseBody::Text);
+    let binary = has(|b| *b == ResponseBody::Binary);
+    match (json_types.len(), text, binary) {
+        (0, false, false) => (quote!(()), arm(none, quote!(Ok(())))),
+        (1, false, false) => {
+            let ty = success.iter().find_map(|r| match r.body {
+                ResponseBody::Json(s) => Some(cx.ty(s)),
+                _ => None,
+            });
+            let json = codes(&|b| matches!(b, ResponseBody::Json(_)));
+            if none.is_empty() {
+                (quote!(#ty), arm(json, quote!(response.json())))
+            } else {
+                let mut arms = arm(json, quote!(response.json().map(Some)));
+                arms.extend(arm(none, quote!(Ok(None))));
+                (quote!(Option<#ty>), arms)
+            }
+        }
+        (0, true, false) => {
+            let mut arms = arm(codes(&|b| *b == ResponseBody::Text), quote!(response.text()));
+            arms.extend(arm(none, quote!(Ok(String::new()))));
+            (quote!(String), arms)
+        }
+        (0, _, true) => {
+            let mut arms = arm(codes(&|b| *b != ResponseBody::None), quote!(response.bytes()));
+            arms.extend(arm(none, quote!(Ok(Vec::new()))));
+            (quote!(Vec<u8>), arms)
+        }
+        _ => {
+            // Several JSON types, or JSON beside text: the JSON value, which every case fits.
+            let mut arms = arm(codes(&|b| matches!(b, ResponseBody::Json(_))), quote!(response.json()));
+            arms.extend(arm(
+                codes(&|b| matches!(b, ResponseBody::Text | ResponseBody::Binary)),
+                quote!(response.text().map(serde_json::Value::String)),
+            ));
+            arms.extend(arm(none, quote!(Ok(serde_json::Value::Null))));
+            (quote!(serde_json::Value), arms)
+        }
+    }
 }

@@ -66,10 +66,16 @@ publish = false
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
 httpdate = "1"
 percent-encoding = "2"
-reqwest = {{ version = "0.12", default-features = false, features = ["rustls-tls"] }}
+reqwest = {{ version = "0.12", default-features = false, features = ["multipart", "rustls-tls"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
+serde_urlencoded = "0.7"
+
+[lib]
+# Descriptions from the spec may hold code in other languages, which rustdoc would try to
+# compile as Rust.
+doctest = false
 
 # Its own workspace, so that the crate builds wherever it is written.
 [workspace]
@@ -118,7 +124,7 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
         #[allow(dead_code)]
         mod runtime;
 
-        pub use runtime::{retry_after, ApiError, Auth, DecodeError, Error, RawResponse, Secret};
+        pub use runtime::{retry_after, ApiError, Auth, DecodeError, Error, FilePart, RawResponse, Secret};
         /// The HTTP client the generated clients use, for building your own `reqwest::Client`.
         pub use reqwest;
     }
@@ -165,6 +171,7 @@ pub fn type_tokens(model: &Model, node: NodeId, models_path: &TokenStream) -> To
         Resolved::Kind(kind) => match kind {
             Kind::String(StringFormat::DateTime) => quote!(chrono::DateTime<chrono::Utc>),
             Kind::String(StringFormat::Date) => quote!(chrono::NaiveDate),
+            Kind::String(StringFormat::Binary) => quote!(crate::FilePart),
             Kind::String(_) => quote!(String),
             Kind::Integer(IntegerFormat::Int32) => quote!(i32),
             Kind::Integer(IntegerFormat::Int64) => quote!(i64),
@@ -189,6 +196,25 @@ pub fn type_tokens(model: &Model, node: NodeId, models_path: &TokenStream) -> To
             Kind::Any | Kind::Pending | Kind::Object(_) | Kind::Enum(_) | Kind::Union(_) => quote!(serde_json::Value),
         },
     }
+}
+
+/// The Rust field names of a struct's fields, in order: the same wherever the struct is used.
+pub fn field_idents(fields: &[crate::normalize::FieldDef]) -> Vec<String> {
+    let mut idents = crate::naming::Uniquer::with_taken(["additional_properties"]);
+    fields.iter().map(|f| idents.claim(crate::naming::snake(&f.name))).collect()
+}
+
+/// The node behind `Option`s that are not model types, and whether there was one.
+pub fn unwrap_nullable(model: &Model, mut node: NodeId) -> (NodeId, bool) {
+    let mut nullable = false;
+    while let Kind::Nullable(inner) = &model.ir.node(node).kind {
+        if model.type_of(node).is_some() {
+            break;
+        }
+        node = *inner;
+        nullable = true;
+    }
+    (node, nullable)
 }
 
 /// `BadRequest` for 400: the variant name of a documented error status.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, ident, type_tokens};
+use super::{doc_attrs, field_idents, ident, type_tokens, unwrap_nullable};
 use crate::ir::{Kind, NodeId};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{FieldDef, Model, Shape, TypeDef, TypeId};
@@ -48,12 +48,11 @@ fn struct_def(
 ) -> TokenStream {
     let name = ident(&t.name);
     let doc = type_doc(t);
-    let mut idents = Uniquer::with_taken(["additional_properties"]);
     let mut all_optional = true;
     let fields: Vec<TokenStream> = fields
         .iter()
-        .map(|f| {
-            let field_ident = idents.claim(naming::snake(&f.name));
+        .zip(field_idents(fields))
+        .map(|(f, field_ident)| {
             let (node, nullable) = unwrap_nullable(model, f.node);
             let mut ty = type_tokens(model, node, &TokenStream::new());
             if recursion.needs_box(model, owner, node) {
@@ -193,18 +192,6 @@ fn variant_name(model: &Model, node: NodeId) -> String {
             _ => "Value".into(),
         },
     }
-}
-
-fn unwrap_nullable(model: &Model, mut node: NodeId) -> (NodeId, bool) {
-    let mut nullable = false;
-    while let Kind::Nullable(inner) = &model.ir.node(node).kind {
-        if model.type_of(node).is_some() {
-            break;
-        }
-        node = *inner;
-        nullable = true;
-    }
-    (node, nullable)
 }
 
 /// Which model types contain each other directly (not through `Vec` or a map), so that the
