@@ -53,3 +53,30 @@ pub fn spec_sources(generated: &Generated) -> String {
 pub fn write_to(generated: &Generated, dir: &Path) {
     sdkgen::write::write(dir, &generated.files).unwrap_or_else(|e| panic!("writing failed: {e}"));
 }
+
+/// `../shared/specs`, the real SailPoint specs, read by path. When the folder is absent the
+/// test says it is skipped and passes, unless `REQUIRE_SHARED=1` (as in CI), when it fails.
+pub fn shared_specs(test: &str) -> Option<PathBuf> {
+    let dir = repo_root().parent().expect("the repository has a parent folder").join("shared").join("specs");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("REQUIRE_SHARED").is_ok_and(|v| v == "1") {
+        panic!("{test}: {} is missing and REQUIRE_SHARED=1", dir.display());
+    }
+    eprintln!("{test}: skipped: {} is absent", dir.display());
+    None
+}
+
+/// The crates generated from the real specs: name, and spec files in `../shared/specs`.
+pub const FULL_CRATES: &[(&str, &[&str])] = &[
+    ("v3-bundled", &["sailpoint-v3.yaml"]),
+    ("v3-inlined", &["sailpoint-v3.inlined.json"]),
+    ("beta-bundled", &["sailpoint-beta.yaml"]),
+    ("beta-inlined", &["sailpoint-beta.inlined.json"]),
+    ("v3-and-beta", &["sailpoint-v3.yaml", "sailpoint-beta.yaml"]),
+];
+
+pub fn full_options(dir: &Path, name: &str, files: &[&str]) -> Options {
+    Options { specs: files.iter().map(|f| dir.join(f)).collect(), names: None, crate_name: name.to_string() }
+}

@@ -23,7 +23,7 @@ pub fn format(files: Vec<EmittedFile>, inputs: &[String]) -> Result<Vec<OutputFi
                 Content::Rust(tokens) => {
                     let file: syn::File =
                         syn::parse2(tokens).map_err(|e| format!("generated {} does not parse: {e}", f.path))?;
-                    format!("{header}{}", space_items(&prettyplease::unparse(&file)))
+                    format!("{header}{}", unparse(&file))
                 }
             };
             Ok(OutputFile { path: f.path, text })
@@ -31,6 +31,11 @@ pub fn format(files: Vec<EmittedFile>, inputs: &[String]) -> Result<Vec<OutputFi
         .collect::<Result<_, String>>()?;
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// Rust source for a syntax tree, laid out by prettyplease with blank lines between items.
+pub fn unparse(file: &syn::File) -> String {
+    space_items(&prettyplease::unparse(file))
 }
 
 /// Puts a blank line between items, as a person would: prettyplease keeps none.

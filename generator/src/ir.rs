@@ -299,6 +299,12 @@ pub enum NameHint {
     AllOfPart {
         merged: NodeId,
     },
+    /// The schema of a reusable `components.responses`, `requestBodies` or `parameters` entry,
+    /// named from its key.
+    Reused {
+        name: String,
+        detail: String,
+    },
     RequestBody {
         operation: String,
     },

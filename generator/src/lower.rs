@@ -13,6 +13,7 @@ use openapiv3::{
 use crate::error::{Error, Result};
 use crate::ir::*;
 use crate::load::{LoadedSpec, NamesOverlay};
+use crate::naming;
 use crate::pointer::JsonPointer;
 
 type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
@@ -185,7 +186,8 @@ impl<'a> SpecLowerer<'a> {
                     continue;
                 }
             };
-            let hint = NameHint::Parameter { operation: op_name.clone(), name: name.clone() };
+            let hint = reused_hint(&p_ptr, "parameters", naming::camel)
+                .unwrap_or(NameHint::Parameter { operation: op_name.clone(), name: name.clone() });
             let schema = match &data.format {
                 openapiv3::ParameterSchemaOrContent::Schema(s) => self.schema_ref(s, p_ptr.push("schema"), hint)?,
                 openapiv3::ParameterSchemaOrContent::Content(_) => {
@@ -244,7 +246,8 @@ impl<'a> SpecLowerer<'a> {
                     return Ok(Err("the request body lists no content type".into()));
                 };
                 let m_ptr = rb_ptr.push("content").push(content_type);
-                let hint = NameHint::RequestBody { operation: op_name.clone() };
+                let hint = reused_hint(&rb_ptr, "requestBodies", |k| format!("{}Request", naming::camel(k)))
+                    .unwrap_or(NameHint::RequestBody { operation: op_name.clone() });
                 let schema = match &media.schema {
                     Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
                     None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
@@ -280,7 +283,11 @@ impl<'a> SpecLowerer<'a> {
                 None => ResponseBody::None,
                 Some((ct, media)) => match BodyEncoding::of(ct) {
                     BodyEncoding::Json => {
-                        let hint = NameHint::Response { operation: op_name.clone(), status: *code };
+                        let hint = reused_hint(&s_ptr, "responses", |k| match k.parse::<u16>() {
+                            Ok(status) => format!("{}Response", crate::emit::status_variant(status)),
+                            Err(_) => naming::camel(k),
+                        })
+                        .unwrap_or(NameHint::Response { operation: op_name.clone(), status: *code });
                         let m_ptr = s_ptr.push("content").push(ct);
                         ResponseBody::Json(match &media.schema {
                             Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
@@ -700,6 +707,15 @@ impl<'a> SpecLowerer<'a> {
         }
         Err(self.invalid(&ptr, "`$ref`s form a cycle with no definition in between"))
     }
+}
+
+/// For an entry of `#/components/{section}`, a hint naming its schema from the entry's key:
+/// a shared 401 response is an `UnauthorizedResponse`, not the first operation's error.
+fn reused_hint(ptr: &JsonPointer, section: &str, name: impl Fn(&str) -> String) -> Option<NameHint> {
+    let prefix = format!("/components/{section}/");
+    let key = ptr.as_str().strip_prefix(&prefix)?;
+    let key = unescape_pointer_segment(key);
+    Some(NameHint::Reused { name: name(&key), detail: format!("#/components/{section}/{key}") })
 }
 
 fn ptr_parent(ptr: &JsonPointer) -> JsonPointer {

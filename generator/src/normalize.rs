@@ -140,8 +140,14 @@ pub fn normalize(ir: Ir) -> Model {
         }
     }
 
-    let mut namer =
-        Namer { ir: &ir, class_of: &class_of, members: &members, memo: HashMap::new(), visiting: HashSet::new() };
+    let mut namer = Namer {
+        ir: &ir,
+        class_of: &class_of,
+        members: &members,
+        reachable: &reachable,
+        memo: HashMap::new(),
+        visiting: HashSet::new(),
+    };
     let mut wanted: Vec<(ClassId, (String, NameSource), Site)> = model_classes
         .iter()
         .map(|&c| {
@@ -240,7 +246,10 @@ fn type_doc(ir: &Ir, rep: &SchemaNode, used: &[NodeId]) -> Option<String> {
         }
     }
     let standalone = used.iter().map(|&n| ir.node(n)).filter(|n| {
-        matches!(n.hint, NameHint::Component(_) | NameHint::RequestBody { .. } | NameHint::Response { .. })
+        matches!(
+            n.hint,
+            NameHint::Component(_) | NameHint::Reused { .. } | NameHint::RequestBody { .. } | NameHint::Response { .. }
+        )
     });
     if let Some(d) = most_common(standalone.filter_map(|n| n.docs.description.as_deref())) {
         return Some(d);
@@ -331,7 +340,7 @@ enum Label {
     FreeForm,
     Map,
     Array,
-    /// Sorted (name, required) pairs, and whether there is an `additional` child.
+    /// Sorted (name, required and not nullable) pairs, and whether there is an `additional` child.
     Object(Vec<(String, bool)>, bool),
     /// Sorted values.
     Enum(Vec<String>),
@@ -340,7 +349,7 @@ enum Label {
     Pending,
 }
 
-fn label_and_children(kind: &Kind) -> (Label, Vec<NodeId>) {
+fn label_and_children(ir: &Ir, kind: &Kind) -> (Label, Vec<NodeId>) {
     match kind {
         Kind::String(f) => (Label::String(*f), vec![]),
         Kind::Integer(f) => (Label::Integer(*f), vec![]),
@@ -359,11 +368,22 @@ fn label_and_children(kind: &Kind) -> (Label, Vec<NodeId>) {
         }
         Kind::Union(v) => (Label::Union(v.len()), v.clone()),
         Kind::Object(o) => {
-            let mut fields: Vec<&Field> = o.fields.iter().collect();
-            fields.sort_by(|a, b| a.name.cmp(&b.name));
-            let label =
-                Label::Object(fields.iter().map(|f| (f.name.clone(), f.required)).collect(), o.additional.is_some());
-            (label, fields.iter().map(|f| f.node).chain(o.additional).collect())
+            // A field is an `Option` when it is not required or when it is nullable: both are
+            // the same Rust field, so they are the same shape.
+            let mut fields: Vec<(&str, bool, NodeId)> = o
+                .fields
+                .iter()
+                .map(|f| match ir.node(f.node).kind {
+                    Kind::Nullable(inner) => (f.name.as_str(), false, inner),
+                    _ => (f.name.as_str(), f.required, f.node),
+                })
+                .collect();
+            fields.sort_by(|a, b| a.0.cmp(b.0));
+            let label = Label::Object(
+                fields.iter().map(|(name, required, _)| (name.to_string(), *required)).collect(),
+                o.additional.is_some(),
+            );
+            (label, fields.iter().map(|f| f.2).chain(o.additional).collect())
         }
     }
 }
@@ -376,7 +396,7 @@ fn refine(ir: &Ir) -> Vec<ClassId> {
     let mut kids = Vec::with_capacity(ir.schemas.len());
     let mut unordered = Vec::with_capacity(ir.schemas.len());
     for node in &ir.schemas {
-        let (label, children) = label_and_children(&node.kind);
+        let (label, children) = label_and_children(ir, &node.kind);
         unordered.push(matches!(label, Label::Union(_)));
         let next = labels.len() as u32;
         label_of.push(*labels.entry(label).or_insert(next));
@@ -409,6 +429,8 @@ struct Namer<'a> {
     ir: &'a Ir,
     class_of: &'a [ClassId],
     members: &'a BTreeMap<ClassId, Vec<NodeId>>,
+    /// Which nodes operations reach: only those offer derived names.
+    reachable: &'a [bool],
     memo: HashMap<ClassId, Option<(String, NameSource)>>,
     visiting: HashSet<ClassId>,
 }
@@ -424,9 +446,10 @@ impl Namer<'_> {
         if !self.visiting.insert(class) {
             return None;
         }
-        let nodes = &self.members[&class];
+        let all = &self.members[&class];
+        // Names the shape carries itself (overlay, component, title), wherever it stands.
         let mut candidates: Vec<(u8, String, NameSource)> = Vec::new();
-        for &n in nodes {
+        for &n in all {
             let node = self.ir.node(n);
             match &node.hint {
                 NameHint::Overlay(name) => candidates.push((0, naming::type_ident(name), NameSource::Overlay)),
@@ -437,10 +460,30 @@ impl Namer<'_> {
                 candidates.push((2, naming::type_ident(title), NameSource::Title));
             }
         }
+        // Else a name from where operations use it: an `allOf` part that merely looks like it
+        // says nothing. A shape that operations reach only through its properties (an `allOf`
+        // base) is named from where it is defined.
         if candidates.is_empty() {
-            for &n in nodes {
+            let reached: Vec<NodeId> = all.iter().copied().filter(|&n| self.reachable[n.0 as usize]).collect();
+            let nodes = if reached.is_empty() { all.clone() } else { reached };
+            // An error body that several operations share is named for its status, not for
+            // whichever operation has the shortest name.
+            let mut shared_statuses: BTreeMap<u16, BTreeSet<&str>> = BTreeMap::new();
+            for &n in &nodes {
+                if let NameHint::Response { operation, status } = &self.ir.node(n).hint {
+                    shared_statuses.entry(*status).or_default().insert(operation);
+                }
+            }
+            for (status, operations) in shared_statuses {
+                if operations.len() > 1 && !(200..300).contains(&status) {
+                    let name = format!("{}Response", crate::emit::status_variant(status));
+                    let from = format!("{status} response of {} operations", operations.len());
+                    candidates.push((3, name, NameSource::Derived(from)));
+                }
+            }
+            for n in nodes {
                 if let Some((name, from)) = self.derived(n) {
-                    candidates.push((3, naming::type_ident(&name), NameSource::Derived(from)));
+                    candidates.push((4, naming::type_ident(&name), NameSource::Derived(from)));
                 }
             }
         }
@@ -503,6 +546,7 @@ impl Namer<'_> {
                 (format!("{base}Variant{}", index + 1), format!("variant {} of {base}", index + 1))
             }
             NameHint::AllOfPart { merged } => return self.derived(merged),
+            NameHint::Reused { name, detail } => (name, detail),
             NameHint::RequestBody { operation } => {
                 (format!("{operation}Request"), format!("request body of {operation}"))
             }

@@ -68,7 +68,9 @@ fn struct_def(
                 let wire = &f.name;
                 serde_args.push(quote!(rename = #wire));
             }
-            if !f.required {
+            // Required-but-nullable and optional fields are one shape (see normalize); both
+            // read a missing key as `None` and leave `None` out.
+            if optional {
                 serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
             }
             let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));

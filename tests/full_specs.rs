@@ -1,0 +1,254 @@
+//! SailPoint's real specs (../shared/specs), bundled and fully inlined: every operation
+//! generates, one type per shape, names that survive regeneration, and crates that compile
+//! without warnings.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+use quote::ToTokens;
+use sdkgen_tests::{full_options, generate, repo_root, shared_specs, write_to, FULL_CRATES};
+
+fn models_rs(generated: &sdkgen::Generated) -> &str {
+    &generated.files.iter().find(|f| f.path == "src/models.rs").expect("models.rs").text
+}
+
+/// The shape of each model type as the generated code has it: struct fields (wire name and
+/// Rust type), enum values, or union variant types. Two types with one shape are a failure of
+/// folding, whatever the generator's own bookkeeping says.
+fn shapes_in(code: &str) -> BTreeMap<String, Vec<String>> {
+    let file = syn::parse_file(code).expect("models.rs parses");
+    let serde_rename = |attrs: &[syn::Attribute]| {
+        attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
+            let text = a.to_token_stream().to_string();
+            let start = text.find("rename = \"")? + "rename = \"".len();
+            Some(text[start..start + text[start..].find('"')?].to_string())
+        })
+    };
+    let mut shapes = BTreeMap::new();
+    for item in file.items {
+        let (name, mut shape) = match item {
+            syn::Item::Struct(s) => {
+                let fields: Vec<String> = s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let wire =
+                            serde_rename(&f.attrs).unwrap_or_else(|| f.ident.as_ref().expect("named").to_string());
+                        format!("field {wire}: {}", f.ty.to_token_stream())
+                    })
+                    .collect();
+                (s.ident.to_string(), fields)
+            }
+            syn::Item::Enum(e) => {
+                let untagged = e.attrs.iter().any(|a| a.to_token_stream().to_string().contains("untagged"));
+                let variants: Vec<String> = e
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        if untagged {
+                            format!("variant {}", v.fields.to_token_stream())
+                        } else {
+                            format!("value {}", serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string()))
+                        }
+                    })
+                    .collect();
+                (e.ident.to_string(), variants)
+            }
+            _ => continue,
+        };
+        shape.sort();
+        shapes.insert(name, shape);
+    }
+    shapes
+}
+
+fn spec_operation_count(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path).expect("readable");
+    let doc: serde_json::Value = serde_yaml::from_str(&text).expect("YAML or JSON");
+    let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    doc["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .map(|item| methods.iter().filter(|m| item.get(**m).is_some()).count())
+        .sum()
+}
+
+#[test]
+fn every_operation_generates_and_no_two_model_types_share_a_shape() {
+    let Some(dir) = shared_specs("every_operation_generates_and_no_two_model_types_share_a_shape") else { return };
+    for (name, files) in FULL_CRATES {
+        let generated = generate(&full_options(&dir, name, files));
+        let report = &generated.report;
+        assert!(report.skipped.is_empty(), "{name}: skipped {:#?}", report.skipped);
+        let expected: usize = files.iter().map(|f| spec_operation_count(&dir.join(f))).sum();
+        assert_eq!(report.operations.len(), expected, "{name}: every operation is generated");
+
+        let shapes = shapes_in(models_rs(&generated));
+        assert_eq!(shapes.len(), report.types, "{name}: the report counts what models.rs defines");
+        let mut by_shape: BTreeMap<&Vec<String>, Vec<&str>> = BTreeMap::new();
+        for (type_name, shape) in &shapes {
+            by_shape.entry(shape).or_default().push(type_name);
+        }
+        let duplicates: Vec<_> = by_shape.values().filter(|names| names.len() > 1).collect();
+        assert!(duplicates.is_empty(), "{name}: structurally identical model types: {duplicates:?}");
+    }
+}
+
+#[test]
+fn inlined_specs_give_no_more_model_types_than_bundled_ones() {
+    let Some(dir) = shared_specs("inlined_specs_give_no_more_model_types_than_bundled_ones") else { return };
+    for api in ["v3", "beta"] {
+        let count = |file: String| generate(&full_options(&dir, "c", &[file.as_str()])).report.types;
+        let bundled = count(format!("sailpoint-{api}.yaml"));
+        let inlined = count(format!("sailpoint-{api}.inlined.json"));
+        assert!(inlined <= bundled, "{api}: {inlined} types from the inlined file, {bundled} from the bundled one");
+    }
+}
+
+/// Regeneration must not rename a type whose uses did not change: generate each spec with only
+/// every other path, and compare the names of types standing at exactly the same sites. The one
+/// exception is a name two shapes want (`Index`, `Index2`): the number moves when one of them
+/// goes away.
+#[test]
+fn removing_unrelated_operations_renames_no_type() {
+    let Some(dir) = shared_specs("removing_unrelated_operations_renames_no_type") else { return };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for file in ["sailpoint-v3.yaml", "sailpoint-v3.inlined.json", "sailpoint-beta.inlined.json"] {
+        let full = generate(&full_options(&dir, "c", &[file])).report;
+        let text = std::fs::read_to_string(dir.join(file)).expect("readable");
+        let doc: serde_json::Value = serde_yaml::from_str(&text).expect("YAML or JSON");
+        for keep in [0, 1] {
+            let mut reduced = doc.clone();
+            let paths = reduced["paths"].as_object_mut().expect("paths");
+            let kept: serde_json::Map<String, serde_json::Value> = paths
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % 2 == keep)
+                .map(|(_, (k, v))| (k.clone(), v.clone()))
+                .collect();
+            *paths = kept;
+            // The same file name, so that sites compare equal.
+            let reduced_path = tmp.path().join(format!("{keep}")).join(file);
+            std::fs::create_dir_all(reduced_path.parent().unwrap()).unwrap();
+            std::fs::write(&reduced_path, serde_json::to_string(&reduced).unwrap()).unwrap();
+            let part = generate(&sdkgen_tests::options_for(&reduced_path)).report;
+
+            let by_sites: BTreeMap<BTreeSet<String>, &str> = full
+                .model_types
+                .iter()
+                .map(|t| (t.sites.iter().map(|s| s.to_string()).collect(), t.name.as_str()))
+                .collect();
+            let mut compared = 0;
+            for t in &part.model_types {
+                let sites: BTreeSet<String> = t.sites.iter().map(|s| s.to_string()).collect();
+                let Some(&before) = by_sites.get(&sites) else { continue };
+                compared += 1;
+                let base = |n: &str| n.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_').to_string();
+                assert!(
+                    before == t.name || base(before) == base(&t.name),
+                    "{file}: `{before}` became `{}` though its sites did not change",
+                    t.name
+                );
+            }
+            assert!(compared > 100, "{file}: only {compared} types compared");
+        }
+    }
+}
+
+/// The V3 crates' list of model types: name, kind, where the name came from and the first site.
+#[test]
+fn full_v3_type_lists() {
+    let Some(dir) = shared_specs("full_v3_type_lists") else { return };
+    for file in ["sailpoint-v3.yaml", "sailpoint-v3.inlined.json"] {
+        let report = generate(&full_options(&dir, "sailpoint-v3", &[file])).report;
+        let list: String = report
+            .model_types
+            .iter()
+            .map(|t| {
+                let source = serde_json::to_value(&t.name_source).unwrap();
+                let from = source["from"].as_str().unwrap().to_string();
+                format!("{} {} ({from}) {} [{} sites]\n", t.name, t.kind, t.sites[0].pointer, t.sites.len())
+            })
+            .collect();
+        insta::assert_snapshot!(format!("full_v3_types@{file}"), list);
+    }
+}
+
+/// A handful of representative items of the inlined V3 crate: the shared error body and
+/// object reference, a JSON Patch operation, a oneOf, and operations that list with query
+/// parameters, patch, upload a file and download text.
+#[test]
+fn full_v3_representative_items() {
+    let Some(dir) = shared_specs("full_v3_representative_items") else { return };
+    let generated = generate(&full_options(&dir, "sailpoint-v3", &["sailpoint-v3.inlined.json"]));
+    let pick = |path: &str, wanted: &[&str]| -> String {
+        let text = &generated.files.iter().find(|f| f.path == path).expect("file").text;
+        let file = syn::parse_file(text).expect("parses");
+        let mut out = String::new();
+        let mut found = BTreeSet::new();
+        let mut push = |name: String, item: syn::Item| {
+            if wanted.contains(&name.as_str()) && found.insert(name) {
+                out.push_str(&prettyplease_item(item));
+                out.push('\n');
+            }
+        };
+        for item in file.items {
+            match &item {
+                syn::Item::Struct(s) => push(s.ident.to_string(), item.clone()),
+                syn::Item::Enum(e) => push(e.ident.to_string(), item.clone()),
+                syn::Item::Impl(i) => {
+                    for f in &i.items {
+                        if let syn::ImplItem::Fn(f) = f {
+                            let mut f = f.clone();
+                            f.attrs.retain(|a| !a.path().is_ident("doc"));
+                            push(f.sig.ident.to_string(), syn::parse_quote!(impl Client { #f }));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(found.len(), wanted.len(), "found {found:?} of {wanted:?}");
+        out
+    };
+    let models =
+        pick("src/models.rs", &["ErrorResponseDto", "OwnerDto", "JsonPatchOperation", "JsonPatchOperationValue"]);
+    let api = pick(
+        "src/sailpoint_v3_inlined.rs",
+        &["list_accounts", "patch_service_desk_integration", "import_accounts_schema", "get_password_dictionary"],
+    );
+    insta::assert_snapshot!("full_v3_representative_items", format!("{models}\n{api}"));
+}
+
+fn prettyplease_item(item: syn::Item) -> String {
+    let file = syn::File { shebang: None, attrs: vec![], items: vec![item] };
+    prettyplease_unparse(&file)
+}
+
+fn prettyplease_unparse(file: &syn::File) -> String {
+    // The generator's own formatter, through its public stage.
+    sdkgen::format::unparse(file)
+}
+
+/// Each full crate, written outside the workspace, passes clippy with warnings denied.
+#[test]
+fn full_crates_compile_without_warnings() {
+    let Some(dir) = shared_specs("full_crates_compile_without_warnings") else { return };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let target = repo_root().join("target").join("sdk-check");
+    for (name, files) in FULL_CRATES {
+        let out = tmp.path().join(name);
+        write_to(&generate(&full_options(&dir, name, files)), &out);
+        std::fs::copy(repo_root().join("Cargo.lock"), out.join("Cargo.lock")).expect("lock file");
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["clippy", "--quiet", "--", "-D", "warnings"])
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", &target)
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("cargo runs");
+        assert!(output.status.success(), "{name} does not build cleanly:\n{}", String::from_utf8_lossy(&output.stderr));
+    }
+}
