@@ -232,11 +232,19 @@ pub enum Kind {
     /// A string enum.
     Enum(Vec<String>),
     /// `oneOf` / `anyOf`: a value of one of the variants.
-    Union(Vec<NodeId>),
+    Union(Vec<NodeId>, Option<Tag>),
     /// The same as the inner node, or JSON `null`.
     Nullable(NodeId),
     /// Placeholder while a `$ref` target is being lowered; never left in a finished arena.
     Pending,
+}
+
+/// A union's discriminator: the property whose value says which variant a value is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    pub property: String,
+    /// Each tag value and the variant it selects.
+    pub values: Vec<(String, NodeId)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

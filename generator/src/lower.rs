@@ -109,6 +109,16 @@ impl<'a> SpecLowerer<'a> {
             operations: Vec::new(),
             skipped: Vec::new(),
         };
+        let mut refs = Vec::new();
+        for (key, value) in &doc.extensions {
+            extension_refs(value, &JsonPointer::root().push(key), &mut refs);
+        }
+        for (ptr, reference) in refs {
+            self.warn(
+                &ptr,
+                format!("`$ref: {reference}` inside an `x-` extension points to another file; it is not followed"),
+            );
+        }
         let paths_ptr = JsonPointer::root().push("paths");
         let mut seen_ids = HashSet::new();
         for (path, item) in &doc.paths.paths {
@@ -429,6 +439,20 @@ impl<'a> SpecLowerer<'a> {
         let docs =
             Docs { title: data.title.clone(), description: data.description.clone(), deprecated: data.deprecated };
         let id = self.push(Kind::Pending, docs.clone(), &ptr, hint.clone());
+        if let Some(serde_json::Value::String(default)) = &data.default {
+            let format = match &s.schema_kind {
+                SchemaKind::Type(Type::String(st)) => string_format(&st.format),
+                _ => StringFormat::Plain,
+            };
+            let misfit = match format {
+                StringFormat::DateTime => (!looks_like_date_time(default)).then_some("date-time"),
+                StringFormat::Date => (!looks_like_date(default)).then_some("date"),
+                _ => None,
+            };
+            if let Some(format) = misfit {
+                self.warn(&ptr.push("default"), format!("default {default:?} is not a {format}; it is ignored"));
+            }
+        }
         let mut nullable = data.nullable;
         let kind = match &s.schema_kind {
             SchemaKind::Type(t) => match t {
@@ -454,14 +478,14 @@ impl<'a> SpecLowerer<'a> {
                 }
                 Type::Array(a) => self.array(id, a.items.as_ref(), &ptr)?,
             },
-            SchemaKind::OneOf { one_of } => self.union(id, one_of, &ptr.push("oneOf"))?,
-            SchemaKind::AnyOf { any_of } => self.union(id, any_of, &ptr.push("anyOf"))?,
+            SchemaKind::OneOf { one_of } => self.union(id, one_of, &ptr.push("oneOf"), data.discriminator.as_ref())?,
+            SchemaKind::AnyOf { any_of } => self.union(id, any_of, &ptr.push("anyOf"), data.discriminator.as_ref())?,
             SchemaKind::AllOf { all_of } => self.all_of(id, all_of, None, &ptr)?,
             SchemaKind::Not { .. } => {
                 self.warn(&ptr, "`not` schemas cannot be expressed as a Rust type; any JSON value is accepted");
                 Kind::Any
             }
-            SchemaKind::Any(a) => self.any_schema(id, a, &ptr)?,
+            SchemaKind::Any(a) => self.any_schema(id, a, &ptr, data.discriminator.as_ref())?,
         };
         if nullable {
             let inner = self.push(kind, docs, &ptr, hint);
@@ -473,16 +497,22 @@ impl<'a> SpecLowerer<'a> {
     }
 
     /// A schema that openapiv3 could not classify: mixed keywords, or no `type`.
-    fn any_schema(&mut self, id: NodeId, a: &'a openapiv3::AnySchema, ptr: &JsonPointer) -> Result<Kind> {
+    fn any_schema(
+        &mut self,
+        id: NodeId,
+        a: &'a openapiv3::AnySchema,
+        ptr: &JsonPointer,
+        discriminator: Option<&'a openapiv3::Discriminator>,
+    ) -> Result<Kind> {
         if !a.all_of.is_empty() {
             let extra = (!a.properties.is_empty()).then_some((&a.properties, &a.required));
             return self.all_of(id, &a.all_of, extra, ptr);
         }
         if !a.one_of.is_empty() {
-            return self.union(id, &a.one_of, &ptr.push("oneOf"));
+            return self.union(id, &a.one_of, &ptr.push("oneOf"), discriminator);
         }
         if !a.any_of.is_empty() {
-            return self.union(id, &a.any_of, &ptr.push("anyOf"));
+            return self.union(id, &a.any_of, &ptr.push("anyOf"), discriminator);
         }
         let typ = a.typ.as_deref();
         if typ == Some("object") || !a.properties.is_empty() || a.additional_properties.is_some() {
@@ -558,7 +588,13 @@ impl<'a> SpecLowerer<'a> {
         Ok(Kind::Array(item))
     }
 
-    fn union(&mut self, id: NodeId, variants: &'a [ReferenceOr<Schema>], ptr: &JsonPointer) -> Result<Kind> {
+    fn union(
+        &mut self,
+        id: NodeId,
+        variants: &'a [ReferenceOr<Schema>],
+        ptr: &JsonPointer,
+        discriminator: Option<&'a openapiv3::Discriminator>,
+    ) -> Result<Kind> {
         let mut nodes = Vec::with_capacity(variants.len());
         for (index, v) in variants.iter().enumerate() {
             nodes.push(self.schema_ref(v, ptr.push(index.to_string()), NameHint::Variant { parent: id, index })?);
@@ -566,8 +602,58 @@ impl<'a> SpecLowerer<'a> {
         Ok(match nodes.as_slice() {
             [] => Kind::Any,
             [only] => self.ir.node(*only).kind.clone(),
-            _ => Kind::Union(nodes),
+            _ => {
+                let tag = discriminator.and_then(|d| self.tag(d, &nodes, ptr));
+                Kind::Union(nodes, tag)
+            }
         })
+    }
+
+    /// The tag values of each variant: from the mapping, else the variant's own one-value enum
+    /// for the property, else its component name. `None` (with a warning) when a variant has
+    /// none, and then decoding tries the variants in turn.
+    fn tag(&mut self, d: &openapiv3::Discriminator, variants: &[NodeId], ptr: &JsonPointer) -> Option<Tag> {
+        let mut values = Vec::new();
+        for &variant in variants {
+            let mut found: Vec<String> = d
+                .mapping
+                .iter()
+                .filter(|(_, target)| {
+                    let name = target.strip_prefix("#/components/schemas/").unwrap_or(target);
+                    self.memo.get(&unescape_pointer_segment(name)) == Some(&variant)
+                })
+                .map(|(value, _)| value.clone())
+                .collect();
+            if found.is_empty() {
+                if let Kind::Object(o) = &self.ir.node(variant).kind {
+                    if let Some(f) = o.fields.iter().find(|f| f.name == d.property_name) {
+                        if let Kind::Enum(vals) = &self.ir.node(f.node).kind {
+                            if let [only] = vals.as_slice() {
+                                found.push(only.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            if found.is_empty() {
+                if let NameHint::Component(name) = &self.ir.node(variant).hint {
+                    found.push(name.clone());
+                }
+            }
+            if found.is_empty() {
+                self.warn(
+                    ptr,
+                    format!(
+                        "the discriminator `{}` names no value for variant {}; decoding tries each variant in turn",
+                        d.property_name,
+                        values.len() + 1
+                    ),
+                );
+                return None;
+            }
+            values.extend(found.into_iter().map(|v| (v, variant)));
+        }
+        Some(Tag { property: d.property_name.clone(), values })
     }
 
     /// Merges the parts into one object: the Rust type a person would write for `allOf`.
@@ -612,6 +698,8 @@ impl<'a> SpecLowerer<'a> {
                     additional = additional.or(o.additional);
                 }
                 Kind::FreeFormObject | Kind::Any => {}
+                // `allOf: [$ref: AString, {type: string, description}]` is one string.
+                other if others.contains(&other) => {}
                 other => others.push(other),
             }
         }
@@ -733,6 +821,46 @@ fn unescape_pointer_segment(s: &str) -> String {
     s.replace("~1", "/").replace("~0", "~")
 }
 
+/// `YYYY-MM-DD`.
+fn looks_like_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&i| b[i].is_ascii_digit())
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` and a fraction or zone after it (RFC 3339's shape, not its calendar).
+fn looks_like_date_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 20
+        && looks_like_date(&s[..10])
+        && matches!(b[10], b'T' | b't' | b' ')
+        && b[13] == b':'
+        && b[16] == b':'
+        && [11, 12, 14, 15, 17, 18].iter().all(|&i| b[i].is_ascii_digit())
+}
+
+/// `$ref`s inside `x-` extensions are not followed; one that points to another file (which
+/// this generator never opens) is worth a warning, since tools that do follow it will fail.
+fn extension_refs(value: &serde_json::Value, ptr: &JsonPointer, found: &mut Vec<(JsonPointer, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("$ref", serde_json::Value::String(r)) if !r.starts_with('#') => {
+                        found.push((ptr.push(k), r.clone()))
+                    }
+                    _ => extension_refs(v, &ptr.push(k), found),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                extension_refs(v, &ptr.push(i.to_string()), found);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn string_format(f: &VariantOrUnknownOrEmpty<openapiv3::StringFormat>) -> StringFormat {
     match f {
         VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => StringFormat::DateTime,
@@ -785,6 +913,15 @@ mod tests {
             derived_operation_id(HttpMethod::Get, "/sources/{sourceId}/schemas"),
             "get_sources_by_source_id_schemas"
         );
+    }
+
+    #[test]
+    fn recognises_dates() {
+        assert!(looks_like_date_time("2015-05-28T14:07:17Z"));
+        assert!(looks_like_date_time("2015-05-28T14:07:17.123+02:00"));
+        assert!(!looks_like_date_time("6 Months from created date"));
+        assert!(looks_like_date("2021-03-02"));
+        assert!(!looks_like_date("--03-02"));
     }
 
     #[test]

@@ -59,6 +59,8 @@ pub enum Shape {
     /// Variants in the order a JSON value should be tried against them.
     Union {
         variants: Vec<NodeId>,
+        /// The discriminator, when every variant has a tag value.
+        tag: Option<Tag>,
     },
 }
 
@@ -209,10 +211,10 @@ pub fn normalize(ir: Ir) -> Model {
                 additional: o.additional,
             },
             Kind::Enum(values) => Shape::Enum { values: values.clone() },
-            Kind::Union(variants) => {
+            Kind::Union(variants, tag) => {
                 let mut variants = variants.clone();
                 variants.sort_by_key(|&v| decode_rank(&ir, v));
-                Shape::Union { variants }
+                Shape::Union { variants, tag: tag.clone() }
             }
             other => unreachable!("model classes hold only objects, enums and unions, not {other:?}"),
         };
@@ -262,7 +264,7 @@ fn type_doc(ir: &Ir, rep: &SchemaNode, used: &[NodeId]) -> Option<String> {
 }
 
 fn is_model_kind(kind: &Kind) -> bool {
-    matches!(kind, Kind::Object(_) | Kind::Enum(_) | Kind::Union(_))
+    matches!(kind, Kind::Object(_) | Kind::Enum(_) | Kind::Union(..))
 }
 
 /// The order in which untagged variants are tried: the most specific JSON first, so that an
@@ -278,7 +280,7 @@ fn decode_rank(ir: &Ir, node: NodeId) -> u8 {
         Kind::Array(_) => 6,
         Kind::Object(o) if o.fields.iter().any(|f| f.required) => 7,
         Kind::Object(_) => 8,
-        Kind::Union(_) => 9,
+        Kind::Union(..) => 9,
         Kind::Map(_) => 10,
         Kind::FreeFormObject => 11,
         Kind::Nullable(inner) => decode_rank(ir, *inner),
@@ -299,7 +301,7 @@ pub fn children(kind: &Kind) -> Vec<NodeId> {
     match kind {
         Kind::Map(n) | Kind::Array(n) | Kind::Nullable(n) => vec![*n],
         Kind::Object(o) => o.fields.iter().map(|f| f.node).chain(o.additional).collect(),
-        Kind::Union(v) => v.clone(),
+        Kind::Union(v, _) => v.clone(),
         _ => Vec::new(),
     }
 }
@@ -344,7 +346,8 @@ enum Label {
     Object(Vec<(String, bool)>, bool),
     /// Sorted values.
     Enum(Vec<String>),
-    Union(usize),
+    /// The number of variants; for a tagged union, the property and the sorted tag values.
+    Union(usize, Option<(String, Vec<String>)>),
     Nullable,
     Pending,
 }
@@ -366,7 +369,15 @@ fn label_and_children(ir: &Ir, kind: &Kind) -> (Label, Vec<NodeId>) {
             v.sort();
             (Label::Enum(v), vec![])
         }
-        Kind::Union(v) => (Label::Union(v.len()), v.clone()),
+        Kind::Union(v, None) => (Label::Union(v.len(), None), v.clone()),
+        Kind::Union(v, Some(tag)) => {
+            // Children in tag-value order: which variant a value selects is part of the shape.
+            let mut values = tag.values.clone();
+            values.sort_by(|a, b| a.0.cmp(&b.0));
+            let label =
+                Label::Union(v.len(), Some((tag.property.clone(), values.iter().map(|(t, _)| t.clone()).collect())));
+            (label, values.iter().map(|(_, n)| *n).collect())
+        }
         Kind::Object(o) => {
             // A field is an `Option` when it is not required or when it is nullable: both are
             // the same Rust field, so they are the same shape.
@@ -397,7 +408,7 @@ fn refine(ir: &Ir) -> Vec<ClassId> {
     let mut unordered = Vec::with_capacity(ir.schemas.len());
     for node in &ir.schemas {
         let (label, children) = label_and_children(ir, &node.kind);
-        unordered.push(matches!(label, Label::Union(_)));
+        unordered.push(matches!(label, Label::Union(_, None)));
         let next = labels.len() as u32;
         label_of.push(*labels.entry(label).or_insert(next));
         kids.push(children);

@@ -202,7 +202,7 @@ pub fn type_tokens(model: &Model, node: NodeId, models_path: &TokenStream) -> To
             }
             // Objects, enums and unions that an operation reaches are model types; the rest
             // (and `Any`) are plain JSON.
-            Kind::Any | Kind::Pending | Kind::Object(_) | Kind::Enum(_) | Kind::Union(_) => quote!(serde_json::Value),
+            Kind::Any | Kind::Pending | Kind::Object(_) | Kind::Enum(_) | Kind::Union(..) => quote!(serde_json::Value),
         },
     }
 }

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, field_idents, ident, type_tokens, unwrap_nullable};
-use crate::ir::{Kind, NodeId};
+use crate::ir::{Kind, NodeId, Tag};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{FieldDef, Model, Shape, TypeDef, TypeId};
 
@@ -15,7 +15,7 @@ pub fn models(model: &Model) -> TokenStream {
     let types = model.types.iter().enumerate().map(|(i, t)| match &t.shape {
         Shape::Struct { fields, additional } => struct_def(model, &recursion, TypeId(i as u32), t, fields, *additional),
         Shape::Enum { values } => enum_def(t, values),
-        Shape::Union { variants } => union_def(model, &recursion, TypeId(i as u32), t, variants),
+        Shape::Union { variants, tag } => union_def(model, &recursion, TypeId(i as u32), t, variants, tag.as_ref()),
     });
     let aliases = model.aliases.iter().map(|a| {
         let name = ident(&a.name);
@@ -133,7 +133,14 @@ fn enum_def(t: &TypeDef, values: &[String]) -> TokenStream {
     }
 }
 
-fn union_def(model: &Model, recursion: &Recursion, owner: TypeId, t: &TypeDef, variants: &[NodeId]) -> TokenStream {
+fn union_def(
+    model: &Model,
+    recursion: &Recursion,
+    owner: TypeId,
+    t: &TypeDef,
+    variants: &[NodeId],
+    tag: Option<&Tag>,
+) -> TokenStream {
     let name = ident(&t.name);
     let doc = type_doc(t);
     let mut idents = Uniquer::default();
@@ -154,6 +161,35 @@ fn union_def(model: &Model, recursion: &Recursion, owner: TypeId, t: &TypeDef, v
         })
         .collect();
     let defs = parts.iter().map(|(v, ty)| quote! { #v(#ty), });
+    // With a discriminator, decoding reads the tag and decodes that variant only; encoding
+    // writes the variant, which carries its tag.
+    let (derives, tagged_de) = match tag {
+        None => (quote!(Serialize, Deserialize), TokenStream::new()),
+        Some(tag) => {
+            let property = &tag.property;
+            let arms = tag.values.iter().map(|(value, node)| {
+                let index = variants.iter().position(|v| v == node).expect("tag values name variants");
+                let variant = &parts[index].0;
+                quote! { Some(#value) => serde_json::from_value(value).map(Self::#variant), }
+            });
+            let expected =
+                format!("`{property}` is one of {:?}", tag.values.iter().map(|(v, _)| v).collect::<Vec<_>>());
+            let de = quote! {
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = serde_json::Value::deserialize(deserializer)?;
+                        let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                        match tag.as_deref() {
+                            #(#arms)*
+                            other => return Err(serde::de::Error::custom(format!("{other:?}: expected {}", #expected))),
+                        }
+                        .map_err(serde::de::Error::custom)
+                    }
+                }
+            };
+            (quote!(Serialize), de)
+        }
+    };
     // `From` for each variant whose type is not shared with another variant.
     let froms = parts.iter().filter(|(_, ty)| seen_types[&ty.to_string()] == 1).map(|(v, ty)| {
         quote! {
@@ -166,11 +202,12 @@ fn union_def(model: &Model, recursion: &Recursion, owner: TypeId, t: &TypeDef, v
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derives)]
         #[serde(untagged)]
         pub enum #name {
             #(#defs)*
         }
+        #tagged_de
         #(#froms)*
     }
 }
@@ -212,7 +249,7 @@ impl Recursion {
             .map(|t| {
                 let nodes: Vec<NodeId> = match &t.shape {
                     Shape::Struct { fields, .. } => fields.iter().map(|f| f.node).collect(),
-                    Shape::Union { variants } => variants.clone(),
+                    Shape::Union { variants, .. } => variants.clone(),
                     Shape::Enum { .. } => Vec::new(),
                 };
                 nodes.into_iter().filter_map(|n| direct_model(model, n)).map(|t| t.0 as usize).collect()

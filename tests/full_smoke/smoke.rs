@@ -1,0 +1,135 @@
+//! Compiled inside the crate generated from ../shared/specs/sailpoint-v3.yaml (see
+//! tests/full_client.rs, which copies this file there): drives several of its operations against
+//! a local wiremock server.
+
+use sailpoint_v3_full::models::{JsonPatchOperation, JsonPatchOperationOp, JsonPatchOperationValue};
+use sailpoint_v3_full::sailpoint_v3::{self, Client};
+use sailpoint_v3_full::{Auth, Error, FilePart};
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+async fn answering(response: ResponseTemplate) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(response).mount(&server).await;
+    let client = Client::with_base_url(server.uri(), Auth::bearer("smoke-token"));
+    (server, client)
+}
+
+async fn only_request(server: &MockServer) -> Request {
+    let mut requests = server.received_requests().await.expect("recording");
+    assert_eq!(requests.len(), 1);
+    requests.remove(0)
+}
+
+fn error_body() -> serde_json::Value {
+    json!({"detailCode": "404 Not found", "trackingId": "b2a4c1", "messages": [{"locale": "en-US", "localeOrigin": "DEFAULT", "text": "The account was not found."}]})
+}
+
+#[tokio::test]
+async fn a_list_sends_its_query_parameters_encoded_and_decodes_the_items() {
+    let account = json!({
+        "id": "2c9180835d2e5168015d32f890ca1581", "name": "john.doe", "sourceId": "2c9180835d2e5168015d32f890ca1581",
+        "authoritative": false, "disabled": false, "locked": false, "nativeIdentity": "552775",
+        "systemAccount": false, "uncorrelated": false, "manuallyCorrelated": false, "hasEntitlements": true,
+        "created": "2015-05-28T14:07:17Z", "attributes": {"firstName": "John"}
+    });
+    let (server, client) = answering(ResponseTemplate::new(200).set_body_json(json!([account]))).await;
+    let accounts = client
+        .list_accounts(Some(2), Some(4), Some(true), None, Some(r#"identityId eq "a b&c""#), Some("-created"))
+        .await
+        .expect("a page of accounts");
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].native_identity, "552775");
+    assert_eq!(accounts[0].attributes.as_ref().expect("attributes")["firstName"], "John");
+
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "GET");
+    assert_eq!(request.url.path(), "/accounts");
+    let pairs: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+    assert_eq!(
+        pairs,
+        [
+            ("limit".into(), "2".into()),
+            ("offset".into(), "4".into()),
+            ("count".into(), "true".into()),
+            ("filters".into(), r#"identityId eq "a b&c""#.into()),
+            ("sorters".into(), "-created".into())
+        ]
+    );
+    let raw = request.url.query().expect("a query");
+    assert!(!raw.contains(' ') && !raw.contains('"') && raw.contains("%26c"), "encoded: {raw}");
+    assert_eq!(request.headers.get("authorization").unwrap(), "Bearer smoke-token");
+}
+
+#[tokio::test]
+async fn a_get_of_a_missing_item_is_the_typed_404() {
+    let (server, client) = answering(ResponseTemplate::new(404).set_body_json(error_body())).await;
+    let err = client.get_account("no/such id").await.expect_err("404");
+    assert_eq!(only_request(&server).await.url.path(), "/accounts/no%2Fsuch%20id");
+    match err {
+        Error::Api(e) => match e.body {
+            sailpoint_v3::GetAccountError::NotFound(body) => assert_eq!(body.tracking_id.as_deref(), Some("b2a4c1")),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_json_patch_sends_the_operations_as_json_patch() {
+    let profile = json!({
+        "id": "2c91808a7190d06e01719938fcd20792", "name": "Employee-database-read-write",
+        "owner": {"type": "IDENTITY", "id": "2c9180a46faadee4016fb4e018c20639", "name": "support"},
+        "source": {"id": "2c9180835d191a86015d28455b4b232a", "type": "SOURCE", "name": "ODS-HR-Employees"}
+    });
+    let (server, client) = answering(ResponseTemplate::new(200).set_body_json(&profile)).await;
+    let operations = [JsonPatchOperation {
+        op: JsonPatchOperationOp::Replace,
+        path: "/requestable".into(),
+        value: Some(JsonPatchOperationValue::from(true)),
+    }];
+    let updated = client.patch_access_profile("2c91808a7190d06e01719938fcd20792", &operations).await.expect("200");
+    assert_eq!(updated.name, "Employee-database-read-write");
+
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "PATCH");
+    assert_eq!(request.headers.get("content-type").unwrap(), "application/json-patch+json");
+    let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(body, json!([{"op": "replace", "path": "/requestable", "value": true}]));
+}
+
+#[tokio::test]
+async fn a_multipart_upload_sends_the_file_as_a_form_part() {
+    let (server, client) = answering(ResponseTemplate::new(200).set_body_json(json!({"id": "schema-1", "name": "account"}))).await;
+    let file = FilePart::new(b"id,name\n1,Ann\n".to_vec()).with_file_name("accounts.csv").with_content_type("text/csv");
+    let body = sailpoint_v3_full::models::ImportConnectorFileRequest { file: Some(file) };
+    let schema = client.import_accounts_schema("2c9180835d191a86015d28455b4a2329", &body).await.expect("200");
+    assert_eq!(schema.name.as_deref(), Some("account"));
+
+    let request = only_request(&server).await;
+    assert_eq!(request.url.path(), "/sources/2c9180835d191a86015d28455b4a2329/schemas/accounts");
+    let content_type = request.headers.get("content-type").unwrap().to_str().unwrap();
+    assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+    let sent = String::from_utf8_lossy(&request.body);
+    assert!(sent.contains(r#"Content-Disposition: form-data; name="file"; filename="accounts.csv""#), "{sent}");
+    assert!(sent.contains("Content-Type: text/csv"), "{sent}");
+    assert!(sent.contains("id,name\n1,Ann\n"), "{sent}");
+}
+
+#[tokio::test]
+async fn a_text_download_is_a_string() {
+    let (_server, client) = answering(ResponseTemplate::new(200).set_body_string("password\nletmein\n")).await;
+    assert_eq!(client.get_password_dictionary().await.expect("200"), "password\nletmein\n");
+}
+
+#[tokio::test]
+async fn a_rate_limit_carries_retry_after() {
+    let (_server, client) = answering(
+        ResponseTemplate::new(429).set_body_json(json!({"message": "Rate Limit Exceeded"})).insert_header("Retry-After", "3"),
+    )
+    .await;
+    let err = client.get_account("a").await.expect_err("429");
+    let Some(sailpoint_v3::GetAccountError::TooManyRequests { retry_after, .. }) = err.api_error() else { panic!("{err:?}") };
+    assert_eq!(*retry_after, Some(std::time::Duration::from_secs(3)));
+}
