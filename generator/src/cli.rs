@@ -9,14 +9,17 @@ use crate::{generate, write, Error, Options};
 
 pub const USAGE: &str = "\
 usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--names FILE]
-              [--report PATH] [--check]
+              [--report PATH] [--check] [--emit-spec DIR]
 
-  --spec FILE        an OpenAPI 3.0 spec (YAML or JSON); each becomes one API module
+  --spec FILE        an OpenAPI 3.0 spec (YAML or JSON); each becomes one API module. Also a
+                     documentation page with the operation in its front matter (`api:`), or a
+                     folder of them: pages sharing a server URL become one API
   --out DIR          the folder of the generated crate
   --crate-name NAME  the crate's package name (default: the folder's name)
   --names FILE       a names overlay: components.schemas whose shapes name inline schemas
   --report PATH      write a JSON report of what was generated, folded and skipped
-  --check            write nothing; exit 1 and list the files that differ if DIR is stale";
+  --check            write nothing; exit 1 and list the files that differ if DIR is stale
+  --emit-spec DIR    write the OpenAPI documents assembled from the pages into DIR";
 
 #[derive(Debug, Default)]
 pub struct Args {
@@ -26,6 +29,7 @@ pub struct Args {
     pub names: Option<PathBuf>,
     pub report: Option<PathBuf>,
     pub check: bool,
+    pub emit_spec: Option<PathBuf>,
 }
 
 pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
@@ -44,14 +48,15 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String
             "--names" => parsed.names = Some(value()?.into()),
             "--report" => parsed.report = Some(value()?.into()),
             "--check" => parsed.check = true,
+            "--emit-spec" => parsed.emit_spec = Some(value()?.into()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
     if parsed.specs.is_empty() {
         return Err("give at least one --spec".into());
     }
-    if parsed.out.is_none() {
-        return Err("give --out".into());
+    if parsed.out.is_none() && parsed.emit_spec.is_none() {
+        return Err("give --out (or --emit-spec)".into());
     }
     Ok(parsed)
 }
@@ -81,7 +86,10 @@ pub fn run(args: impl IntoIterator<Item = String>, refresh_hint: &str) -> i32 {
 }
 
 fn execute(args: &Args, refresh_hint: &str) -> Result<i32, Error> {
-    let out = args.out.clone().expect("checked by parse_args");
+    if let Some(dir) = &args.emit_spec {
+        emit_specs(&args.specs, dir)?;
+    }
+    let Some(out) = args.out.clone() else { return Ok(0) };
     let crate_name = match &args.crate_name {
         Some(name) => name.clone(),
         None => default_crate_name(&out),
@@ -138,4 +146,20 @@ fn default_crate_name(out: &std::path::Path) -> String {
         Some(c) if c.is_ascii_alphabetic() => name,
         _ => format!("api-{name}"),
     }
+}
+
+/// Writes each document assembled from pages as `DIR/{name}.yaml`.
+fn emit_specs(inputs: &[PathBuf], dir: &std::path::Path) -> Result<(), Error> {
+    let assembled = crate::assemble_pages(inputs)?;
+    if assembled.is_empty() {
+        return Err(Error::Usage("--emit-spec: none of the --spec inputs is a documentation page".into()));
+    }
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+    for spec in &assembled {
+        let path = dir.join(&spec.file_name);
+        std::fs::write(&path, crate::pages::to_yaml(spec))
+            .map_err(|source| Error::Write { path: path.clone(), source })?;
+        println!("wrote {} ({} pages)", path.display(), spec.pages.len());
+    }
+    Ok(())
 }

@@ -13,6 +13,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod normalize;
+pub mod pages;
 pub mod pointer;
 pub mod report;
 pub mod write;
@@ -46,7 +47,12 @@ pub fn generate(options: &Options) -> Result<Generated> {
     check_crate_name(&options.crate_name)?;
     let mut timings = Timings::default();
     let clock = Instant::now();
-    let mut specs = options.specs.iter().map(|p| load::load_spec(p)).collect::<Result<Vec<_>>>()?;
+    let (page_inputs, spec_inputs): (Vec<PathBuf>, Vec<PathBuf>) =
+        options.specs.iter().cloned().partition(|p| pages::is_page_input(p));
+    let mut specs = spec_inputs.iter().map(|p| load::load_spec(p)).collect::<Result<Vec<_>>>()?;
+    for assembled in assemble_pages(&page_inputs)? {
+        specs.push(load::load_assembled(assembled)?);
+    }
     // The same bytes whatever order the files are given in.
     specs.sort_by(|a, b| a.file_name.cmp(&b.file_name));
     if let Some(w) = specs.windows(2).find(|w| w[0].file_name == w[1].file_name) {
@@ -76,6 +82,16 @@ pub fn generate(options: &Options) -> Result<Generated> {
 
     let report = Report::new(&model, inputs, timings);
     Ok(Generated { files, report })
+}
+
+/// The OpenAPI documents that the documentation pages among `inputs` (files or folders) make,
+/// one per server URL; spec files among them are left out.
+pub fn assemble_pages(inputs: &[PathBuf]) -> Result<Vec<pages::AssembledSpec>> {
+    let page_inputs: Vec<PathBuf> = inputs.iter().filter(|p| pages::is_page_input(p)).cloned().collect();
+    if page_inputs.is_empty() {
+        return Ok(Vec::new());
+    }
+    pages::assemble(&pages::page_files(&page_inputs)?)
 }
 
 fn ms(since: Instant) -> f64 {

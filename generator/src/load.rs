@@ -35,6 +35,17 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
     Ok(LoadedSpec { path: path.to_path_buf(), file_name: file_name(path), doc })
 }
 
+/// A document assembled from documentation pages, under the name it goes by.
+pub fn load_assembled(spec: crate::pages::AssembledSpec) -> Result<LoadedSpec> {
+    let path = PathBuf::from(&spec.file_name);
+    let doc = serde_path_to_error::deserialize(spec.doc).map_err(|e| Error::Invalid {
+        file: path.clone(),
+        pointer: pointer_of(e.path()),
+        message: format!("{} (assembled from {} pages)", e.inner(), spec.pages.len()),
+    })?;
+    Ok(LoadedSpec { path, file_name: spec.file_name, doc })
+}
+
 pub fn load_names(path: &Path) -> Result<(String, NamesOverlay)> {
     let text = read_text(path)?;
     Ok((file_name(path), parse_as(path, &text)?))
