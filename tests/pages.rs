@@ -20,7 +20,7 @@ fn page_forms_assemble_into_openapi_documents() {
     assert_eq!(dirs.len(), 4);
     for dir in dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let assembled = sdkgen::assemble_pages(&[dir.clone()]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let assembled = sdkgen::assemble_pages(std::slice::from_ref(&dir)).unwrap_or_else(|e| panic!("{name}: {e}"));
         let text: String =
             assembled.iter().map(|s| format!("# ---- {}\n{}", s.file_name, sdkgen::pages::to_yaml(s))).collect();
         insta::assert_snapshot!(format!("assembled_spec@{name}"), text);
@@ -54,7 +54,7 @@ fn bad_pages_give_errors_that_name_the_page() {
         insta::assert_snapshot!("bad_page_message", message(path));
     });
     let conflict = fixtures().join("conflicting-pages");
-    let err = sdkgen::assemble_pages(&[conflict.clone()]).err().expect("an error").to_string();
+    let err = sdkgen::assemble_pages(std::slice::from_ref(&conflict)).err().expect("an error").to_string();
     assert!(err.contains("b.md") && err.contains("a.md") && err.contains("getThing"), "{err}");
 }
 
