@@ -42,7 +42,7 @@ fn a_folder_with_two_servers_becomes_two_api_modules() {
 }
 
 fn message(path: &Path) -> String {
-    let err = sdkgen::assemble_pages(&[path.to_path_buf()]).err().expect("an error");
+    let err = sdkgen::assemble_pages(&[path.to_path_buf()]).expect_err("an error");
     let text = err.to_string();
     assert!(text.contains(&*path.display().to_string()), "the message names the page: {text}");
     text.replace(&*path.display().to_string(), &path.file_name().unwrap().to_string_lossy())
@@ -54,7 +54,7 @@ fn bad_pages_give_errors_that_name_the_page() {
         insta::assert_snapshot!("bad_page_message", message(path));
     });
     let conflict = fixtures().join("conflicting-pages");
-    let err = sdkgen::assemble_pages(std::slice::from_ref(&conflict)).err().expect("an error").to_string();
+    let err = sdkgen::assemble_pages(std::slice::from_ref(&conflict)).expect_err("an error").to_string();
     assert!(err.contains("b.md") && err.contains("a.md") && err.contains("getThing"), "{err}");
 }
 
