@@ -63,22 +63,45 @@ pub fn generate(options: &Options) -> Result<Generated> {
 
     let clock = Instant::now();
     let ir = lower::lower(&specs, names.as_ref())?;
+    let mut inputs: Vec<String> = specs.iter().map(|s| s.file_name.clone()).collect();
+    inputs.extend(names.as_ref().map(|(file, _)| file.clone()));
+    // The IR holds all that later stages need: free the documents before emitting.
+    drop((specs, names));
     timings.lower = ms(clock);
 
     let clock = Instant::now();
     let model = normalize::normalize(ir);
     timings.normalize = ms(clock);
 
-    let mut inputs: Vec<String> = specs.iter().map(|s| s.file_name.clone()).collect();
-    inputs.extend(names.as_ref().map(|(file, _)| file.clone()));
-
-    let clock = Instant::now();
-    let emitted = emit::emit(&model, &emit::CrateOptions { crate_name: &options.crate_name, inputs: &inputs });
-    timings.emit = ms(clock);
-
-    let clock = Instant::now();
-    let files = format::format(emitted, &inputs).map_err(Error::Usage)?;
-    timings.format = ms(clock);
+    // Emit and format run per file, each file on its own thread: the tokens of a file never
+    // leave its thread (proc-macro2 tokens cannot), and the big files format side by side.
+    // Their timings are the time spent in each stage, summed over the files.
+    let crate_options = emit::CrateOptions { crate_name: &options.crate_name, inputs: &inputs };
+    let results: Vec<std::result::Result<(OutputFile, f64, f64), String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = emit::parts(&model)
+            .into_iter()
+            .map(|part| {
+                let (model, crate_options, inputs) = (&model, &crate_options, &inputs);
+                scope.spawn(move || {
+                    let clock = Instant::now();
+                    let file = emit::emit_part(model, crate_options, part);
+                    let emit_ms = ms(clock);
+                    let clock = Instant::now();
+                    let out = format::format_file(file, inputs)?;
+                    Ok((out, emit_ms, ms(clock)))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    let mut files = Vec::with_capacity(results.len());
+    for result in results {
+        let (file, emit_ms, format_ms) = result.map_err(Error::Usage)?;
+        timings.emit += emit_ms;
+        timings.format += format_ms;
+        files.push(file);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
 
     let report = Report::new(&model, inputs, timings);
     Ok(Generated { files, report })

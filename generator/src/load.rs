@@ -30,8 +30,22 @@ pub struct NamesOverlay {
 
 pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
     let text = read_text(path)?;
-    check_version(path, &text)?;
-    let doc = parse_as(path, &text)?;
+    // One parse on the way that succeeds; the version is looked at first only to explain a
+    // failure (Swagger 2.0 reads as a missing field otherwise).
+    let doc: openapiv3::OpenAPI = match parse_as(path, &text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            check_version(path, &text)?;
+            return Err(e);
+        }
+    };
+    if !(doc.openapi.starts_with("3.0.") || doc.openapi == "3.0") {
+        return Err(Error::Invalid {
+            file: path.to_path_buf(),
+            pointer: JsonPointer::root().push("openapi"),
+            message: format!("OpenAPI version {:?} is not supported: this generator reads OpenAPI 3.0.x", doc.openapi),
+        });
+    }
     Ok(LoadedSpec { path: path.to_path_buf(), file_name: file_name(path), doc })
 }
 

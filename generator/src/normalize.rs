@@ -15,6 +15,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use crate::ir::*;
 use crate::naming;
 use crate::pointer::Site;
@@ -402,29 +404,45 @@ fn label_and_children(ir: &Ir, kind: &Kind) -> (Label, Vec<NodeId>) {
 /// Partition refinement: the coarsest partition in which equal-class nodes have equal labels
 /// and children in equal classes (union variants compared as a multiset).
 fn refine(ir: &Ir) -> Vec<ClassId> {
-    let mut labels = HashMap::new();
+    let mut labels: FxHashMap<Label, u32> = FxHashMap::default();
     let mut label_of = Vec::with_capacity(ir.schemas.len());
-    let mut kids = Vec::with_capacity(ir.schemas.len());
+    // Children of every node in one buffer, `kid_ranges[i]` being node i's slice of it.
+    let mut kids: Vec<u32> = Vec::with_capacity(ir.schemas.len() * 2);
+    let mut kid_ranges = Vec::with_capacity(ir.schemas.len());
     let mut unordered = Vec::with_capacity(ir.schemas.len());
     for node in &ir.schemas {
         let (label, children) = label_and_children(ir, &node.kind);
         unordered.push(matches!(label, Label::Union(_, None)));
         let next = labels.len() as u32;
         label_of.push(*labels.entry(label).or_insert(next));
-        kids.push(children);
+        let start = kids.len();
+        kids.extend(children.iter().map(|c| c.0));
+        kid_ranges.push(start..kids.len());
     }
     let mut class: Vec<u32> = label_of.clone();
     let mut count = labels.len();
+    let mut sig = Vec::new();
     loop {
-        let mut sigs: HashMap<(u32, Vec<u32>), u32> = HashMap::with_capacity(count * 2);
+        // A signature is the label followed by the children's classes.
+        let mut sigs: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
+        sigs.reserve(count * 2);
         let mut next_class = Vec::with_capacity(class.len());
         for i in 0..class.len() {
-            let mut child_classes: Vec<u32> = kids[i].iter().map(|c| class[c.0 as usize]).collect();
+            sig.clear();
+            sig.push(label_of[i]);
+            sig.extend(kids[kid_ranges[i].clone()].iter().map(|&c| class[c as usize]));
             if unordered[i] {
-                child_classes.sort_unstable();
+                sig[1..].sort_unstable();
             }
             let n = sigs.len() as u32;
-            next_class.push(*sigs.entry((label_of[i], child_classes)).or_insert(n));
+            let id = match sigs.get(&sig) {
+                Some(&id) => id,
+                None => {
+                    sigs.insert(sig.clone(), n);
+                    n
+                }
+            };
+            next_class.push(id);
         }
         let new_count = sigs.len();
         class = next_class;

@@ -1,8 +1,12 @@
 //! `cargo xtask gen [--check] [--report PATH]`: regenerates `generated/` from `specs/`.
+//! `cargo xtask bench`: times generation next to parsing; `cargo xtask bench-crate`: what the
+//! generated full V3 crate costs to build (see bench.rs).
 //!
 //! With `--spec`, the arguments go to the generator as they are (see `cargo xtask gen --help`),
 //! so `cargo xtask gen --spec FILE --out DIR` generates any spec into any folder. The logic
 //! lives in the `sdkgen` library; this is only the repository's defaults.
+
+mod bench;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,10 +20,15 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     match args.next().as_deref() {
         Some("gen") => ExitCode::from(gen(args.collect()) as u8),
+        Some("bench") => ExitCode::from(bench::bench(&workspace_root()) as u8),
+        Some("bench-crate") => ExitCode::from(bench::bench_crate(&workspace_root()) as u8),
+        Some("bench-run") => ExitCode::from(bench::run(&workspace_root()) as u8),
+        Some("bench-peak") => ExitCode::from(bench::peak(&args.collect::<Vec<_>>()) as u8),
         _ => {
             eprintln!(
                 "usage: cargo xtask gen [--check] [--report PATH] [--spec FILE ... --out DIR [--crate-name NAME]]"
             );
+            eprintln!("       cargo xtask bench | bench-crate");
             ExitCode::from(2)
         }
     }
