@@ -48,8 +48,12 @@ fn shapes_in(code: &str) -> BTreeMap<String, Vec<String>> {
                     .map(|v| {
                         if untagged {
                             format!("variant {}", v.fields.to_token_stream())
+                        } else if !v.fields.is_empty() {
+                            "catch-all".to_string()
                         } else {
-                            format!("value {}", serde_rename(&v.attrs).unwrap_or_else(|| v.ident.to_string()))
+                            // Each value variant is documented with its value: `ACTIVE`.
+                            let doc = v.attrs.iter().find(|a| a.path().is_ident("doc")).expect("documented");
+                            format!("value {}", doc.to_token_stream())
                         }
                     })
                     .collect();

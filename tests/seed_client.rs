@@ -6,7 +6,7 @@ use std::time::Duration;
 use sailpoint::models::{
     DtoType, ErrorResponse, JsonPatch, JsonPatchOp, JsonPatchOperation, JsonPatchValue, LocaleOrigin, UsageType,
 };
-use sailpoint::{beta, v3, Auth, Error};
+use sailpoint::{beta, v3, Auth, Error, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -83,7 +83,7 @@ async fn v3_patch_sends_an_encoded_path_the_patch_content_type_a_bearer_token_an
 
     assert_eq!(updated.name, "Service Desk Integration Name");
     assert_eq!(updated.type_, "ServiceNowSDIM");
-    assert_eq!(updated.owner_ref.as_ref().and_then(|r| r.type_), Some(DtoType::Identity));
+    assert_eq!(updated.owner_ref.as_ref().and_then(|r| r.type_.clone()), Some(DtoType::Identity));
     assert_eq!(updated.cluster_ref.as_ref().and_then(|r| r.name.as_deref()), None);
     let config = updated.provisioning_config.expect("provisioningConfig");
     assert_eq!(config.universal_manager, Some(true));
@@ -145,7 +145,8 @@ async fn every_documented_error_status_decodes_into_its_variant() {
         let server =
             server_answering(ResponseTemplate::new(status).set_body_json(&body).insert_header("Retry-After", "7"))
                 .await;
-        let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+        // Retries off: the 429 itself is what is checked here.
+        let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).with_retry(RetryPolicy::none());
         let err = client.patch_service_desk_integration("id", &patch).await.expect_err("an error status");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         let Error::Api(api) = err else { panic!("{status}: expected a documented error, got {err:?}") };
@@ -197,7 +198,7 @@ async fn a_429_retry_after_as_an_http_date_becomes_a_delay() {
             .insert_header("Retry-After", in_a_minute.as_str()),
     )
     .await;
-    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).with_retry(RetryPolicy::none());
     let err = client.update_provisioning_policy("id", UsageType::Update, &[]).await.expect_err("429");
     let Some(beta::UpdateProvisioningPolicyError::TooManyRequests { retry_after, .. }) = err.api_error() else {
         panic!("{err:?}")
@@ -249,4 +250,95 @@ fn the_server_url_takes_the_tenant_and_the_token_stays_out_of_debug_output() {
     assert_eq!(client.base_url(), "https://acme.api.identitynow.com/v3");
     let debug = format!("{client:?}");
     assert!(!debug.contains(TOKEN), "{debug}");
+}
+
+#[test]
+fn an_enum_value_the_spec_does_not_list_round_trips() {
+    let reference: sailpoint::models::ObjectRef =
+        serde_json::from_value(json!({"type": "MACHINE_IDENTITY", "id": "x"})).expect("decodes");
+    assert_eq!(reference.type_, Some(DtoType::Unknown("MACHINE_IDENTITY".into())));
+    assert_eq!(reference.type_.as_ref().map(DtoType::as_str), Some("MACHINE_IDENTITY"));
+    assert_eq!(serde_json::to_value(&reference).unwrap(), json!({"type": "MACHINE_IDENTITY", "id": "x"}));
+    // Listed values are still their own variants, and unknown fields are ignored.
+    let known: sailpoint::models::ObjectRef =
+        serde_json::from_value(json!({"type": "SOURCE", "extra": true})).expect("decodes");
+    assert_eq!(known.type_, Some(DtoType::Source));
+}
+
+/// A server answering with `first` once, then with `then`.
+async fn server_answering_first(first: ResponseTemplate, then: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(first).up_to_n_times(1).with_priority(1).mount(&server).await;
+    Mock::given(any()).respond_with(then).with_priority(2).mount(&server).await;
+    server
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(300),
+        ..RetryPolicy::default()
+    }
+}
+
+#[tokio::test]
+async fn a_429_is_retried_after_its_retry_after_and_the_retry_succeeds() {
+    let policy = json!({"name": "p", "usageType": "CREATE"});
+    let server = server_answering_first(
+        ResponseTemplate::new(429).set_body_json(json!({"message": "slow down"})).insert_header("Retry-After", "1"),
+        ResponseTemplate::new(200).set_body_json(&policy),
+    )
+    .await;
+    // Retry-After says 1 s; the policy caps waits at 300 ms, which keeps the test short and
+    // shows the wait is the header's, not the 5 ms backoff.
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).with_retry(fast_retries());
+    let started = std::time::Instant::now();
+    let updated = client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("the retry succeeds");
+    let waited = started.elapsed();
+    assert_eq!(updated.name, "p");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    assert!(waited >= Duration::from_millis(300) && waited < Duration::from_secs(1), "{waited:?}");
+}
+
+#[tokio::test]
+async fn gateway_errors_are_retried_with_backoff_only_when_the_method_allows() {
+    // PATCH is not idempotent: by default a 503 is returned at once.
+    let server = server_answering(ResponseTemplate::new(503)).await;
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).with_retry(fast_retries());
+    let err = client.patch_service_desk_integration("id", &JsonPatch::default()).await.expect_err("503");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+
+    // Allowed: every attempt is made, and the last error keeps its status and body.
+    let server = server_answering(ResponseTemplate::new(503).set_body_string("maintenance")).await;
+    let retry_all = RetryPolicy { retry_non_idempotent: true, ..fast_retries() };
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).with_retry(retry_all);
+    match client.patch_service_desk_integration("id", &JsonPatch::default()).await {
+        Err(Error::UnexpectedStatus(raw)) => {
+            assert_eq!(raw.status.as_u16(), 503);
+            assert_eq!(raw.body, "maintenance");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+
+    // Off: one attempt, even for a 429.
+    let server = server_answering(ResponseTemplate::new(429).set_body_json(json!({}))).await;
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).with_retry(RetryPolicy::none());
+    client.patch_service_desk_integration("id", &JsonPatch::default()).await.expect_err("429");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_slow_response_times_out() {
+    let server = server_answering(ResponseTemplate::new(200).set_delay(Duration::from_secs(5))).await;
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN))
+        .with_retry(RetryPolicy::none())
+        .with_timeout(Some(Duration::from_millis(100)));
+    let started = std::time::Instant::now();
+    match client.patch_service_desk_integration("id", &JsonPatch::default()).await {
+        Err(Error::Transport(e)) => assert!(e.is_timeout(), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(2));
 }

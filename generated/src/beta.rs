@@ -48,6 +48,21 @@ impl Client {
         self
     }
 
+    /// Retries as `retry` says (see [`RetryPolicy`](crate::RetryPolicy); by default up to
+    /// 3 attempts for rate limits, and for gateway errors of idempotent requests).
+    pub fn with_retry(mut self, retry: crate::RetryPolicy) -> Self {
+        self.core = self.core.with_retry(retry);
+        self
+    }
+
+    /// Limits each attempt, from sending to the last byte of the response (default 60 s;
+    /// `None` for no limit). Connecting has its own limit of 10 s, or what a client given
+    /// to `with_http_client` sets.
+    pub fn with_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+        self.core = self.core.with_timeout(timeout);
+        self
+    }
+
     /// The base URL that operation paths are appended to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()

@@ -30,7 +30,8 @@ pub mod v3;
 mod runtime;
 
 pub use runtime::{
-    retry_after, ApiError, Auth, DecodeError, Error, FilePart, RawResponse, Secret,
+    retry_after, ApiError, Auth, DecodeError, Error, FilePart, RawResponse, RetryPolicy,
+    Secret,
 };
 
 /// The HTTP client the generated clients use, for building your own `reqwest::Client`.

@@ -6,76 +6,67 @@
 use serde::{Deserialize, Serialize};
 
 /// The type of object that a reference points to.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DtoType {
-    #[serde(rename = "ACCOUNT_CORRELATION_CONFIG")]
+    /// `ACCOUNT_CORRELATION_CONFIG`
     AccountCorrelationConfig,
-    #[serde(rename = "ACCESS_PROFILE")]
+    /// `ACCESS_PROFILE`
     AccessProfile,
-    #[serde(rename = "ACCESS_REQUEST_APPROVAL")]
+    /// `ACCESS_REQUEST_APPROVAL`
     AccessRequestApproval,
-    #[serde(rename = "ACCOUNT")]
+    /// `ACCOUNT`
     Account,
-    #[serde(rename = "APPLICATION")]
+    /// `APPLICATION`
     Application,
-    #[serde(rename = "CAMPAIGN")]
+    /// `CAMPAIGN`
     Campaign,
-    #[serde(rename = "CAMPAIGN_FILTER")]
+    /// `CAMPAIGN_FILTER`
     CampaignFilter,
-    #[serde(rename = "CERTIFICATION")]
+    /// `CERTIFICATION`
     Certification,
-    #[serde(rename = "CLUSTER")]
+    /// `CLUSTER`
     Cluster,
-    #[serde(rename = "CONNECTOR_SCHEMA")]
+    /// `CONNECTOR_SCHEMA`
     ConnectorSchema,
-    #[serde(rename = "ENTITLEMENT")]
+    /// `ENTITLEMENT`
     Entitlement,
-    #[serde(rename = "GOVERNANCE_GROUP")]
+    /// `GOVERNANCE_GROUP`
     GovernanceGroup,
-    #[serde(rename = "IDENTITY")]
+    /// `IDENTITY`
     Identity,
-    #[serde(rename = "IDENTITY_PROFILE")]
+    /// `IDENTITY_PROFILE`
     IdentityProfile,
-    #[serde(rename = "IDENTITY_REQUEST")]
+    /// `IDENTITY_REQUEST`
     IdentityRequest,
-    #[serde(rename = "LIFECYCLE_STATE")]
+    /// `LIFECYCLE_STATE`
     LifecycleState,
-    #[serde(rename = "PASSWORD_POLICY")]
+    /// `PASSWORD_POLICY`
     PasswordPolicy,
-    #[serde(rename = "ROLE")]
+    /// `ROLE`
     Role,
-    #[serde(rename = "RULE")]
+    /// `RULE`
     Rule,
-    #[serde(rename = "SOD_POLICY")]
+    /// `SOD_POLICY`
     SodPolicy,
-    #[serde(rename = "SOURCE")]
+    /// `SOURCE`
     Source,
-    #[serde(rename = "TAG_CATEGORY")]
+    /// `TAG_CATEGORY`
     TagCategory,
-    #[serde(rename = "TASK_RESULT")]
+    /// `TASK_RESULT`
     TaskResult,
-    #[serde(rename = "REPORT_RESULT")]
+    /// `REPORT_RESULT`
     ReportResult,
-    #[serde(rename = "SOD_VIOLATION")]
+    /// `SOD_VIOLATION`
     SodViolation,
-    #[serde(rename = "ACCOUNT_ACTIVITY")]
+    /// `ACCOUNT_ACTIVITY`
     AccountActivity,
+    /// A value this version of the spec does not list, kept as it came.
+    Unknown(String),
 }
 
 impl DtoType {
     /// The value as the API spells it.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::AccountCorrelationConfig => "ACCOUNT_CORRELATION_CONFIG",
             Self::AccessProfile => "ACCESS_PROFILE",
@@ -103,6 +94,41 @@ impl DtoType {
             Self::ReportResult => "REPORT_RESULT",
             Self::SodViolation => "SOD_VIOLATION",
             Self::AccountActivity => "ACCOUNT_ACTIVITY",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DtoType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCOUNT_CORRELATION_CONFIG" => Self::AccountCorrelationConfig,
+            "ACCESS_PROFILE" => Self::AccessProfile,
+            "ACCESS_REQUEST_APPROVAL" => Self::AccessRequestApproval,
+            "ACCOUNT" => Self::Account,
+            "APPLICATION" => Self::Application,
+            "CAMPAIGN" => Self::Campaign,
+            "CAMPAIGN_FILTER" => Self::CampaignFilter,
+            "CERTIFICATION" => Self::Certification,
+            "CLUSTER" => Self::Cluster,
+            "CONNECTOR_SCHEMA" => Self::ConnectorSchema,
+            "ENTITLEMENT" => Self::Entitlement,
+            "GOVERNANCE_GROUP" => Self::GovernanceGroup,
+            "IDENTITY" => Self::Identity,
+            "IDENTITY_PROFILE" => Self::IdentityProfile,
+            "IDENTITY_REQUEST" => Self::IdentityRequest,
+            "LIFECYCLE_STATE" => Self::LifecycleState,
+            "PASSWORD_POLICY" => Self::PasswordPolicy,
+            "ROLE" => Self::Role,
+            "RULE" => Self::Rule,
+            "SOD_POLICY" => Self::SodPolicy,
+            "SOURCE" => Self::Source,
+            "TAG_CATEGORY" => Self::TagCategory,
+            "TASK_RESULT" => Self::TaskResult,
+            "REPORT_RESULT" => Self::ReportResult,
+            "SOD_VIOLATION" => Self::SodViolation,
+            "ACCOUNT_ACTIVITY" => Self::AccountActivity,
+            other => Self::Unknown(other.to_string()),
         }
     }
 }
@@ -110,6 +136,21 @@ impl DtoType {
 impl std::fmt::Display for DtoType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for DtoType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DtoType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -176,36 +217,27 @@ pub struct JsonPatch {
 }
 
 /// The operation a JSON Patch operation performs.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JsonPatchOp {
-    #[serde(rename = "add")]
+    /// `add`
     Add,
-    #[serde(rename = "remove")]
+    /// `remove`
     Remove,
-    #[serde(rename = "replace")]
+    /// `replace`
     Replace,
-    #[serde(rename = "move")]
+    /// `move`
     Move,
-    #[serde(rename = "copy")]
+    /// `copy`
     Copy,
-    #[serde(rename = "test")]
+    /// `test`
     Test,
+    /// A value this version of the spec does not list, kept as it came.
+    Unknown(String),
 }
 
 impl JsonPatchOp {
     /// The value as the API spells it.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Add => "add",
             Self::Remove => "remove",
@@ -213,6 +245,21 @@ impl JsonPatchOp {
             Self::Move => "move",
             Self::Copy => "copy",
             Self::Test => "test",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for JsonPatchOp {
+    fn from(value: &str) -> Self {
+        match value {
+            "add" => Self::Add,
+            "remove" => Self::Remove,
+            "replace" => Self::Replace,
+            "move" => Self::Move,
+            "copy" => Self::Copy,
+            "test" => Self::Test,
+            other => Self::Unknown(other.to_string()),
         }
     }
 }
@@ -220,6 +267,21 @@ impl JsonPatchOp {
 impl std::fmt::Display for JsonPatchOp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for JsonPatchOp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonPatchOp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -297,31 +359,33 @@ impl From<serde_json::Map<String, serde_json::Value>> for JsonPatchValueItem {
 }
 
 /// How the locale of a message was chosen.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LocaleOrigin {
-    #[serde(rename = "DEFAULT")]
+    /// `DEFAULT`
     Default,
-    #[serde(rename = "REQUEST")]
+    /// `REQUEST`
     Request,
+    /// A value this version of the spec does not list, kept as it came.
+    Unknown(String),
 }
 
 impl LocaleOrigin {
     /// The value as the API spells it.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "DEFAULT",
             Self::Request => "REQUEST",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for LocaleOrigin {
+    fn from(value: &str) -> Self {
+        match value {
+            "DEFAULT" => Self::Default,
+            "REQUEST" => Self::Request,
+            other => Self::Unknown(other.to_string()),
         }
     }
 }
@@ -329,6 +393,21 @@ impl LocaleOrigin {
 impl std::fmt::Display for LocaleOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for LocaleOrigin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LocaleOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -463,56 +542,47 @@ pub struct UnauthorizedError {
 }
 
 /// The type of provisioning policy usage.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UsageType {
-    #[serde(rename = "CREATE")]
+    /// `CREATE`
     Create,
-    #[serde(rename = "UPDATE")]
+    /// `UPDATE`
     Update,
-    #[serde(rename = "DELETE")]
+    /// `DELETE`
     Delete,
-    #[serde(rename = "ASSIGN")]
+    /// `ASSIGN`
     Assign,
-    #[serde(rename = "UNASSIGN")]
+    /// `UNASSIGN`
     Unassign,
-    #[serde(rename = "CREATE_GROUP")]
+    /// `CREATE_GROUP`
     CreateGroup,
-    #[serde(rename = "UPDATE_GROUP")]
+    /// `UPDATE_GROUP`
     UpdateGroup,
-    #[serde(rename = "DELETE_GROUP")]
+    /// `DELETE_GROUP`
     DeleteGroup,
-    #[serde(rename = "REGISTER")]
+    /// `REGISTER`
     Register,
-    #[serde(rename = "CREATE_IDENTITY")]
+    /// `CREATE_IDENTITY`
     CreateIdentity,
-    #[serde(rename = "UPDATE_IDENTITY")]
+    /// `UPDATE_IDENTITY`
     UpdateIdentity,
-    #[serde(rename = "EDIT_GROUP")]
+    /// `EDIT_GROUP`
     EditGroup,
-    #[serde(rename = "ENABLE")]
+    /// `ENABLE`
     Enable,
-    #[serde(rename = "DISABLE")]
+    /// `DISABLE`
     Disable,
-    #[serde(rename = "UNLOCK")]
+    /// `UNLOCK`
     Unlock,
-    #[serde(rename = "CHANGE_PASSWORD")]
+    /// `CHANGE_PASSWORD`
     ChangePassword,
+    /// A value this version of the spec does not list, kept as it came.
+    Unknown(String),
 }
 
 impl UsageType {
     /// The value as the API spells it.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Create => "CREATE",
             Self::Update => "UPDATE",
@@ -530,6 +600,31 @@ impl UsageType {
             Self::Disable => "DISABLE",
             Self::Unlock => "UNLOCK",
             Self::ChangePassword => "CHANGE_PASSWORD",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for UsageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "CREATE" => Self::Create,
+            "UPDATE" => Self::Update,
+            "DELETE" => Self::Delete,
+            "ASSIGN" => Self::Assign,
+            "UNASSIGN" => Self::Unassign,
+            "CREATE_GROUP" => Self::CreateGroup,
+            "UPDATE_GROUP" => Self::UpdateGroup,
+            "DELETE_GROUP" => Self::DeleteGroup,
+            "REGISTER" => Self::Register,
+            "CREATE_IDENTITY" => Self::CreateIdentity,
+            "UPDATE_IDENTITY" => Self::UpdateIdentity,
+            "EDIT_GROUP" => Self::EditGroup,
+            "ENABLE" => Self::Enable,
+            "DISABLE" => Self::Disable,
+            "UNLOCK" => Self::Unlock,
+            "CHANGE_PASSWORD" => Self::ChangePassword,
+            other => Self::Unknown(other.to_string()),
         }
     }
 }
@@ -537,5 +632,20 @@ impl UsageType {
 impl std::fmt::Display for UsageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for UsageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UsageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }

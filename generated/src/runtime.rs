@@ -72,6 +72,9 @@ pub(crate) struct Core {
     base_url: String,
     auth: Auth,
     http: reqwest::Client,
+    retry: RetryPolicy,
+    /// The limit on each attempt, from sending to the last byte of the response.
+    timeout: Option<Duration>,
 }
 
 impl Core {
@@ -79,16 +82,31 @@ impl Core {
         let http = reqwest::Client::builder()
             .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(60))
             .build()
             // Building fails only when the TLS backend cannot start, which no request could
             // survive either; fall back to reqwest's defaults rather than panic.
             .unwrap_or_default();
-        Self { base_url: base_url.trim_end_matches('/').to_string(), auth, http }
+        Self {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            auth,
+            http,
+            retry: RetryPolicy::default(),
+            timeout: Some(Duration::from_secs(60)),
+        }
     }
 
     pub(crate) fn with_http_client(mut self, http: reqwest::Client) -> Self {
         self.http = http;
+        self
+    }
+
+    pub(crate) fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    pub(crate) fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
         self
     }
 
@@ -219,34 +237,118 @@ impl Request<'_> {
     pub(crate) async fn send<E>(self) -> Result<Response, Error<E>> {
         let path = self.path.map_err(Error::InvalidRequest)?;
         let url = format!("{}{}", self.core.base_url, path);
-        let mut request = self.core.http.request(self.method, url);
-        if !self.query.is_empty() {
-            request = request.query(&self.query);
-        }
+        let mut headers = HeaderMap::new();
         for (name, value) in self.headers {
             // A value that is not a valid header (CR, LF, ...) is refused, never sent.
             let value = HeaderValue::from_str(&value)
                 .map_err(|_| Error::InvalidRequest(format!("header `{name}` has a value that cannot be sent")))?;
-            request = request.header(name, value);
+            headers.append(name, value);
         }
         if self.authenticate {
             if let Auth::Bearer(token) = &self.core.auth {
                 let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
                     .map_err(|_| Error::InvalidRequest("the bearer token is not a valid header value".into()))?;
                 value.set_sensitive(true);
-                request = request.header(AUTHORIZATION, value);
+                headers.insert(AUTHORIZATION, value);
             }
         }
-        match self.body.transpose().map_err(Error::Encode)? {
-            Some(Body::Bytes { content_type, bytes }) => request = request.header(CONTENT_TYPE, content_type).body(bytes),
-            Some(Body::Multipart(form)) => request = request.multipart(form.into_form()?),
-            None => {}
+        let body = self.body.transpose().map_err(Error::Encode)?;
+        let policy = &self.core.retry;
+        let idempotent = matches!(
+            self.method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+        );
+        let mut attempt = 1;
+        loop {
+            // Built anew for every attempt: a multipart form cannot be sent twice.
+            let mut request = self.core.http.request(self.method.clone(), &url).headers(headers.clone());
+            if !self.query.is_empty() {
+                request = request.query(&self.query);
+            }
+            if let Some(timeout) = self.core.timeout {
+                request = request.timeout(timeout);
+            }
+            match &body {
+                Some(Body::Bytes { content_type, bytes }) => {
+                    request = request.header(CONTENT_TYPE, *content_type).body(bytes.clone())
+                }
+                Some(Body::Multipart(form)) => request = request.multipart(form.clone().into_form()?),
+                None => {}
+            }
+            let outcome = request.send().await;
+            let last = attempt >= policy.max_attempts.max(1);
+            let delay = match &outcome {
+                // The server turned the request away before doing it: always safe to repeat.
+                Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => {
+                    Some(retry_after(r.headers()).unwrap_or_else(|| policy.backoff(attempt)))
+                }
+                Ok(r) if matches!(r.status().as_u16(), 502..=504) && (idempotent || policy.retry_non_idempotent) => {
+                    Some(retry_after(r.headers()).unwrap_or_else(|| policy.backoff(attempt)))
+                }
+                Err(e) if (e.is_connect() || e.is_timeout()) && (idempotent || policy.retry_non_idempotent) => {
+                    Some(policy.backoff(attempt))
+                }
+                _ => None,
+            };
+            match delay {
+                Some(delay) if !last => {
+                    tokio::time::sleep(delay.min(policy.max_delay)).await;
+                    attempt += 1;
+                }
+                _ => {
+                    let response = outcome.map_err(Error::Transport)?;
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
+                    return Ok(Response { status, headers, body });
+                }
+            }
         }
-        let response = request.send().await.map_err(Error::Transport)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
-        Ok(Response { status, headers, body })
+    }
+}
+
+/// When and how often a request is tried again. The default: up to 3 attempts; a 429 is always
+/// retried after its `Retry-After`; 502, 503, 504 and connection errors are retried with
+/// exponential backoff and jitter for idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS,
+/// TRACE) only; no wait is longer than `max_delay`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 turns retries off.
+    pub max_attempts: u32,
+    /// The first backoff delay; each further one doubles, with up to half taken off at random.
+    pub base_delay: Duration,
+    /// The longest wait, whatever `Retry-After` says.
+    pub max_delay: Duration,
+    /// Retry POST and PATCH too on 502/503/504 and connection errors (they may then run twice).
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries: every request is sent once.
+    pub fn none() -> Self {
+        Self { max_attempts: 1, ..Self::default() }
+    }
+
+    /// The wait before attempt `attempt + 1`: `base_delay * 2^(attempt-1)`, less a random
+    /// share of up to half, so that clients that failed together do not retry together.
+    fn backoff(&self, attempt: u32) -> Duration {
+        use std::hash::{BuildHasher, Hasher};
+        let full = self.base_delay.saturating_mul(1 << (attempt - 1).min(16));
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(attempt);
+        let jitter = (hasher.finish() % 1000) as u32;
+        full.saturating_sub(full / 2 * jitter / 1000)
     }
 }
 

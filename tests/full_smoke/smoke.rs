@@ -4,7 +4,7 @@
 
 use sailpoint_v3_full::models::{JsonPatchOperation, JsonPatchOperationOp, JsonPatchOperationValue};
 use sailpoint_v3_full::sailpoint_v3::{self, Client};
-use sailpoint_v3_full::{Auth, Error, FilePart};
+use sailpoint_v3_full::{Auth, Error, FilePart, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -129,6 +129,7 @@ async fn a_rate_limit_carries_retry_after() {
         ResponseTemplate::new(429).set_body_json(json!({"message": "Rate Limit Exceeded"})).insert_header("Retry-After", "3"),
     )
     .await;
+    let client = client.with_retry(RetryPolicy::none());
     let err = client.get_account("a").await.expect_err("429");
     let Some(sailpoint_v3::GetAccountError::TooManyRequests { retry_after, .. }) = err.api_error() else { panic!("{err:?}") };
     assert_eq!(*retry_after, Some(std::time::Duration::from_secs(3)));

@@ -24,7 +24,8 @@ pub fn api_module(model: &Model, api: &Api) -> TokenStream {
 
     let server = server_items(api);
     let constructor = constructor(api);
-    let mut method_names = Uniquer::with_taken(["new", "with_base_url", "with_http_client", "base_url"]);
+    let mut method_names =
+        Uniquer::with_taken(["new", "with_base_url", "with_http_client", "with_retry", "with_timeout", "base_url"]);
     let (methods, errors): (Vec<_>, Vec<_>) =
         api.operations.iter().map(|op| operation(&cx, op, method_names.claim(naming::snake(&op.id)))).unzip();
     let models_import = cx.used_models.get().then(|| {
@@ -67,6 +68,21 @@ pub fn api_module(model: &Model, api: &Api) -> TokenStream {
             /// Sends requests through `http`: your timeouts, proxies and TLS settings.
             pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
                 self.core = self.core.with_http_client(http);
+                self
+            }
+
+            /// Retries as `retry` says (see [`RetryPolicy`](crate::RetryPolicy); by default up to
+            /// 3 attempts for rate limits, and for gateway errors of idempotent requests).
+            pub fn with_retry(mut self, retry: crate::RetryPolicy) -> Self {
+                self.core = self.core.with_retry(retry);
+                self
+            }
+
+            /// Limits each attempt, from sending to the last byte of the response (default 60 s;
+            /// `None` for no limit). Connecting has its own limit of 10 s, or what a client given
+            /// to `with_http_client` sets.
+            pub fn with_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+                self.core = self.core.with_timeout(timeout);
                 self
             }
 

@@ -100,6 +100,7 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
+tokio = {{ version = "1", default-features = false, features = ["time"] }}
 
 [lib]
 # Descriptions from the spec may hold code in other languages, which rustdoc would try to
@@ -153,7 +154,7 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
         #[allow(dead_code)]
         mod runtime;
 
-        pub use runtime::{retry_after, ApiError, Auth, DecodeError, Error, FilePart, RawResponse, Secret};
+        pub use runtime::{retry_after, ApiError, Auth, DecodeError, Error, FilePart, RawResponse, RetryPolicy, Secret};
         /// The HTTP client the generated clients use, for building your own `reqwest::Client`.
         pub use reqwest;
     }

@@ -102,25 +102,44 @@ fn struct_def(
     }
 }
 
+/// A string enum that survives API growth: a value the spec does not list decodes into the
+/// catch-all variant and encodes back as it came.
 fn enum_def(t: &TypeDef, values: &[String]) -> TokenStream {
     let name = ident(&t.name);
     let doc = type_doc(t);
     let mut idents = Uniquer::default();
     let variants: Vec<_> = values.iter().map(|v| ident(&idents.claim(naming::variant_ident(v)))).collect();
-    let defs = variants.iter().zip(values).map(|(variant, value)| quote! { #[serde(rename = #value)] #variant, });
-    let arms = variants.iter().zip(values).map(|(variant, value)| quote! { Self::#variant => #value, });
+    let catch_all = ident(&idents.claim("Unknown".into()));
+    let defs = variants.iter().zip(values).map(|(variant, value)| {
+        let doc = format!(" `{value}`");
+        quote! { #[doc = #doc] #variant, }
+    });
+    let as_str = variants.iter().zip(values).map(|(variant, value)| quote! { Self::#variant => #value, });
+    let from_str = variants.iter().zip(values).map(|(variant, value)| quote! { #value => Self::#variant, });
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #(#defs)*
+            /// A value this version of the spec does not list, kept as it came.
+            #catch_all(String),
         }
 
         impl #name {
             /// The value as the API spells it.
-            pub fn as_str(&self) -> &'static str {
+            pub fn as_str(&self) -> &str {
                 match self {
-                    #(#arms)*
+                    #(#as_str)*
+                    Self::#catch_all(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::#catch_all(other.to_string()),
                 }
             }
         }
@@ -128,6 +147,19 @@ fn enum_def(t: &TypeDef, values: &[String]) -> TokenStream {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = String::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
             }
         }
     }
