@@ -342,3 +342,100 @@ async fn a_slow_response_times_out() {
     }
     assert!(started.elapsed() < Duration::from_secs(2));
 }
+
+fn token_response(token: &str, expires_in: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .set_body_json(json!({"access_token": token, "token_type": "bearer", "expires_in": expires_in}))
+}
+
+#[tokio::test]
+async fn client_credentials_fetch_the_token_once_cache_it_and_refresh_it_once_on_a_401() {
+    use wiremock::matchers::{header, method, path};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token_response("tok-1", 3600))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token_response("tok-2", 3600))
+        .mount(&server)
+        .await;
+    let policy = json!({"name": "p"});
+    // The API takes tok-1 once, then refuses it (revoked), and takes tok-2.
+    Mock::given(method("PATCH"))
+        .and(header("authorization", "Bearer tok-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&policy))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(header("authorization", "Bearer tok-1"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "revoked"})))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(header("authorization", "Bearer tok-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&policy))
+        .mount(&server)
+        .await;
+
+    let auth = Auth::client_credentials_at(format!("{}/oauth/token", server.uri()), "my-client", "s3cr3t-value");
+    assert!(!format!("{auth:?}").contains("s3cr3t-value"), "{auth:?}");
+    let client = beta::Client::with_base_url(server.uri(), auth);
+    client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("with tok-1");
+    client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("refreshed to tok-2");
+
+    let requests = server.received_requests().await.unwrap();
+    let token_requests: Vec<_> = requests.iter().filter(|r| r.url.path() == "/oauth/token").collect();
+    assert_eq!(token_requests.len(), 2, "fetched once, cached, fetched again after the 401");
+    let form = String::from_utf8_lossy(&token_requests[0].body);
+    assert!(form.contains("grant_type=client_credentials") && form.contains("client_id=my-client"), "{form}");
+    let api: Vec<_> = requests.iter().filter(|r| r.method.as_str() == "PATCH").collect();
+    let sent: Vec<&str> = api.iter().map(|r| r.headers.get("authorization").unwrap().to_str().unwrap()).collect();
+    assert_eq!(sent, ["Bearer tok-1", "Bearer tok-1", "Bearer tok-2"]);
+    assert!(api.iter().all(|r| r.headers.get_all("authorization").iter().count() == 1), "one Authorization header");
+}
+
+#[tokio::test]
+async fn tokens_about_to_expire_are_fetched_again_and_token_failures_never_show_the_secret() {
+    use wiremock::matchers::{method, path};
+    let server = MockServer::start().await;
+    // Expiring within the 60 s margin: every call fetches a new one.
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token_response("short", 30))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "p"})))
+        .mount(&server)
+        .await;
+    let client = beta::Client::with_base_url(
+        server.uri(),
+        Auth::client_credentials_at(format!("{}/oauth/token", server.uri()), "c", "s3cr3t-value"),
+    );
+    for _ in 0..2 {
+        client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("200");
+    }
+    let fetched = server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == "/oauth/token").count();
+    assert_eq!(fetched, 2);
+
+    let refusing = server_answering(ResponseTemplate::new(400).set_body_json(json!({"error": "invalid_client"}))).await;
+    let client = beta::Client::with_base_url(
+        refusing.uri(),
+        Auth::client_credentials_at(format!("{}/oauth/token", refusing.uri()), "c", "s3cr3t-value"),
+    );
+    let err = client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect_err("no token");
+    assert!(matches!(err, Error::Auth(_)), "{err:?}");
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(text.contains("invalid_client") && !text.contains("s3cr3t-value"), "{text}");
+    }
+    // The spec's token URL is there for Auth::client_credentials.
+    assert_eq!(beta::TOKEN_URL, "https://tenant.api.identitynow.com/oauth/token");
+}

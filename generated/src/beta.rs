@@ -22,6 +22,9 @@ pub fn server_url(tenant: &str) -> String {
     SERVER_URL.to_string().replace("{tenant}", tenant)
 }
 
+/// The OAuth2 token URL the spec gives, used by [`Auth::client_credentials`].
+pub const TOKEN_URL: &str = "https://tenant.api.identitynow.com/oauth/token";
+
 /// Client for SailPoint - Beta SaaS API 3.1.0-beta.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -38,7 +41,7 @@ impl Client {
     /// a test server.
     pub fn with_base_url(base_url: impl Into<String>, auth: Auth) -> Self {
         Self {
-            core: Core::new(base_url.into(), auth),
+            core: Core::new(base_url.into(), auth, Some(TOKEN_URL)),
         }
     }
 

@@ -57,6 +57,9 @@ pub enum Auth {
     None,
     /// `Authorization: Bearer <token>`: a personal access token or an OAuth2 access token.
     Bearer(Secret),
+    /// OAuth2 client credentials: access tokens are fetched from the token URL, cached until
+    /// shortly before they expire, and fetched anew once when the API answers 401.
+    ClientCredentials(ClientCredentials),
 }
 
 impl Auth {
@@ -64,6 +67,103 @@ impl Auth {
     pub fn bearer(token: impl Into<Secret>) -> Self {
         Self::Bearer(token.into())
     }
+
+    /// OAuth2 client credentials against the token URL the spec gives (each API module's
+    /// `TOKEN_URL`).
+    pub fn client_credentials(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
+        Self::ClientCredentials(ClientCredentials::new(None, client_id.into(), client_secret.into()))
+    }
+
+    /// OAuth2 client credentials against another token URL (your tenant's).
+    pub fn client_credentials_at(
+        token_url: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Self {
+        Self::ClientCredentials(ClientCredentials::new(Some(token_url.into()), client_id.into(), client_secret.into()))
+    }
+}
+
+/// Tokens are fetched again this long before they expire.
+const TOKEN_EXPIRY_MARGIN: Duration = Duration::from_secs(60);
+
+/// The client-credentials grant and its cached token, shared by clones of a client.
+#[derive(Clone)]
+pub struct ClientCredentials {
+    token_url: Option<String>,
+    client_id: String,
+    client_secret: Secret,
+    cache: std::sync::Arc<tokio::sync::Mutex<Option<(Secret, std::time::Instant)>>>,
+}
+
+impl fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientCredentials {
+    fn new(token_url: Option<String>, client_id: String, client_secret: Secret) -> Self {
+        Self { token_url, client_id, client_secret, cache: Default::default() }
+    }
+
+    /// A valid access token: the cached one, or a new one when there is none, it is about to
+    /// expire, or `refresh` asks for a new one.
+    async fn token<E>(
+        &self,
+        http: &reqwest::Client,
+        spec_token_url: Option<&str>,
+        refresh: bool,
+    ) -> Result<Secret, Error<E>> {
+        let mut cache = self.cache.lock().await;
+        if let Some((token, expires)) = cache.as_ref() {
+            if !refresh && std::time::Instant::now() < *expires {
+                return Ok(token.clone());
+            }
+        }
+        let Some(url) = self.token_url.as_deref().or(spec_token_url) else {
+            return Err(Error::Auth("no token URL: the spec gives none; use Auth::client_credentials_at".into()));
+        };
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", self.client_id.as_str()),
+            ("client_secret", self.client_secret.expose()),
+        ];
+        let response = http
+            .post(url)
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| Error::Auth(format!("the token request failed: {}", e.without_url())))?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(|e| Error::Auth(format!("the token response failed: {e}")))?;
+        if !status.is_success() {
+            return Err(Error::Auth(format!("the token URL answered {status}: {}", capped_text(&body))));
+        }
+        #[derive(serde::Deserialize)]
+        struct TokenResponse {
+            access_token: String,
+            expires_in: Option<u64>,
+        }
+        let parsed: TokenResponse = serde_json::from_slice(&body)
+            .map_err(|e| Error::Auth(format!("the token response is not an OAuth2 token: {e}")))?;
+        let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(300));
+        let expires = std::time::Instant::now() + lifetime.saturating_sub(TOKEN_EXPIRY_MARGIN);
+        let token = Secret::new(parsed.access_token);
+        *cache = Some((token.clone(), expires));
+        Ok(token)
+    }
+}
+
+fn bearer_header<E>(token: &Secret) -> Result<HeaderValue, Error<E>> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+        .map_err(|_| Error::InvalidRequest("the bearer token is not a valid header value".into()))?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// What every generated API client holds: where to send requests, how, and as whom.
@@ -75,10 +175,12 @@ pub(crate) struct Core {
     retry: RetryPolicy,
     /// The limit on each attempt, from sending to the last byte of the response.
     timeout: Option<Duration>,
+    /// The OAuth2 token URL the spec gives, for client credentials.
+    token_url: Option<&'static str>,
 }
 
 impl Core {
-    pub(crate) fn new(base_url: String, auth: Auth) -> Self {
+    pub(crate) fn new(base_url: String, auth: Auth, token_url: Option<&'static str>) -> Self {
         let http = reqwest::Client::builder()
             .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(10))
@@ -92,6 +194,7 @@ impl Core {
             http,
             retry: RetryPolicy::default(),
             timeout: Some(Duration::from_secs(60)),
+            token_url,
         }
     }
 
@@ -244,14 +347,6 @@ impl Request<'_> {
                 .map_err(|_| Error::InvalidRequest(format!("header `{name}` has a value that cannot be sent")))?;
             headers.append(name, value);
         }
-        if self.authenticate {
-            if let Auth::Bearer(token) = &self.core.auth {
-                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-                    .map_err(|_| Error::InvalidRequest("the bearer token is not a valid header value".into()))?;
-                value.set_sensitive(true);
-                headers.insert(AUTHORIZATION, value);
-            }
-        }
         let body = self.body.transpose().map_err(Error::Encode)?;
         let policy = &self.core.retry;
         let idempotent = matches!(
@@ -259,9 +354,23 @@ impl Request<'_> {
             Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
         );
         let mut attempt = 1;
+        let mut refreshed_token = false;
         loop {
-            // Built anew for every attempt: a multipart form cannot be sent twice.
+            // Built anew for every attempt: a multipart form cannot be sent twice, and a token
+            // may have been renewed.
             let mut request = self.core.http.request(self.method.clone(), &url).headers(headers.clone());
+            if self.authenticate {
+                let token = match &self.core.auth {
+                    Auth::None => None,
+                    Auth::Bearer(token) => Some(token.clone()),
+                    Auth::ClientCredentials(cc) => {
+                        Some(cc.token(&self.core.http, self.core.token_url, refreshed_token).await?)
+                    }
+                };
+                if let Some(token) = token {
+                    request = request.header(AUTHORIZATION, bearer_header(&token)?);
+                }
+            }
             if !self.query.is_empty() {
                 request = request.query(&self.query);
             }
@@ -276,6 +385,13 @@ impl Request<'_> {
                 None => {}
             }
             let outcome = request.send().await;
+            // A fetched token the API refuses may have been revoked: fetch one more, once.
+            if let (Ok(r), Auth::ClientCredentials(_)) = (&outcome, &self.core.auth) {
+                if r.status() == StatusCode::UNAUTHORIZED && self.authenticate && !refreshed_token {
+                    refreshed_token = true;
+                    continue;
+                }
+            }
             let last = attempt >= policy.max_attempts.max(1);
             let delay = match &outcome {
                 // The server turned the request away before doing it: always safe to repeat.
@@ -598,6 +714,8 @@ pub enum Error<E> {
     Encode(String),
     /// A parameter has a value that cannot be sent safely.
     InvalidRequest(String),
+    /// No access token could be had (client credentials): why, never with the secret.
+    Auth(String),
 }
 
 impl<E> Error<E> {
@@ -608,7 +726,7 @@ impl<E> Error<E> {
             Error::UnexpectedStatus(r) => Some(r.status),
             Error::Decode(d) => Some(d.status),
             Error::Transport(e) => e.status(),
-            Error::Encode(_) | Error::InvalidRequest(_) => None,
+            Error::Encode(_) | Error::InvalidRequest(_) | Error::Auth(_) => None,
         }
     }
 
@@ -632,6 +750,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Transport(e) => write!(f, "the request failed: {e}"),
             Error::Encode(e) => write!(f, "the request body could not be encoded: {e}"),
             Error::InvalidRequest(why) => write!(f, "invalid request: {why}"),
+            Error::Auth(why) => write!(f, "authentication failed: {why}"),
         }
     }
 }

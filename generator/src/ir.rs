@@ -44,6 +44,8 @@ pub struct Api {
     pub version: String,
     pub description: Option<String>,
     pub server: Option<Server>,
+    /// The OAuth2 client-credentials token URL of the spec's security schemes, if any.
+    pub token_url: Option<String>,
     pub operations: Vec<Operation>,
     pub skipped: Vec<Skipped>,
 }

@@ -106,6 +106,16 @@ impl<'a> SpecLowerer<'a> {
             version: doc.info.version.clone(),
             description: doc.info.description.clone(),
             server,
+            token_url: doc.components.as_ref().and_then(|c| {
+                let mut schemes: Vec<_> = c.security_schemes.iter().collect();
+                schemes.sort_by(|a, b| a.0.cmp(b.0));
+                schemes.into_iter().find_map(|(_, scheme)| match scheme {
+                    ReferenceOr::Item(openapiv3::SecurityScheme::OAuth2 { flows, .. }) => {
+                        flows.client_credentials.as_ref().map(|f| f.token_url.clone())
+                    }
+                    _ => None,
+                })
+            }),
             operations: Vec::new(),
             skipped: Vec::new(),
         };

@@ -23,6 +23,16 @@ pub fn api_module(model: &Model, api: &Api) -> TokenStream {
         module_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
 
     let server = server_items(api);
+    let (token_url_item, token_url_arg) = match &api.token_url {
+        Some(url) => (
+            quote! {
+                /// The OAuth2 token URL the spec gives, used by [`Auth::client_credentials`].
+                pub const TOKEN_URL: &str = #url;
+            },
+            quote!(Some(TOKEN_URL)),
+        ),
+        None => (TokenStream::new(), quote!(None)),
+    };
     let constructor = constructor(api);
     let mut method_names =
         Uniquer::with_taken(["new", "with_base_url", "with_http_client", "with_retry", "with_timeout", "base_url"]);
@@ -49,6 +59,7 @@ pub fn api_module(model: &Model, api: &Api) -> TokenStream {
         use reqwest::Method;
 
         #server
+        #token_url_item
 
         #[doc = #client_doc]
         #[derive(Debug, Clone)]
@@ -62,7 +73,7 @@ pub fn api_module(model: &Model, api: &Api) -> TokenStream {
             /// A client for `base_url` instead of the spec's server: a proxy, another region,
             /// a test server.
             pub fn with_base_url(base_url: impl Into<String>, auth: Auth) -> Self {
-                Self { core: Core::new(base_url.into(), auth) }
+                Self { core: Core::new(base_url.into(), auth, #token_url_arg) }
             }
 
             /// Sends requests through `http`: your timeouts, proxies and TLS settings.

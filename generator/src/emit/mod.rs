@@ -100,7 +100,7 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
-tokio = {{ version = "1", default-features = false, features = ["time"] }}
+tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
 
 [lib]
 # Descriptions from the spec may hold code in other languages, which rustdoc would try to
