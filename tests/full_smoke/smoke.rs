@@ -134,3 +134,50 @@ async fn a_rate_limit_carries_retry_after() {
     let Some(sailpoint_v3::GetAccountError::TooManyRequests { retry_after, .. }) = err.api_error() else { panic!("{err:?}") };
     assert_eq!(*retry_after, Some(std::time::Duration::from_secs(3)));
 }
+
+fn account(id: usize) -> serde_json::Value {
+    json!({
+        "id": format!("acc-{id}"), "name": format!("account {id}"), "sourceId": "s", "authoritative": false,
+        "disabled": false, "locked": false, "nativeIdentity": format!("n{id}"), "systemAccount": false,
+        "uncorrelated": false, "manuallyCorrelated": false, "hasEntitlements": false
+    })
+}
+
+#[tokio::test]
+async fn a_list_streams_every_item_a_page_at_a_time() {
+    use sailpoint_v3_full::StreamExt;
+    use wiremock::matchers::query_param;
+    let server = MockServer::start().await;
+    for (offset, ids) in [("0", vec![0, 1]), ("2", vec![2, 3]), ("4", vec![4])] {
+        let page: Vec<_> = ids.into_iter().map(account).collect();
+        Mock::given(query_param("offset", offset))
+            .and(query_param("limit", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page))
+            .mount(&server)
+            .await;
+    }
+    let client = Client::with_base_url(server.uri(), Auth::bearer("smoke-token"));
+    let items: Vec<_> = client.list_accounts_stream(2, None, Some("sourceId eq \"s\""), None).collect().await;
+    let ids: Vec<String> = items.into_iter().map(|r| r.expect("a page").id.expect("an id")).collect();
+    assert_eq!(ids, ["acc-0", "acc-1", "acc-2", "acc-3", "acc-4"]);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3, "stops after the short page");
+    assert!(requests.iter().all(|r| r.url.query_pairs().any(|(k, v)| k == "filters" && v == "sourceId eq \"s\"")));
+}
+
+#[tokio::test]
+async fn an_error_in_the_middle_of_a_list_ends_the_stream_with_it() {
+    use sailpoint_v3_full::StreamExt;
+    use wiremock::matchers::query_param;
+    let server = MockServer::start().await;
+    Mock::given(query_param("offset", "0"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(vec![account(0), account(1)]))
+        .mount(&server)
+        .await;
+    Mock::given(query_param("offset", "2")).respond_with(ResponseTemplate::new(500).set_body_json(error_body())).mount(&server).await;
+    let client = Client::with_base_url(server.uri(), Auth::bearer("smoke-token"));
+    let items: Vec<_> = client.list_accounts_stream(2, None, None, None).collect().await;
+    assert_eq!(items.len(), 3);
+    assert!(items[0].is_ok() && items[1].is_ok());
+    assert_eq!(items[2].as_ref().expect_err("the 500").status().map(|s| s.as_u16()), Some(500));
+}

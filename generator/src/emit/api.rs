@@ -187,9 +187,15 @@ fn constructor(api: &Api) -> TokenStream {
 /// A parameter as the method takes it and as the request builder sends it.
 struct Param {
     ident: proc_macro2::Ident,
+    /// The name on the wire.
+    wire: String,
     signature: TokenStream,
     send: TokenStream,
     doc: String,
+    required: bool,
+    /// How the value is taken: a string by reference, a value (`Some(type)`), or a list.
+    by_value: Option<TokenStream>,
+    is_list: bool,
 }
 
 fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, TokenStream) {
@@ -322,7 +328,8 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
             #(#variants)*
         }
     };
-    (method, error)
+    let stream = pagination(cx, op, &method_name, &params, &ok_type, &error_name);
+    (quote! { #method #stream }, error)
 }
 
 fn param(cx: &Cx, p: &crate::ir::Parameter, name: String) -> Param {
@@ -350,6 +357,11 @@ fn param(cx: &Cx, p: &crate::ir::Parameter, name: String) -> Param {
             _ => Form::Str,
         },
     };
+    let by_value = match &form {
+        Form::Display(ty) => Some(ty.clone()),
+        _ => None,
+    };
+    let is_list = matches!(form, Form::List(_));
     let (signature, send) = match (p.location, form) {
         (ParamLocation::Path, Form::Str) => (quote!(&str), quote!(.path_param(#wire, #id))),
         (ParamLocation::Path, Form::Display(ty)) if is_enum => (ty, quote!(.path_param(#wire, #id.as_str()))),
@@ -381,7 +393,117 @@ fn param(cx: &Cx, p: &crate::ir::Parameter, name: String) -> Param {
             }
         }
     };
-    Param { ident: id, signature, send, doc: p.description.clone().unwrap_or_default() }
+    Param {
+        ident: id,
+        wire: p.name.clone(),
+        signature,
+        send,
+        doc: p.description.clone().unwrap_or_default(),
+        required: p.required,
+        by_value,
+        is_list,
+    }
+}
+
+/// For a GET that lists with SailPoint's `limit` and `offset`, a method that streams every
+/// item, a page at a time.
+fn pagination(
+    cx: &Cx,
+    op: &Operation,
+    method_name: &str,
+    params: &[Param],
+    ok_type: &TokenStream,
+    error_name: &proc_macro2::Ident,
+) -> Option<TokenStream> {
+    let model = cx.model;
+    if op.method != crate::ir::HttpMethod::Get || op.body.is_some() || params.iter().any(|p| p.is_list) {
+        return None;
+    }
+    let integer = |wire: &str| {
+        params.iter().find(|p| p.wire == wire && !p.required).and_then(|p| p.by_value.clone()).filter(|t| {
+            let t = t.to_string();
+            t == "i32" || t == "i64"
+        })
+    };
+    let limit_ty = integer("limit")?;
+    integer("offset")?;
+    let item = op.responses.iter().filter(|r| (200..300).contains(&r.status)).find_map(|r| match r.body {
+        ResponseBody::Json(s) => match (&model.ir.node(s).kind, model.type_of(s)) {
+            (Kind::Array(item), None) => Some(cx.ty(*item)),
+            _ => None,
+        },
+        _ => None,
+    })?;
+    // Only when every success is that list (not an `Option` of it, not mixed types).
+    if ok_type.to_string() != quote!(Vec<#item>).to_string() {
+        return None;
+    }
+    let narrow = |v: TokenStream| {
+        if limit_ty.to_string() == "i32" {
+            quote!(Some(i32::try_from(#v).unwrap_or(i32::MAX)))
+        } else {
+            quote!(Some(#v))
+        }
+    };
+    let page_size = if limit_ty.to_string() == "i32" { quote!(i64::from(page_size)) } else { quote!(page_size) };
+    let others: Vec<&Param> = params.iter().filter(|p| !["limit", "offset", "count"].contains(&p.wire.as_str())).collect();
+    let signature = others.iter().map(|p| {
+        let (i, s) = (&p.ident, &p.signature);
+        quote!(#i: #s)
+    });
+    // Borrowed strings become owned, so that the stream borrows only the client.
+    let owned = others.iter().filter(|p| p.by_value.is_none()).map(|p| {
+        let i = &p.ident;
+        if p.required {
+            quote!(let #i = #i.to_owned();)
+        } else {
+            quote!(let #i = #i.map(str::to_owned);)
+        }
+    });
+    let is_copy = |p: &Param| {
+        p.by_value.as_ref().is_some_and(|t| ["i32", "i64", "f32", "f64", "bool"].contains(&t.to_string().as_str()))
+    };
+    let clones = others.iter().filter(|p| !is_copy(p)).map(|p| {
+        let i = &p.ident;
+        quote!(let #i = #i.clone();)
+    });
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
+    let too_many = (others.len() + 2 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let args = params.iter().map(|p| match p.wire.as_str() {
+        "limit" => narrow(quote!(limit)),
+        "offset" => narrow(quote!(offset)),
+        "count" if !p.required => quote!(None),
+        _ => {
+            let i = &p.ident;
+            match (&p.by_value, p.required) {
+                (Some(_), _) => quote!(#i),
+                (None, true) => quote!(&#i),
+                (None, false) => quote!(#i.as_deref()),
+            }
+        }
+    });
+    let stream_ident = format_ident!("{}_stream", method_name);
+    let method_ident = ident(method_name);
+    let doc = format!(
+        " Every item that [`Client::{method_name}`] lists, fetched `page_size` at a time through `limit` \
+         and `offset` until a page comes back short. An error ends the stream."
+    );
+    Some(quote! {
+        #[doc = #doc]
+        #deprecated
+        #too_many
+        pub fn #stream_ident(
+            &self,
+            page_size: #limit_ty,
+            #(#signature),*
+        ) -> impl crate::Stream<Item = Result<#item, Error<#error_name>>> + '_ {
+            #(#owned)*
+            crate::runtime::paginate(#page_size, move |limit, offset| {
+                #(#clones)*
+                async move { self.#method_ident(#(#args),*).await }
+            })
+        }
+    })
 }
 
 fn method_doc(op: &Operation, params: &[Param], body_doc: Option<&str>) -> TokenStream {

@@ -93,6 +93,7 @@ publish = false
 
 [dependencies]
 chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
+futures-util = "0.3"
 httpdate = "1"
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["multipart", "rustls-tls"] }}
@@ -155,6 +156,8 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
         mod runtime;
 
         pub use runtime::{retry_after, ApiError, Auth, DecodeError, Error, FilePart, RawResponse, RetryPolicy, Secret};
+        /// The streams of paginated lists, and what consumes them (`next`, `collect`, ...).
+        pub use futures_util::stream::{Stream, StreamExt};
         /// The HTTP client the generated clients use, for building your own `reqwest::Client`.
         pub use reqwest;
     }
