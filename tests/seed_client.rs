@@ -439,3 +439,75 @@ async fn tokens_about_to_expire_are_fetched_again_and_token_failures_never_show_
     // The spec's token URL is there for Auth::client_credentials.
     assert_eq!(beta::TOKEN_URL, "https://tenant.api.identitynow.com/oauth/token");
 }
+
+/// Records the fields of every span, as `name field=value ...` lines.
+#[derive(Clone, Default)]
+struct SpanRecorder(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+struct FieldText<'a>(&'a mut String);
+
+impl tracing::field::Visit for FieldText<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={:?}", field.name(), value));
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for SpanRecorder {
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        _: &tracing::span::Id,
+        _: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        let mut line = attrs.metadata().name().to_string();
+        attrs.record(&mut FieldText(&mut line));
+        self.0.lock().unwrap().push(line);
+    }
+
+    fn on_record(
+        &self,
+        _: &tracing::span::Id,
+        values: &tracing::span::Record<'_>,
+        _: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        let mut line = String::from("record");
+        values.record(&mut FieldText(&mut line));
+        self.0.lock().unwrap().push(line);
+    }
+}
+
+#[tokio::test]
+async fn every_attempt_is_a_tracing_span_without_secrets() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let recorder = SpanRecorder::default();
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(recorder.clone()));
+    let server = server_answering_first(
+        ResponseTemplate::new(429).set_body_json(json!({})).insert_header("Retry-After", "0"),
+        ResponseTemplate::new(200).set_body_json(json!({"name": "p"})),
+    )
+    .await;
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("200 on the second attempt");
+    let lines = recorder.0.lock().unwrap().clone();
+    let spans: Vec<&String> = lines.iter().filter(|l| l.starts_with("http_request")).collect();
+    assert_eq!(spans.len(), 2, "{lines:#?}");
+    assert!(spans[0].contains(r#"operation="updateProvisioningPolicy""#), "{}", spans[0]);
+    assert!(
+        spans[0].contains("method=PATCH")
+            && spans[0].contains(r#"path="/sources/{sourceId}/provisioning-policies/{usageType}""#)
+    );
+    assert!(spans[0].contains("attempt=1") && spans[1].contains("attempt=2"), "{spans:?}");
+    let statuses: Vec<&String> = lines.iter().filter(|l| l.starts_with("record")).collect();
+    assert_eq!(statuses.len(), 2);
+    assert!(statuses[0].contains("status=429") && statuses[1].contains("status=200"), "{statuses:?}");
+    assert!(lines.iter().all(|l| !l.contains(TOKEN)), "no token in traces");
+}
+
+#[tokio::test]
+async fn requests_name_the_crate_in_their_user_agent() {
+    let server = server_answering(ResponseTemplate::new(200).set_body_json(json!({"name": "p"}))).await;
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("200");
+    let request = only_request(&server).await;
+    assert_eq!(header(&request, "user-agent"), "sailpoint/0.1.0");
+}

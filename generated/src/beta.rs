@@ -91,6 +91,7 @@ impl Client {
             .core
             .request(
                 Method::PATCH,
+                "updateProvisioningPolicy",
                 "/sources/{sourceId}/provisioning-policies/{usageType}",
             )
             .path_param("sourceId", source_id)

@@ -34,5 +34,8 @@ pub use runtime::{
     Secret,
 };
 
+/// The streams of paginated lists, and what consumes them (`next`, `collect`, ...).
+pub use futures_util::stream::{Stream, StreamExt};
+
 /// The HTTP client the generated clients use, for building your own `reqwest::Client`.
 pub use reqwest;

@@ -218,9 +218,11 @@ impl Core {
     }
 
     /// Starts a request to `path_template` (e.g. `/sources/{id}`) below the base URL.
-    pub(crate) fn request(&self, method: Method, path_template: &'static str) -> Request<'_> {
+    pub(crate) fn request(&self, method: Method, operation: &'static str, path_template: &'static str) -> Request<'_> {
         Request {
             core: self,
+            operation,
+            path_template,
             method,
             path: Ok(path_template.to_string()),
             query: Vec::new(),
@@ -238,6 +240,9 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remo
 /// One request being built by a generated operation method.
 pub(crate) struct Request<'a> {
     core: &'a Core,
+    /// The spec's operationId and path template, for tracing.
+    operation: &'static str,
+    path_template: &'static str,
     method: Method,
     /// The path with the parameters filled in so far, or why a value cannot be sent.
     path: Result<String, String>,
@@ -384,7 +389,23 @@ impl Request<'_> {
                 Some(Body::Multipart(form)) => request = request.multipart(form.clone().into_form()?),
                 None => {}
             }
+            #[cfg(feature = "tracing")]
+            let span = tracing::info_span!(
+                "http_request",
+                operation = self.operation,
+                method = %self.method,
+                path = self.path_template,
+                attempt,
+                status = tracing::field::Empty,
+            );
+            #[cfg(feature = "tracing")]
+            let outcome = tracing::Instrument::instrument(request.send(), span.clone()).await;
+            #[cfg(not(feature = "tracing"))]
             let outcome = request.send().await;
+            #[cfg(feature = "tracing")]
+            if let Ok(r) = &outcome {
+                span.record("status", r.status().as_u16());
+            }
             // A fetched token the API refuses may have been revoked: fetch one more, once.
             if let (Ok(r), Auth::ClientCredentials(_)) = (&outcome, &self.core.auth) {
                 if r.status() == StatusCode::UNAUTHORIZED && self.authenticate && !refreshed_token {
@@ -797,4 +818,48 @@ pub struct DecodeError {
     pub message: String,
     /// The body as text, cut at 64 KiB.
     pub body: String,
+}
+
+/// The items of a list fetched page by page: `fetch(limit, offset)` gets one page; the stream
+/// ends after the first page shorter than `page_size`, or after an error.
+pub(crate) fn paginate<'a, T, E, F, Fut>(
+    page_size: i64,
+    fetch: F,
+) -> impl futures_util::Stream<Item = Result<T, Error<E>>> + 'a
+where
+    T: 'a,
+    E: 'a,
+    F: FnMut(i64, i64) -> Fut + 'a,
+    Fut: std::future::Future<Output = Result<Vec<T>, Error<E>>> + 'a,
+{
+    struct Pages<F, T> {
+        fetch: F,
+        page_size: i64,
+        offset: i64,
+        buffer: std::vec::IntoIter<T>,
+        done: bool,
+    }
+    let start = Pages { fetch, page_size: page_size.max(1), offset: 0, buffer: Vec::new().into_iter(), done: false };
+    futures_util::stream::unfold(start, |mut pages| async move {
+        loop {
+            if let Some(item) = pages.buffer.next() {
+                return Some((Ok(item), pages));
+            }
+            if pages.done {
+                return None;
+            }
+            match (pages.fetch)(pages.page_size, pages.offset).await {
+                Ok(page) => {
+                    let len = page.len() as i64;
+                    pages.done = len < pages.page_size;
+                    pages.offset += len;
+                    pages.buffer = page.into_iter();
+                }
+                Err(e) => {
+                    pages.done = true;
+                    return Some((Err(e), pages));
+                }
+            }
+        }
+    })
 }

@@ -89,7 +89,11 @@ impl Client {
     > {
         let response = self
             .core
-            .request(Method::PATCH, "/service-desk-integrations/{id}")
+            .request(
+                Method::PATCH,
+                "patchServiceDeskIntegration",
+                "/service-desk-integrations/{id}",
+            )
             .path_param("id", id)
             .json_body("application/json-patch+json", body)
             .authenticated()

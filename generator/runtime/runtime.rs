@@ -218,9 +218,11 @@ impl Core {
     }
 
     /// Starts a request to `path_template` (e.g. `/sources/{id}`) below the base URL.
-    pub(crate) fn request(&self, method: Method, path_template: &'static str) -> Request<'_> {
+    pub(crate) fn request(&self, method: Method, operation: &'static str, path_template: &'static str) -> Request<'_> {
         Request {
             core: self,
+            operation,
+            path_template,
             method,
             path: Ok(path_template.to_string()),
             query: Vec::new(),
@@ -238,6 +240,9 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remo
 /// One request being built by a generated operation method.
 pub(crate) struct Request<'a> {
     core: &'a Core,
+    /// The spec's operationId and path template, for tracing.
+    operation: &'static str,
+    path_template: &'static str,
     method: Method,
     /// The path with the parameters filled in so far, or why a value cannot be sent.
     path: Result<String, String>,
@@ -384,7 +389,23 @@ impl Request<'_> {
                 Some(Body::Multipart(form)) => request = request.multipart(form.clone().into_form()?),
                 None => {}
             }
+            #[cfg(feature = "tracing")]
+            let span = tracing::info_span!(
+                "http_request",
+                operation = self.operation,
+                method = %self.method,
+                path = self.path_template,
+                attempt,
+                status = tracing::field::Empty,
+            );
+            #[cfg(feature = "tracing")]
+            let outcome = tracing::Instrument::instrument(request.send(), span.clone()).await;
+            #[cfg(not(feature = "tracing"))]
             let outcome = request.send().await;
+            #[cfg(feature = "tracing")]
+            if let Ok(r) = &outcome {
+                span.record("status", r.status().as_u16());
+            }
             // A fetched token the API refuses may have been revoked: fetch one more, once.
             if let (Ok(r), Auth::ClientCredentials(_)) = (&outcome, &self.core.auth) {
                 if r.status() == StatusCode::UNAUTHORIZED && self.authenticate && !refreshed_token {

@@ -291,6 +291,7 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
     let method_ident = ident(&method_name);
     let http_method = ident(op.method.as_upper());
     let path = &op.path;
+    let operation_id = &op.id;
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let too_many =
         (params.len() + usize::from(body.is_some()) > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -301,7 +302,7 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
         pub async fn #method_ident(&self, #(#sig_params),*) -> Result<#ok_type, Error<#error_name>> {
             let response = self
                 .core
-                .request(Method::#http_method, #path)
+                .request(Method::#http_method, #operation_id, #path)
                 #(#sends)*
                 #body_send
                 #auth
@@ -446,7 +447,8 @@ fn pagination(
         }
     };
     let page_size = if limit_ty.to_string() == "i32" { quote!(i64::from(page_size)) } else { quote!(page_size) };
-    let others: Vec<&Param> = params.iter().filter(|p| !["limit", "offset", "count"].contains(&p.wire.as_str())).collect();
+    let others: Vec<&Param> =
+        params.iter().filter(|p| !["limit", "offset", "count"].contains(&p.wire.as_str())).collect();
     let signature = others.iter().map(|p| {
         let (i, s) = (&p.ident, &p.signature);
         quote!(#i: #s)

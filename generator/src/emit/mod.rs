@@ -102,6 +102,11 @@ serde_json = "1"
 serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
 tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
+tracing = {{ version = "0.1", optional = true }}
+
+[features]
+# A `tracing` span per HTTP attempt: operation, method, path template, attempt and status.
+tracing = ["dep:tracing"]
 
 [lib]
 # Descriptions from the spec may hold code in other languages, which rustdoc would try to
