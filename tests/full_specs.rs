@@ -194,7 +194,7 @@ fn full_v3_type_lists() {
 
 /// A handful of representative items of the inlined V3 crate: the shared error body and
 /// object reference, a JSON Patch operation, a oneOf, and operations that list with query
-/// parameters, patch, upload a file and download text.
+/// parameters (through a builder, and as a stream of pages), patch, upload a file and download text.
 #[test]
 fn full_v3_representative_items() {
     let Some(dir) = shared_specs("full_v3_representative_items") else { return };
@@ -233,7 +233,14 @@ fn full_v3_representative_items() {
         pick("src/models.rs", &["ErrorResponseDto", "OwnerDto", "JsonPatchOperation", "JsonPatchOperationValue"]);
     let api = pick(
         "src/sailpoint_v3_inlined.rs",
-        &["list_accounts", "patch_service_desk_integration", "import_accounts_schema", "get_password_dictionary"],
+        &[
+            "list_accounts",
+            "ListAccountsBuilder",
+            "list_accounts_stream",
+            "patch_service_desk_integration",
+            "import_accounts_schema",
+            "get_password_dictionary",
+        ],
     );
     insta::assert_snapshot!("full_v3_representative_items", format!("{models}\n{api}"));
 }

@@ -35,10 +35,8 @@ pub fn unparse(file: &syn::File) -> String {
 
 /// Puts a blank line between items, as a person would: prettyplease keeps none.
 fn space_items(code: &str) -> String {
-    const ITEM_STARTS: &[&str] = &[
-        "///", "//", "#[", "pub ", "pub(", "fn ", "async ", "impl", "struct ", "enum ", "const ", "type ", "mod ",
-        "use ",
-    ];
+    const ITEM_STARTS: &[&str] =
+        &["///", "//", "#[", "pub ", "pub(", "fn ", "impl", "struct ", "enum ", "const ", "type ", "mod ", "use "];
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut prev: Option<&str> = None;
     for line in code.lines() {

@@ -36,7 +36,13 @@ async fn a_list_sends_its_query_parameters_encoded_and_decodes_the_items() {
     });
     let (server, client) = answering(ResponseTemplate::new(200).set_body_json(json!([account]))).await;
     let accounts = client
-        .list_accounts(Some(2), Some(4), Some(true), None, Some(r#"identityId eq "a b&c""#), Some("-created"))
+        .list_accounts()
+        .limit(2)
+        .offset(4)
+        .count(true)
+        .filters(r#"identityId eq "a b&c""#)
+        .sorters("-created")
+        .send()
         .await
         .expect("a page of accounts");
     assert_eq!(accounts.len(), 1);

@@ -222,12 +222,12 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
             let (i, s) = (&p.ident, &p.signature);
             quote!(#i: #s)
         })
-        .chain(body.iter().map(|(sig, _, _)| sig.clone()))
+        .chain(body.iter().map(|(ty, _, _)| quote!(body: #ty)))
         .chain(optional_params.iter().map(|p| {
             let (i, s) = (&p.ident, &p.signature);
             quote!(#i: #s)
         }));
-    let sends = params.iter().map(|p| &p.send);
+    let sends: Vec<&TokenStream> = params.iter().map(|p| &p.send).collect();
     let body_send = body.as_ref().map(|(_, send, _)| send);
     let auth = op.authenticated.then(|| quote!(.authenticated()));
 
@@ -295,12 +295,9 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let too_many =
         (params.len() + usize::from(body.is_some()) > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let method = quote! {
-        #method_doc
-        #deprecated
-        #too_many
-        pub async fn #method_ident(&self, #(#sig_params),*) -> Result<#ok_type, Error<#error_name>> {
-            let response = self
+    let call = |receiver: TokenStream| {
+        quote! {
+            let response = #receiver
                 .core
                 .request(Method::#http_method, #operation_id, #path)
                 #(#sends)*
@@ -313,6 +310,85 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
                 #(#arms)*
                 _ => Err(response.unexpected_status()),
             }
+        }
+    };
+    // Many optional parameters: the method takes the required ones and returns a builder.
+    let builder = (optional_params.len() >= BUILDER_THRESHOLD).then(|| format_ident!("{}Builder", op_type));
+    let (plain_call, builder_call) = (call(quote!(self)), call(quote!(client)));
+    let (method, builder_def) = match &builder {
+        None => (
+            quote! {
+                #method_doc
+                #deprecated
+                #too_many
+                pub async fn #method_ident(&self, #(#sig_params),*) -> Result<#ok_type, Error<#error_name>> {
+                    #plain_call
+                }
+            },
+            TokenStream::new(),
+        ),
+        Some(builder) => {
+            let required: Vec<(proc_macro2::Ident, TokenStream)> = required_params
+                .iter()
+                .map(|p| (p.ident.clone(), with_lifetime(&p.signature)))
+                .chain(body.iter().map(|(ty, _, _)| (ident("body"), with_lifetime(ty))))
+                .collect();
+            let optional: Vec<(&Param, TokenStream)> =
+                optional_params.iter().map(|p| (p, with_lifetime(&p.signature))).collect();
+            let field_defs = required.iter().map(|(i, t)| quote!(#i: #t,)).chain(optional.iter().map(|(p, t)| {
+                let i = &p.ident;
+                quote!(#i: #t,)
+            }));
+            let all_fields: Vec<_> =
+                required.iter().map(|(i, _)| i.clone()).chain(optional.iter().map(|(p, _)| p.ident.clone())).collect();
+            let args = required.iter().map(|(i, t)| quote!(#i: #t));
+            let inits = required.iter().map(|(i, _)| quote!(#i,)).chain(optional.iter().map(|(p, _)| {
+                let i = &p.ident;
+                quote!(#i: None,)
+            }));
+            let setters = optional.iter().map(|(p, t)| {
+                let i = &p.ident;
+                let inner = option_inner(t);
+                let doc = doc_attrs(Some(&format!("`{}`: {}", p.wire, one_line(&p.doc))));
+                quote! {
+                    #doc
+                    pub fn #i(mut self, #i: #inner) -> Self {
+                        self.#i = Some(#i);
+                        self
+                    }
+                }
+            });
+            let builder_doc = format!(
+                " A call of [`Client::{method_name}`]: set the optional parameters, then [`send`]({builder}::send) it."
+            );
+            (
+                quote! {
+                    #method_doc
+                    #deprecated
+                    pub fn #method_ident<'a>(&'a self, #(#args),*) -> #builder<'a> {
+                        #builder { client: self, #(#inits)* }
+                    }
+                },
+                quote! {
+                    #[doc = #builder_doc]
+                    #[must_use = "a call does nothing until it is sent"]
+                    pub struct #builder<'a> {
+                        client: &'a Client,
+                        #(#field_defs)*
+                    }
+
+                    impl<'a> #builder<'a> {
+                        #(#setters)*
+
+                        /// Sends the request.
+                        #deprecated
+                        pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
+                            let Self { client, #(#all_fields),* } = self;
+                            #builder_call
+                        }
+                    }
+                },
+            )
         }
     };
     let error_doc = if variants.is_empty() {
@@ -329,8 +405,42 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
             #(#variants)*
         }
     };
-    let stream = pagination(cx, op, &method_name, &params, &ok_type, &error_name);
-    (quote! { #method #stream }, error)
+    let stream = pagination(cx, op, &method_name, &params, &ok_type, &error_name, builder.as_ref());
+    (quote! { #method #stream }, quote! { #error #builder_def })
+}
+
+/// Operations with at least this many optional parameters take them through a builder.
+const BUILDER_THRESHOLD: usize = 4;
+
+/// The type with every reference given the lifetime `'a` (a builder's fields borrow).
+fn with_lifetime(ty: &TokenStream) -> TokenStream {
+    use syn::visit_mut::VisitMut;
+    struct Lifetimes;
+    impl VisitMut for Lifetimes {
+        fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+            r.lifetime = Some(syn::Lifetime::new("'a", proc_macro2::Span::call_site()));
+            syn::visit_mut::visit_type_reference_mut(self, r);
+        }
+    }
+    let mut parsed: syn::Type = syn::parse2(ty.clone()).expect("emitted types parse");
+    Lifetimes.visit_type_mut(&mut parsed);
+    quote!(#parsed)
+}
+
+/// `T` of `Option<T>`.
+fn option_inner(ty: &TokenStream) -> TokenStream {
+    if let Ok(syn::Type::Path(p)) = syn::parse2::<syn::Type>(ty.clone()) {
+        if let Some(last) = p.path.segments.last() {
+            if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                if last.ident == "Option" {
+                    if let Some(arg) = args.args.first() {
+                        return quote!(#arg);
+                    }
+                }
+            }
+        }
+    }
+    ty.clone()
 }
 
 fn param(cx: &Cx, p: &crate::ir::Parameter, name: String) -> Param {
@@ -415,6 +525,7 @@ fn pagination(
     params: &[Param],
     ok_type: &TokenStream,
     error_name: &proc_macro2::Ident,
+    builder: Option<&proc_macro2::Ident>,
 ) -> Option<TokenStream> {
     let model = cx.model;
     if op.method != crate::ir::HttpMethod::Get || op.body.is_some() || params.iter().any(|p| p.is_list) {
@@ -471,21 +582,38 @@ fn pagination(
     });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
     let too_many = (others.len() + 2 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let args = params.iter().map(|p| match p.wire.as_str() {
-        "limit" => narrow(quote!(limit)),
-        "offset" => narrow(quote!(offset)),
-        "count" if !p.required => quote!(None),
-        _ => {
-            let i = &p.ident;
-            match (&p.by_value, p.required) {
-                (Some(_), _) => quote!(#i),
-                (None, true) => quote!(&#i),
-                (None, false) => quote!(#i.as_deref()),
+    let values: Vec<TokenStream> = params
+        .iter()
+        .map(|p| match p.wire.as_str() {
+            "limit" => narrow(quote!(limit)),
+            "offset" => narrow(quote!(offset)),
+            "count" if !p.required => quote!(None),
+            _ => {
+                let i = &p.ident;
+                match (&p.by_value, p.required) {
+                    (Some(_), _) => quote!(#i),
+                    (None, true) => quote!(&#i),
+                    (None, false) => quote!(#i.as_deref()),
+                }
             }
-        }
-    });
-    let stream_ident = format_ident!("{}_stream", method_name);
+        })
+        .collect();
     let method_ident = ident(method_name);
+    let call = match builder {
+        None => quote! { self.#method_ident(#(#values),*).await },
+        Some(builder) => {
+            let fields = params.iter().zip(&values).map(|(p, v)| {
+                let i = &p.ident;
+                if v.to_string() == i.to_string() {
+                    quote!(#i)
+                } else {
+                    quote!(#i: #v)
+                }
+            });
+            quote! { #builder { client: self, #(#fields),* }.send().await }
+        }
+    };
+    let stream_ident = format_ident!("{}_stream", method_name);
     let doc = format!(
         " Every item that [`Client::{method_name}`] lists, fetched `page_size` at a time through `limit` \
          and `offset` until a page comes back short. An error ends the stream."
@@ -502,7 +630,7 @@ fn pagination(
             #(#owned)*
             crate::runtime::paginate(#page_size, move |limit, offset| {
                 #(#clones)*
-                async move { self.#method_ident(#(#args),*).await }
+                async move { #call }
             })
         }
     })
@@ -596,7 +724,7 @@ fn request_body(cx: &Cx, b: &RequestBody) -> (TokenStream, TokenStream, Option<S
         BodyEncoding::Text => (quote!(&str), quote!(.raw_body(#content_type, body.as_bytes()))),
         BodyEncoding::Binary => (quote!(Vec<u8>), quote!(.raw_body(#content_type, body))),
     };
-    (quote! { body: #signature }, send, b.description.clone())
+    (signature, send, b.description.clone())
 }
 
 /// The success type and the match arms of the 2xx statuses.
