@@ -604,7 +604,7 @@ fn pagination(
         Some(builder) => {
             let fields = params.iter().zip(&values).map(|(p, v)| {
                 let i = &p.ident;
-                if v.to_string() == i.to_string() {
+                if *i == v.to_string() {
                     quote!(#i)
                 } else {
                     quote!(#i: #v)
