@@ -29,5 +29,5 @@ fn full_v3_client_against_a_local_server() {
         .expect("cargo runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains("test result: ok. 8 passed"), "{stdout}");
+    assert!(stdout.contains("test result: ok. 13 passed"), "{stdout}");
 }

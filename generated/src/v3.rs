@@ -26,6 +26,21 @@ pub fn server_url(tenant: &str) -> String {
 pub const TOKEN_URL: &str = "https://tenant.api.identitynow.com/oauth/token";
 
 /// Client for SailPoint - SaaS API 3.0.0.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use sailpoint::{v3, Auth, RetryPolicy};
+///
+/// // A personal access token, against the spec's server.
+/// let client = v3::Client::new("sailpoint", Auth::bearer("token"));
+/// // OAuth2 client credentials, another base URL, more retries and a shorter timeout.
+/// let client = v3::Client::with_base_url(
+///     "https://api.example.com",
+///     Auth::client_credentials_at("https://api.example.com/oauth/token", "client id", "secret"),
+/// )
+/// .with_retry(RetryPolicy { max_attempts: 5, ..RetryPolicy::default() })
+/// .with_timeout(Some(Duration::from_secs(20)));
+/// ```
 #[derive(Debug, Clone)]
 pub struct Client {
     core: Core,

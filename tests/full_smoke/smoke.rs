@@ -187,3 +187,76 @@ async fn an_error_in_the_middle_of_a_list_ends_the_stream_with_it() {
     assert!(items[0].is_ok() && items[1].is_ok());
     assert_eq!(items[2].as_ref().expect_err("the 500").status().map(|s| s.as_u16()), Some(500));
 }
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy { base_delay: std::time::Duration::from_millis(5), max_delay: std::time::Duration::from_millis(300), ..RetryPolicy::default() }
+}
+
+fn account_json() -> serde_json::Value {
+    account(7)
+}
+
+#[tokio::test]
+async fn client_credentials_are_fetched_cached_and_refreshed_once_on_a_401() {
+    use wiremock::matchers::{header, method, path};
+    let server = MockServer::start().await;
+    let token = |t: &str| ResponseTemplate::new(200).set_body_json(json!({"access_token": t, "expires_in": 3600}));
+    Mock::given(method("POST")).and(path("/oauth/token")).respond_with(token("t1")).up_to_n_times(1).with_priority(1).mount(&server).await;
+    Mock::given(method("POST")).and(path("/oauth/token")).respond_with(token("t2")).mount(&server).await;
+    Mock::given(method("GET")).and(header("authorization", "Bearer t1")).respond_with(ResponseTemplate::new(200).set_body_json(account_json())).up_to_n_times(1).with_priority(1).mount(&server).await;
+    Mock::given(method("GET")).and(header("authorization", "Bearer t1")).respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "expired"}))).with_priority(2).mount(&server).await;
+    Mock::given(method("GET")).and(header("authorization", "Bearer t2")).respond_with(ResponseTemplate::new(200).set_body_json(account_json())).mount(&server).await;
+    let auth = Auth::client_credentials_at(format!("{}/oauth/token", server.uri()), "id", "secret-xyz");
+    let client = Client::with_base_url(server.uri(), auth);
+    client.get_account("a").await.expect("t1");
+    client.get_account("a").await.expect("t2 after the 401");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.iter().filter(|r| r.url.path() == "/oauth/token").count(), 2);
+    let sent: Vec<_> = requests.iter().filter(|r| r.method.as_str() == "GET").map(|r| r.headers.get("authorization").unwrap().to_str().unwrap().to_string()).collect();
+    assert_eq!(sent, ["Bearer t1", "Bearer t1", "Bearer t2"]);
+    assert!(!sailpoint_v3::TOKEN_URL.is_empty());
+}
+
+#[tokio::test]
+async fn a_429_is_retried_after_retry_after() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(429).set_body_json(json!({})).insert_header("Retry-After", "1")).up_to_n_times(1).with_priority(1).mount(&server).await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(account_json())).with_priority(2).mount(&server).await;
+    let client = Client::with_base_url(server.uri(), Auth::bearer("t")).with_retry(fast_retries());
+    let started = std::time::Instant::now();
+    client.get_account("a").await.expect("the retry succeeds");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_503_backs_off_for_a_get_but_a_post_is_sent_once() {
+    let (server, client) = answering(ResponseTemplate::new(503)).await;
+    let client = client.with_retry(fast_retries());
+    let err = client.get_account("a").await.expect_err("503");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.received_requests().await.unwrap().len(), 3, "GET: every attempt");
+
+    let (server, client) = answering(ResponseTemplate::new(503)).await;
+    let client = client.with_retry(fast_retries());
+    client.submit_reload_account("a").await.expect_err("503");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "POST: not retried");
+}
+
+#[tokio::test]
+async fn a_slow_server_times_out() {
+    let (_server, client) = answering(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(5))).await;
+    let client = client.with_retry(RetryPolicy::none()).with_timeout(Some(std::time::Duration::from_millis(100)));
+    match client.get_account("a").await {
+        Err(Error::Transport(e)) => assert!(e.is_timeout(), "{e}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_unlisted_enum_value_round_trips() {
+    let owner: sailpoint_v3_full::models::OwnerDto = serde_json::from_value(json!({"type": "MACHINE", "id": "x"})).unwrap();
+    assert_eq!(owner.type_.as_ref().map(|t| t.as_str()), Some("MACHINE"));
+    assert!(matches!(owner.type_, Some(sailpoint_v3_full::models::OwnerDtoType::Unknown(_))));
+    assert_eq!(serde_json::to_value(&owner).unwrap(), json!({"type": "MACHINE", "id": "x"}));
+}

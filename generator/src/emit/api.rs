@@ -12,7 +12,7 @@ use crate::ir::{Api, BodyEncoding, Kind, NodeId, Operation, ParamLocation, Reque
 use crate::naming::{self, Uniquer};
 use crate::normalize::{Model, Resolved, Shape};
 
-pub fn api_module(model: &Model, api: &Api) -> TokenStream {
+pub fn api_module(model: &Model, api: &Api, crate_name: &str) -> TokenStream {
     let cx = Cx { model, used_models: Cell::new(false) };
     let mut module_doc = format!("{} {}", api.title, api.version);
     if let Some(d) = &api.description {
@@ -48,7 +48,7 @@ pub fn api_module(model: &Model, api: &Api) -> TokenStream {
         .iter()
         .any(|op| op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart))
         .then(|| quote!(, Multipart));
-    let client_doc = format!(" Client for {} {}.", api.title, api.version);
+    let client_doc = client_doc(api, crate_name);
     quote! {
         #(#![doc = #module_doc])*
         // Error enums keep their bodies inline, as they come from the server.
@@ -61,7 +61,7 @@ pub fn api_module(model: &Model, api: &Api) -> TokenStream {
         #server
         #token_url_item
 
-        #[doc = #client_doc]
+        #(#[doc = #client_doc])*
         #[derive(Debug, Clone)]
         pub struct Client {
             core: Core,
@@ -788,4 +788,41 @@ fn success(cx: &Cx, op: &Operation) -> (TokenStream, TokenStream) {
             (quote!(serde_json::Value), arms)
         }
     }
+}
+
+/// The client's documentation, with an example of making one with each kind of auth.
+fn client_doc(api: &Api, crate_name: &str) -> Vec<String> {
+    let krate = crate_name.replace('-', "_");
+    let module = &api.module;
+    let new_args: String = api
+        .server
+        .iter()
+        .filter(|s| s.url.contains("://"))
+        .flat_map(|s| &s.variables)
+        .map(|v| format!("{:?}, ", v.default))
+        .collect();
+    let has_new = api.server.as_ref().is_some_and(|s| s.url.contains("://"));
+    let mut lines = vec![
+        format!("Client for {} {}.", api.title, api.version),
+        String::new(),
+        "```no_run".into(),
+        "use std::time::Duration;".into(),
+        format!("use {krate}::{{{module}, Auth, RetryPolicy}};"),
+        String::new(),
+    ];
+    if has_new {
+        lines.push("// A personal access token, against the spec's server.".into());
+        lines.push(format!("let client = {module}::Client::new({new_args}Auth::bearer(\"token\"));"));
+    }
+    lines.extend([
+        "// OAuth2 client credentials, another base URL, more retries and a shorter timeout.".to_string(),
+        format!("let client = {module}::Client::with_base_url("),
+        "    \"https://api.example.com\",".into(),
+        "    Auth::client_credentials_at(\"https://api.example.com/oauth/token\", \"client id\", \"secret\"),".into(),
+        ")".into(),
+        ".with_retry(RetryPolicy { max_attempts: 5, ..RetryPolicy::default() })".into(),
+        ".with_timeout(Some(Duration::from_secs(20)));".into(),
+        "```".into(),
+    ]);
+    lines.into_iter().map(|l| if l.is_empty() { l } else { format!(" {l}") }).collect()
 }

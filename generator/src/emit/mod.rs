@@ -74,7 +74,10 @@ pub fn emit_part(model: &Model, options: &CrateOptions, part: Part) -> EmittedFi
         },
         Part::Api(i) => {
             let api = &model.ir.apis[i];
-            EmittedFile { path: format!("src/{}.rs", api.module), content: Content::Rust(api::api_module(model, api)) }
+            EmittedFile {
+                path: format!("src/{}.rs", api.module),
+                content: Content::Rust(api::api_module(model, api, options.crate_name)),
+            }
         }
     }
 }
