@@ -511,3 +511,24 @@ async fn requests_name_the_crate_in_their_user_agent() {
     let request = only_request(&server).await;
     assert_eq!(header(&request, "user-agent"), "sailpoint/0.1.0");
 }
+
+#[tokio::test]
+async fn connection_errors_back_off_and_end_in_a_transport_error() {
+    // A port nothing listens on: connecting is refused at once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+    let retry_all = RetryPolicy {
+        base_delay: Duration::from_millis(40),
+        retry_non_idempotent: true,
+        ..RetryPolicy::default()
+    };
+    let client = v3::Client::with_base_url(&base, Auth::bearer(TOKEN)).with_retry(retry_all);
+    let started = std::time::Instant::now();
+    let err = client.patch_service_desk_integration("id", &JsonPatch::default()).await.expect_err("refused");
+    // Two waits of at least half of 40 ms and 80 ms (jitter takes up to half off).
+    assert!(started.elapsed() >= Duration::from_millis(60), "{:?}", started.elapsed());
+    match err {
+        Error::Transport(e) => assert!(e.is_connect(), "{e}"),
+        other => panic!("{other:?}"),
+    }
+}
