@@ -517,11 +517,8 @@ async fn connection_errors_back_off_and_end_in_a_transport_error() {
     // A port nothing listens on: connecting is refused at once.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}");
-    let retry_all = RetryPolicy {
-        base_delay: Duration::from_millis(40),
-        retry_non_idempotent: true,
-        ..RetryPolicy::default()
-    };
+    let retry_all =
+        RetryPolicy { base_delay: Duration::from_millis(40), retry_non_idempotent: true, ..RetryPolicy::default() };
     let client = v3::Client::with_base_url(&base, Auth::bearer(TOKEN)).with_retry(retry_all);
     let started = std::time::Instant::now();
     let err = client.patch_service_desk_integration("id", &JsonPatch::default()).await.expect_err("refused");

@@ -8,10 +8,6 @@ use crate::pointer::{JsonPointer, Site};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct NodeId(pub u32);
 
-/// Index of an API (one input spec) in [`Ir::apis`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ApiId(pub u32);
-
 #[derive(Debug, Default)]
 pub struct Ir {
     pub apis: Vec<Api>,

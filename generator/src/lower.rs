@@ -24,7 +24,7 @@ const MAX_DEPTH: usize = 200;
 pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>) -> Result<Ir> {
     let mut ir = Ir::default();
     let mut modules = HashSet::new();
-    for (index, spec) in specs.iter().enumerate() {
+    for spec in specs {
         let module = module_name(&spec.file_name);
         if !modules.insert(module.clone()) {
             return Err(Error::Usage(format!(
@@ -32,7 +32,7 @@ pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>) -> Re
             )));
         }
         let api = SpecLowerer::new(&mut ir, spec.file_name.as_str(), &spec.path, spec.doc.components.as_ref(), false)
-            .api(spec, module, ApiId(index as u32))?;
+            .api(spec, module)?;
         ir.apis.push(api);
     }
     if let Some((file, overlay)) = names {
@@ -83,7 +83,7 @@ impl<'a> SpecLowerer<'a> {
         self.ir.warnings.push(Warning { site: site(self.file, pointer), message: message.into() });
     }
 
-    fn api(mut self, spec: &'a LoadedSpec, module: String, _id: ApiId) -> Result<Api> {
+    fn api(mut self, spec: &'a LoadedSpec, module: String) -> Result<Api> {
         let doc = &spec.doc;
         let server = doc.servers.first().map(|s| Server {
             url: s.url.clone(),
