@@ -304,7 +304,7 @@ impl<'a> SpecLowerer<'a> {
                 Some((ct, media)) => match BodyEncoding::of(ct) {
                     BodyEncoding::Json => {
                         let hint = reused_hint(&s_ptr, "responses", |k| match k.parse::<u16>() {
-                            Ok(status) => format!("{}Response", crate::emit::status_variant(status)),
+                            Ok(status) => format!("{}Response", naming::status_variant(status)),
                             Err(_) => naming::camel(k),
                         })
                         .unwrap_or(NameHint::Response { operation: op_name.clone(), status: *code });

@@ -119,6 +119,35 @@ pub fn module_ident(raw: &str) -> String {
     }
 }
 
+/// `BadRequest` for 400: the name of an HTTP status, for error variants and derived type names.
+pub fn status_variant(status: u16) -> String {
+    let reason = match status {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        415 => "UnsupportedMediaType",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => return format!("Status{status}"),
+    };
+    reason.to_string()
+}
+
 /// Makes names unique by appending 2, 3, ... in the order asked.
 #[derive(Default)]
 pub struct Uniquer {

@@ -505,7 +505,7 @@ impl Namer<'_> {
             }
             for (status, operations) in shared_statuses {
                 if operations.len() > 1 && !(200..300).contains(&status) {
-                    let name = format!("{}Response", crate::emit::status_variant(status));
+                    let name = format!("{}Response", naming::status_variant(status));
                     let from = format!("{status} response of {} operations", operations.len());
                     candidates.push((3, name, NameSource::Derived(from)));
                 }
@@ -580,11 +580,8 @@ impl Namer<'_> {
                 (format!("{operation}Request"), format!("request body of {operation}"))
             }
             NameHint::Response { operation, status } => {
-                let suffix = if (200..300).contains(&status) {
-                    "Response".to_string()
-                } else {
-                    crate::emit::status_variant(status)
-                };
+                let suffix =
+                    if (200..300).contains(&status) { "Response".to_string() } else { naming::status_variant(status) };
                 (format!("{operation}{suffix}"), format!("{status} response of {operation}"))
             }
             NameHint::Parameter { operation, name } => {

@@ -7,7 +7,7 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, field_idents, ident, status_variant, type_tokens};
+use super::{doc_attrs, field_idents, ident, type_tokens};
 use crate::ir::{Api, BodyEncoding, Kind, NodeId, Operation, ParamLocation, RequestBody, ResponseBody, StringFormat};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{Model, Resolved, Shape};
@@ -236,7 +236,7 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     for r in op.responses.iter().filter(|r| !(200..300).contains(&r.status)) {
-        let variant = ident(&status_variant(r.status));
+        let variant = ident(&naming::status_variant(r.status));
         let code = proc_macro2::Literal::u16_unsuffixed(r.status);
         let doc = doc_attrs(Some(&format!("`{}`: {}", r.status, r.description.trim())));
         let body_ty = match r.body {

@@ -257,32 +257,3 @@ pub fn unwrap_nullable(model: &Model, mut node: NodeId) -> (NodeId, bool) {
     }
     (node, nullable)
 }
-
-/// `BadRequest` for 400: the variant name of a documented error status.
-pub fn status_variant(status: u16) -> String {
-    let reason = match status {
-        400 => "BadRequest",
-        401 => "Unauthorized",
-        402 => "PaymentRequired",
-        403 => "Forbidden",
-        404 => "NotFound",
-        405 => "MethodNotAllowed",
-        406 => "NotAcceptable",
-        408 => "RequestTimeout",
-        409 => "Conflict",
-        410 => "Gone",
-        412 => "PreconditionFailed",
-        413 => "PayloadTooLarge",
-        415 => "UnsupportedMediaType",
-        422 => "UnprocessableEntity",
-        423 => "Locked",
-        429 => "TooManyRequests",
-        500 => "InternalServerError",
-        501 => "NotImplemented",
-        502 => "BadGateway",
-        503 => "ServiceUnavailable",
-        504 => "GatewayTimeout",
-        _ => return format!("Status{status}"),
-    };
-    reason.to_string()
-}
