@@ -529,3 +529,45 @@ async fn connection_errors_back_off_and_end_in_a_transport_error() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_not_buffered() {
+    let server = server_answering(ResponseTemplate::new(200).set_body_string("x".repeat(10_000))).await;
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).with_max_response_bytes(1024);
+    match client.patch_service_desk_integration("id", &JsonPatch::default()).await {
+        Err(Error::TooLarge { status, limit }) => assert_eq!((status.as_u16(), limit), (200, 1024)),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The request line exactly as it reaches a server: a plain TCP listener records it, so no
+/// HTTP library can tidy it up first.
+#[tokio::test]
+async fn hostile_path_values_stay_one_encoded_segment_on_the_wire() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let recorder = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+            head.push(byte[0]);
+        }
+        let body = br#"{"detailCode":"404"}"#;
+        let reply = format!("HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+        stream.write_all(reply.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
+        String::from_utf8_lossy(&head).lines().next().unwrap_or_default().to_string()
+    });
+    let client = v3::Client::with_base_url(&base, Auth::bearer(TOKEN)).with_retry(RetryPolicy::none());
+    let hostile = "../a?b=1#c%2Fd\r\nX-Injected: 1 é";
+    let err = client.patch_service_desk_integration(hostile, &JsonPatch::default()).await.expect_err("404");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    let line = recorder.join().unwrap();
+    assert_eq!(
+        line,
+        "PATCH /service-desk-integrations/..%2Fa%3Fb%3D1%23c%252Fd%0D%0AX-Injected%3A%201%20%C3%A9 HTTP/1.1"
+    );
+}

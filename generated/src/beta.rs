@@ -81,6 +81,13 @@ impl Client {
         self
     }
 
+    /// Refuses response bodies longer than `limit` bytes (default 64 MiB), so that a huge
+    /// or endless body cannot exhaust memory.
+    pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
+        self.core = self.core.with_max_response_bytes(limit);
+        self
+    }
+
     /// The base URL that operation paths are appended to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()

@@ -177,6 +177,8 @@ pub(crate) struct Core {
     timeout: Option<Duration>,
     /// The OAuth2 token URL the spec gives, for client credentials.
     token_url: Option<&'static str>,
+    /// Responses larger than this are refused.
+    max_response_bytes: usize,
 }
 
 impl Core {
@@ -195,6 +197,7 @@ impl Core {
             retry: RetryPolicy::default(),
             timeout: Some(Duration::from_secs(60)),
             token_url,
+            max_response_bytes: 64 * 1024 * 1024,
         }
     }
 
@@ -205,6 +208,11 @@ impl Core {
 
     pub(crate) fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+
+    pub(crate) fn with_max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -433,10 +441,18 @@ impl Request<'_> {
                     attempt += 1;
                 }
                 _ => {
-                    let response = outcome.map_err(Error::Transport)?;
+                    let mut response = outcome.map_err(Error::Transport)?;
                     let status = response.status();
                     let headers = response.headers().clone();
-                    let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
+                    // Read chunk by chunk so that a huge or endless body stops at the limit.
+                    let limit = self.core.max_response_bytes;
+                    let mut body = Vec::new();
+                    while let Some(chunk) = response.chunk().await.map_err(Error::Transport)? {
+                        if body.len() + chunk.len() > limit {
+                            return Err(Error::TooLarge { status, limit });
+                        }
+                        body.extend_from_slice(&chunk);
+                    }
                     return Ok(Response { status, headers, body });
                 }
             }
@@ -737,6 +753,8 @@ pub enum Error<E> {
     InvalidRequest(String),
     /// No access token could be had (client credentials): why, never with the secret.
     Auth(String),
+    /// The response body was longer than the client's limit (see `with_max_response_bytes`).
+    TooLarge { status: StatusCode, limit: usize },
 }
 
 impl<E> Error<E> {
@@ -747,6 +765,7 @@ impl<E> Error<E> {
             Error::UnexpectedStatus(r) => Some(r.status),
             Error::Decode(d) => Some(d.status),
             Error::Transport(e) => e.status(),
+            Error::TooLarge { status, .. } => Some(*status),
             Error::Encode(_) | Error::InvalidRequest(_) | Error::Auth(_) => None,
         }
     }
@@ -772,6 +791,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Encode(e) => write!(f, "the request body could not be encoded: {e}"),
             Error::InvalidRequest(why) => write!(f, "invalid request: {why}"),
             Error::Auth(why) => write!(f, "authentication failed: {why}"),
+            Error::TooLarge { status, limit } => write!(f, "the {status} response is longer than {limit} bytes"),
         }
     }
 }

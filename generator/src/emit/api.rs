@@ -34,8 +34,15 @@ pub fn api_module(model: &Model, api: &Api, crate_name: &str) -> TokenStream {
         None => (TokenStream::new(), quote!(None)),
     };
     let constructor = constructor(api);
-    let mut method_names =
-        Uniquer::with_taken(["new", "with_base_url", "with_http_client", "with_retry", "with_timeout", "base_url"]);
+    let mut method_names = Uniquer::with_taken([
+        "new",
+        "with_base_url",
+        "with_http_client",
+        "with_retry",
+        "with_timeout",
+        "with_max_response_bytes",
+        "base_url",
+    ]);
     let (methods, errors): (Vec<_>, Vec<_>) =
         api.operations.iter().map(|op| operation(&cx, op, method_names.claim(naming::snake(&op.id)))).unzip();
     let models_import = cx.used_models.get().then(|| {
@@ -94,6 +101,13 @@ pub fn api_module(model: &Model, api: &Api, crate_name: &str) -> TokenStream {
             /// to `with_http_client` sets.
             pub fn with_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
                 self.core = self.core.with_timeout(timeout);
+                self
+            }
+
+            /// Refuses response bodies longer than `limit` bytes (default 64 MiB), so that a huge
+            /// or endless body cannot exhaust memory.
+            pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
+                self.core = self.core.with_max_response_bytes(limit);
                 self
             }
 
