@@ -7,6 +7,7 @@
 //! lives in the `sdkgen` library; this is only the repository's defaults.
 
 mod bench;
+mod fuzz;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,13 +23,15 @@ fn main() -> ExitCode {
         Some("gen") => ExitCode::from(gen(args.collect()) as u8),
         Some("bench") => ExitCode::from(bench::bench(&workspace_root()) as u8),
         Some("bench-crate") => ExitCode::from(bench::bench_crate(&workspace_root()) as u8),
+        Some("fuzz") => ExitCode::from(fuzz::fuzz(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
+        Some("fuzz-run") => ExitCode::from(fuzz::run(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
         Some("bench-run") => ExitCode::from(bench::run(&workspace_root()) as u8),
         Some("bench-peak") => ExitCode::from(bench::peak(&args.collect::<Vec<_>>()) as u8),
         _ => {
             eprintln!(
                 "usage: cargo xtask gen [--check] [--report PATH] [--spec FILE ... --out DIR [--crate-name NAME]]"
             );
-            eprintln!("       cargo xtask bench | bench-crate");
+            eprintln!("       cargo xtask bench | bench-crate | fuzz [--seconds N]");
             ExitCode::from(2)
         }
     }
