@@ -327,3 +327,25 @@ pub enum NameHint {
 pub fn site(file: &str, pointer: &JsonPointer) -> Site {
     Site { file: file.to_string(), pointer: pointer.clone() }
 }
+
+/// The `{name}`s of a path template, in order: the path parameters an operation must fill.
+pub fn path_template_names(path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        names.push(rest[start + 1..start + len].to_string());
+        rest = &rest[start + len + 1..];
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_template_names() {
+        assert_eq!(path_template_names("/a/{x}/b/{yZ}"), vec!["x", "yZ"]);
+    }
+}

@@ -177,7 +177,7 @@ impl<'a> SpecLowerer<'a> {
 
         // Parameters: the operation's override the path item's of the same name and location.
         let mut params: IndexMap<(String, &'static str), (&'a openapiv3::Parameter, JsonPointer)> = IndexMap::new();
-        let item_ptr = ptr_parent(ptr);
+        let item_ptr = ptr.parent();
         for (list, base) in [(path_params, item_ptr.push("parameters")), (&op.parameters[..], ptr.push("parameters"))] {
             for (i, p) in list.iter().enumerate() {
                 let (p, p_ptr) = self.resolve_parameter(p, base.push(i.to_string()))?;
@@ -816,17 +816,6 @@ fn reused_hint(ptr: &JsonPointer, section: &str, name: impl Fn(&str) -> String) 
     Some(NameHint::Reused { name: name(&key), detail: format!("#/components/{section}/{key}") })
 }
 
-fn ptr_parent(ptr: &JsonPointer) -> JsonPointer {
-    let s = ptr.as_str();
-    let mut parent = JsonPointer::root();
-    if let Some((head, _)) = s.rsplit_once('/') {
-        for seg in head.split('/').skip(1) {
-            parent = parent.push(unescape_pointer_segment(seg));
-        }
-    }
-    parent
-}
-
 fn unescape_pointer_segment(s: &str) -> String {
     s.replace("~1", "/").replace("~0", "~")
 }
@@ -885,18 +874,6 @@ fn dedup(values: impl Iterator<Item = String>) -> Vec<String> {
     values.filter(|v| seen.insert(v.clone())).collect()
 }
 
-/// The `{name}`s of a path template, in order.
-pub fn path_template_names(path: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
-        names.push(rest[start + 1..start + len].to_string());
-        rest = &rest[start + len + 1..];
-    }
-    names
-}
-
 /// For operations without an `operationId`: `GET /sources/{id}/schemas` -> `get_sources_by_id_schemas`.
 fn derived_operation_id(method: HttpMethod, path: &str) -> String {
     let mut id = method.as_upper().to_ascii_lowercase();
@@ -932,11 +909,6 @@ mod tests {
         assert!(!looks_like_date_time("6 Months from created date"));
         assert!(looks_like_date("2021-03-02"));
         assert!(!looks_like_date("--03-02"));
-    }
-
-    #[test]
-    fn finds_template_names() {
-        assert_eq!(path_template_names("/a/{x}/b/{yZ}"), vec!["x", "yZ"]);
     }
 
     #[test]

@@ -27,6 +27,11 @@ impl JsonPointer {
         Self(s)
     }
 
+    /// The pointer one level up; the root is its own parent.
+    pub fn parent(&self) -> Self {
+        Self(self.0.rsplit_once('/').map_or_else(String::new, |(head, _)| head.to_string()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -73,5 +78,7 @@ mod tests {
     fn escapes_tilde_and_slash() {
         let p = JsonPointer::root().push("paths").push("/a~b/{id}");
         assert_eq!(p.as_str(), "/paths/~1a~0b~1{id}");
+        assert_eq!(p.push("get").parent(), p);
+        assert_eq!(JsonPointer::root().parent(), JsonPointer::root());
     }
 }

@@ -219,7 +219,7 @@ fn operation(cx: &Cx, op: &Operation, method_name: String) -> (TokenStream, Toke
 
     // Path parameters in template order, then required, then optional others.
     let mut ordered: Vec<&crate::ir::Parameter> = Vec::new();
-    for name in crate::lower::path_template_names(&op.path) {
+    for name in crate::ir::path_template_names(&op.path) {
         ordered.extend(op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.name == name));
     }
     ordered.extend(op.parameters.iter().filter(|p| p.location != ParamLocation::Path && p.required));
