@@ -3,9 +3,8 @@
 //! where in it, and the crate written anywhere builds on its own without warnings.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use sdkgen_tests::{generate, repo_root, seed_options, write_to};
+use sdkgen_tests::{assert_builds_cleanly, generate, repo_root, seed_options};
 
 fn seed_args(out: &Path, extra: &[&str]) -> Vec<String> {
     let specs = repo_root().join("specs");
@@ -144,7 +143,7 @@ fn bad_input_exits_2_with_file_and_location() {
 /// findings (clippy runs rustc's checks too, with `-D warnings`).
 #[test]
 fn generated_crate_builds_standalone_without_warnings() {
-    clippy_clean(&seed_options(), "sailpoint-sdk");
+    assert_builds_cleanly(&seed_options(), "sailpoint-sdk");
 }
 
 /// Every fixture spec, hostile names and recursive schemas included, as one crate of one module
@@ -158,28 +157,7 @@ fn fixture_specs_build_without_warnings() {
         .collect();
     specs.sort();
     assert!(specs.len() >= 10);
-    clippy_clean(&sdkgen::Options { specs, names: None, crate_name: "fixtures".into() }, "fixtures");
-}
-
-fn clippy_clean(options: &sdkgen::Options, name: &str) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join(name);
-    write_to(&generate(options), &out);
-    // The workspace's lock file pins the same dependency versions the tests build against.
-    std::fs::copy(repo_root().join("Cargo.lock"), out.join("Cargo.lock")).expect("lock file");
-    let target = repo_root().join("target").join("sdk-check");
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "the generated crate does not build cleanly:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_builds_cleanly(&sdkgen::Options { specs, names: None, crate_name: "fixtures".into() }, "fixtures");
 }
 
 /// Inputs on which the fuzzer (`cargo xtask fuzz`) once found a panic: each must now end in a

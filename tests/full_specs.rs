@@ -4,10 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
 use quote::ToTokens;
-use sdkgen_tests::{full_options, generate, repo_root, shared_specs, write_to, FULL_CRATES};
+use sdkgen_tests::{assert_builds_cleanly, full_options, generate, shared_specs, FULL_CRATES};
 
 fn models_rs(generated: &sdkgen::Generated) -> &str {
     &generated.files.iter().find(|f| f.path == "src/models.rs").expect("models.rs").text
@@ -259,19 +258,7 @@ fn prettyplease_unparse(file: &syn::File) -> String {
 #[test]
 fn full_crates_compile_without_warnings() {
     let Some(dir) = shared_specs("full_crates_compile_without_warnings") else { return };
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let target = repo_root().join("target").join("sdk-check");
     for (name, files) in FULL_CRATES {
-        let out = tmp.path().join(name);
-        write_to(&generate(&full_options(&dir, name, files)), &out);
-        std::fs::copy(repo_root().join("Cargo.lock"), out.join("Cargo.lock")).expect("lock file");
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["clippy", "--quiet", "--", "-D", "warnings"])
-            .current_dir(&out)
-            .env("CARGO_TARGET_DIR", &target)
-            .env_remove("RUSTFLAGS")
-            .output()
-            .expect("cargo runs");
-        assert!(output.status.success(), "{name} does not build cleanly:\n{}", String::from_utf8_lossy(&output.stderr));
+        assert_builds_cleanly(&full_options(&dir, name, files), name);
     }
 }

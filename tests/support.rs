@@ -80,3 +80,22 @@ pub const FULL_CRATES: &[(&str, &[&str])] = &[
 pub fn full_options(dir: &Path, name: &str, files: &[&str]) -> Options {
     Options { specs: files.iter().map(|f| dir.join(f)).collect(), names: None, crate_name: name.to_string() }
 }
+
+/// Writes the crate `options` generate outside the workspace and asserts that it builds on its
+/// own with no warnings and no clippy findings (`-D warnings`). Its own target folder,
+/// `target/sdk-check`, keeps the dependencies built between runs.
+pub fn assert_builds_cleanly(options: &Options, name: &str) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join(name);
+    write_to(&generate(options), &out);
+    // The workspace's lock file pins the same dependency versions the tests build against.
+    std::fs::copy(repo_root().join("Cargo.lock"), out.join("Cargo.lock")).expect("lock file");
+    let output = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"])
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", repo_root().join("target").join("sdk-check"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "{name} does not build cleanly:\n{}", String::from_utf8_lossy(&output.stderr));
+}

@@ -36,7 +36,7 @@ fn inputs(root: &Path) -> Vec<(&'static str, Vec<PathBuf>, Option<PathBuf>)> {
 
 /// `cargo xtask bench`: builds the release measurer and runs it.
 pub fn bench(root: &Path) -> i32 {
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let status = crate::cargo()
         .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench-run"])
         .current_dir(root)
         .status();
@@ -182,7 +182,7 @@ pub fn bench_crate(root: &Path) -> i32 {
     let lines: usize = generated.files.iter().filter(|f| f.path.ends_with(".rs")).map(|f| f.text.lines().count()).sum();
     let target = root.join("target/bench-crate/target");
     let cargo = |command: &str| {
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        crate::cargo()
             .args([command, "--quiet"])
             .current_dir(&out)
             .env("CARGO_TARGET_DIR", &target)

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 /// `cargo xtask fuzz`: builds the release fuzzer and runs it.
 pub fn fuzz(root: &Path, args: &[String]) -> i32 {
-    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let status = crate::cargo()
         .args(["run", "--quiet", "--release", "--package", "xtask", "--", "fuzz-run"])
         .args(args)
         .current_dir(root)

@@ -84,3 +84,8 @@ fn repository_specs(dir: &Path) -> Result<Vec<PathBuf>, String> {
     }
     Ok(specs)
 }
+
+/// The cargo that runs this xtask, to run cargo again (release builds of the measurers).
+fn cargo() -> std::process::Command {
+    std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
