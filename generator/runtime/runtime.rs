@@ -355,9 +355,12 @@ impl Request<'_> {
         let url = format!("{}{}", self.core.base_url, path);
         let mut headers = HeaderMap::new();
         for (name, value) in self.headers {
-            // A value that is not a valid header (CR, LF, ...) is refused, never sent.
-            let value = HeaderValue::from_str(&value)
-                .map_err(|_| Error::InvalidRequest(format!("header `{name}` has a value that cannot be sent")))?;
+            // Only visible ASCII (and spaces and tabs) is sent: CR and LF could add headers, and
+            // servers read other bytes in different charsets. Anything else is refused, unsent.
+            let plain = value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
+            let value = HeaderValue::from_str(&value).ok().filter(|_| plain).ok_or_else(|| {
+                Error::InvalidRequest(format!("header `{name}` has a value that is not plain visible ASCII"))
+            })?;
             headers.append(name, value);
         }
         let body = self.body.transpose().map_err(Error::Encode)?;
