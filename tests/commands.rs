@@ -19,6 +19,7 @@ fn seed_args(out: &Path, extra: &[&str]) -> Vec<String> {
         out.display().to_string(),
         "--crate-name".into(),
         "sailpoint".into(),
+        "--example-tests".into(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
     args
@@ -157,7 +158,10 @@ fn fixture_specs_build_without_warnings() {
         .collect();
     specs.sort();
     assert!(specs.len() >= 10);
-    assert_builds_cleanly(&sdkgen::Options { specs, names: None, crate_name: "fixtures".into() }, "fixtures");
+    assert_builds_cleanly(
+        &sdkgen::Options { specs, names: None, crate_name: "fixtures".into(), example_tests: true },
+        "fixtures",
+    );
 }
 
 /// Inputs on which the fuzzer (`cargo xtask fuzz`) once found a panic: each must now end in a

@@ -1,33 +1,57 @@
-//! The crate generated from SailPoint's full V3 spec, driven against a local HTTP server: a
-//! list with query parameters, a get with an error status, a JSON Patch, a multipart upload, a
-//! text download and a rate limit (`full_smoke/smoke.rs`, compiled inside that crate).
+//! The crates generated from SailPoint's full V3 and Beta specs, with their example tests
+//! (`--example-tests`), and driven against local HTTP servers by the tests in `full_smoke/`,
+//! which are compiled inside those crates.
+//!
+//! V3 (`smoke.rs`): a list with query parameters, a get with an error status, a JSON Patch, a
+//! multipart upload, a text download, a rate limit, streams, auth, retries and timeouts.
+//! Beta (`beta_smoke.rs`): hostile query and header values, checked on the raw request.
 
-use std::process::Command;
+use std::path::PathBuf;
 
-use sdkgen_tests::{full_options, generate, repo_root, shared_specs, write_to};
+use sdkgen_tests::{
+    assert_only_known_example_defects, cargo_in, full_options, repo_root, run_example_tests, shared_specs, write_crate,
+};
 
-#[test]
-fn full_v3_client_against_a_local_server() {
-    let Some(dir) = shared_specs("full_v3_client_against_a_local_server") else { return };
-    // A fixed folder under target/, so that reruns reuse the build.
-    let out = repo_root().join("target").join("full-smoke").join("sailpoint-v3-full");
-    write_to(&generate(&full_options(&dir, "sailpoint-v3-full", &["sailpoint-v3.yaml"])), &out);
+/// Generates the crate of `spec` with its example tests and the smoke test `smoke` added, into
+/// a fixed folder under target/ so that reruns reuse the build.
+fn full_crate(dir: &std::path::Path, name: &str, spec: &str, smoke: &str) -> PathBuf {
+    let out = repo_root().join("target").join("full-smoke").join(name);
+    let options = sdkgen::Options { example_tests: true, ..full_options(dir, name, &[spec]) };
+    write_crate(&options, &out);
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
     let dev_dependencies = "\n[dev-dependencies]\nserde_json = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\nwiremock = \"0.6\"\n";
     if !manifest.contains("[dev-dependencies]") {
         std::fs::write(out.join("Cargo.toml"), manifest + dev_dependencies).expect("writable");
     }
-    std::fs::create_dir_all(out.join("tests")).expect("tests folder");
-    std::fs::copy(repo_root().join("tests/full_smoke/smoke.rs"), out.join("tests/smoke.rs")).expect("smoke test");
-    std::fs::copy(repo_root().join("Cargo.lock"), out.join("Cargo.lock")).expect("lock file");
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--test", "smoke"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", repo_root().join("target").join("sdk-smoke"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    std::fs::copy(repo_root().join("tests/full_smoke").join(smoke), out.join("tests/smoke.rs")).expect("smoke test");
+    out
+}
+
+fn run_smoke(out: &std::path::Path, expected: usize) {
+    let output = cargo_in(out, "sdk-smoke", &["test", "--test", "smoke"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains("test result: ok. 13 passed"), "{stdout}");
+    assert!(stdout.contains(&format!("test result: ok. {expected} passed")), "{stdout}");
+}
+
+#[test]
+fn full_v3_client_examples_and_smoke_tests() {
+    let Some(dir) = shared_specs("full_v3_client_examples_and_smoke_tests") else { return };
+    let out = full_crate(&dir, "sailpoint-v3-full", "sailpoint-v3.yaml", "smoke.rs");
+    let run = run_example_tests(&out, "sdk-smoke");
+    let decoded = assert_only_known_example_defects(&run, &["sailpoint-v3.yaml"]);
+    eprintln!("sailpoint-v3.yaml: {decoded} of {} distinct body examples decode", decoded + run.failures.len());
+    assert_eq!((decoded, run.failures.len()), (242, 11));
+    run_smoke(&out, 13);
+}
+
+#[test]
+fn full_beta_client_examples_and_smoke_tests() {
+    let Some(dir) = shared_specs("full_beta_client_examples_and_smoke_tests") else { return };
+    let out = full_crate(&dir, "sailpoint-beta-full", "sailpoint-beta.yaml", "beta_smoke.rs");
+    let run = run_example_tests(&out, "sdk-smoke");
+    let decoded = assert_only_known_example_defects(&run, &["sailpoint-beta.yaml"]);
+    eprintln!("sailpoint-beta.yaml: {decoded} of {} distinct body examples decode", decoded + run.failures.len());
+    assert_eq!((decoded, run.failures.len()), (274, 21));
+    run_smoke(&out, 2);
 }

@@ -25,15 +25,20 @@ fn page_forms_assemble_into_openapi_documents() {
             assembled.iter().map(|s| format!("# ---- {}\n{}", s.file_name, sdkgen::pages::to_yaml(s))).collect();
         insta::assert_snapshot!(format!("assembled_spec@{name}"), text);
         // And they generate a crate.
-        let options = sdkgen::Options { specs: vec![dir], names: None, crate_name: "pages".into() };
+        let options =
+            sdkgen::Options { specs: vec![dir], names: None, crate_name: "pages".into(), ..Default::default() };
         assert!(!generate(&options).report.operations.is_empty(), "{name}");
     }
 }
 
 #[test]
 fn a_folder_with_two_servers_becomes_two_api_modules() {
-    let options =
-        sdkgen::Options { specs: vec![fixtures().join("pages/two-apis")], names: None, crate_name: "pages".into() };
+    let options = sdkgen::Options {
+        specs: vec![fixtures().join("pages/two-apis")],
+        names: None,
+        crate_name: "pages".into(),
+        ..Default::default()
+    };
     let generated = generate(&options);
     let modules: Vec<&str> =
         generated.files.iter().map(|f| f.path.as_str()).filter(|p| p.starts_with("src/v")).collect();
@@ -68,8 +73,10 @@ fn emitted_specs_generate_the_same_crate_as_the_pages() {
     emitted.sort();
     let names: Vec<_> = emitted.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(names, ["v1.yaml", "v2.yaml"]);
-    let from_pages = generate(&sdkgen::Options { specs: vec![pages], names: None, crate_name: "c".into() });
-    let from_specs = generate(&sdkgen::Options { specs: emitted, names: None, crate_name: "c".into() });
+    let from_pages =
+        generate(&sdkgen::Options { specs: vec![pages], names: None, crate_name: "c".into(), ..Default::default() });
+    let from_specs =
+        generate(&sdkgen::Options { specs: emitted, names: None, crate_name: "c".into(), ..Default::default() });
     assert_eq!(from_pages.files, from_specs.files);
 }
 

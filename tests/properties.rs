@@ -84,7 +84,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("random.json");
         std::fs::write(&path, serde_json::to_string(&doc).unwrap()).unwrap();
-        let options = sdkgen::Options { specs: vec![path], names: None, crate_name: "random".into() };
+        let options = sdkgen::Options { specs: vec![path], names: None, crate_name: "random".into(), ..Default::default() };
         let first = sdkgen::generate(&options).map_err(|e| TestCaseError::fail(format!("{e}\n{doc}")))?;
         for file in first.files.iter().filter(|f| f.path.ends_with(".rs")) {
             if let Err(e) = syn::parse_file(&file.text) {

@@ -18,12 +18,13 @@ pub fn seed_options() -> Options {
         specs: vec![specs.join("v3.yaml"), specs.join("beta.yaml")],
         names: Some(specs.join("names.yaml")),
         crate_name: "sailpoint".into(),
+        example_tests: true,
     }
 }
 
-/// Options for one spec file on its own, without a names overlay.
+/// Options for one fixture spec on its own, without a names overlay, with its example tests.
 pub fn options_for(spec: &Path) -> Options {
-    Options { specs: vec![spec.to_path_buf()], names: None, crate_name: "fixture".into() }
+    Options { specs: vec![spec.to_path_buf()], names: None, crate_name: "fixture".into(), example_tests: true }
 }
 
 pub fn generate(options: &Options) -> Generated {
@@ -78,24 +79,106 @@ pub const FULL_CRATES: &[(&str, &[&str])] = &[
 ];
 
 pub fn full_options(dir: &Path, name: &str, files: &[&str]) -> Options {
-    Options { specs: files.iter().map(|f| dir.join(f)).collect(), names: None, crate_name: name.to_string() }
+    Options {
+        specs: files.iter().map(|f| dir.join(f)).collect(),
+        names: None,
+        crate_name: name.to_string(),
+        ..Default::default()
+    }
+}
+
+/// Writes the crate `options` generate into `out`, with the workspace's lock file, which pins
+/// the same dependency versions the tests build against.
+pub fn write_crate(options: &Options, out: &Path) {
+    write_to(&generate(options), out);
+    std::fs::copy(repo_root().join("Cargo.lock"), out.join("Cargo.lock")).expect("lock file");
+}
+
+/// Runs cargo in the generated crate at `dir`, building into `target/{target}` so that the
+/// dependencies stay built between runs.
+pub fn cargo_in(dir: &Path, target: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", repo_root().join("target").join(target))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs")
 }
 
 /// Writes the crate `options` generate outside the workspace and asserts that it builds on its
-/// own with no warnings and no clippy findings (`-D warnings`). Its own target folder,
-/// `target/sdk-check`, keeps the dependencies built between runs.
+/// own with no warnings and no clippy findings (`-D warnings`).
 pub fn assert_builds_cleanly(options: &Options, name: &str) {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join(name);
-    write_to(&generate(options), &out);
-    // The workspace's lock file pins the same dependency versions the tests build against.
-    std::fs::copy(repo_root().join("Cargo.lock"), out.join("Cargo.lock")).expect("lock file");
-    let output = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", repo_root().join("target").join("sdk-check"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    write_crate(options, &out);
+    let output = cargo_in(&out, "sdk-check", &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"]);
     assert!(output.status.success(), "{name} does not build cleanly:\n{}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// What `cargo test --test examples` made of a generated crate's example tests.
+#[derive(Debug)]
+pub struct ExampleRun {
+    pub passed: usize,
+    /// The site of each example that did not decode, and why.
+    pub failures: std::collections::BTreeMap<String, String>,
+}
+
+/// Runs the example tests of the generated crate at `dir` (see `--example-tests`). Failing
+/// examples are returned, not asserted on: whether they are the spec's defects is the caller's
+/// to say. Anything else going wrong (a build error, an unparsable result) panics.
+pub fn run_example_tests(dir: &Path, target: &str) -> ExampleRun {
+    let output = cargo_in(dir, target, &["test", "--test", "examples", "--", "--test-threads=2"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let summary = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("test result: "))
+        .unwrap_or_else(|| panic!("the example tests did not run:\n{}", String::from_utf8_lossy(&output.stderr)));
+    let count = |label: &str| -> usize {
+        let before = summary.split(label).next().expect("split yields once");
+        before.rsplit(|c: char| !c.is_ascii_digit()).find(|w| !w.is_empty()).and_then(|n| n.parse().ok()).unwrap_or(0)
+    };
+    let failures: std::collections::BTreeMap<String, String> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("the example at "))
+        .map(|rest| {
+            let (site, why) = rest.split_once(" does not decode as ").expect("the message of `decodes`");
+            (site.to_string(), why.to_string())
+        })
+        .collect();
+    assert_eq!(count(" failed"), failures.len(), "every failure is a decoding failure:\n{stdout}");
+    ExampleRun { passed: count(" passed"), failures }
+}
+
+/// The examples of `files` listed in tests/example-defects.txt as the specs' own defects.
+pub fn known_example_defects(files: &[&str]) -> std::collections::BTreeMap<String, String> {
+    let text = std::fs::read_to_string(repo_root().join("tests/example-defects.txt")).expect("the defects list");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let (site, why) = l.split_once(" -- ").unwrap_or_else(|| panic!("`site -- why` expected: {l}"));
+            (site.to_string(), why.to_string())
+        })
+        .filter(|(site, _)| files.iter().any(|f| site.starts_with(&format!("{f}#"))))
+        .collect()
+}
+
+/// Asserts that the examples that failed to decode are exactly those listed as defects of
+/// `files`, and returns how many decoded.
+pub fn assert_only_known_example_defects(run: &ExampleRun, files: &[&str]) -> usize {
+    let known = known_example_defects(files);
+    let new: Vec<String> = run
+        .failures
+        .iter()
+        .filter(|(site, _)| !known.contains_key(*site))
+        .map(|(s, why)| format!("{s}: {why}"))
+        .collect();
+    let fixed: Vec<&String> = known.keys().filter(|site| !run.failures.contains_key(*site)).collect();
+    assert!(
+        new.is_empty() && fixed.is_empty(),
+        "examples that do not decode and are not listed in tests/example-defects.txt:\n{}\n\
+         examples listed there that now decode (remove them):\n{fixed:#?}",
+        new.join("\n")
+    );
+    run.passed
 }

@@ -9,7 +9,7 @@ use crate::{generate, write, Error, Options};
 
 pub const USAGE: &str = "\
 usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--names FILE]
-              [--report PATH] [--check] [--emit-spec DIR]
+              [--report PATH] [--check] [--example-tests] [--emit-spec DIR]
 
   --spec FILE        an OpenAPI 3.0 spec (YAML or JSON); each becomes one API module. Also a
                      documentation page with the operation in its front matter (`api:`), or a
@@ -19,6 +19,8 @@ usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--nam
   --names FILE       a names overlay: components.schemas whose shapes name inline schemas
   --report PATH      write a JSON report of what was generated, folded and skipped
   --check            write nothing; exit 1 and list the files that differ if DIR is stale
+  --example-tests    also write tests/examples.rs: a test per example of a JSON body in the
+                     specs, decoding it into the generated type for that body
   --emit-spec DIR    write the OpenAPI documents assembled from the pages into DIR";
 
 #[derive(Debug, Default)]
@@ -29,6 +31,7 @@ pub struct Args {
     pub names: Option<PathBuf>,
     pub report: Option<PathBuf>,
     pub check: bool,
+    pub example_tests: bool,
     pub emit_spec: Option<PathBuf>,
 }
 
@@ -48,6 +51,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String
             "--names" => parsed.names = Some(value()?.into()),
             "--report" => parsed.report = Some(value()?.into()),
             "--check" => parsed.check = true,
+            "--example-tests" => parsed.example_tests = true,
             "--emit-spec" => parsed.emit_spec = Some(value()?.into()),
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -94,7 +98,8 @@ fn execute(args: &Args, refresh_hint: &str) -> Result<i32, Error> {
         Some(name) => name.clone(),
         None => default_crate_name(&out),
     };
-    let options = Options { specs: args.specs.clone(), names: args.names.clone(), crate_name };
+    let options =
+        Options { specs: args.specs.clone(), names: args.names.clone(), crate_name, example_tests: args.example_tests };
     let mut generated = generate(&options)?;
     for w in &generated.report.warnings {
         eprintln!("warning: {}: {}", w.site, w.message);

@@ -150,6 +150,19 @@ pub struct RequestBody {
     pub required: bool,
     pub description: Option<String>,
     pub schema: NodeId,
+    /// The spec's examples of a JSON body (collected only when asked for).
+    pub examples: Vec<Example>,
+}
+
+/// An example the spec gives for a body: test data for the generated types.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Where the example's value stands.
+    pub site: Site,
+    /// The key in `examples`, or `example`.
+    pub name: String,
+    /// The value, as compact JSON.
+    pub json: String,
 }
 
 /// How a request body goes on the wire, in the order they are preferred when an operation
@@ -182,6 +195,8 @@ pub struct Response {
     pub status: u16,
     pub description: String,
     pub body: ResponseBody,
+    /// The spec's examples of a JSON body (collected only when asked for).
+    pub examples: Vec<Example>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -257,6 +272,9 @@ pub struct Field {
     pub name: String,
     pub node: NodeId,
     pub required: bool,
+    /// `readOnly` or `writeOnly`: sent in only one direction, so never required, as OpenAPI 3.0
+    /// says (`required` then applies to one direction only, and one type serves both).
+    pub one_way: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -26,7 +26,7 @@ use format::OutputFile;
 use report::{Report, Timings};
 
 /// What to generate from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// One API module per spec.
     pub specs: Vec<PathBuf>,
@@ -34,6 +34,9 @@ pub struct Options {
     pub names: Option<PathBuf>,
     /// The generated crate's package name.
     pub crate_name: String,
+    /// Also write `tests/examples.rs`: one test per example the specs give for a JSON request
+    /// or response body, decoding it into the type the client uses for that body.
+    pub example_tests: bool,
 }
 
 /// The generated crate, in memory, and the report on how it was made.
@@ -62,7 +65,7 @@ pub fn generate(options: &Options) -> Result<Generated> {
     timings.load = ms(clock);
 
     let clock = Instant::now();
-    let ir = lower::lower(&specs, names.as_ref())?;
+    let ir = lower::lower(&specs, names.as_ref(), options.example_tests)?;
     let mut inputs: Vec<String> = specs.iter().map(|s| s.file_name.clone()).collect();
     inputs.extend(names.as_ref().map(|(file, _)| file.clone()));
     // The IR holds all that later stages need: free the documents before emitting.
@@ -76,9 +79,10 @@ pub fn generate(options: &Options) -> Result<Generated> {
     // Emit and format run per file, each file on its own thread: the tokens of a file never
     // leave its thread (proc-macro2 tokens cannot), and the big files format side by side.
     // Their timings are the time spent in each stage, summed over the files.
-    let crate_options = emit::CrateOptions { crate_name: &options.crate_name, inputs: &inputs };
+    let crate_options =
+        emit::CrateOptions { crate_name: &options.crate_name, inputs: &inputs, example_tests: options.example_tests };
     let results: Vec<std::result::Result<(OutputFile, f64, f64), String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = emit::parts(&model)
+        let handles: Vec<_> = emit::parts(&model, &crate_options)
             .into_iter()
             .map(|part| {
                 let (model, crate_options, inputs) = (&model, &crate_options, &inputs);

@@ -21,7 +21,9 @@ type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
 /// Deeper inline nesting than this is refused rather than risk the stack.
 const MAX_DEPTH: usize = 200;
 
-pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>) -> Result<Ir> {
+/// Lowers every spec (and the names overlay). With `examples`, the examples of JSON bodies are
+/// kept too, for the generated example tests; without, they cost nothing.
+pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>, examples: bool) -> Result<Ir> {
     let mut ir = Ir::default();
     let mut modules = HashSet::new();
     for spec in specs {
@@ -31,8 +33,9 @@ pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>) -> Re
                 "two specs would both become the module `{module}`: rename one of the files"
             )));
         }
-        let api = SpecLowerer::new(&mut ir, spec.file_name.as_str(), &spec.path, spec.doc.components.as_ref(), false)
-            .api(spec, module)?;
+        let mut l = SpecLowerer::new(&mut ir, spec.file_name.as_str(), &spec.path, spec.doc.components.as_ref(), false);
+        l.examples = examples;
+        let api = l.api(spec, module)?;
         ir.apis.push(api);
     }
     if let Some((file, overlay)) = names {
@@ -62,6 +65,8 @@ struct SpecLowerer<'a> {
     memo: HashMap<String, NodeId>,
     is_overlay: bool,
     depth: usize,
+    /// Whether to keep the examples of bodies.
+    examples: bool,
 }
 
 impl<'a> SpecLowerer<'a> {
@@ -72,7 +77,7 @@ impl<'a> SpecLowerer<'a> {
         components: Option<&'a Components>,
         is_overlay: bool,
     ) -> Self {
-        Self { ir, file, path, components, memo: HashMap::new(), is_overlay, depth: 0 }
+        Self { ir, file, path, components, memo: HashMap::new(), is_overlay, depth: 0, examples: false }
     }
 
     fn invalid(&self, pointer: &JsonPointer, message: impl Into<String>) -> Error {
@@ -272,12 +277,16 @@ impl<'a> SpecLowerer<'a> {
                     Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
                     None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
                 };
+                let encoding = BodyEncoding::of(content_type);
+                let examples =
+                    if encoding == BodyEncoding::Json { self.body_examples(media, &m_ptr, schema) } else { Vec::new() };
                 Some(RequestBody {
                     content_type: content_type.clone(),
-                    encoding: BodyEncoding::of(content_type),
+                    encoding,
                     required: rb.required,
                     description: rb.description.clone(),
                     schema,
+                    examples,
                 })
             }
         };
@@ -299,6 +308,7 @@ impl<'a> SpecLowerer<'a> {
                 continue;
             };
             let (r, s_ptr) = self.resolve_response(r, r_ptr.push(code.to_string()))?;
+            let mut examples = Vec::new();
             let body = match r.content.iter().min_by_key(|(ct, _)| BodyEncoding::of(ct)) {
                 None => ResponseBody::None,
                 Some((ct, media)) => match BodyEncoding::of(ct) {
@@ -309,16 +319,18 @@ impl<'a> SpecLowerer<'a> {
                         })
                         .unwrap_or(NameHint::Response { operation: op_name.clone(), status: *code });
                         let m_ptr = s_ptr.push("content").push(ct);
-                        ResponseBody::Json(match &media.schema {
+                        let schema = match &media.schema {
                             Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
                             None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
-                        })
+                        };
+                        examples = self.body_examples(media, &m_ptr, schema);
+                        ResponseBody::Json(schema)
                     }
                     BodyEncoding::Text => ResponseBody::Text,
                     _ => ResponseBody::Binary,
                 },
             };
-            responses.push(Response { status: *code, description: r.description.clone(), body });
+            responses.push(Response { status: *code, description: r.description.clone(), body, examples });
         }
 
         let (security, sec_ptr) = match &op.security {
@@ -572,7 +584,8 @@ impl<'a> SpecLowerer<'a> {
         for (name, p) in properties {
             let hint = NameHint::Property { parent: id, name: name.clone() };
             let node = self.schema_box(p, ptr.push("properties").push(name), hint)?;
-            fields.push(Field { name: name.clone(), node, required: required.contains(name) });
+            let one_way = self.is_one_way(p);
+            fields.push(Field { name: name.clone(), node, required: required.contains(name) && !one_way, one_way });
         }
         let additional = match additional {
             Some(AdditionalProperties::Schema(s)) => {
@@ -714,7 +727,7 @@ impl<'a> SpecLowerer<'a> {
             }
         }
         for f in &mut fields {
-            f.required |= required.contains(&f.name);
+            f.required |= required.contains(&f.name) && !f.one_way;
         }
         Ok(match (fields.is_empty(), others.len()) {
             (true, 1) => others.pop().expect("one element"),
@@ -725,6 +738,18 @@ impl<'a> SpecLowerer<'a> {
                 Kind::Any
             }
         })
+    }
+
+    /// Whether a property is `readOnly` or `writeOnly`, on itself or on the schema it refers to.
+    fn is_one_way(&self, p: &'a ReferenceOr<Box<Schema>>) -> bool {
+        let schema = match p {
+            ReferenceOr::Item(s) => Some(&**s),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/schemas/")
+                .map(unescape_pointer_segment)
+                .and_then(|n| self.components?.schemas.get(&n)?.as_item()),
+        };
+        schema.is_some_and(|s| s.schema_data.read_only || s.schema_data.write_only)
     }
 
     /// The `required` list of a schema, following `$ref`s; used to merge `allOf`.
@@ -749,6 +774,61 @@ impl<'a> SpecLowerer<'a> {
             }
         }
         Vec::new()
+    }
+
+    /// A JSON body's examples: its `example`, every entry of its `examples` (following `$ref`s
+    /// into components.examples), or, when it has neither, its schema's `example`. An example
+    /// that cannot be read is left out with a warning: examples never stop generation.
+    fn body_examples(&mut self, media: &'a openapiv3::MediaType, m_ptr: &JsonPointer, schema: NodeId) -> Vec<Example> {
+        if !self.examples {
+            return Vec::new();
+        }
+        let mut found: Vec<(String, JsonPointer, &'a serde_json::Value)> = Vec::new();
+        if let Some(value) = &media.example {
+            found.push(("example".into(), m_ptr.push("example"), value));
+        }
+        for (name, example) in &media.examples {
+            match self.resolve(example, m_ptr.push("examples").push(name), "examples", |c| &c.examples) {
+                Ok((example, e_ptr)) => match &example.value {
+                    Some(value) => found.push((name.clone(), e_ptr.push("value"), value)),
+                    // Reading `externalValue` would mean fetching a URL or a file the user did
+                    // not name.
+                    None => self.warn(&e_ptr, "an example without a `value` (externalValue) is not read"),
+                },
+                Err(e) => self.warn(&m_ptr.push("examples").push(name), format!("example not read: {e}")),
+            }
+        }
+        if found.is_empty() {
+            if let Some(s) = &media.schema {
+                if let Ok((s, s_ptr)) = self.resolve(s, m_ptr.push("schema"), "schemas", |c| &c.schemas) {
+                    if let Some(value) = &s.schema_data.example {
+                        found.push(("example".into(), s_ptr.push("example"), value));
+                    }
+                }
+            }
+        }
+        let wants_string = matches!(self.ir.node(schema).kind, Kind::String(_) | Kind::Enum(_) | Kind::Any);
+        found
+            .into_iter()
+            .map(|(name, ptr, value)| {
+                // A JSON document written as a YAML string is a common slip in specs: read the
+                // JSON it holds, and say so.
+                let parsed = match value {
+                    serde_json::Value::String(text) if !wants_string => {
+                        serde_json::from_str::<serde_json::Value>(text).ok().filter(|v| v.is_object() || v.is_array())
+                    }
+                    _ => None,
+                };
+                let json = match parsed {
+                    Some(v) => {
+                        self.warn(&ptr, "this example is JSON written as a string; it is read as the JSON it holds");
+                        v.to_string()
+                    }
+                    None => value.to_string(),
+                };
+                Example { site: site(self.file, &ptr), name, json }
+            })
+            .collect()
     }
 
     fn resolve_parameter(

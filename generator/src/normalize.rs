@@ -4,7 +4,8 @@
 //! Rust type (`type`, `format`, properties and which are required, `nullable`, enum values,
 //! items, additionalProperties, oneOf/anyOf/allOf). Everything else is ignored for identity:
 //! documentation (`description`, `title`, `example`, `examples`, `externalDocs`, `deprecated`,
-//! `xml`, `x-*`), `default`, `readOnly`/`writeOnly`, and validation keywords (`minimum`,
+//! `xml`, `x-*`), `default`, `readOnly`/`writeOnly` (beyond making a property optional, which
+//! lower has done), and validation keywords (`minimum`,
 //! `maxLength`, `pattern`, `minItems`, ...) that no Rust type here depends on. Property order,
 //! enum value order and variant order do not matter either.
 //!

@@ -71,7 +71,12 @@ fn parse_only(specs: &[PathBuf]) -> usize {
 }
 
 fn generate(specs: &[PathBuf], names: &Option<PathBuf>) -> sdkgen::Generated {
-    let options = sdkgen::Options { specs: specs.to_vec(), names: names.clone(), crate_name: "bench".into() };
+    let options = sdkgen::Options {
+        specs: specs.to_vec(),
+        names: names.clone(),
+        crate_name: "bench".into(),
+        ..Default::default()
+    };
     sdkgen::generate(&options).expect("the benchmark inputs generate")
 }
 
@@ -166,7 +171,8 @@ pub fn bench_crate(root: &Path) -> i32 {
         return 2;
     }
     let out = root.join("target/bench-crate/sailpoint-v3");
-    let options = sdkgen::Options { specs: vec![spec], names: None, crate_name: "sailpoint-v3".into() };
+    let options =
+        sdkgen::Options { specs: vec![spec], names: None, crate_name: "sailpoint-v3".into(), ..Default::default() };
     let generated = match sdkgen::generate(&options) {
         Ok(g) => g,
         Err(e) => {

@@ -59,6 +59,8 @@ fn gen(mut args: Vec<String>) -> i32 {
             root.join("generated").display().to_string(),
             "--crate-name".into(),
             CRATE_NAME.into(),
+            // The committed crate carries a test per spec example; tests/seed_examples.rs runs them.
+            "--example-tests".into(),
         ]);
     }
     sdkgen::cli::run(args, "cargo xtask gen")

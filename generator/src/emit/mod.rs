@@ -4,6 +4,7 @@
 //! client, its operations and their error enums; `runtime` is copied in as written.
 
 mod api;
+mod examples;
 mod models;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -32,6 +33,8 @@ pub struct CrateOptions<'a> {
     pub crate_name: &'a str,
     /// The input files, for the header of every generated file.
     pub inputs: &'a [String],
+    /// Whether to write `tests/examples.rs`.
+    pub example_tests: bool,
 }
 
 /// One file of the crate to emit. Files are emitted (and formatted) independently, so that
@@ -45,18 +48,30 @@ pub enum Part {
     Rustfmt,
     /// The module of `model.ir.apis[i]`.
     Api(usize),
+    /// `tests/examples.rs`, when asked for and the specs have examples.
+    Examples,
 }
 
 /// Every file of the crate, largest first.
-pub fn parts(model: &Model) -> Vec<Part> {
+pub fn parts(model: &Model, options: &CrateOptions) -> Vec<Part> {
     let mut parts = vec![Part::Models];
     parts.extend((0..model.ir.apis.len()).map(Part::Api));
+    let has_examples = model.ir.apis.iter().flat_map(|a| &a.operations).any(|op| {
+        op.body.as_ref().is_some_and(|b| !b.examples.is_empty()) || op.responses.iter().any(|r| !r.examples.is_empty())
+    });
+    if options.example_tests && has_examples {
+        parts.push(Part::Examples);
+    }
     parts.extend([Part::Lib, Part::Manifest, Part::Runtime, Part::Rustfmt]);
     parts
 }
 
 pub fn emit_part(model: &Model, options: &CrateOptions, part: Part) -> EmittedFile {
     match part {
+        Part::Examples => EmittedFile {
+            path: "tests/examples.rs".into(),
+            content: Content::Rust(examples::examples_test(model, options.crate_name).unwrap_or_default()),
+        },
         Part::Manifest => EmittedFile { path: "Cargo.toml".into(), content: Content::Text(manifest(model, options)) },
         Part::Lib => {
             EmittedFile { path: "src/lib.rs".into(), content: Content::Rust(lib_rs(model, options.crate_name)) }
