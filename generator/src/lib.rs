@@ -39,6 +39,9 @@ pub struct Options {
     pub example_tests: bool,
 }
 
+/// Threads that emit and format at most: more would only compete for memory bandwidth.
+const MAX_WORKERS: usize = 8;
+
 /// The generated crate, in memory, and the report on how it was made.
 pub struct Generated {
     pub files: Vec<OutputFile>,
@@ -76,34 +79,76 @@ pub fn generate(options: &Options) -> Result<Generated> {
     let model = normalize::normalize(ir);
     timings.normalize = ms(clock);
 
-    // Emit and format run per file, each file on its own thread: the tokens of a file never
-    // leave its thread (proc-macro2 tokens cannot), and the big files format side by side.
-    // Their timings are the time spent in each stage, summed over the files.
+    // Emit and format run per segment of each file (see `emit::Segment`) on every core, the
+    // biggest first: tokens never leave the thread that made them (proc-macro2 tokens cannot),
+    // only formatted text does. This thread works too, so it reuses the memory the documents
+    // left free. Timings are the time spent in each stage, summed over the segments.
     let crate_options =
         emit::CrateOptions { crate_name: &options.crate_name, inputs: &inputs, example_tests: options.example_tests };
-    let results: Vec<std::result::Result<(OutputFile, f64, f64), String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = emit::parts(&model, &crate_options)
-            .into_iter()
-            .map(|part| {
-                let (model, crate_options, inputs) = (&model, &crate_options, &inputs);
-                scope.spawn(move || {
-                    let clock = Instant::now();
-                    let file = emit::emit_part(model, crate_options, part);
-                    let emit_ms = ms(clock);
-                    let clock = Instant::now();
-                    let out = format::format_file(file, inputs)?;
-                    Ok((out, emit_ms, ms(clock)))
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    let prepared = emit::prepare(&model);
+    let plans = emit::plan(&model, &crate_options);
+    let mut jobs: Vec<(usize, usize)> = plans
+        .iter()
+        .enumerate()
+        .flat_map(|(f, plan)| (0..plan.segments.len()).map(move |i| (f, i)))
+        .filter(|&(f, i)| !matches!(plans[f].segments[i], emit::Segment::ApiHead { .. }))
+        .collect();
+    jobs.sort_by_key(|&(f, i)| std::cmp::Reverse(plans[f].segments[i].weight()));
+    let run = |path: &str, segment: &emit::Segment| -> Result<(String, bool, f64, f64)> {
+        let clock = Instant::now();
+        let emitted = emit::emit_segment(&model, &crate_options, &prepared, segment);
+        let emit_ms = ms(clock);
+        let clock = Instant::now();
+        let text = format::format_segment(path, emitted.content).map_err(Error::Usage)?;
+        Ok((text, emitted.uses_models, emit_ms, ms(clock)))
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let j = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&(f, i)) = jobs.get(j) else { return done };
+            done.push(((f, i), run(&plans[f].path, &plans[f].segments[i])));
+        }
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_WORKERS);
+    let finished = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut finished = work();
+        for h in handles {
+            finished.extend(h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        finished
     });
-    let mut files = Vec::with_capacity(results.len());
-    for result in results {
-        let (file, emit_ms, format_ms) = result.map_err(Error::Usage)?;
+    let mut pieces: Vec<Vec<Option<String>>> = plans.iter().map(|p| vec![None; p.segments.len()]).collect();
+    let mut uses_models = vec![false; model.ir.apis.len()];
+    for ((f, i), result) in finished {
+        let (text, used, emit_ms, format_ms) = result?;
+        if let emit::Segment::ApiOperations { api, .. } = plans[f].segments[i] {
+            uses_models[api] |= used;
+        }
         timings.emit += emit_ms;
         timings.format += format_ms;
-        files.push(file);
+        pieces[f][i] = Some(text);
+    }
+    // The heads of the API modules, now that their imports are known: small, so done here.
+    for (plan, pieces) in plans.iter().zip(&mut pieces) {
+        for (segment, piece) in plan.segments.iter().zip(pieces.iter_mut()) {
+            if let emit::Segment::ApiHead { api, .. } = *segment {
+                let head = emit::Segment::ApiHead { api, uses_models: uses_models[api] };
+                let (text, _, emit_ms, format_ms) = run(&plan.path, &head)?;
+                timings.emit += emit_ms;
+                timings.format += format_ms;
+                *piece = Some(text);
+            }
+        }
+    }
+    let mut files = Vec::with_capacity(plans.len());
+    for (plan, pieces) in plans.into_iter().zip(pieces) {
+        let pieces = pieces.into_iter().map(|p| p.expect("every segment ran")).collect();
+        let clock = Instant::now();
+        files.push(format::assemble(plan.path, plan.join, pieces, &inputs).map_err(Error::Usage)?);
+        timings.format += ms(clock);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
 

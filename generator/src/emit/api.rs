@@ -2,6 +2,7 @@
 //! documented error responses per operation.
 
 use std::cell::Cell;
+use std::ops::Range;
 
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
@@ -12,8 +13,44 @@ use crate::ir::{Api, BodyEncoding, Kind, NodeId, Operation, ParamLocation, Reque
 use crate::naming::{self, Uniquer};
 use crate::normalize::{Model, Resolved, Shape};
 
-pub fn api_module(model: &Model, api: &Api, crate_name: &str) -> TokenStream {
+/// The Rust method name of each operation of `api`, in order.
+pub fn method_names(api: &Api) -> Vec<String> {
+    let mut method_names = Uniquer::with_taken([
+        "new",
+        "with_base_url",
+        "with_http_client",
+        "with_retry",
+        "with_timeout",
+        "with_max_response_bytes",
+        "base_url",
+    ]);
+    api.operations.iter().map(|op| method_names.claim(naming::snake(&op.id))).collect()
+}
+
+/// The operations `range` of an API module: `impl Client { methods }` followed by their error
+/// enums and builders. Format splices the methods into the `impl Client` of [`api_head`].
+/// Also says whether the code refers to `models`.
+pub fn api_operations(model: &Model, api: &Api, method_names: &[String], range: Range<usize>) -> (TokenStream, bool) {
     let cx = Cx { model, used_models: Cell::new(false) };
+    let (methods, errors): (Vec<_>, Vec<_>) = api.operations[range.clone()]
+        .iter()
+        .zip(&method_names[range])
+        .map(|(op, name)| operation(&cx, op, name.clone()))
+        .unzip();
+    let tokens = quote! {
+        impl Client {
+            #(#methods)*
+        }
+
+        #(#errors)*
+    };
+    (tokens, cx.used_models.get())
+}
+
+/// The head of an API module: its docs, imports, server, `Client` and constructors, ending in
+/// the `impl Client` block that the operations' methods are spliced into. `uses_models`: whether
+/// any operation's code refers to `models` (see [`api_operations`]).
+pub fn api_head(api: &Api, crate_name: &str, uses_models: bool) -> TokenStream {
     let mut module_doc = format!("{} {}", api.title, api.version);
     if let Some(d) = &api.description {
         module_doc.push_str("\n\n");
@@ -34,18 +71,7 @@ pub fn api_module(model: &Model, api: &Api, crate_name: &str) -> TokenStream {
         None => (TokenStream::new(), quote!(None)),
     };
     let constructor = constructor(api);
-    let mut method_names = Uniquer::with_taken([
-        "new",
-        "with_base_url",
-        "with_http_client",
-        "with_retry",
-        "with_timeout",
-        "with_max_response_bytes",
-        "base_url",
-    ]);
-    let (methods, errors): (Vec<_>, Vec<_>) =
-        api.operations.iter().map(|op| operation(&cx, op, method_names.claim(naming::snake(&op.id)))).unzip();
-    let models_import = cx.used_models.get().then(|| {
+    let models_import = uses_models.then(|| {
         quote!(
             use crate::models;
         )
@@ -115,11 +141,7 @@ pub fn api_module(model: &Model, api: &Api, crate_name: &str) -> TokenStream {
             pub fn base_url(&self) -> &str {
                 self.core.base_url()
             }
-
-            #(#methods)*
         }
-
-        #(#errors)*
     }
 }
 

@@ -7,6 +7,8 @@ mod api;
 mod examples;
 mod models;
 
+use std::ops::Range;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -15,12 +17,6 @@ use crate::normalize::{Model, Resolved};
 
 /// The runtime module, copied into every generated crate.
 pub const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
-
-/// One file of the generated crate, relative to its root.
-pub struct EmittedFile {
-    pub path: String,
-    pub content: Content,
-}
 
 pub enum Content {
     /// Rust code, to be formatted.
@@ -37,62 +33,143 @@ pub struct CrateOptions<'a> {
     pub example_tests: bool,
 }
 
-/// One file of the crate to emit. Files are emitted (and formatted) independently, so that
-/// the big ones can be made on separate threads.
-#[derive(Clone, Copy, Debug)]
-pub enum Part {
-    Manifest,
-    Lib,
-    Models,
-    Runtime,
-    Rustfmt,
-    /// The module of `model.ir.apis[i]`.
-    Api(usize),
-    /// `tests/examples.rs`, when asked for and the specs have examples.
-    Examples,
+/// How the formatted pieces of one file are put together (by `format::assemble`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Join {
+    /// One piece of text, written as it is.
+    Text,
+    /// Rust pieces, one after another.
+    Concat,
+    /// Rust pieces where the first ends in an `impl` block and each other begins with one: the
+    /// bodies of those blocks continue the first's, and what follows them comes after it.
+    SpliceImpl,
 }
 
-/// Every file of the crate, largest first.
-pub fn parts(model: &Model, options: &CrateOptions) -> Vec<Part> {
-    let mut parts = vec![Part::Models];
-    parts.extend((0..model.ir.apis.len()).map(Part::Api));
+/// One file of the crate and the segments it is made of, in order.
+pub struct FilePlan {
+    /// Relative to the crate root.
+    pub path: String,
+    pub join: Join,
+    pub segments: Vec<Segment>,
+}
+
+/// A piece of a file that is emitted and formatted on its own, so that the big files are made
+/// side by side on every core and no syntax tree of a whole big file is ever held in memory.
+#[derive(Clone, Debug)]
+pub enum Segment {
+    Manifest,
+    Lib,
+    Runtime,
+    Rustfmt,
+    /// `tests/examples.rs`.
+    Examples,
+    /// These model types of `models.rs`.
+    Models(Range<usize>),
+    /// The head of the module of `model.ir.apis[api]`. It imports `models` only when the
+    /// operations use it, so it is emitted after them, with `uses_models` filled in.
+    ApiHead {
+        api: usize,
+        uses_models: bool,
+    },
+    /// These operations of the module of `model.ir.apis[api]`.
+    ApiOperations {
+        api: usize,
+        range: Range<usize>,
+    },
+}
+
+impl Segment {
+    /// Roughly what the segment costs to emit and format, to start the big ones first.
+    pub fn weight(&self) -> usize {
+        match self {
+            Segment::Models(r) => r.len() * 2,
+            Segment::ApiOperations { range, .. } => range.len() * 5,
+            _ => 1,
+        }
+    }
+}
+
+/// Model types per segment of `models.rs`, and operations per segment of an API module: enough
+/// segments for the cores to share the work evenly, few enough that each is worth a task.
+const MODELS_PER_SEGMENT: usize = 96;
+const OPERATIONS_PER_SEGMENT: usize = 40;
+
+/// What every segment reads and that is worked out once, before they are emitted.
+pub struct Prepared {
+    recursion: models::Recursion,
+    /// The method name of each operation, per API.
+    method_names: Vec<Vec<String>>,
+}
+
+pub fn prepare(model: &Model) -> Prepared {
+    Prepared {
+        recursion: models::Recursion::new(model),
+        method_names: model.ir.apis.iter().map(api::method_names).collect(),
+    }
+}
+
+/// Every file of the crate, and its segments.
+pub fn plan(model: &Model, options: &CrateOptions) -> Vec<FilePlan> {
+    let rust = |path: &str, join: Join, segments: Vec<Segment>| FilePlan { path: path.into(), join, segments };
+    let chunks = |len: usize, size: usize| -> Vec<Range<usize>> {
+        (0..len.max(1)).step_by(size).map(|start| start..(start + size).min(len)).collect()
+    };
+    let mut files = vec![rust(
+        "src/models.rs",
+        Join::Concat,
+        chunks(model.types.len(), MODELS_PER_SEGMENT).into_iter().map(Segment::Models).collect(),
+    )];
+    for (i, api) in model.ir.apis.iter().enumerate() {
+        let mut segments = vec![Segment::ApiHead { api: i, uses_models: false }];
+        if !api.operations.is_empty() {
+            segments.extend(
+                chunks(api.operations.len(), OPERATIONS_PER_SEGMENT)
+                    .into_iter()
+                    .map(|range| Segment::ApiOperations { api: i, range }),
+            );
+        }
+        files.push(rust(&format!("src/{}.rs", api.module), Join::SpliceImpl, segments));
+    }
     let has_examples = model.ir.apis.iter().flat_map(|a| &a.operations).any(|op| {
         op.body.as_ref().is_some_and(|b| !b.examples.is_empty()) || op.responses.iter().any(|r| !r.examples.is_empty())
     });
     if options.example_tests && has_examples {
-        parts.push(Part::Examples);
+        files.push(rust("tests/examples.rs", Join::Concat, vec![Segment::Examples]));
     }
-    parts.extend([Part::Lib, Part::Manifest, Part::Runtime, Part::Rustfmt]);
-    parts
+    files.push(rust("src/lib.rs", Join::Concat, vec![Segment::Lib]));
+    files.push(rust("Cargo.toml", Join::Text, vec![Segment::Manifest]));
+    files.push(rust("src/runtime.rs", Join::Text, vec![Segment::Runtime]));
+    files.push(rust("rustfmt.toml", Join::Text, vec![Segment::Rustfmt]));
+    files
 }
 
-pub fn emit_part(model: &Model, options: &CrateOptions, part: Part) -> EmittedFile {
-    match part {
-        Part::Examples => EmittedFile {
-            path: "tests/examples.rs".into(),
-            content: Content::Rust(examples::examples_test(model, options.crate_name).unwrap_or_default()),
-        },
-        Part::Manifest => EmittedFile { path: "Cargo.toml".into(), content: Content::Text(manifest(model, options)) },
-        Part::Lib => {
-            EmittedFile { path: "src/lib.rs".into(), content: Content::Rust(lib_rs(model, options.crate_name)) }
-        }
-        Part::Models => EmittedFile { path: "src/models.rs".into(), content: Content::Rust(models::models(model)) },
-        Part::Runtime => EmittedFile { path: "src/runtime.rs".into(), content: Content::Text(RUNTIME.to_string()) },
+/// A segment's code, and whether it refers to `models` (for [`Segment::ApiHead`]).
+pub struct Emitted {
+    pub content: Content,
+    pub uses_models: bool,
+}
+
+pub fn emit_segment(model: &Model, options: &CrateOptions, prepared: &Prepared, segment: &Segment) -> Emitted {
+    let rust = |tokens| Emitted { content: Content::Rust(tokens), uses_models: false };
+    let text = |text: String| Emitted { content: Content::Text(text), uses_models: false };
+    match segment {
+        Segment::Manifest => text(manifest(model, options)),
+        Segment::Lib => rust(lib_rs(model, options.crate_name)),
+        Segment::Runtime => text(RUNTIME.to_string()),
         // The code is laid out by prettyplease; `cargo fmt` in a workspace that depends on the
         // crate by path would otherwise rewrite it and make `--check` fail.
-        Part::Rustfmt => EmittedFile {
-            path: "rustfmt.toml".into(),
-            content: Content::Text(
-                "# @generated by sdkgen: this crate is regenerated, not edited.\ndisable_all_formatting = true\n"
-                    .into(),
-            ),
-        },
-        Part::Api(i) => {
-            let api = &model.ir.apis[i];
-            EmittedFile {
-                path: format!("src/{}.rs", api.module),
-                content: Content::Rust(api::api_module(model, api, options.crate_name)),
-            }
+        Segment::Rustfmt => text(
+            "# @generated by sdkgen: this crate is regenerated, not edited.\ndisable_all_formatting = true\n".into(),
+        ),
+        Segment::Examples => rust(examples::examples_test(model, options.crate_name).unwrap_or_default()),
+        Segment::Models(range) => rust(models::models(model, &prepared.recursion, range.clone())),
+        Segment::ApiHead { api, uses_models } => {
+            rust(api::api_head(&model.ir.apis[*api], options.crate_name, *uses_models))
+        }
+        Segment::ApiOperations { api, range } => {
+            let (tokens, uses_models) =
+                api::api_operations(model, &model.ir.apis[*api], &prepared.method_names[*api], range.clone());
+            Emitted { content: Content::Rust(tokens), uses_models }
         }
     }
 }

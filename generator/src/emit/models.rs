@@ -1,6 +1,7 @@
 //! `models.rs`: every model type once, with the aliases of structurally identical components.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -10,25 +11,33 @@ use crate::ir::{Kind, NodeId, Tag};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{FieldDef, Model, Shape, TypeDef, TypeId};
 
-pub fn models(model: &Model) -> TokenStream {
-    let recursion = Recursion::new(model);
-    let types = model.types.iter().enumerate().map(|(i, t)| match &t.shape {
-        Shape::Struct { fields, additional } => struct_def(model, &recursion, TypeId(i as u32), t, fields, *additional),
+/// The model types `range` of `models.rs`: the file's head when the range starts it, the
+/// aliases when it ends it. Ranges are emitted and formatted separately, side by side.
+pub fn models(model: &Model, recursion: &Recursion, range: Range<usize>) -> TokenStream {
+    let first = range.start == 0;
+    let last = range.end == model.types.len();
+    let types = model.types[range.clone()].iter().zip(range).map(|(t, i)| match &t.shape {
+        Shape::Struct { fields, additional } => struct_def(model, recursion, TypeId(i as u32), t, fields, *additional),
         Shape::Enum { values } => enum_def(t, values),
-        Shape::Union { variants, tag } => union_def(model, &recursion, TypeId(i as u32), t, variants, tag.as_ref()),
+        Shape::Union { variants, tag } => union_def(model, recursion, TypeId(i as u32), t, variants, tag.as_ref()),
     });
-    let aliases = model.aliases.iter().map(|a| {
+    let aliases = model.aliases.iter().filter(|_| last).map(|a| {
         let name = ident(&a.name);
         let target = ident(&a.target);
         let doc = format!(" Another name of [`{}`]: the spec defines both, with the same shape.", a.target);
         quote! { #[doc = #doc] pub type #name = #target; }
     });
-    let imports = (!model.types.is_empty()).then(|| quote! { use serde::{Deserialize, Serialize}; });
+    let head = first.then(|| {
+        let imports = (!model.types.is_empty()).then(|| quote! { use serde::{Deserialize, Serialize}; });
+        quote! {
+            //! The model types of every API in this crate, each shape defined once.
+            // Untagged unions keep their variants inline, which is what serde decodes into.
+            #![allow(clippy::large_enum_variant)]
+            #imports
+        }
+    });
     quote! {
-        //! The model types of every API in this crate, each shape defined once.
-        // Untagged unions keep their variants inline, which is what serde decodes into.
-        #![allow(clippy::large_enum_variant)]
-        #imports
+        #head
         #(#types)*
         #(#aliases)*
     }
@@ -267,14 +276,15 @@ fn variant_name(model: &Model, node: NodeId) -> String {
 
 /// Which model types contain each other directly (not through `Vec` or a map), so that the
 /// fields closing such a cycle get a `Box` and the types have a finite size.
-struct Recursion {
+/// Which model types hold one another in a cycle, and so need a `Box` to have a size.
+pub struct Recursion {
     /// Strongly connected component of each type.
     component: Vec<usize>,
     self_loops: Vec<bool>,
 }
 
 impl Recursion {
-    fn new(model: &Model) -> Self {
+    pub fn new(model: &Model) -> Self {
         let edges: Vec<Vec<usize>> = model
             .types
             .iter()
