@@ -34,24 +34,26 @@ fn run_smoke(out: &std::path::Path, expected: usize) {
     assert!(stdout.contains(&format!("test result: ok. {expected} passed")), "{stdout}");
 }
 
+/// Generates the crate of `spec`, checks that its examples decode but for the listed spec
+/// defects (`expected`: how many decode, how many do not), then runs its smoke tests.
+fn examples_and_smoke(test: &str, name: &str, spec: &str, smoke: &str, expected: (usize, usize), smoke_tests: usize) {
+    let Some(dir) = shared_specs(test) else { return };
+    let out = full_crate(&dir, name, spec, smoke);
+    let run = run_example_tests(&out, "sdk-smoke");
+    let decoded = assert_only_known_example_defects(&run, &[spec]);
+    eprintln!("{spec}: {decoded} of {} distinct body examples decode", decoded + run.failures.len());
+    assert_eq!((decoded, run.failures.len()), expected);
+    run_smoke(&out, smoke_tests);
+}
+
 #[test]
 fn full_v3_client_examples_and_smoke_tests() {
-    let Some(dir) = shared_specs("full_v3_client_examples_and_smoke_tests") else { return };
-    let out = full_crate(&dir, "sailpoint-v3-full", "sailpoint-v3.yaml", "smoke.rs");
-    let run = run_example_tests(&out, "sdk-smoke");
-    let decoded = assert_only_known_example_defects(&run, &["sailpoint-v3.yaml"]);
-    eprintln!("sailpoint-v3.yaml: {decoded} of {} distinct body examples decode", decoded + run.failures.len());
-    assert_eq!((decoded, run.failures.len()), (242, 11));
-    run_smoke(&out, 13);
+    let test = "full_v3_client_examples_and_smoke_tests";
+    examples_and_smoke(test, "sailpoint-v3-full", "sailpoint-v3.yaml", "smoke.rs", (242, 11), 13);
 }
 
 #[test]
 fn full_beta_client_examples_and_smoke_tests() {
-    let Some(dir) = shared_specs("full_beta_client_examples_and_smoke_tests") else { return };
-    let out = full_crate(&dir, "sailpoint-beta-full", "sailpoint-beta.yaml", "beta_smoke.rs");
-    let run = run_example_tests(&out, "sdk-smoke");
-    let decoded = assert_only_known_example_defects(&run, &["sailpoint-beta.yaml"]);
-    eprintln!("sailpoint-beta.yaml: {decoded} of {} distinct body examples decode", decoded + run.failures.len());
-    assert_eq!((decoded, run.failures.len()), (274, 21));
-    run_smoke(&out, 2);
+    let test = "full_beta_client_examples_and_smoke_tests";
+    examples_and_smoke(test, "sailpoint-beta-full", "sailpoint-beta.yaml", "beta_smoke.rs", (274, 21), 2);
 }
