@@ -79,14 +79,37 @@ pub fn generate(options: &Options) -> Result<Generated> {
     let model = normalize::normalize(ir);
     timings.normalize = ms(clock);
 
-    // Emit and format run per segment of each file (see `emit::Segment`) on every core, the
-    // biggest first: tokens never leave the thread that made them (proc-macro2 tokens cannot),
-    // only formatted text does. This thread works too, so it reuses the memory the documents
-    // left free. Timings are the time spent in each stage, summed over the segments.
     let crate_options =
         emit::CrateOptions { crate_name: &options.crate_name, inputs: &inputs, example_tests: options.example_tests };
-    let prepared = emit::prepare(&model);
-    let plans = emit::plan(&model, &crate_options);
+    let mut files = emit_and_format(&model, &crate_options, &mut timings)?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let report = Report::new(&model, inputs, timings);
+    Ok(Generated { files, report })
+}
+
+/// The OpenAPI documents that the documentation pages among `inputs` (files or folders) make,
+/// one per server URL; spec files among them are left out.
+pub fn assemble_pages(inputs: &[PathBuf]) -> Result<Vec<pages::AssembledSpec>> {
+    let page_inputs: Vec<PathBuf> = inputs.iter().filter(|p| pages::is_page_input(p)).cloned().collect();
+    if page_inputs.is_empty() {
+        return Ok(Vec::new());
+    }
+    pages::assemble(&pages::page_files(&page_inputs)?)
+}
+
+/// Stages 4 and 5, emit and format, per segment of each file (see `emit::Segment`) on every core, the
+/// biggest first: tokens never leave the thread that made them (proc-macro2 tokens cannot),
+/// only formatted text does. This thread works too, so it reuses the memory the documents
+/// left free. Timings are the time spent in each stage, summed over the segments.
+fn emit_and_format(
+    model: &normalize::Model,
+    crate_options: &emit::CrateOptions,
+    timings: &mut Timings,
+) -> Result<Vec<OutputFile>> {
+    let inputs = crate_options.inputs;
+    let prepared = emit::prepare(model);
+    let plans = emit::plan(model, crate_options);
     let mut jobs: Vec<(usize, usize)> = plans
         .iter()
         .enumerate()
@@ -96,7 +119,7 @@ pub fn generate(options: &Options) -> Result<Generated> {
     jobs.sort_by_key(|&(f, i)| std::cmp::Reverse(plans[f].segments[i].weight()));
     let run = |path: &str, segment: &emit::Segment| -> Result<(String, bool, f64, f64)> {
         let clock = Instant::now();
-        let emitted = emit::emit_segment(&model, &crate_options, &prepared, segment);
+        let emitted = emit::emit_segment(model, crate_options, &prepared, segment);
         let emit_ms = ms(clock);
         let clock = Instant::now();
         let text = format::format_segment(path, emitted.content).map_err(Error::Usage)?;
@@ -147,23 +170,10 @@ pub fn generate(options: &Options) -> Result<Generated> {
     for (plan, pieces) in plans.into_iter().zip(pieces) {
         let pieces = pieces.into_iter().map(|p| p.expect("every segment ran")).collect();
         let clock = Instant::now();
-        files.push(format::assemble(plan.path, plan.join, pieces, &inputs).map_err(Error::Usage)?);
+        files.push(format::assemble(plan.path, plan.join, pieces, inputs).map_err(Error::Usage)?);
         timings.format += ms(clock);
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-
-    let report = Report::new(&model, inputs, timings);
-    Ok(Generated { files, report })
-}
-
-/// The OpenAPI documents that the documentation pages among `inputs` (files or folders) make,
-/// one per server URL; spec files among them are left out.
-pub fn assemble_pages(inputs: &[PathBuf]) -> Result<Vec<pages::AssembledSpec>> {
-    let page_inputs: Vec<PathBuf> = inputs.iter().filter(|p| pages::is_page_input(p)).cloned().collect();
-    if page_inputs.is_empty() {
-        return Ok(Vec::new());
-    }
-    pages::assemble(&pages::page_files(&page_inputs)?)
+    Ok(files)
 }
 
 fn ms(since: Instant) -> f64 {
