@@ -117,13 +117,13 @@ fn emit_and_format(
         .filter(|&(f, i)| !matches!(plans[f].segments[i], emit::Segment::ApiHead { .. }))
         .collect();
     jobs.sort_by_key(|&(f, i)| std::cmp::Reverse(plans[f].segments[i].weight()));
-    let run = |path: &str, segment: &emit::Segment| -> Result<(String, bool, f64, f64)> {
+    let run = |path: &str, segment: &emit::Segment| -> Result<Done> {
         let clock = Instant::now();
         let emitted = emit::emit_segment(model, crate_options, &prepared, segment);
         let emit_ms = ms(clock);
         let clock = Instant::now();
         let text = format::format_segment(path, emitted.content).map_err(Error::Usage)?;
-        Ok((text, emitted.uses_models, emit_ms, ms(clock)))
+        Ok(Done { text, uses_models: emitted.uses_models, emit_ms, format_ms: ms(clock) })
     };
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
@@ -146,23 +146,18 @@ fn emit_and_format(
     let mut pieces: Vec<Vec<Option<String>>> = plans.iter().map(|p| vec![None; p.segments.len()]).collect();
     let mut uses_models = vec![false; model.ir.apis.len()];
     for ((f, i), result) in finished {
-        let (text, used, emit_ms, format_ms) = result?;
+        let done = result?;
         if let emit::Segment::ApiOperations { api, .. } = plans[f].segments[i] {
-            uses_models[api] |= used;
+            uses_models[api] |= done.uses_models;
         }
-        timings.emit += emit_ms;
-        timings.format += format_ms;
-        pieces[f][i] = Some(text);
+        pieces[f][i] = Some(done.into_text(timings));
     }
     // The heads of the API modules, now that their imports are known: small, so done here.
     for (plan, pieces) in plans.iter().zip(&mut pieces) {
         for (segment, piece) in plan.segments.iter().zip(pieces.iter_mut()) {
             if let emit::Segment::ApiHead { api, .. } = *segment {
                 let head = emit::Segment::ApiHead { api, uses_models: uses_models[api] };
-                let (text, _, emit_ms, format_ms) = run(&plan.path, &head)?;
-                timings.emit += emit_ms;
-                timings.format += format_ms;
-                *piece = Some(text);
+                *piece = Some(run(&plan.path, &head)?.into_text(timings));
             }
         }
     }
@@ -174,6 +169,24 @@ fn emit_and_format(
         timings.format += ms(clock);
     }
     Ok(files)
+}
+
+/// A segment emitted and formatted.
+struct Done {
+    text: String,
+    /// Whether its code refers to `models` (see `emit::Segment::ApiHead`).
+    uses_models: bool,
+    emit_ms: f64,
+    format_ms: f64,
+}
+
+impl Done {
+    /// The text, with the segment's time added to the stages' timings.
+    fn into_text(self, timings: &mut Timings) -> String {
+        timings.emit += self.emit_ms;
+        timings.format += self.format_ms;
+        self.text
+    }
 }
 
 fn ms(since: Instant) -> f64 {

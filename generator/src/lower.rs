@@ -744,36 +744,35 @@ impl<'a> SpecLowerer<'a> {
     fn is_one_way(&self, p: &'a ReferenceOr<Box<Schema>>) -> bool {
         let schema = match p {
             ReferenceOr::Item(s) => Some(&**s),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/schemas/")
-                .map(unescape_pointer_segment)
-                .and_then(|n| self.components?.schemas.get(&n)?.as_item()),
+            ReferenceOr::Reference { reference } => self.component_schema(reference),
         };
         schema.is_some_and(|s| s.schema_data.read_only || s.schema_data.write_only)
     }
 
     /// The `required` list of a schema, following `$ref`s; used to merge `allOf`.
     fn required_names(&self, s: &'a ReferenceOr<Schema>) -> Vec<String> {
-        let mut current = s;
+        let schema = match s {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => self.component_schema(reference),
+        };
+        match schema.map(|s| &s.schema_kind) {
+            Some(SchemaKind::Type(Type::Object(o))) => o.required.clone(),
+            Some(SchemaKind::Any(a)) => a.required.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The schema a `#/components/schemas/...` reference ends at, through chains of references;
+    /// `None` for any other reference (lowering the schema itself reports those).
+    fn component_schema(&self, mut reference: &'a str) -> Option<&'a Schema> {
         for _ in 0..32 {
-            match current {
-                ReferenceOr::Item(s) => {
-                    return match &s.schema_kind {
-                        SchemaKind::Type(Type::Object(o)) => o.required.clone(),
-                        SchemaKind::Any(a) => a.required.clone(),
-                        _ => Vec::new(),
-                    }
-                }
-                ReferenceOr::Reference { reference } => {
-                    let name = reference.strip_prefix("#/components/schemas/").map(unescape_pointer_segment);
-                    match name.and_then(|n| self.components?.schemas.get(&n)) {
-                        Some(next) => current = next,
-                        None => return Vec::new(),
-                    }
-                }
+            let name = unescape_pointer_segment(reference.strip_prefix("#/components/schemas/")?);
+            match self.components?.schemas.get(&name)? {
+                ReferenceOr::Item(s) => return Some(s),
+                ReferenceOr::Reference { reference: next } => reference = next,
             }
         }
-        Vec::new()
+        None
     }
 
     /// A JSON body's examples: its `example`, every entry of its `examples` (following `$ref`s
