@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use base64::Engine;
+
 use sailpoint::models::{
     DtoType, ErrorResponse, JsonPatch, JsonPatchOp, JsonPatchOperation, JsonPatchValue, LocaleOrigin, UsageType,
 };
@@ -66,7 +68,7 @@ async fn v3_patch_sends_an_encoded_path_the_patch_content_type_a_bearer_token_an
         "beforeProvisioningRule": {"type": "RULE", "id": "2c918085708c274401708c2a8a760001", "name": "Example Rule"}
     });
     let server = server_answering(ResponseTemplate::new(200).set_body_json(&dto)).await;
-    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client");
 
     let patch = JsonPatch { operations: Some(vec![replace_description()]) };
     let updated = client.patch_service_desk_integration("a/b c", &patch).await.expect("a 200 decodes");
@@ -102,7 +104,7 @@ async fn beta_patch_sends_a_bare_operation_array_to_an_encoded_path() {
         "fields": [{"name": "userName", "transform": {"type": "rule"}, "attributes": {"cloudRequired": "true"}, "isRequired": false, "type": "string", "isMultiValued": false}]
     });
     let server = server_answering(ResponseTemplate::new(200).set_body_json(&policy)).await;
-    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client");
 
     let operations = [
         replace_description(),
@@ -146,7 +148,7 @@ async fn every_documented_error_status_decodes_into_its_variant() {
             server_answering(ResponseTemplate::new(status).set_body_json(&body).insert_header("Retry-After", "7"))
                 .await;
         // Retries off: the 429 itself is what is checked here.
-        let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).with_retry(RetryPolicy::none());
+        let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_retry(RetryPolicy::none());
         let err = client.patch_service_desk_integration("id", &patch).await.expect_err("an error status");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         let Error::Api(api) = err else { panic!("{status}: expected a documented error, got {err:?}") };
@@ -181,7 +183,7 @@ async fn every_documented_error_status_decodes_into_its_variant() {
 #[tokio::test]
 async fn beta_error_statuses_use_the_same_shared_error_type() {
     let server = server_answering(ResponseTemplate::new(404).set_body_json(error_body())).await;
-    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client");
     let err = client.update_provisioning_policy("id", UsageType::Update, &[]).await.expect_err("404");
     let Some(beta::UpdateProvisioningPolicyError::NotFound(body)) = err.api_error() else { panic!("{err:?}") };
     // The very type the V3 client returns: one ErrorResponse for both APIs.
@@ -198,7 +200,7 @@ async fn a_429_retry_after_as_an_http_date_becomes_a_delay() {
             .insert_header("Retry-After", in_a_minute.as_str()),
     )
     .await;
-    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).with_retry(RetryPolicy::none());
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_retry(RetryPolicy::none());
     let err = client.update_provisioning_policy("id", UsageType::Update, &[]).await.expect_err("429");
     let Some(beta::UpdateProvisioningPolicyError::TooManyRequests { retry_after, .. }) = err.api_error() else {
         panic!("{err:?}")
@@ -210,7 +212,7 @@ async fn a_429_retry_after_as_an_http_date_becomes_a_delay() {
 #[tokio::test]
 async fn undocumented_statuses_and_bodies_that_do_not_match_are_errors_that_keep_the_body() {
     let server = server_answering(ResponseTemplate::new(418).set_body_string("teapot")).await;
-    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client");
     let patch = JsonPatch::default();
     match client.patch_service_desk_integration("id", &patch).await {
         Err(Error::UnexpectedStatus(raw)) => {
@@ -221,7 +223,7 @@ async fn undocumented_statuses_and_bodies_that_do_not_match_are_errors_that_keep
     }
 
     let server = server_answering(ResponseTemplate::new(200).set_body_json(json!({"name": 5}))).await;
-    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client");
     match client.patch_service_desk_integration("id", &patch).await {
         Err(Error::Decode(e)) => {
             assert_eq!(e.status.as_u16(), 200);
@@ -235,7 +237,7 @@ async fn undocumented_statuses_and_bodies_that_do_not_match_are_errors_that_keep
 #[tokio::test]
 async fn dot_segments_are_refused_rather_than_sent_elsewhere() {
     let server = server_answering(ResponseTemplate::new(200)).await;
-    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client");
     let err = client.patch_service_desk_integration("..", &JsonPatch::default()).await.expect_err("refused");
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     assert!(server.received_requests().await.expect("recording").is_empty());
@@ -244,9 +246,9 @@ async fn dot_segments_are_refused_rather_than_sent_elsewhere() {
 #[test]
 fn the_server_url_takes_the_tenant_and_the_token_stays_out_of_debug_output() {
     assert_eq!(v3::DEFAULT_TENANT, "sailpoint");
-    assert_eq!(v3::server_url("acme"), "https://acme.api.identitynow.com/v3");
-    assert_eq!(beta::server_url(beta::DEFAULT_TENANT), "https://sailpoint.api.identitynow.com/beta");
-    let client = v3::Client::new("acme", Auth::bearer(TOKEN));
+    assert_eq!(v3::server_url("acme").as_deref(), Ok("https://acme.api.identitynow.com/v3"));
+    assert_eq!(beta::server_url(beta::DEFAULT_TENANT).as_deref(), Ok("https://sailpoint.api.identitynow.com/beta"));
+    let client = v3::Client::new("acme", Auth::bearer(TOKEN)).expect("a valid client");
     assert_eq!(client.base_url(), "https://acme.api.identitynow.com/v3");
     let debug = format!("{client:?}");
     assert!(!debug.contains(TOKEN), "{debug}");
@@ -291,7 +293,7 @@ async fn a_429_is_retried_after_its_retry_after_and_the_retry_succeeds() {
     .await;
     // Retry-After says 1 s; the policy caps waits at 300 ms, which keeps the test short and
     // shows the wait is the header's, not the 5 ms backoff.
-    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).with_retry(fast_retries());
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_retry(fast_retries());
     let started = std::time::Instant::now();
     let updated = client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("the retry succeeds");
     let waited = started.elapsed();
@@ -304,7 +306,7 @@ async fn a_429_is_retried_after_its_retry_after_and_the_retry_succeeds() {
 async fn gateway_errors_are_retried_with_backoff_only_when_the_method_allows() {
     // PATCH is not idempotent: by default a 503 is returned at once.
     let server = server_answering(ResponseTemplate::new(503)).await;
-    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).with_retry(fast_retries());
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_retry(fast_retries());
     let err = client.patch_service_desk_integration("id", &JsonPatch::default()).await.expect_err("503");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
@@ -312,7 +314,7 @@ async fn gateway_errors_are_retried_with_backoff_only_when_the_method_allows() {
     // Allowed: every attempt is made, and the last error keeps its status and body.
     let server = server_answering(ResponseTemplate::new(503).set_body_string("maintenance")).await;
     let retry_all = RetryPolicy { retry_non_idempotent: true, ..fast_retries() };
-    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).with_retry(retry_all);
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_retry(retry_all);
     match client.patch_service_desk_integration("id", &JsonPatch::default()).await {
         Err(Error::UnexpectedStatus(raw)) => {
             assert_eq!(raw.status.as_u16(), 503);
@@ -324,7 +326,7 @@ async fn gateway_errors_are_retried_with_backoff_only_when_the_method_allows() {
 
     // Off: one attempt, even for a 429.
     let server = server_answering(ResponseTemplate::new(429).set_body_json(json!({}))).await;
-    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).with_retry(RetryPolicy::none());
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_retry(RetryPolicy::none());
     client.patch_service_desk_integration("id", &JsonPatch::default()).await.expect_err("429");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
@@ -332,7 +334,7 @@ async fn gateway_errors_are_retried_with_backoff_only_when_the_method_allows() {
 #[tokio::test]
 async fn a_slow_response_times_out() {
     let server = server_answering(ResponseTemplate::new(200).set_delay(Duration::from_secs(5))).await;
-    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN))
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client")
         .with_retry(RetryPolicy::none())
         .with_timeout(Some(Duration::from_millis(100)));
     let started = std::time::Instant::now();
@@ -387,15 +389,18 @@ async fn client_credentials_fetch_the_token_once_cache_it_and_refresh_it_once_on
 
     let auth = Auth::client_credentials_at(format!("{}/oauth/token", server.uri()), "my-client", "s3cr3t-value");
     assert!(!format!("{auth:?}").contains("s3cr3t-value"), "{auth:?}");
-    let client = beta::Client::with_base_url(server.uri(), auth);
+    let client = beta::Client::with_base_url(server.uri(), auth).expect("a valid client");
     client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("with tok-1");
     client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("refreshed to tok-2");
 
     let requests = server.received_requests().await.unwrap();
     let token_requests: Vec<_> = requests.iter().filter(|r| r.url.path() == "/oauth/token").collect();
     assert_eq!(token_requests.len(), 2, "fetched once, cached, fetched again after the 401");
+    // RFC 6749 2.3.1: HTTP Basic by default; the secret is not in the body.
     let form = String::from_utf8_lossy(&token_requests[0].body);
-    assert!(form.contains("grant_type=client_credentials") && form.contains("client_id=my-client"), "{form}");
+    assert_eq!(form, "grant_type=client_credentials");
+    let basic = base64::engine::general_purpose::STANDARD.encode("my-client:s3cr3t-value");
+    assert_eq!(token_requests[0].headers.get("authorization").unwrap().to_str().unwrap(), format!("Basic {basic}"));
     let api: Vec<_> = requests.iter().filter(|r| r.method.as_str() == "PATCH").collect();
     let sent: Vec<&str> = api.iter().map(|r| r.headers.get("authorization").unwrap().to_str().unwrap()).collect();
     assert_eq!(sent, ["Bearer tok-1", "Bearer tok-1", "Bearer tok-2"]);
@@ -419,7 +424,7 @@ async fn tokens_about_to_expire_are_fetched_again_and_token_failures_never_show_
     let client = beta::Client::with_base_url(
         server.uri(),
         Auth::client_credentials_at(format!("{}/oauth/token", server.uri()), "c", "s3cr3t-value"),
-    );
+    ).expect("a valid client");
     for _ in 0..2 {
         client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("200");
     }
@@ -430,7 +435,7 @@ async fn tokens_about_to_expire_are_fetched_again_and_token_failures_never_show_
     let client = beta::Client::with_base_url(
         refusing.uri(),
         Auth::client_credentials_at(format!("{}/oauth/token", refusing.uri()), "c", "s3cr3t-value"),
-    );
+    ).expect("a valid client");
     let err = client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect_err("no token");
     assert!(matches!(err, Error::Auth(_)), "{err:?}");
     for text in [err.to_string(), format!("{err:?}")] {
@@ -486,7 +491,7 @@ async fn every_attempt_is_a_tracing_span_without_secrets() {
         ResponseTemplate::new(200).set_body_json(json!({"name": "p"})),
     )
     .await;
-    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client");
     client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("200 on the second attempt");
     let lines = recorder.0.lock().unwrap().clone();
     let spans: Vec<&String> = lines.iter().filter(|l| l.starts_with("http_request")).collect();
@@ -506,7 +511,7 @@ async fn every_attempt_is_a_tracing_span_without_secrets() {
 #[tokio::test]
 async fn requests_name_the_crate_in_their_user_agent() {
     let server = server_answering(ResponseTemplate::new(200).set_body_json(json!({"name": "p"}))).await;
-    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN));
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client");
     client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("200");
     let request = only_request(&server).await;
     assert_eq!(header(&request, "user-agent"), "sailpoint/0.1.0");
@@ -519,7 +524,7 @@ async fn connection_errors_back_off_and_end_in_a_transport_error() {
     let base = format!("http://127.0.0.1:{port}");
     let retry_all =
         RetryPolicy { base_delay: Duration::from_millis(40), retry_non_idempotent: true, ..RetryPolicy::default() };
-    let client = v3::Client::with_base_url(&base, Auth::bearer(TOKEN)).with_retry(retry_all);
+    let client = v3::Client::with_base_url(&base, Auth::bearer(TOKEN)).expect("a valid client").with_retry(retry_all);
     let started = std::time::Instant::now();
     let err = client.patch_service_desk_integration("id", &JsonPatch::default()).await.expect_err("refused");
     // Two waits of at least half of 40 ms and 80 ms (jitter takes up to half off).
@@ -533,7 +538,7 @@ async fn connection_errors_back_off_and_end_in_a_transport_error() {
 #[tokio::test]
 async fn a_body_over_the_limit_is_refused_not_buffered() {
     let server = server_answering(ResponseTemplate::new(200).set_body_string("x".repeat(10_000))).await;
-    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).with_max_response_bytes(1024);
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_max_response_bytes(1024);
     match client.patch_service_desk_integration("id", &JsonPatch::default()).await {
         Err(Error::TooLarge { status, limit }) => assert_eq!((status.as_u16(), limit), (200, 1024)),
         other => panic!("{other:?}"),
@@ -561,7 +566,7 @@ async fn hostile_path_values_stay_one_encoded_segment_on_the_wire() {
         stream.write_all(body).unwrap();
         String::from_utf8_lossy(&head).lines().next().unwrap_or_default().to_string()
     });
-    let client = v3::Client::with_base_url(&base, Auth::bearer(TOKEN)).with_retry(RetryPolicy::none());
+    let client = v3::Client::with_base_url(&base, Auth::bearer(TOKEN)).expect("a valid client").with_retry(RetryPolicy::none());
     let hostile = "../a?b=1#c%2Fd\r\nX-Injected: 1 é";
     let err = client.patch_service_desk_integration(hostile, &JsonPatch::default()).await.expect_err("404");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));

@@ -13,9 +13,20 @@ const SHARED: &[(&str, &str, usize)] = &[
     ("UsageType", "enum", 2),
 ];
 
+/// Every `.rs` file below `generated/src`, the runtime's included.
 fn generated_sources() -> String {
-    let src = repo_root().join("generated").join("src");
-    let mut names: Vec<_> = std::fs::read_dir(&src).expect("generated/src").map(|e| e.expect("entry").path()).collect();
+    let mut names = Vec::new();
+    let mut folders = vec![repo_root().join("generated").join("src")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("a generated folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                names.push(path);
+            }
+        }
+    }
     names.sort();
     names.iter().map(|p| std::fs::read_to_string(p).expect("readable")).collect::<Vec<_>>().join("\n")
 }

@@ -44,7 +44,7 @@ pub fn spec_sources(generated: &Generated) -> String {
     generated
         .files
         .iter()
-        .filter(|f| f.path.ends_with(".rs") && f.path != "src/runtime.rs" && f.path != "src/lib.rs")
+        .filter(|f| f.path.ends_with(".rs") && !f.path.starts_with("src/runtime/") && f.path != "src/lib.rs")
         .map(|f| format!("// ---- {}\n{}", f.path, f.text))
         .collect::<Vec<_>>()
         .join("\n")

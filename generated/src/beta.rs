@@ -6,7 +6,7 @@
 #![allow(clippy::large_enum_variant)]
 
 use crate::models;
-use crate::runtime::{Auth, Core, Error};
+use crate::runtime::{Auth, ConfigError, Core, Error};
 use reqwest::Method;
 
 /// The server URL of this API, with its variables in braces: `https://{tenant}.api.identitynow.com/beta`.
@@ -17,13 +17,30 @@ pub const SERVER_URL: &str = "https://{tenant}.api.identitynow.com/beta";
 /// Default of the server variable `tenant`: This is the name of your tenant, typically your company's name.
 pub const DEFAULT_TENANT: &str = "sailpoint";
 
-/// The server URL with its variables filled in.
-pub fn server_url(tenant: &str) -> String {
-    SERVER_URL.to_string().replace("{tenant}", tenant)
+/// The server URL with its variables filled in. Each value must fit its place in the URL
+/// (one of the spec's values where it lists them; else a host label, a port or a path
+/// segment), so that no value can change the scheme, host, port or path around it.
+pub fn server_url(tenant: &str) -> Result<String, ConfigError> {
+    crate::runtime::server_url(
+        SERVER_URL,
+        &[
+            crate::runtime::ServerVariable {
+                name: "tenant",
+                value: tenant,
+                default: "sailpoint",
+                allowed: &[],
+            },
+        ],
+    )
 }
 
-/// The OAuth2 token URL the spec gives, used by [`Auth::client_credentials`].
+/// The OAuth2 token URL the spec gives. It is on the API's own host, so
+/// [`Auth::client_credentials`] fetches tokens from its path, `/oauth/token`, on the client's own
+/// origin: the tenant's host for [`Client::new`], the base URL's for [`Client::with_base_url`].
 pub const TOKEN_URL: &str = "https://tenant.api.identitynow.com/oauth/token";
+
+/// The scopes the spec's client-credentials flow lists, for [`Auth::with_scopes`].
+pub const TOKEN_SCOPES: &[&str] = &["sp:scopes:default", "sp:scopes:all"];
 
 /// Client for SailPoint - Beta SaaS API 3.1.0-beta.
 ///
@@ -32,14 +49,15 @@ pub const TOKEN_URL: &str = "https://tenant.api.identitynow.com/oauth/token";
 /// use sailpoint::{beta, Auth, RetryPolicy};
 ///
 /// // A personal access token, against the spec's server.
-/// let client = beta::Client::new("sailpoint", Auth::bearer("token"));
+/// let client = beta::Client::new("sailpoint", Auth::bearer("token"))?;
 /// // OAuth2 client credentials, another base URL, more retries and a shorter timeout.
 /// let client = beta::Client::with_base_url(
 ///     "https://api.example.com",
 ///     Auth::client_credentials_at("https://api.example.com/oauth/token", "client id", "secret"),
-/// )
+/// )?
 /// .with_retry(RetryPolicy { max_attempts: 5, ..RetryPolicy::default() })
 /// .with_timeout(Some(Duration::from_secs(20)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -48,19 +66,32 @@ pub struct Client {
 
 impl Client {
     /// A client for the spec's server, with `tenant` filled in (see [`SERVER_URL`]).
-    pub fn new(tenant: &str, auth: Auth) -> Self {
-        Self::with_base_url(server_url(tenant), auth)
+    /// Fails when a value does not fit its place in the URL, or as [`Client::with_base_url`] does.
+    pub fn new(tenant: &str, auth: Auth) -> Result<Self, ConfigError> {
+        Self::with_base_url(server_url(tenant)?, auth)
     }
 
     /// A client for `base_url` instead of the spec's server: a proxy, another region,
-    /// a test server.
-    pub fn with_base_url(base_url: impl Into<String>, auth: Auth) -> Self {
-        Self {
-            core: Core::new(base_url.into(), auth, Some(TOKEN_URL)),
-        }
+    /// a test server. Fails when it is not an `http(s)` URL, when `auth` would send
+    /// credentials over plain `http` to another machine, or when the token URL given to
+    /// [`Auth::client_credentials_at`] is not `https`.
+    pub fn with_base_url(
+        base_url: impl AsRef<str>,
+        auth: Auth,
+    ) -> Result<Self, ConfigError> {
+        Ok(Self {
+            core: Core::new(
+                base_url.as_ref(),
+                auth,
+                crate::runtime::SpecTokenUrl::SameOrigin("/oauth/token"),
+            )?,
+        })
     }
 
-    /// Sends requests through `http`: your timeouts, proxies and TLS settings.
+    /// Sends requests through `http`: your timeouts, proxies and TLS settings. Give it
+    /// `redirect(reqwest::redirect::Policy::none())` so that redirects stay with this
+    /// client, which never lets credentials follow one to another origin; with
+    /// reqwest's default policy, `http` follows them itself.
     pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
         self.core = self.core.with_http_client(http);
         self

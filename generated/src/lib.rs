@@ -10,7 +10,7 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use sailpoint::{beta, Auth};
-//! let client = beta::Client::new("sailpoint", Auth::bearer("token"));
+//! let client = beta::Client::new("sailpoint", Auth::bearer("token"))?;
 //! # Ok(())
 //! # }
 //! ```
@@ -26,12 +26,13 @@ pub mod beta;
 
 pub mod v3;
 
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 mod runtime;
 
 pub use runtime::{
-    retry_after, ApiError, Auth, DecodeError, Error, FilePart, RawResponse, RetryPolicy,
-    Secret,
+    retry_after, ApiError, Auth, ClientAuthentication, ClientCredentials, ConfigError,
+    DecodeError, Error, FilePart, RawResponse, RetryPolicy, Secret, TransportError,
+    TransportErrorKind,
 };
 
 /// The streams of paginated lists, and what consumes them (`next`, `collect`, ...).

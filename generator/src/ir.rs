@@ -40,8 +40,8 @@ pub struct Api {
     pub version: String,
     pub description: Option<String>,
     pub server: Option<Server>,
-    /// The OAuth2 client-credentials token URL of the spec's security schemes, if any.
-    pub token_url: Option<String>,
+    /// The OAuth2 client-credentials flow of the spec's security schemes, if any.
+    pub token: Option<TokenEndpoint>,
     pub operations: Vec<Operation>,
     pub skipped: Vec<Skipped>,
 }
@@ -58,7 +58,22 @@ pub struct Server {
 pub struct ServerVariable {
     pub name: String,
     pub default: String,
+    /// The spec's `enum`: when not empty, the only values the client takes.
+    pub allowed: Vec<String>,
     pub description: Option<String>,
+}
+
+/// An OAuth2 client-credentials flow: where its tokens come from.
+#[derive(Debug, Clone)]
+pub struct TokenEndpoint {
+    /// The `tokenUrl` as the spec gives it.
+    pub url: String,
+    /// The token URL's path (and query) when it is on the host of the server the client uses,
+    /// or relative: the client then asks its own origin there. `None`: it is on another host,
+    /// which may be a placeholder, so the client never sends a secret to it.
+    pub same_origin_path: Option<String>,
+    /// The scopes the flow lists, in the spec's order.
+    pub scopes: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

@@ -16,6 +16,7 @@ pub mod normalize;
 pub mod pages;
 pub mod pointer;
 pub mod report;
+pub mod servers;
 pub mod write;
 
 use std::path::PathBuf;

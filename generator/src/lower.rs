@@ -88,6 +88,44 @@ impl<'a> SpecLowerer<'a> {
         self.ir.warnings.push(Warning { site: site(self.file, pointer), message: message.into() });
     }
 
+    /// The first client-credentials flow of the security schemes (by name), and whether its
+    /// token URL is on the host of the server the client uses: if not, it may be a placeholder
+    /// (`https://tenant.example.com/oauth/token`) and the client never sends a secret there.
+    fn token_endpoint(&mut self, doc: &openapiv3::OpenAPI, server: Option<&Server>) -> Option<TokenEndpoint> {
+        let mut schemes: Vec<_> = doc.components.as_ref()?.security_schemes.iter().collect();
+        schemes.sort_by(|a, b| a.0.cmp(b.0));
+        let (name, flow) = schemes.into_iter().find_map(|(name, scheme)| match scheme {
+            ReferenceOr::Item(openapiv3::SecurityScheme::OAuth2 { flows, .. }) => {
+                flows.client_credentials.as_ref().map(|f| (name, f))
+            }
+            _ => None,
+        })?;
+        let same_origin_path = match server {
+            Some(server) => crate::servers::same_origin_path(&flow.token_url, &server.url),
+            None => crate::servers::same_origin_path(&flow.token_url, ""),
+        };
+        if same_origin_path.is_none() {
+            let pointer = JsonPointer::root()
+                .push("components")
+                .push("securitySchemes")
+                .push(name)
+                .push("flows")
+                .push("clientCredentials")
+                .push("tokenUrl");
+            let server = server.map_or_else(|| "none".to_string(), |s| format!("`{}`", s.url));
+            self.warn(
+                &pointer,
+                format!(
+                    "the token URL `{}` is not on the host of the server the client uses ({server}), so it may be \
+                     a placeholder: `Auth::client_credentials` refuses it, and callers name their token URL with \
+                     `Auth::client_credentials_at`",
+                    flow.token_url
+                ),
+            );
+        }
+        Some(TokenEndpoint { url: flow.token_url.clone(), same_origin_path, scopes: flow.scopes.keys().cloned().collect() })
+    }
+
     fn api(mut self, spec: &'a LoadedSpec, module: String) -> Result<Api> {
         let doc = &spec.doc;
         let server = doc.servers.first().map(|s| Server {
@@ -100,6 +138,7 @@ impl<'a> SpecLowerer<'a> {
                 .map(|(name, v)| ServerVariable {
                     name: name.clone(),
                     default: v.default.clone(),
+                    allowed: v.enumeration.clone(),
                     description: v.description.clone(),
                 })
                 .collect(),
@@ -111,19 +150,11 @@ impl<'a> SpecLowerer<'a> {
             version: doc.info.version.clone(),
             description: doc.info.description.clone(),
             server,
-            token_url: doc.components.as_ref().and_then(|c| {
-                let mut schemes: Vec<_> = c.security_schemes.iter().collect();
-                schemes.sort_by(|a, b| a.0.cmp(b.0));
-                schemes.into_iter().find_map(|(_, scheme)| match scheme {
-                    ReferenceOr::Item(openapiv3::SecurityScheme::OAuth2 { flows, .. }) => {
-                        flows.client_credentials.as_ref().map(|f| f.token_url.clone())
-                    }
-                    _ => None,
-                })
-            }),
+            token: None,
             operations: Vec::new(),
             skipped: Vec::new(),
         };
+        api.token = self.token_endpoint(doc, api.server.as_ref());
         let mut refs = Vec::new();
         for (key, value) in &doc.extensions {
             extension_refs(value, &JsonPointer::root().push(key), &mut refs);

@@ -36,7 +36,7 @@ fn record_one_request() -> (String, std::thread::JoinHandle<String>) {
 #[tokio::test]
 async fn hostile_query_values_stay_inside_their_own_parameter_on_the_wire() {
     let (base, recorder) = record_one_request();
-    let client = Client::with_base_url(&base, Auth::bearer("beta-token")).with_retry(RetryPolicy::none());
+    let client = Client::with_base_url(&base, Auth::bearer("beta-token")).expect("a valid client").with_retry(RetryPolicy::none());
     let statuses = client
         .list_administrators_access_request_status("true")
         .requested_for(HOSTILE)
@@ -63,7 +63,7 @@ async fn hostile_query_values_stay_inside_their_own_parameter_on_the_wire() {
 async fn header_values_that_are_not_plain_visible_ascii_are_refused_and_nothing_is_sent() {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_string("[]")).mount(&server).await;
-    let client = Client::with_base_url(server.uri(), Auth::bearer("beta-token"));
+    let client = Client::with_base_url(server.uri(), Auth::bearer("beta-token")).expect("a valid client");
     for value in ["true\r\nX-Injected: 1", "true\nX-Injected: 1", "true\r", "caf\u{e9}"] {
         let err = client.list_administrators_access_request_status(value).send().await.expect_err(&format!("{value:?} refused"));
         match err {

@@ -12,7 +12,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 async fn answering(response: ResponseTemplate) -> (MockServer, Client) {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(response).mount(&server).await;
-    let client = Client::with_base_url(server.uri(), Auth::bearer("smoke-token"));
+    let client = Client::with_base_url(server.uri(), Auth::bearer("smoke-token")).expect("a valid client");
     (server, client)
 }
 
@@ -162,7 +162,7 @@ async fn a_list_streams_every_item_a_page_at_a_time() {
             .mount(&server)
             .await;
     }
-    let client = Client::with_base_url(server.uri(), Auth::bearer("smoke-token"));
+    let client = Client::with_base_url(server.uri(), Auth::bearer("smoke-token")).expect("a valid client");
     let items: Vec<_> = client.list_accounts_stream(2, None, Some("sourceId eq \"s\""), None).collect().await;
     let ids: Vec<String> = items.into_iter().map(|r| r.expect("a page").id.expect("an id")).collect();
     assert_eq!(ids, ["acc-0", "acc-1", "acc-2", "acc-3", "acc-4"]);
@@ -181,7 +181,7 @@ async fn an_error_in_the_middle_of_a_list_ends_the_stream_with_it() {
         .mount(&server)
         .await;
     Mock::given(query_param("offset", "2")).respond_with(ResponseTemplate::new(500).set_body_json(error_body())).mount(&server).await;
-    let client = Client::with_base_url(server.uri(), Auth::bearer("smoke-token"));
+    let client = Client::with_base_url(server.uri(), Auth::bearer("smoke-token")).expect("a valid client");
     let items: Vec<_> = client.list_accounts_stream(2, None, None, None).collect().await;
     assert_eq!(items.len(), 3);
     assert!(items[0].is_ok() && items[1].is_ok());
@@ -200,14 +200,14 @@ fn account_json() -> serde_json::Value {
 async fn client_credentials_are_fetched_cached_and_refreshed_once_on_a_401() {
     use wiremock::matchers::{header, method, path};
     let server = MockServer::start().await;
-    let token = |t: &str| ResponseTemplate::new(200).set_body_json(json!({"access_token": t, "expires_in": 3600}));
+    let token = |t: &str| ResponseTemplate::new(200).set_body_json(json!({"access_token": t, "token_type": "Bearer", "expires_in": 3600}));
     Mock::given(method("POST")).and(path("/oauth/token")).respond_with(token("t1")).up_to_n_times(1).with_priority(1).mount(&server).await;
     Mock::given(method("POST")).and(path("/oauth/token")).respond_with(token("t2")).mount(&server).await;
     Mock::given(method("GET")).and(header("authorization", "Bearer t1")).respond_with(ResponseTemplate::new(200).set_body_json(account_json())).up_to_n_times(1).with_priority(1).mount(&server).await;
     Mock::given(method("GET")).and(header("authorization", "Bearer t1")).respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "expired"}))).with_priority(2).mount(&server).await;
     Mock::given(method("GET")).and(header("authorization", "Bearer t2")).respond_with(ResponseTemplate::new(200).set_body_json(account_json())).mount(&server).await;
     let auth = Auth::client_credentials_at(format!("{}/oauth/token", server.uri()), "id", "secret-xyz");
-    let client = Client::with_base_url(server.uri(), auth);
+    let client = Client::with_base_url(server.uri(), auth).expect("a valid client");
     client.get_account("a").await.expect("t1");
     client.get_account("a").await.expect("t2 after the 401");
     let requests = server.received_requests().await.unwrap();
@@ -222,7 +222,7 @@ async fn a_429_is_retried_after_retry_after() {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(429).set_body_json(json!({})).insert_header("Retry-After", "1")).up_to_n_times(1).with_priority(1).mount(&server).await;
     Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(account_json())).with_priority(2).mount(&server).await;
-    let client = Client::with_base_url(server.uri(), Auth::bearer("t")).with_retry(fast_retries());
+    let client = Client::with_base_url(server.uri(), Auth::bearer("t")).expect("a valid client").with_retry(fast_retries());
     let started = std::time::Instant::now();
     client.get_account("a").await.expect("the retry succeeds");
     assert!(started.elapsed() >= std::time::Duration::from_millis(300));

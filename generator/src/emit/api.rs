@@ -60,16 +60,7 @@ pub fn api_head(api: &Api, crate_name: &str, uses_models: bool) -> TokenStream {
         module_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
 
     let server = server_items(api);
-    let (token_url_item, token_url_arg) = match &api.token_url {
-        Some(url) => (
-            quote! {
-                /// The OAuth2 token URL the spec gives, used by [`Auth::client_credentials`].
-                pub const TOKEN_URL: &str = #url;
-            },
-            quote!(Some(TOKEN_URL)),
-        ),
-        None => (TokenStream::new(), quote!(None)),
-    };
+    let (token_url_item, token_url_arg) = token_items(api);
     let constructor = constructor(api);
     let models_import = uses_models.then(|| {
         quote!(
@@ -88,7 +79,7 @@ pub fn api_head(api: &Api, crate_name: &str, uses_models: bool) -> TokenStream {
         #![allow(clippy::large_enum_variant)]
 
         #models_import
-        use crate::runtime::{Auth, Core, Error #multipart_import};
+        use crate::runtime::{Auth, ConfigError, Core, Error #multipart_import};
         use reqwest::Method;
 
         #server
@@ -104,12 +95,17 @@ pub fn api_head(api: &Api, crate_name: &str, uses_models: bool) -> TokenStream {
             #constructor
 
             /// A client for `base_url` instead of the spec's server: a proxy, another region,
-            /// a test server.
-            pub fn with_base_url(base_url: impl Into<String>, auth: Auth) -> Self {
-                Self { core: Core::new(base_url.into(), auth, #token_url_arg) }
+            /// a test server. Fails when it is not an `http(s)` URL, when `auth` would send
+            /// credentials over plain `http` to another machine, or when the token URL given to
+            /// [`Auth::client_credentials_at`] is not `https`.
+            pub fn with_base_url(base_url: impl AsRef<str>, auth: Auth) -> Result<Self, ConfigError> {
+                Ok(Self { core: Core::new(base_url.as_ref(), auth, #token_url_arg)? })
             }
 
-            /// Sends requests through `http`: your timeouts, proxies and TLS settings.
+            /// Sends requests through `http`: your timeouts, proxies and TLS settings. Give it
+            /// `redirect(reqwest::redirect::Policy::none())` so that redirects stay with this
+            /// client, which never lets credentials follow one to another origin; with
+            /// reqwest's default policy, `http` follows them itself.
             pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
                 self.core = self.core.with_http_client(http);
                 self
@@ -184,21 +180,66 @@ fn server_items(api: &Api) -> TokenStream {
         quote! { #[doc = #doc] pub const #name: &str = #value; }
     });
     let params: Vec<_> = server.variables.iter().map(|v| ident(&naming::snake(&v.name))).collect();
-    let replaces = server.variables.iter().zip(&params).map(|(v, p)| {
-        let placeholder = format!("{{{}}}", v.name);
-        quote! { .replace(#placeholder, #p) }
+    let variables = server.variables.iter().zip(&params).map(|(v, p)| {
+        let (name, default, allowed) = (&v.name, &v.default, &v.allowed);
+        quote! {
+            crate::runtime::ServerVariable { name: #name, value: #p, default: #default, allowed: &[#(#allowed),*] }
+        }
     });
+    let fn_doc = if server.variables.is_empty() {
+        " The server URL (it has no variables)."
+    } else {
+        " The server URL with its variables filled in. Each value must fit its place in the URL\n \
+         (one of the spec's values where it lists them; else a host label, a port or a path\n \
+         segment), so that no value can change the scheme, host, port or path around it."
+    };
+    let fn_doc = fn_doc.lines();
     quote! {
         #(#[doc = #doc_lines])*
         pub const SERVER_URL: &str = #url;
 
         #(#defaults)*
 
-        /// The server URL with its variables filled in.
-        pub fn server_url(#(#params: &str),*) -> String {
-            SERVER_URL.to_string() #(#replaces)*
+        #(#[doc = #fn_doc])*
+        pub fn server_url(#(#params: &str),*) -> Result<String, ConfigError> {
+            crate::runtime::server_url(SERVER_URL, &[#(#variables),*])
         }
     }
+}
+
+/// `TOKEN_URL` and `TOKEN_SCOPES`, and how the client is told where tokens come from.
+fn token_items(api: &Api) -> (TokenStream, TokenStream) {
+    let Some(token) = &api.token else {
+        return (TokenStream::new(), quote!(crate::runtime::SpecTokenUrl::None));
+    };
+    let url = &token.url;
+    let (doc, arg) = match &token.same_origin_path {
+        Some(path) => (
+            format!(
+                " The OAuth2 token URL the spec gives. It is on the API's own host, so\n \
+                 [`Auth::client_credentials`] fetches tokens from its path, `{path}`, on the client's own\n \
+                 origin: the tenant's host for [`Client::new`], the base URL's for [`Client::with_base_url`]."
+            ),
+            quote!(crate::runtime::SpecTokenUrl::SameOrigin(#path)),
+        ),
+        None => (
+            " The OAuth2 token URL the spec gives. It is not on the API's host, so it may be a\n \
+             placeholder: [`Auth::client_credentials`] never sends a secret there, and you name your\n \
+             token URL with [`Auth::client_credentials_at`]."
+                .to_string(),
+            quote!(crate::runtime::SpecTokenUrl::Elsewhere(TOKEN_URL)),
+        ),
+    };
+    let doc_lines: Vec<&str> = doc.lines().collect();
+    let scopes = &token.scopes;
+    let items = quote! {
+        #(#[doc = #doc_lines])*
+        pub const TOKEN_URL: &str = #url;
+
+        /// The scopes the spec's client-credentials flow lists, for [`Auth::with_scopes`].
+        pub const TOKEN_SCOPES: &[&str] = &[#(#scopes),*];
+    };
+    (items, arg)
 }
 
 fn constructor(api: &Api) -> TokenStream {
@@ -212,10 +253,12 @@ fn constructor(api: &Api) -> TokenStream {
         doc.push_str(&format!(", with {} filled in (see [`SERVER_URL`])", names.join(", ")));
     }
     doc.push('.');
+    doc.push_str("\n Fails when a value does not fit its place in the URL, or as [`Client::with_base_url`] does.");
+    let doc = doc.lines();
     quote! {
-        #[doc = #doc]
-        pub fn new(#(#params: &str,)* auth: Auth) -> Self {
-            Self::with_base_url(server_url(#(#params),*), auth)
+        #(#[doc = #doc])*
+        pub fn new(#(#params: &str,)* auth: Auth) -> Result<Self, ConfigError> {
+            Self::with_base_url(server_url(#(#params),*)?, auth)
         }
     }
 }
@@ -848,16 +891,17 @@ fn client_doc(api: &Api, crate_name: &str) -> Vec<String> {
     ];
     if has_new {
         lines.push("// A personal access token, against the spec's server.".into());
-        lines.push(format!("let client = {module}::Client::new({new_args}Auth::bearer(\"token\"));"));
+        lines.push(format!("let client = {module}::Client::new({new_args}Auth::bearer(\"token\"))?;"));
     }
     lines.extend([
         "// OAuth2 client credentials, another base URL, more retries and a shorter timeout.".to_string(),
         format!("let client = {module}::Client::with_base_url("),
         "    \"https://api.example.com\",".into(),
         "    Auth::client_credentials_at(\"https://api.example.com/oauth/token\", \"client id\", \"secret\"),".into(),
-        ")".into(),
+        ")?".into(),
         ".with_retry(RetryPolicy { max_attempts: 5, ..RetryPolicy::default() })".into(),
         ".with_timeout(Some(Duration::from_secs(20)));".into(),
+        "# Ok::<(), Box<dyn std::error::Error>>(())".into(),
         "```".into(),
     ]);
     lines.into_iter().map(|l| if l.is_empty() { l } else { format!(" {l}") }).collect()

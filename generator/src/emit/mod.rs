@@ -15,8 +15,19 @@ use quote::quote;
 use crate::ir::{IntegerFormat, Kind, NodeId, NumberFormat, StringFormat};
 use crate::normalize::{Model, Resolved};
 
-/// The runtime module, copied into every generated crate.
-pub const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
+/// The runtime module's files, copied into every generated crate's `src/runtime/` as they are
+/// (`runtime_files_are_all_embedded` checks that this list is the whole folder).
+pub const RUNTIME: &[(&str, &str)] = &[
+    ("auth.rs", include_str!("../../runtime/src/runtime/auth.rs")),
+    ("body.rs", include_str!("../../runtime/src/runtime/body.rs")),
+    ("error.rs", include_str!("../../runtime/src/runtime/error.rs")),
+    ("mod.rs", include_str!("../../runtime/src/runtime/mod.rs")),
+    ("paginate.rs", include_str!("../../runtime/src/runtime/paginate.rs")),
+    ("request.rs", include_str!("../../runtime/src/runtime/request.rs")),
+    ("response.rs", include_str!("../../runtime/src/runtime/response.rs")),
+    ("retry.rs", include_str!("../../runtime/src/runtime/retry.rs")),
+    ("url.rs", include_str!("../../runtime/src/runtime/url.rs")),
+];
 
 pub enum Content {
     /// Rust code, to be formatted.
@@ -59,7 +70,8 @@ pub struct FilePlan {
 pub enum Segment {
     Manifest,
     Lib,
-    Runtime,
+    /// The runtime file `RUNTIME[i]`.
+    Runtime(usize),
     Rustfmt,
     /// `tests/examples.rs`.
     Examples,
@@ -138,7 +150,9 @@ pub fn plan(model: &Model, options: &CrateOptions) -> Vec<FilePlan> {
     }
     files.push(rust("src/lib.rs", Join::Concat, vec![Segment::Lib]));
     files.push(rust("Cargo.toml", Join::Text, vec![Segment::Manifest]));
-    files.push(rust("src/runtime.rs", Join::Text, vec![Segment::Runtime]));
+    for (i, (name, _)) in RUNTIME.iter().enumerate() {
+        files.push(rust(&format!("src/runtime/{name}"), Join::Text, vec![Segment::Runtime(i)]));
+    }
     files.push(rust("rustfmt.toml", Join::Text, vec![Segment::Rustfmt]));
     files
 }
@@ -155,7 +169,7 @@ pub fn emit_segment(model: &Model, options: &CrateOptions, prepared: &Prepared, 
     match segment {
         Segment::Manifest => text(manifest(model, options)),
         Segment::Lib => rust(lib_rs(model, options.crate_name)),
-        Segment::Runtime => text(RUNTIME.to_string()),
+        Segment::Runtime(i) => text(RUNTIME[*i].1.to_string()),
         // The code is laid out by prettyplease; `cargo fmt` in a workspace that depends on the
         // crate by path would otherwise rewrite it and make `--check` fail.
         Segment::Rustfmt => text(
@@ -232,12 +246,12 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
             api.server.iter().flat_map(|s| &s.variables).map(|v| format!("{:?}", v.default)).collect();
         let ctor = if api.server.as_ref().is_some_and(|s| s.url.contains("://")) {
             format!(
-                "{}::Client::new({}Auth::bearer(\"token\"))",
+                "{}::Client::new({}Auth::bearer(\"token\"))?",
                 api.module,
                 args.iter().map(|a| format!("{a}, ")).collect::<String>()
             )
         } else {
-            format!("{}::Client::with_base_url(\"https://api.example.com\", Auth::bearer(\"token\"))", api.module)
+            format!("{}::Client::with_base_url(\"https://api.example.com\", Auth::bearer(\"token\"))?", api.module)
         };
         doc.push_str(&format!("use {crate_name}::{{{}, Auth}};\nlet client = {ctor};\n", api.module));
     }
@@ -252,10 +266,13 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
         pub mod models;
         #(pub mod #modules;)*
         // Every generated crate carries the whole runtime; a given spec uses only part of it.
-        #[allow(dead_code)]
+        #[allow(dead_code, unused_imports)]
         mod runtime;
 
-        pub use runtime::{retry_after, ApiError, Auth, DecodeError, Error, FilePart, RawResponse, RetryPolicy, Secret};
+        pub use runtime::{
+            retry_after, ApiError, Auth, ClientAuthentication, ClientCredentials, ConfigError, DecodeError, Error,
+            FilePart, RawResponse, RetryPolicy, Secret, TransportError, TransportErrorKind,
+        };
         /// The streams of paginated lists, and what consumes them (`next`, `collect`, ...).
         pub use futures_util::stream::{Stream, StreamExt};
         /// The HTTP client the generated clients use, for building your own `reqwest::Client`.
@@ -337,6 +354,7 @@ pub fn field_idents(fields: &[crate::normalize::FieldDef]) -> Vec<String> {
     fields.iter().map(|f| idents.claim(crate::naming::snake(&f.name))).collect()
 }
 
+
 /// The node behind `Option`s that are not model types, and whether there was one.
 pub fn unwrap_nullable(model: &Model, mut node: NodeId) -> (NodeId, bool) {
     let mut nullable = false;
@@ -348,4 +366,19 @@ pub fn unwrap_nullable(model: &Model, mut node: NodeId) -> (NodeId, bool) {
         nullable = true;
     }
     (node, nullable)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn runtime_files_are_all_embedded() {
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/src/runtime");
+        let mut on_disk: Vec<String> = std::fs::read_dir(folder)
+            .expect("the runtime folder")
+            .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<&str> = super::RUNTIME.iter().map(|(name, _)| *name).collect();
+        assert_eq!(on_disk, embedded, "list every file of {folder} in emit::RUNTIME, in order");
+    }
 }

@@ -1,0 +1,25 @@
+//! The small runtime that the generated API modules call: authentication, request building,
+//! path and query encoding, redirects, retries, response decoding and the error types.
+//!
+//! It is written by hand (in the generator's `runtime/` crate, where it has its own tests) and
+//! copied into every generated crate as it is, so that the crate depends on nothing but
+//! well-known crates.
+
+mod auth;
+mod body;
+mod error;
+mod paginate;
+mod request;
+mod response;
+mod retry;
+mod url;
+
+pub use auth::{Auth, ClientAuthentication, ClientCredentials, Secret};
+pub(crate) use auth::SpecTokenUrl;
+pub use body::FilePart;
+pub(crate) use body::Multipart;
+pub use error::{ApiError, ConfigError, DecodeError, Error, RawResponse, TransportError, TransportErrorKind};
+pub(crate) use paginate::paginate;
+pub(crate) use request::Core;
+pub use retry::{retry_after, RetryPolicy};
+pub(crate) use url::{server_url, ServerVariable};

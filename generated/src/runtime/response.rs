@@ -1,0 +1,88 @@
+//! A response read in full, decoded by the generated method by its status.
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use super::error::{ApiError, DecodeError, Error, RawResponse};
+use super::retry::retry_after;
+
+/// At most this much of a response body is kept in an error, so that errors stay small.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// A response read in full, for the generated method to decode by its status.
+pub(crate) struct Response {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Response {
+    pub(crate) fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// Decodes the body as the success type `T`.
+    pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        self.decode()
+    }
+
+    /// The body as text (`text/plain`, `text/csv`, ...).
+    pub(crate) fn text<E>(self) -> Result<String, Error<E>> {
+        Ok(String::from_utf8_lossy(&self.body).into_owned())
+    }
+
+    /// The body as bytes (`application/octet-stream`, `application/zip`, ...).
+    pub(crate) fn bytes<E>(self) -> Result<Vec<u8>, Error<E>> {
+        Ok(self.body)
+    }
+
+    /// Decodes the body as an error body `B` and wraps it as the documented error `E`.
+    pub(crate) fn error<B: DeserializeOwned, E>(self, variant: impl FnOnce(B) -> E) -> Error<E> {
+        match self.decode::<B, E>() {
+            Ok(body) => self.into_api_error(variant(body)),
+            Err(e) => e,
+        }
+    }
+
+    /// A documented error status that has no body.
+    pub(crate) fn error_without_body<E>(self, error: E) -> Error<E> {
+        self.into_api_error(error)
+    }
+
+    /// A status that the spec does not document for this operation.
+    pub(crate) fn unexpected_status<E>(self) -> Error<E> {
+        Error::UnexpectedStatus(Box::new(RawResponse {
+            status: self.status,
+            body: capped_text(&self.body),
+            headers: self.headers,
+        }))
+    }
+
+    /// The `Retry-After` header as a delay from now.
+    pub(crate) fn retry_after(&self) -> Option<std::time::Duration> {
+        retry_after(&self.headers)
+    }
+
+    fn into_api_error<E>(self, body: E) -> Error<E> {
+        Error::Api(Box::new(ApiError { status: self.status, headers: self.headers, body }))
+    }
+
+    fn decode<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+        let body: &[u8] = if self.body.is_empty() { b"null" } else { &self.body };
+        let de = &mut serde_json::Deserializer::from_slice(body);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            Error::Decode(Box::new(DecodeError {
+                status: self.status,
+                path: e.path().to_string(),
+                message: e.inner().to_string(),
+                body: capped_text(&self.body),
+            }))
+        })
+    }
+}
+
+pub(crate) fn capped_text(body: &[u8]) -> String {
+    let end = body.len().min(ERROR_BODY_LIMIT);
+    String::from_utf8_lossy(&body[..end]).into_owned()
+}

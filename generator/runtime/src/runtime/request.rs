@@ -1,0 +1,431 @@
+//! Building and sending requests: credentials, retries, redirects and limits.
+
+use std::time::Duration;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION};
+use reqwest::{Method, StatusCode, Url};
+use serde::Serialize;
+
+use super::auth::{self, Auth, Secret, SpecTokenUrl, TokenRequest};
+use super::body::{Body, Multipart};
+use super::error::{ConfigError, Error, TransportError, TransportErrorKind};
+use super::response::Response;
+use super::retry::{retry_after, RetryPolicy};
+use super::url::{self as urls, may_carry_credentials};
+
+/// Redirects followed at most, per attempt.
+pub(crate) const MAX_REDIRECTS: u32 = 10;
+/// How long connecting may take, with the client's own HTTP client.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What every generated API client holds: where to send requests, how, and as whom.
+#[derive(Clone, Debug)]
+pub(crate) struct Core {
+    /// The base URL as given, without a trailing `/`: operation paths are appended to it.
+    base_url: String,
+    /// The same, parsed: its origin is the only one credentials are sent to.
+    base: Url,
+    auth: Auth,
+    http: reqwest::Client,
+    retry: RetryPolicy,
+    /// The limit on each attempt, from sending to the last byte of the response.
+    timeout: Option<Duration>,
+    /// The limit on connecting, when the HTTP client is the client's own.
+    connect_timeout: Option<Duration>,
+    /// Where client credentials get tokens, or why they cannot.
+    token_url: Result<Url, String>,
+    /// Responses larger than this are refused.
+    max_response_bytes: usize,
+}
+
+impl Core {
+    /// A client of the API at `base_url`. Fails when the URL is not an `http(s)` URL, when
+    /// credentials would travel over plain `http` to another machine, or when the token URL
+    /// given to `Auth::client_credentials_at` cannot be used.
+    pub(crate) fn new(base_url: &str, auth: Auth, spec_token_url: SpecTokenUrl) -> Result<Self, ConfigError> {
+        let base = urls::base_url(base_url)?;
+        if !matches!(auth, Auth::None) && !may_carry_credentials(&base) {
+            return Err(ConfigError::BaseUrl {
+                url: base_url.to_string(),
+                reason: "credentials are sent only over https, or over http to this machine".into(),
+            });
+        }
+        let token_url = auth::token_url(&auth, &base, spec_token_url)?;
+        let http = reqwest::Client::builder()
+            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(CONNECT_TIMEOUT)
+            // Redirects are followed by `Request::send`, which decides where credentials go.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| ConfigError::HttpClient { reason: e.to_string() })?;
+        Ok(Self {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            base,
+            auth,
+            http,
+            retry: RetryPolicy::default(),
+            timeout: Some(Duration::from_secs(60)),
+            connect_timeout: Some(CONNECT_TIMEOUT),
+            token_url,
+            max_response_bytes: 64 * 1024 * 1024,
+        })
+    }
+
+    pub(crate) fn with_http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = http;
+        self.connect_timeout = None;
+        self
+    }
+
+    pub(crate) fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    pub(crate) fn with_max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    pub(crate) fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub(crate) fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Starts a request to `path_template` (e.g. `/sources/{id}`) below the base URL.
+    pub(crate) fn request(&self, method: Method, operation: &'static str, path_template: &'static str) -> Request<'_> {
+        Request {
+            core: self,
+            operation,
+            path_template,
+            method,
+            path: Ok(path_template.to_string()),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            authenticate: false,
+        }
+    }
+}
+
+/// Characters left as they are in a path segment: RFC 3986's unreserved set. Everything else,
+/// `/`, `?`, `#` and `%` included, is percent-encoded, so a value stays one segment.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// One request being built by a generated operation method.
+pub(crate) struct Request<'a> {
+    core: &'a Core,
+    /// The spec's operationId and path template, for tracing.
+    operation: &'static str,
+    path_template: &'static str,
+    method: Method,
+    /// The path with the parameters filled in so far, or why a value cannot be sent.
+    path: Result<String, String>,
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    /// The body, or why it could not be encoded.
+    body: Option<Result<Body, String>>,
+    authenticate: bool,
+}
+
+impl Request<'_> {
+    /// Fills `{name}` in the path with `value`, encoded as one path segment.
+    pub(crate) fn path_param(mut self, name: &str, value: &str) -> Self {
+        self.path = self.path.and_then(|path| {
+            // URL parsers resolve `.` and `..` segments (even percent-encoded) against the
+            // path, which would send the request elsewhere: refuse them.
+            if value.is_empty() || value == "." || value == ".." {
+                return Err(format!("path parameter `{name}` cannot be {value:?}"));
+            }
+            let encoded = utf8_percent_encode(value, PATH_SEGMENT).to_string();
+            Ok(path.replace(&format!("{{{name}}}"), &encoded))
+        });
+        self
+    }
+
+    /// Adds `name=value` to the query string when there is a value.
+    pub(crate) fn query(mut self, name: &'static str, value: Option<impl ToString>) -> Self {
+        if let Some(value) = value {
+            self.query.push((name, value.to_string()));
+        }
+        self
+    }
+
+    /// Adds `name=item` once per item (the `form`, `explode: true` style).
+    pub(crate) fn query_each<T: ToString>(mut self, name: &'static str, values: Option<&[T]>) -> Self {
+        for value in values.into_iter().flatten() {
+            self.query.push((name, value.to_string()));
+        }
+        self
+    }
+
+    /// Adds a header when there is a value.
+    pub(crate) fn header(mut self, name: &'static str, value: Option<impl ToString>) -> Self {
+        if let Some(value) = value {
+            self.headers.push((name, value.to_string()));
+        }
+        self
+    }
+
+    /// Adds a header with the items joined by commas (the `simple` style).
+    pub(crate) fn header_each<T: ToString>(self, name: &'static str, values: Option<&[T]>) -> Self {
+        let joined = values.map(|v| v.iter().map(ToString::to_string).collect::<Vec<_>>().join(","));
+        self.header(name, joined)
+    }
+
+    /// Sends `body` as JSON with the content type the spec gives.
+    pub(crate) fn json_body<B: Serialize + ?Sized>(mut self, content_type: &'static str, body: &B) -> Self {
+        self.body = Some(
+            serde_json::to_vec(body).map(|bytes| Body::Bytes { content_type, bytes }).map_err(|e| e.to_string()),
+        );
+        self
+    }
+
+    /// Sends `body` as JSON when there is one.
+    pub(crate) fn json_body_opt<B: Serialize + ?Sized>(self, content_type: &'static str, body: Option<&B>) -> Self {
+        match body {
+            Some(body) => self.json_body(content_type, body),
+            None => self,
+        }
+    }
+
+    /// Sends `body` as `application/x-www-form-urlencoded`.
+    pub(crate) fn form_body<B: Serialize + ?Sized>(mut self, content_type: &'static str, body: &B) -> Self {
+        self.body = Some(
+            serde_urlencoded::to_string(body)
+                .map(|text| Body::Bytes { content_type, bytes: text.into_bytes() })
+                .map_err(|e| e.to_string()),
+        );
+        self
+    }
+
+    /// Sends `body` as it is (`application/octet-stream`, `text/plain`, ...).
+    pub(crate) fn raw_body(mut self, content_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
+        self.body = Some(Ok(Body::Bytes { content_type, bytes: body.into() }));
+        self
+    }
+
+    /// Sends `form` as `multipart/form-data`.
+    pub(crate) fn multipart_body(mut self, form: Multipart) -> Self {
+        self.body = Some(form.error.clone().map_or(Ok(Body::Multipart(form)), Err));
+        self
+    }
+
+    /// Sends the client's credentials with this request.
+    pub(crate) fn authenticated(mut self) -> Self {
+        self.authenticate = true;
+        self
+    }
+
+    pub(crate) async fn send<E>(self) -> Result<Response, Error<E>> {
+        let path = self.path.clone().map_err(Error::InvalidRequest)?;
+        let mut url = Url::parse(&format!("{}{}", self.core.base_url, path))
+            .map_err(|e| Error::InvalidRequest(format!("the request URL: {e}")))?;
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&self.query);
+        }
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            // Only visible ASCII (and spaces and tabs) is sent: CR and LF could add headers, and
+            // servers read other bytes in different charsets. Anything else is refused, unsent.
+            let plain = value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
+            let value = HeaderValue::from_str(value).ok().filter(|_| plain).ok_or_else(|| {
+                Error::InvalidRequest(format!("header `{name}` has a value that is not plain visible ASCII"))
+            })?;
+            headers.append(*name, value);
+        }
+        let body = self.body.clone().transpose().map_err(Error::Encode)?;
+        let policy = &self.core.retry;
+        let idempotent = matches!(
+            self.method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+        );
+        let mut attempt = 1;
+        // The fetched token the API answered 401 to, once: a new one is fetched and sent once.
+        let mut rejected: Option<Secret> = None;
+        loop {
+            let token = if self.authenticate { self.credential(rejected.as_ref()).await? } else { None };
+            let outcome = self.follow_redirects(&url, &headers, body.as_ref(), token.as_ref(), attempt).await;
+            if let (Ok(hop), Auth::ClientCredentials(_)) = (&outcome, &self.core.auth) {
+                if hop.response.status() == StatusCode::UNAUTHORIZED && hop.sent_credentials && rejected.is_none() {
+                    rejected = token;
+                    continue;
+                }
+            }
+            let last = attempt >= policy.max_attempts.max(1);
+            let delay = match &outcome {
+                // The server turned the request away before doing it: always safe to repeat.
+                Ok(hop) if hop.response.status() == StatusCode::TOO_MANY_REQUESTS => {
+                    Some(retry_after(hop.response.headers()).unwrap_or_else(|| policy.backoff(attempt)))
+                }
+                Ok(hop)
+                    if matches!(hop.response.status().as_u16(), 502..=504)
+                        && (idempotent || policy.retry_non_idempotent) =>
+                {
+                    Some(retry_after(hop.response.headers()).unwrap_or_else(|| policy.backoff(attempt)))
+                }
+                Err(Error::Transport(e))
+                    if (e.is_connect() || e.is_timeout()) && (idempotent || policy.retry_non_idempotent) =>
+                {
+                    Some(policy.backoff(attempt))
+                }
+                _ => None,
+            };
+            match delay {
+                Some(delay) if !last => {
+                    tokio::time::sleep(delay.min(policy.max_delay)).await;
+                    attempt += 1;
+                }
+                _ => return self.read(outcome?).await,
+            }
+        }
+    }
+
+    /// The credential to send: the bearer token, or an access token of the client credentials.
+    async fn credential<E>(&self, rejected: Option<&Secret>) -> Result<Option<Secret>, Error<E>> {
+        match &self.core.auth {
+            Auth::None => Ok(None),
+            Auth::Bearer(token) => Ok(Some(token.clone())),
+            Auth::ClientCredentials(cc) => {
+                let url = self.core.token_url.as_ref().map_err(|why| Error::Auth(why.clone()))?;
+                let request = TokenRequest {
+                    http: &self.core.http,
+                    url,
+                    timeout: self.core.timeout,
+                    connect_timeout: self.core.connect_timeout,
+                };
+                cc.token(&request, rejected).await.map(Some).map_err(Error::Auth)
+            }
+        }
+    }
+
+    /// One attempt: the request, and the redirects it meets, up to [`MAX_REDIRECTS`]. The
+    /// credential goes only to the client's own origin, so it never follows a redirect to
+    /// another host, port or scheme.
+    async fn follow_redirects<E>(
+        &self,
+        start: &Url,
+        headers: &HeaderMap,
+        mut body: Option<&Body>,
+        token: Option<&Secret>,
+        attempt: u32,
+    ) -> Result<Hop, Error<E>> {
+        let authorization = token.map(bearer_header).transpose()?;
+        let mut method = self.method.clone();
+        let mut url = start.clone();
+        let mut redirects = 0;
+        loop {
+            let credential = authorization.as_ref().filter(|_| url.origin() == self.core.base.origin());
+            let mut request = self.core.http.request(method.clone(), url.clone()).headers(headers.clone());
+            if let Some(value) = credential {
+                request = request.header(AUTHORIZATION, value.clone());
+            }
+            if let Some(timeout) = self.core.timeout {
+                request = request.timeout(timeout);
+            }
+            match body {
+                Some(Body::Bytes { content_type, bytes }) => {
+                    request = request.header(CONTENT_TYPE, *content_type).body(bytes.clone())
+                }
+                Some(Body::Multipart(form)) => request = request.multipart(form.clone().into_form()?),
+                None => {}
+            }
+            let response = self.send_one(request, &method, attempt).await.map_err(|e| self.transport(e, &method, &url))?;
+            let status = response.status().as_u16();
+            let location = response.headers().get(LOCATION).filter(|_| matches!(status, 301 | 302 | 303 | 307 | 308));
+            let Some(location) = location else {
+                return Ok(Hop { response, sent_credentials: credential.is_some(), url });
+            };
+            if redirects == MAX_REDIRECTS {
+                let kind = TransportErrorKind::TooManyRedirects { limit: MAX_REDIRECTS };
+                return Err(Error::Transport(Box::new(TransportError::redirect(kind, &method, &url))));
+            }
+            let next = location.to_str().ok().and_then(|l| url.join(l).ok());
+            let Some(next) = next.filter(|n| matches!(n.scheme(), "http" | "https")) else {
+                let kind = TransportErrorKind::BadRedirect;
+                return Err(Error::Transport(Box::new(TransportError::redirect(kind, &method, &url))));
+            };
+            // A 303, and a 301 or 302 after a POST, become a GET without the body, as browsers
+            // and curl do; 307 and 308 repeat the request as it was.
+            if status == 303 || (matches!(status, 301 | 302) && method == Method::POST) {
+                if method != Method::HEAD {
+                    method = Method::GET;
+                }
+                body = None;
+            }
+            url = next;
+            redirects += 1;
+        }
+    }
+
+    /// Sends one HTTP request: with the `tracing` feature, inside a span of its own.
+    async fn send_one(
+        &self,
+        request: reqwest::RequestBuilder,
+        method: &Method,
+        attempt: u32,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        #[cfg(feature = "tracing")]
+        {
+            let span = tracing::info_span!(
+                "http_request",
+                operation = self.operation,
+                method = %method,
+                path = self.path_template,
+                attempt,
+                status = tracing::field::Empty,
+            );
+            let outcome = tracing::Instrument::instrument(request.send(), span.clone()).await;
+            if let Ok(r) = &outcome {
+                span.record("status", r.status().as_u16());
+            }
+            outcome
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            let _ = (method, attempt);
+            request.send().await
+        }
+    }
+
+    fn transport<E>(&self, e: reqwest::Error, method: &Method, url: &Url) -> Error<E> {
+        Error::Transport(Box::new(TransportError::new(e, method, url, self.core.timeout, self.core.connect_timeout)))
+    }
+
+    /// Reads the body of the last response, chunk by chunk, so that a huge or endless body
+    /// stops at the limit.
+    async fn read<E>(&self, hop: Hop) -> Result<Response, Error<E>> {
+        let Hop { mut response, url, .. } = hop;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let limit = self.core.max_response_bytes;
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport(e, &self.method, &url))? {
+            if body.len() + chunk.len() > limit {
+                return Err(Error::TooLarge { status, limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response { status, headers, body })
+    }
+}
+
+/// The last response of an attempt, before its body is read.
+struct Hop {
+    response: reqwest::Response,
+    /// Whether the credential went with it (it was sent to the client's own origin).
+    sent_credentials: bool,
+    url: Url,
+}
+
+fn bearer_header<E>(token: &Secret) -> Result<HeaderValue, Error<E>> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+        .map_err(|_| Error::InvalidRequest("the bearer token is not a valid header value".into()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
