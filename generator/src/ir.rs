@@ -54,6 +54,14 @@ pub struct Server {
     pub variables: Vec<ServerVariable>,
 }
 
+impl Server {
+    /// Whether the URL has a scheme and host of its own (`https://...`), so that a client can
+    /// be made for it; a relative one (`/v1`, `//host`) needs a base URL.
+    pub fn is_absolute(&self) -> bool {
+        self.url.contains("://")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ServerVariable {
     pub name: String,
@@ -97,6 +105,31 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Whether the operation sends credentials (it names at least one security requirement).
     pub authenticated: bool,
+}
+
+impl Operation {
+    /// The parameters in the order a method takes them: path parameters in template order,
+    /// then the other required ones, then the optional ones; and where the optional ones start.
+    pub fn ordered_parameters(&self) -> (Vec<&Parameter>, usize) {
+        let mut ordered: Vec<&Parameter> = Vec::new();
+        for name in path_template_names(&self.path) {
+            ordered.extend(self.parameters.iter().find(|p| p.location == ParamLocation::Path && p.name == name));
+        }
+        ordered.extend(self.parameters.iter().filter(|p| p.location != ParamLocation::Path && p.required));
+        let optional_start = ordered.len();
+        ordered.extend(self.parameters.iter().filter(|p| p.location != ParamLocation::Path && !p.required));
+        (ordered, optional_start)
+    }
+
+    /// The documented 2xx responses.
+    pub fn successes(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| r.is_success())
+    }
+
+    /// The documented responses that are not 2xx.
+    pub fn errors(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| !r.is_success())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -214,6 +247,12 @@ pub struct Response {
     pub examples: Vec<Example>,
 }
 
+impl Response {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ResponseBody {
     /// No content documented.
@@ -265,6 +304,19 @@ pub enum Kind {
     Nullable(NodeId),
     /// Placeholder while a `$ref` target is being lowered; never left in a finished arena.
     Pending,
+}
+
+impl Kind {
+    /// The nodes this one is built from: items, map values, `Option`'s inner node, fields
+    /// and additional properties, union variants.
+    pub fn children(&self) -> Vec<NodeId> {
+        match self {
+            Kind::Map(n) | Kind::Array(n) | Kind::Nullable(n) => vec![*n],
+            Kind::Object(o) => o.fields.iter().map(|f| f.node).chain(o.additional).collect(),
+            Kind::Union(v, _) => v.clone(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// A union's discriminator: the property whose value says which variant a value is.

@@ -8,19 +8,19 @@ use std::collections::HashSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{ident, type_tokens};
+use super::syntax::{crate_ident, ident, type_tokens};
 use crate::ir::{BodyEncoding, Example, NodeId, ResponseBody};
 use crate::naming::{snake, Uniquer};
-use crate::normalize::Model;
+use crate::normalize::{Model, RustType};
 
 /// The test file, or `None` when the specs give no example of a JSON body.
 pub fn examples_test(model: &Model, crate_name: &str) -> Option<TokenStream> {
-    let krate = ident(&crate_name.replace('-', "_"));
+    let krate = ident(&crate_ident(crate_name));
     let models_path = quote!(#krate::models::);
     let mut names = Uniquer::with_taken(["decodes"]);
     // An example shared through components (one error response used by many operations) is
     // decoded once per type it is decoded into.
-    let mut seen: HashSet<(String, String)> = HashSet::new();
+    let mut seen: HashSet<(String, RustType)> = HashSet::new();
     let mut tests = Vec::new();
     for api in &model.ir.apis {
         for op in &api.operations {
@@ -34,15 +34,15 @@ pub fn examples_test(model: &Model, crate_name: &str) -> Option<TokenStream> {
                 }
             }
             for (role, node, examples) in bodies {
-                let ty = type_tokens(model, node, &models_path);
-                let ty_text = ty.to_string();
+                let rust_type = model.rust_type(node);
                 // File parts are not JSON: such a body has no JSON example to decode.
-                if ty_text.contains("FilePart") {
+                if rust_type.holds_file() {
                     continue;
                 }
+                let ty = type_tokens(model, &rust_type, &models_path);
                 for example in examples {
                     let site = example.site.to_string();
-                    if !seen.insert((site.clone(), ty_text.clone())) {
+                    if !seen.insert((site.clone(), rust_type.clone())) {
                         continue;
                     }
                     // `v3_list_accounts_200`, and the example's key when it says more.

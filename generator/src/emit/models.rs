@@ -6,20 +6,20 @@ use std::ops::Range;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc_attrs, field_idents, ident, type_tokens, unwrap_nullable};
+use super::syntax::{doc_attrs, field_idents, ident, type_tokens};
 use crate::ir::{Kind, NodeId, Tag};
 use crate::naming::{self, Uniquer};
-use crate::normalize::{FieldDef, Model, Shape, TypeDef, TypeId};
+use crate::normalize::{FieldDef, Model, RustType, Shape, TypeDef, TypeId};
 
 /// The model types `range` of `models.rs`: the file's head when the range starts it, the
 /// aliases when it ends it. Ranges are emitted and formatted separately, side by side.
-pub fn models(model: &Model, recursion: &Recursion, range: Range<usize>) -> TokenStream {
+pub fn models(model: &Model, range: Range<usize>) -> TokenStream {
     let first = range.start == 0;
     let last = range.end == model.types.len();
     let types = model.types[range.clone()].iter().zip(range).map(|(t, i)| match &t.shape {
-        Shape::Struct { fields, additional } => struct_def(model, recursion, TypeId(i as u32), t, fields, *additional),
+        Shape::Struct { fields, additional } => struct_def(model, TypeId(i as u32), t, fields, *additional),
         Shape::Enum { values } => enum_def(t, values),
-        Shape::Union { variants, tag } => union_def(model, recursion, TypeId(i as u32), t, variants, tag.as_ref()),
+        Shape::Union { variants, tag } => union_def(model, TypeId(i as u32), t, variants, tag.as_ref()),
     });
     let aliases = model.aliases.iter().filter(|_| last).map(|a| {
         let name = ident(&a.name);
@@ -49,7 +49,6 @@ fn type_doc(t: &TypeDef) -> TokenStream {
 
 fn struct_def(
     model: &Model,
-    recursion: &Recursion,
     owner: TypeId,
     t: &TypeDef,
     fields: &[FieldDef],
@@ -62,9 +61,9 @@ fn struct_def(
         .iter()
         .zip(field_idents(fields))
         .map(|(f, field_ident)| {
-            let (node, nullable) = unwrap_nullable(model, f.node);
-            let mut ty = type_tokens(model, node, &TokenStream::new());
-            if recursion.needs_box(model, owner, node) {
+            let (node, nullable) = model.unwrap_nullable(f.node);
+            let mut ty = type_tokens(model, &model.rust_type(node), &TokenStream::new());
+            if model.needs_box(owner, node) {
                 ty = quote!(Box<#ty>);
             }
             let optional = !f.required || nullable;
@@ -93,7 +92,7 @@ fn struct_def(
         })
         .collect();
     let additional = additional.map(|node| {
-        let ty = type_tokens(model, node, &TokenStream::new());
+        let ty = type_tokens(model, &model.rust_type(node), &TokenStream::new());
         quote! {
             /// Properties beyond those listed above.
             #[serde(flatten)]
@@ -176,7 +175,6 @@ fn enum_def(t: &TypeDef, values: &[String]) -> TokenStream {
 
 fn union_def(
     model: &Model,
-    recursion: &Recursion,
     owner: TypeId,
     t: &TypeDef,
     variants: &[NodeId],
@@ -185,23 +183,27 @@ fn union_def(
     let name = ident(&t.name);
     let doc = type_doc(t);
     let mut idents = Uniquer::default();
-    let mut seen_types: HashMap<String, usize> = HashMap::new();
-    let parts: Vec<(proc_macro2::Ident, TokenStream)> = variants
+    // How many variants hold each type (boxed or not): `From` only for types held once.
+    let mut seen_types: HashMap<(RustType, bool), usize> = HashMap::new();
+    let parts: Vec<(proc_macro2::Ident, TokenStream, (RustType, bool))> = variants
         .iter()
         .map(|&v| {
             let full = variant_name(model, v);
             // `Target::Variant1(TargetVariant1)` rather than `Target::TargetVariant1(...)`.
             let short = full.strip_prefix(t.name.as_str()).filter(|s| s.starts_with(|c: char| c.is_ascii_uppercase()));
             let variant = ident(&idents.claim(short.unwrap_or(&full).to_string()));
-            let mut ty = type_tokens(model, v, &TokenStream::new());
-            if recursion.needs_box(model, owner, unwrap_nullable(model, v).0) {
+            let rust_type = model.rust_type(v);
+            let mut ty = type_tokens(model, &rust_type, &TokenStream::new());
+            let boxed = model.needs_box(owner, model.unwrap_nullable(v).0);
+            if boxed {
                 ty = quote!(Box<#ty>);
             }
-            *seen_types.entry(ty.to_string()).or_default() += 1;
-            (variant, ty)
+            let key = (rust_type, boxed);
+            *seen_types.entry(key.clone()).or_default() += 1;
+            (variant, ty, key)
         })
         .collect();
-    let defs = parts.iter().map(|(v, ty)| quote! { #v(#ty), });
+    let defs = parts.iter().map(|(v, ty, _)| quote! { #v(#ty), });
     // With a discriminator, decoding reads the tag and decodes that variant only; encoding
     // writes the variant, which carries its tag.
     let (derives, tagged_de) = match tag {
@@ -232,7 +234,7 @@ fn union_def(
         }
     };
     // `From` for each variant whose type is not shared with another variant.
-    let froms = parts.iter().filter(|(_, ty)| seen_types[&ty.to_string()] == 1).map(|(v, ty)| {
+    let froms = parts.iter().filter(|(_, _, key)| seen_types[key] == 1).map(|(v, ty, _)| {
         quote! {
             impl From<#ty> for #name {
                 fn from(value: #ty) -> Self {
@@ -271,113 +273,5 @@ fn variant_name(model: &Model, node: NodeId) -> String {
             Kind::Nullable(inner) => variant_name(model, *inner),
             _ => "Value".into(),
         },
-    }
-}
-
-/// Which model types contain each other directly (not through `Vec` or a map), so that the
-/// fields closing such a cycle get a `Box` and the types have a finite size.
-/// Which model types hold one another in a cycle, and so need a `Box` to have a size.
-pub struct Recursion {
-    /// Strongly connected component of each type.
-    component: Vec<usize>,
-    self_loops: Vec<bool>,
-}
-
-impl Recursion {
-    pub fn new(model: &Model) -> Self {
-        let edges: Vec<Vec<usize>> = model
-            .types
-            .iter()
-            .map(|t| {
-                let nodes: Vec<NodeId> = match &t.shape {
-                    Shape::Struct { fields, .. } => fields.iter().map(|f| f.node).collect(),
-                    Shape::Union { variants, .. } => variants.clone(),
-                    Shape::Enum { .. } => Vec::new(),
-                };
-                nodes.into_iter().filter_map(|n| direct_model(model, n)).map(|t| t.0 as usize).collect()
-            })
-            .collect();
-        let self_loops = edges.iter().enumerate().map(|(i, e)| e.contains(&i)).collect();
-        Self { component: tarjan(&edges), self_loops }
-    }
-
-    fn needs_box(&self, model: &Model, owner: TypeId, node: NodeId) -> bool {
-        match direct_model(model, node) {
-            Some(target) if target == owner => self.self_loops[owner.0 as usize],
-            Some(target) => self.component[target.0 as usize] == self.component[owner.0 as usize],
-            None => false,
-        }
-    }
-}
-
-/// The model type held directly at `node` (through `Option` only), if any.
-fn direct_model(model: &Model, node: NodeId) -> Option<TypeId> {
-    let (node, _) = unwrap_nullable(model, node);
-    model.type_of(node).filter(|t| !matches!(model.type_def(*t).shape, Shape::Enum { .. }))
-}
-
-/// Tarjan's strongly connected components, iteratively so that deep graphs cannot overflow.
-fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
-    let n = edges.len();
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut component = vec![usize::MAX; n];
-    let mut next_index = 0;
-    let mut next_component = 0;
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
-        while let Some(&(v, edge)) = work.last() {
-            if edge == 0 && index[v] == usize::MAX {
-                index[v] = next_index;
-                low[v] = next_index;
-                next_index += 1;
-                stack.push(v);
-                on_stack[v] = true;
-            }
-            if let Some(&w) = edges[v].get(edge) {
-                let top = work.len() - 1;
-                work[top].1 += 1;
-                if index[w] == usize::MAX {
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    component[w] = next_component;
-                    if w == v {
-                        break;
-                    }
-                }
-                next_component += 1;
-            }
-        }
-    }
-    component
-}
-
-#[cfg(test)]
-mod tests {
-    use super::tarjan;
-
-    #[test]
-    fn finds_cycles() {
-        // 0 -> 1 -> 2 -> 0, 3 -> 0
-        let c = tarjan(&[vec![1], vec![2], vec![0], vec![0]]);
-        assert_eq!(c[0], c[1]);
-        assert_eq!(c[1], c[2]);
-        assert_ne!(c[3], c[0]);
     }
 }

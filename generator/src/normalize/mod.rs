@@ -16,11 +16,22 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use rustc_hash::FxHashMap;
 
 use crate::ir::*;
 use crate::naming;
 use crate::pointer::Site;
+
+mod names;
+mod operations;
+mod recursion;
+mod refine;
+mod rust_type;
+
+use names::Namer;
+pub use operations::{ListItem, OperationPlan, Pagination, ParamForm, Success};
+pub use rust_type::RustType;
+use recursion::Recursion;
+use refine::refine;
 
 /// Index of an equivalence class of nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -38,6 +49,10 @@ pub struct Model {
     /// Model types, sorted by name.
     pub types: Vec<TypeDef>,
     pub aliases: Vec<Alias>,
+    /// Which model types hold each other in a cycle (filled once the types are known).
+    recursion: Option<Recursion>,
+    /// The facts of each operation of each API, as `ir.apis[a].operations[o]`.
+    pub operations: Vec<Vec<OperationPlan>>,
 }
 
 #[derive(Debug, Clone)]
@@ -123,8 +138,32 @@ impl Model {
         }
     }
 
+    /// The facts of operation `op` of API `api`.
+    pub fn operation(&self, api: usize, op: usize) -> &OperationPlan {
+        &self.operations[api][op]
+    }
+
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0 as usize]
+    }
+
+    /// The node behind `Option`s that are not model types, and whether there was one.
+    pub fn unwrap_nullable(&self, mut node: NodeId) -> (NodeId, bool) {
+        let mut nullable = false;
+        while let Kind::Nullable(inner) = &self.ir.node(node).kind {
+            if self.type_of(node).is_some() {
+                break;
+            }
+            node = *inner;
+            nullable = true;
+        }
+        (node, nullable)
+    }
+
+    /// Whether the value at `node`, a field or variant of the model type `owner`, closes a
+    /// cycle of types that hold each other directly, and so is boxed.
+    pub fn needs_box(&self, owner: TypeId, node: NodeId) -> bool {
+        self.recursion.as_ref().is_some_and(|r| r.needs_box(self, owner, node))
     }
 }
 
@@ -145,14 +184,7 @@ pub fn normalize(ir: Ir) -> Model {
         }
     }
 
-    let mut namer = Namer {
-        ir: &ir,
-        class_of: &class_of,
-        members: &members,
-        reachable: &reachable,
-        memo: HashMap::new(),
-        visiting: HashSet::new(),
-    };
+    let mut namer = Namer::new(&ir, &class_of, &members, &reachable);
     let mut wanted: Vec<(ClassId, (String, NameSource), Site)> = model_classes
         .iter()
         .map(|&c| {
@@ -237,7 +269,11 @@ pub fn normalize(ir: Ir) -> Model {
     aliases.retain(|a| !type_names.contains(a.name.as_str()));
     aliases.sort_by(|a, b| a.name.cmp(&b.name));
 
-    Model { ir, class_of, type_of_class, types, aliases }
+    let mut model = Model { ir, class_of, type_of_class, types, aliases, recursion: None, operations: Vec::new() };
+    model.recursion = Some(Recursion::new(&model));
+    model.operations =
+        model.ir.apis.iter().map(|a| a.operations.iter().map(|op| model.plan_operation(op)).collect()).collect();
+    model
 }
 
 /// A type's documentation: the overlay's; else what the spec says where the schema stands for
@@ -300,14 +336,6 @@ fn most_common<'a>(items: impl Iterator<Item = &'a str>) -> Option<String> {
     counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(s, _)| s.to_string())
 }
 
-pub fn children(kind: &Kind) -> Vec<NodeId> {
-    match kind {
-        Kind::Map(n) | Kind::Array(n) | Kind::Nullable(n) => vec![*n],
-        Kind::Object(o) => o.fields.iter().map(|f| f.node).chain(o.additional).collect(),
-        Kind::Union(v, _) => v.clone(),
-        _ => Vec::new(),
-    }
-}
 
 /// Nodes that operations reach (parameters, bodies, responses and everything inside them).
 fn reachable_nodes(ir: &Ir) -> Vec<bool> {
@@ -329,265 +357,8 @@ fn reachable_nodes(ir: &Ir) -> Vec<bool> {
         if std::mem::replace(&mut seen[n.0 as usize], true) {
             continue;
         }
-        stack.extend(children(&ir.node(n).kind));
+        stack.extend(ir.node(n).kind.children());
     }
     seen
 }
 
-/// A node's own label: its kind without its children.
-#[derive(Hash, PartialEq, Eq)]
-enum Label {
-    String(StringFormat),
-    Integer(IntegerFormat),
-    Number(NumberFormat),
-    Boolean,
-    Any,
-    FreeForm,
-    Map,
-    Array,
-    /// Sorted (name, required and not nullable) pairs, and whether there is an `additional` child.
-    Object(Vec<(String, bool)>, bool),
-    /// Sorted values.
-    Enum(Vec<String>),
-    /// The number of variants; for a tagged union, the property and the sorted tag values.
-    Union(usize, Option<(String, Vec<String>)>),
-    Nullable,
-    Pending,
-}
-
-fn label_and_children(ir: &Ir, kind: &Kind) -> (Label, Vec<NodeId>) {
-    match kind {
-        Kind::String(f) => (Label::String(*f), vec![]),
-        Kind::Integer(f) => (Label::Integer(*f), vec![]),
-        Kind::Number(f) => (Label::Number(*f), vec![]),
-        Kind::Boolean => (Label::Boolean, vec![]),
-        Kind::Any => (Label::Any, vec![]),
-        Kind::FreeFormObject => (Label::FreeForm, vec![]),
-        Kind::Pending => (Label::Pending, vec![]),
-        Kind::Map(n) => (Label::Map, vec![*n]),
-        Kind::Array(n) => (Label::Array, vec![*n]),
-        Kind::Nullable(n) => (Label::Nullable, vec![*n]),
-        Kind::Enum(values) => {
-            let mut v = values.clone();
-            v.sort();
-            (Label::Enum(v), vec![])
-        }
-        Kind::Union(v, None) => (Label::Union(v.len(), None), v.clone()),
-        Kind::Union(v, Some(tag)) => {
-            // Children in tag-value order: which variant a value selects is part of the shape.
-            let mut values = tag.values.clone();
-            values.sort_by(|a, b| a.0.cmp(&b.0));
-            let label =
-                Label::Union(v.len(), Some((tag.property.clone(), values.iter().map(|(t, _)| t.clone()).collect())));
-            (label, values.iter().map(|(_, n)| *n).collect())
-        }
-        Kind::Object(o) => {
-            // A field is an `Option` when it is not required or when it is nullable: both are
-            // the same Rust field, so they are the same shape.
-            let mut fields: Vec<(&str, bool, NodeId)> = o
-                .fields
-                .iter()
-                .map(|f| match ir.node(f.node).kind {
-                    Kind::Nullable(inner) => (f.name.as_str(), false, inner),
-                    _ => (f.name.as_str(), f.required, f.node),
-                })
-                .collect();
-            fields.sort_by(|a, b| a.0.cmp(b.0));
-            let label = Label::Object(
-                fields.iter().map(|(name, required, _)| (name.to_string(), *required)).collect(),
-                o.additional.is_some(),
-            );
-            (label, fields.iter().map(|f| f.2).chain(o.additional).collect())
-        }
-    }
-}
-
-/// Partition refinement: the coarsest partition in which equal-class nodes have equal labels
-/// and children in equal classes (union variants compared as a multiset).
-fn refine(ir: &Ir) -> Vec<ClassId> {
-    let mut labels: FxHashMap<Label, u32> = FxHashMap::default();
-    let mut label_of = Vec::with_capacity(ir.schemas.len());
-    // Children of every node in one buffer, `kid_ranges[i]` being node i's slice of it.
-    let mut kids: Vec<u32> = Vec::with_capacity(ir.schemas.len() * 2);
-    let mut kid_ranges = Vec::with_capacity(ir.schemas.len());
-    let mut unordered = Vec::with_capacity(ir.schemas.len());
-    for node in &ir.schemas {
-        let (label, children) = label_and_children(ir, &node.kind);
-        unordered.push(matches!(label, Label::Union(_, None)));
-        let next = labels.len() as u32;
-        label_of.push(*labels.entry(label).or_insert(next));
-        let start = kids.len();
-        kids.extend(children.iter().map(|c| c.0));
-        kid_ranges.push(start..kids.len());
-    }
-    let mut class: Vec<u32> = label_of.clone();
-    let mut count = labels.len();
-    let mut sig = Vec::new();
-    loop {
-        // A signature is the label followed by the children's classes.
-        let mut sigs: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
-        sigs.reserve(count * 2);
-        let mut next_class = Vec::with_capacity(class.len());
-        for i in 0..class.len() {
-            sig.clear();
-            sig.push(label_of[i]);
-            sig.extend(kids[kid_ranges[i].clone()].iter().map(|&c| class[c as usize]));
-            if unordered[i] {
-                sig[1..].sort_unstable();
-            }
-            let n = sigs.len() as u32;
-            let id = match sigs.get(&sig) {
-                Some(&id) => id,
-                None => {
-                    sigs.insert(sig.clone(), n);
-                    n
-                }
-            };
-            next_class.push(id);
-        }
-        let new_count = sigs.len();
-        class = next_class;
-        if new_count == count {
-            break;
-        }
-        count = new_count;
-    }
-    class.into_iter().map(ClassId).collect()
-}
-
-struct Namer<'a> {
-    ir: &'a Ir,
-    class_of: &'a [ClassId],
-    members: &'a BTreeMap<ClassId, Vec<NodeId>>,
-    /// Which nodes operations reach: only those offer derived names.
-    reachable: &'a [bool],
-    memo: HashMap<ClassId, Option<(String, NameSource)>>,
-    visiting: HashSet<ClassId>,
-}
-
-impl Namer<'_> {
-    /// The preferred name of a model class: overlay, then component, then title, then the
-    /// shortest derived name; ties broken by the name itself, so the order of paths in the
-    /// file never matters.
-    fn class_name(&mut self, class: ClassId) -> Option<(String, NameSource)> {
-        if let Some(done) = self.memo.get(&class) {
-            return done.clone();
-        }
-        if !self.visiting.insert(class) {
-            return None;
-        }
-        let all = &self.members[&class];
-        // Names the shape carries itself (overlay, component, title), wherever it stands.
-        let mut candidates: Vec<(u8, String, NameSource)> = Vec::new();
-        for &n in all {
-            let node = self.ir.node(n);
-            match &node.hint {
-                NameHint::Overlay(name) => candidates.push((0, naming::type_ident(name), NameSource::Overlay)),
-                NameHint::Component(name) => candidates.push((1, naming::type_ident(name), NameSource::Component)),
-                _ => {}
-            }
-            if let Some(title) = &node.docs.title {
-                candidates.push((2, naming::type_ident(title), NameSource::Title));
-            }
-        }
-        // Else a name from where operations use it: an `allOf` part that merely looks like it
-        // says nothing. A shape that operations reach only through its properties (an `allOf`
-        // base) is named from where it is defined.
-        if candidates.is_empty() {
-            let reached: Vec<NodeId> = all.iter().copied().filter(|&n| self.reachable[n.0 as usize]).collect();
-            let nodes = if reached.is_empty() { all.clone() } else { reached };
-            // An error body that several operations share is named for its status, not for
-            // whichever operation has the shortest name.
-            let mut shared_statuses: BTreeMap<u16, BTreeSet<&str>> = BTreeMap::new();
-            for &n in &nodes {
-                if let NameHint::Response { operation, status } = &self.ir.node(n).hint {
-                    shared_statuses.entry(*status).or_default().insert(operation);
-                }
-            }
-            for (status, operations) in shared_statuses {
-                if operations.len() > 1 && !(200..300).contains(&status) {
-                    let name = format!("{}Response", naming::status_variant(status));
-                    let from = format!("{status} response of {} operations", operations.len());
-                    candidates.push((3, name, NameSource::Derived(from)));
-                }
-            }
-            for n in nodes {
-                if let Some((name, from)) = self.derived(n) {
-                    candidates.push((4, naming::type_ident(&name), NameSource::Derived(from)));
-                }
-            }
-        }
-        let best = candidates.into_iter().min_by(|a, b| {
-            let detail = |c: &(u8, String, NameSource)| match &c.2 {
-                NameSource::Derived(d) => d.clone(),
-                _ => String::new(),
-            };
-            (a.0, a.1.len(), &a.1, detail(a)).cmp(&(b.0, b.1.len(), &b.1, detail(b)))
-        });
-        let result = best.map(|(_, name, source)| (name, source));
-        self.visiting.remove(&class);
-        self.memo.insert(class, result.clone());
-        result
-    }
-
-    /// The name of whatever stands at `node`: its model type's name, or one derived from
-    /// where it is used.
-    fn base(&mut self, node: NodeId) -> Option<String> {
-        let node = self.owner(node);
-        if is_model_kind(&self.ir.node(node).kind) {
-            self.class_name(self.class_of[node.0 as usize]).map(|(n, _)| n)
-        } else {
-            self.derived(node).map(|(n, _)| n)
-        }
-    }
-
-    /// Follows nullable wrappers and merged `allOf` parts to the node that names a property's
-    /// parent.
-    fn owner(&self, mut node: NodeId) -> NodeId {
-        for _ in 0..64 {
-            match (&self.ir.node(node).kind, &self.ir.node(node).hint) {
-                (_, NameHint::AllOfPart { merged }) => node = *merged,
-                (Kind::Nullable(inner), _) => node = *inner,
-                _ => break,
-            }
-        }
-        node
-    }
-
-    fn derived(&mut self, node: NodeId) -> Option<(String, String)> {
-        let hint = self.ir.node(node).hint.clone();
-        Some(match hint {
-            NameHint::None => return None,
-            NameHint::Overlay(name) | NameHint::Component(name) => (name.clone(), format!("component {name}")),
-            NameHint::Property { parent, name } => {
-                let base = self.base(parent)?;
-                (format!("{base}{}", naming::camel(&name)), format!("property `{name}` of {base}"))
-            }
-            NameHint::Item { parent } => {
-                let base = self.base(parent)?;
-                (format!("{base}Item"), format!("items of {base}"))
-            }
-            NameHint::MapValue { parent } => {
-                let base = self.base(parent)?;
-                (format!("{base}Value"), format!("map values of {base}"))
-            }
-            NameHint::Variant { parent, index } => {
-                let base = self.base(parent)?;
-                (format!("{base}Variant{}", index + 1), format!("variant {} of {base}", index + 1))
-            }
-            NameHint::AllOfPart { merged } => return self.derived(merged),
-            NameHint::Reused { name, detail } => (name, detail),
-            NameHint::RequestBody { operation } => {
-                (format!("{operation}Request"), format!("request body of {operation}"))
-            }
-            NameHint::Response { operation, status } => {
-                let suffix =
-                    if (200..300).contains(&status) { "Response".to_string() } else { naming::status_variant(status) };
-                (format!("{operation}{suffix}"), format!("{status} response of {operation}"))
-            }
-            NameHint::Parameter { operation, name } => {
-                (format!("{operation}{}", naming::camel(&name)), format!("parameter `{name}` of {operation}"))
-            }
-        })
-    }
-}

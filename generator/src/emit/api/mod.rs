@@ -1,0 +1,307 @@
+//! One module per API: its server, its `Client`, one method per operation, and one enum of
+//! documented error responses per operation. What to print comes from the model (the types,
+//! success kinds and pagination that normalize decided); this only prints it.
+
+mod operation;
+mod pagination;
+mod params;
+
+use std::ops::Range;
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::syntax::{crate_ident, ident};
+use crate::ir::{Api, BodyEncoding, ResponseBody};
+use crate::naming::{self, Uniquer};
+use crate::normalize::{Model, ParamForm, ListItem};
+
+/// The Rust method name of each operation of `api`, in order.
+pub fn method_names(api: &Api) -> Vec<String> {
+    let mut method_names = Uniquer::with_taken([
+        "new",
+        "with_base_url",
+        "with_http_client",
+        "with_retry",
+        "with_timeout",
+        "with_max_response_bytes",
+        "base_url",
+    ]);
+    api.operations.iter().map(|op| method_names.claim(naming::snake(&op.id))).collect()
+}
+
+/// The operations `range` of API `api_index`: `impl Client { methods }` followed by their error
+/// enums and builders. Format splices the methods into the `impl Client` of [`api_head`].
+pub fn api_operations(model: &Model, api_index: usize, method_names: &[String], range: Range<usize>) -> TokenStream {
+    let api = &model.ir.apis[api_index];
+    let (methods, errors): (Vec<_>, Vec<_>) = range
+        .map(|i| operation::operation(model, &api.operations[i], model.operation(api_index, i), method_names[i].clone()))
+        .unzip();
+    quote! {
+        impl Client {
+            #(#methods)*
+        }
+
+        #(#errors)*
+    }
+}
+
+/// Whether any operation of the API names a type of `models.rs`: in a parameter, its body,
+/// its success or its error responses. The module imports `models` only then.
+fn uses_models(model: &Model, api_index: usize) -> bool {
+    let api = &model.ir.apis[api_index];
+    api.operations.iter().enumerate().any(|(i, op)| {
+        let params = op.parameters.iter().any(|p| match model.param_form(p) {
+            ParamForm::Value(t) | ParamForm::List(ListItem::Value(t)) => t.mentions_model(),
+            _ => false,
+        });
+        let body = op.body.as_ref().is_some_and(|b| params::request_body(model, b).0.mentions_model());
+        let success = model.operation(api_index, i).success.json_type().is_some_and(|t| t.mentions_model());
+        let errors = op.errors().any(|r| match r.body {
+            ResponseBody::Json(s) => model.rust_type(s).mentions_model(),
+            _ => false,
+        });
+        params || body || success || errors
+    })
+}
+
+/// The head of an API module: its docs, imports, server, `Client` and constructors, ending in
+/// the `impl Client` block that the operations' methods are spliced into.
+pub fn api_head(model: &Model, api_index: usize, crate_name: &str) -> TokenStream {
+    let api = &model.ir.apis[api_index];
+    let uses_models = uses_models(model, api_index);
+    let mut module_doc = format!("{} {}", api.title, api.version);
+    if let Some(d) = &api.description {
+        module_doc.push_str("\n\n");
+        module_doc.push_str(d.trim());
+    }
+    let module_doc: Vec<String> =
+        module_doc.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
+
+    let server = server_items(api);
+    let (token_url_item, token_url_arg) = token_items(api);
+    let constructor = constructor(api);
+    let models_import = uses_models.then(|| {
+        quote!(
+            use crate::models;
+        )
+    });
+    let multipart_import = api
+        .operations
+        .iter()
+        .any(|op| op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart))
+        .then(|| quote!(, Multipart));
+    let client_doc = client_doc(api, crate_name);
+    quote! {
+        #(#![doc = #module_doc])*
+        // Error enums keep their bodies inline, as they come from the server.
+        #![allow(clippy::large_enum_variant)]
+
+        #models_import
+        use crate::runtime::{Auth, ConfigError, Core, Error #multipart_import};
+        use reqwest::Method;
+
+        #server
+        #token_url_item
+
+        #(#[doc = #client_doc])*
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            core: Core,
+        }
+
+        impl Client {
+            #constructor
+
+            /// A client for `base_url` instead of the spec's server: a proxy, another region,
+            /// a test server. Fails when it is not an `http(s)` URL, when `auth` would send
+            /// credentials over plain `http` to another machine, or when the token URL given to
+            /// [`Auth::client_credentials_at`] is not `https`.
+            pub fn with_base_url(base_url: impl AsRef<str>, auth: Auth) -> Result<Self, ConfigError> {
+                Ok(Self { core: Core::new(base_url.as_ref(), auth, #token_url_arg)? })
+            }
+
+            /// Sends requests through `http`: your timeouts, proxies and TLS settings. Give it
+            /// `redirect(reqwest::redirect::Policy::none())` so that redirects stay with this
+            /// client, which never lets credentials follow one to another origin; with
+            /// reqwest's default policy, `http` follows them itself.
+            pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
+                self.core = self.core.with_http_client(http);
+                self
+            }
+
+            /// Retries as `retry` says (see [`RetryPolicy`](crate::RetryPolicy); by default up to
+            /// 3 attempts for rate limits, and for gateway errors of idempotent requests).
+            pub fn with_retry(mut self, retry: crate::RetryPolicy) -> Self {
+                self.core = self.core.with_retry(retry);
+                self
+            }
+
+            /// Limits each attempt, from sending to the last byte of the response (default 60 s;
+            /// `None` for no limit). Connecting has its own limit of 10 s, or what a client given
+            /// to `with_http_client` sets.
+            pub fn with_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+                self.core = self.core.with_timeout(timeout);
+                self
+            }
+
+            /// Refuses response bodies longer than `limit` bytes (default 64 MiB), so that a huge
+            /// or endless body cannot exhaust memory.
+            pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
+                self.core = self.core.with_max_response_bytes(limit);
+                self
+            }
+
+            /// The base URL that operation paths are appended to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+        }
+    }
+}
+
+fn server_items(api: &Api) -> TokenStream {
+    let Some(server) = &api.server else {
+        return TokenStream::new();
+    };
+    let url = &server.url;
+    let mut doc = format!(" The server URL of this API, with its variables in braces: `{url}`.");
+    if let Some(d) = &server.description {
+        doc.push_str(&format!("\n\n {}", d.trim()));
+    }
+    let doc_lines: Vec<&str> = doc.lines().collect();
+    let defaults = server.variables.iter().map(|v| {
+        let name = format_ident!(
+            "DEFAULT_{}",
+            v.name.to_shouty_snake_case().replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "_")
+        );
+        let value = &v.default;
+        let doc = format!(
+            " Default of the server variable `{}`{}",
+            v.name,
+            v.description.as_deref().map(|d| format!(": {}", d.trim())).unwrap_or_else(|| ".".into())
+        );
+        quote! { #[doc = #doc] pub const #name: &str = #value; }
+    });
+    let params: Vec<_> = server.variables.iter().map(|v| ident(&naming::snake(&v.name))).collect();
+    let variables = server.variables.iter().zip(&params).map(|(v, p)| {
+        let (name, default, allowed) = (&v.name, &v.default, &v.allowed);
+        quote! {
+            crate::runtime::ServerVariable { name: #name, value: #p, default: #default, allowed: &[#(#allowed),*] }
+        }
+    });
+    let fn_doc = if server.variables.is_empty() {
+        " The server URL (it has no variables)."
+    } else {
+        " The server URL with its variables filled in. Each value must fit its place in the URL\n \
+         (one of the spec's values where it lists them; else a host label, a port or a path\n \
+         segment), so that no value can change the scheme, host, port or path around it."
+    };
+    let fn_doc = fn_doc.lines();
+    quote! {
+        #(#[doc = #doc_lines])*
+        pub const SERVER_URL: &str = #url;
+
+        #(#defaults)*
+
+        #(#[doc = #fn_doc])*
+        pub fn server_url(#(#params: &str),*) -> Result<String, ConfigError> {
+            crate::runtime::server_url(SERVER_URL, &[#(#variables),*])
+        }
+    }
+}
+
+/// `TOKEN_URL` and `TOKEN_SCOPES`, and how the client is told where tokens come from.
+fn token_items(api: &Api) -> (TokenStream, TokenStream) {
+    let Some(token) = &api.token else {
+        return (TokenStream::new(), quote!(crate::runtime::SpecTokenUrl::None));
+    };
+    let url = &token.url;
+    let (doc, arg) = match &token.same_origin_path {
+        Some(path) => (
+            format!(
+                " The OAuth2 token URL the spec gives. It is on the API's own host, so\n \
+                 [`Auth::client_credentials`] fetches tokens from its path, `{path}`, on the client's own\n \
+                 origin: the tenant's host for [`Client::new`], the base URL's for [`Client::with_base_url`]."
+            ),
+            quote!(crate::runtime::SpecTokenUrl::SameOrigin(#path)),
+        ),
+        None => (
+            " The OAuth2 token URL the spec gives. It is not on the API's host, so it may be a\n \
+             placeholder: [`Auth::client_credentials`] never sends a secret there, and you name your\n \
+             token URL with [`Auth::client_credentials_at`]."
+                .to_string(),
+            quote!(crate::runtime::SpecTokenUrl::Elsewhere(TOKEN_URL)),
+        ),
+    };
+    let doc_lines: Vec<&str> = doc.lines().collect();
+    let scopes = &token.scopes;
+    let items = quote! {
+        #(#[doc = #doc_lines])*
+        pub const TOKEN_URL: &str = #url;
+
+        /// The scopes the spec's client-credentials flow lists, for [`Auth::with_scopes`].
+        pub const TOKEN_SCOPES: &[&str] = &[#(#scopes),*];
+    };
+    (items, arg)
+}
+
+fn constructor(api: &Api) -> TokenStream {
+    let Some(server) = api.server.as_ref().filter(|s| s.is_absolute()) else {
+        return TokenStream::new();
+    };
+    let params: Vec<_> = server.variables.iter().map(|v| ident(&naming::snake(&v.name))).collect();
+    let mut doc = String::from(" A client for the spec's server");
+    if !server.variables.is_empty() {
+        let names: Vec<String> = server.variables.iter().map(|v| format!("`{}`", naming::snake(&v.name))).collect();
+        doc.push_str(&format!(", with {} filled in (see [`SERVER_URL`])", names.join(", ")));
+    }
+    doc.push('.');
+    doc.push_str("\n Fails when a value does not fit its place in the URL, or as [`Client::with_base_url`] does.");
+    let doc = doc.lines();
+    quote! {
+        #(#[doc = #doc])*
+        pub fn new(#(#params: &str,)* auth: Auth) -> Result<Self, ConfigError> {
+            Self::with_base_url(server_url(#(#params),*)?, auth)
+        }
+    }
+}
+
+/// The client's documentation, with an example of making one with each kind of auth.
+fn client_doc(api: &Api, crate_name: &str) -> Vec<String> {
+    let krate = crate_ident(crate_name);
+    let module = &api.module;
+    let new_args: String = api
+        .server
+        .iter()
+        .filter(|s| s.is_absolute())
+        .flat_map(|s| &s.variables)
+        .map(|v| format!("{:?}, ", v.default))
+        .collect();
+    let has_new = api.server.as_ref().is_some_and(|s| s.is_absolute());
+    let mut lines = vec![
+        format!("Client for {} {}.", api.title, api.version),
+        String::new(),
+        "```no_run".into(),
+        "use std::time::Duration;".into(),
+        format!("use {krate}::{{{module}, Auth, RetryPolicy}};"),
+        String::new(),
+    ];
+    if has_new {
+        lines.push("// A personal access token, against the spec's server.".into());
+        lines.push(format!("let client = {module}::Client::new({new_args}Auth::bearer(\"token\"))?;"));
+    }
+    lines.extend([
+        "// OAuth2 client credentials, another base URL, more retries and a shorter timeout.".to_string(),
+        format!("let client = {module}::Client::with_base_url("),
+        "    \"https://api.example.com\",".into(),
+        "    Auth::client_credentials_at(\"https://api.example.com/oauth/token\", \"client id\", \"secret\"),".into(),
+        ")?".into(),
+        ".with_retry(RetryPolicy { max_attempts: 5, ..RetryPolicy::default() })".into(),
+        ".with_timeout(Some(Duration::from_secs(20)));".into(),
+        "# Ok::<(), Box<dyn std::error::Error>>(())".into(),
+        "```".into(),
+    ]);
+    lines.into_iter().map(|l| if l.is_empty() { l } else { format!(" {l}") }).collect()
+}

@@ -1,0 +1,323 @@
+//! One operation: its method (or builder), its enum of documented errors, and its stream.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use syn::Lifetime;
+use quote::{format_ident, quote};
+
+use super::super::syntax::{doc_attrs, ident, type_tokens};
+use super::pagination::stream;
+use super::params::{param, request_body, Arg, Param};
+use crate::ir::{Operation, ResponseBody};
+use crate::naming::{self, Uniquer};
+use crate::normalize::{Model, OperationPlan, Success};
+
+/// Operations with at least this many optional parameters take them through a builder.
+const BUILDER_THRESHOLD: usize = 4;
+
+/// The method (and stream) of `op`, for `impl Client`, and its error enum and builder.
+pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_name: String) -> (TokenStream, TokenStream) {
+    let op_type = naming::type_ident(&op.id);
+    let error_name = format_ident!("{}Error", op_type);
+    let mut idents = Uniquer::with_taken(["self", "body", "response"]);
+
+    let (ordered, optional_start) = op.ordered_parameters();
+    let params: Vec<Param> = ordered.iter().map(|p| param(model, p, idents.claim(naming::snake(&p.name)))).collect();
+    let (required_params, optional_params) = params.split_at(optional_start);
+
+    let body = op.body.as_ref().map(|b| request_body(model, b));
+    let sig = |i: &proc_macro2::Ident, arg: &Arg| {
+        let t = arg.tokens(model, None);
+        quote!(#i: #t)
+    };
+    let sig_params = required_params
+        .iter()
+        .map(|p| sig(&p.ident, &p.arg))
+        .chain(body.iter().map(|(arg, _, _)| sig(&ident("body"), arg)))
+        .chain(optional_params.iter().map(|p| sig(&p.ident, &p.arg)));
+    let sends: Vec<&TokenStream> = params.iter().map(|p| &p.send).collect();
+    let body_send = body.as_ref().map(|(_, send, _)| send);
+    let auth = op.authenticated.then(|| quote!(.authenticated()));
+
+    let ok_type = success_type(model, &plan.success);
+    let ok_arms = success_arms(op, &plan.success);
+    let (variants, arms) = error_variants(model, op, &error_name);
+
+    let method_doc = method_doc(op, &params, body.as_ref().and_then(|(_, _, d)| d.as_deref()));
+    let method_ident = ident(&method_name);
+    let http_method = ident(op.method.as_upper());
+    let path = &op.path;
+    let operation_id = &op.id;
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let too_many =
+        (params.len() + usize::from(body.is_some()) > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let call = |receiver: TokenStream| {
+        quote! {
+            let response = #receiver
+                .core
+                .request(Method::#http_method, #operation_id, #path)
+                #(#sends)*
+                #body_send
+                #auth
+                .send()
+                .await?;
+            match response.status() {
+                #ok_arms
+                #(#arms)*
+                _ => Err(response.unexpected_status()),
+            }
+        }
+    };
+    // Many optional parameters: the method takes the required ones and returns a builder.
+    let builder = (optional_params.len() >= BUILDER_THRESHOLD).then(|| format_ident!("{}Builder", op_type));
+    let (plain_call, builder_call) = (call(quote!(self)), call(quote!(client)));
+    let (method, builder_def) = match &builder {
+        None => (
+            quote! {
+                #method_doc
+                #deprecated
+                #too_many
+                pub async fn #method_ident(&self, #(#sig_params),*) -> Result<#ok_type, Error<#error_name>> {
+                    #plain_call
+                }
+            },
+            TokenStream::new(),
+        ),
+        Some(builder) => {
+            // A builder's fields borrow for `'a`.
+            let a = Lifetime::new("'a", Span::call_site());
+            let required: Vec<(proc_macro2::Ident, TokenStream)> = required_params
+                .iter()
+                .map(|p| (p.ident.clone(), p.arg.tokens(model, Some(&a))))
+                .chain(body.iter().map(|(arg, _, _)| (ident("body"), arg.tokens(model, Some(&a)))))
+                .collect();
+            let field_defs = required.iter().map(|(i, t)| quote!(#i: #t,)).chain(optional_params.iter().map(|p| {
+                let (i, t) = (&p.ident, p.arg.tokens(model, Some(&a)));
+                quote!(#i: #t,)
+            }));
+            let all_fields: Vec<_> =
+                required.iter().map(|(i, _)| i.clone()).chain(optional_params.iter().map(|p| p.ident.clone())).collect();
+            let args = required.iter().map(|(i, t)| quote!(#i: #t));
+            let inits = required.iter().map(|(i, _)| quote!(#i,)).chain(optional_params.iter().map(|p| {
+                let i = &p.ident;
+                quote!(#i: None,)
+            }));
+            let setters = optional_params.iter().map(|p| {
+                let i = &p.ident;
+                let inner = p.arg.without_option().tokens(model, Some(&a));
+                let doc = doc_attrs(Some(&format!("`{}`: {}", p.wire, one_line(&p.doc))));
+                quote! {
+                    #doc
+                    pub fn #i(mut self, #i: #inner) -> Self {
+                        self.#i = Some(#i);
+                        self
+                    }
+                }
+            });
+            let builder_doc = format!(
+                " A call of [`Client::{method_name}`]: set the optional parameters, then [`send`]({builder}::send) it."
+            );
+            (
+                quote! {
+                    #method_doc
+                    #deprecated
+                    pub fn #method_ident<'a>(&'a self, #(#args),*) -> #builder<'a> {
+                        #builder { client: self, #(#inits)* }
+                    }
+                },
+                quote! {
+                    #[doc = #builder_doc]
+                    #[must_use = "a call does nothing until it is sent"]
+                    pub struct #builder<'a> {
+                        client: &'a Client,
+                        #(#field_defs)*
+                    }
+
+                    impl<'a> #builder<'a> {
+                        #(#setters)*
+
+                        /// Sends the request.
+                        #deprecated
+                        pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
+                            let Self { client, #(#all_fields),* } = self;
+                            #builder_call
+                        }
+                    }
+                },
+            )
+        }
+    };
+    let error_doc = if variants.is_empty() {
+        format!(
+            " [`Client::{method_name}`] documents no error responses: other statuses are `Error::UnexpectedStatus`."
+        )
+    } else {
+        format!(" The documented error responses of [`Client::{method_name}`].")
+    };
+    let error = quote! {
+        #[doc = #error_doc]
+        #[derive(Debug, Clone)]
+        pub enum #error_name {
+            #(#variants)*
+        }
+    };
+    let stream = plan
+        .pagination
+        .as_ref()
+        .map(|pagination| stream(model, op, pagination, &method_name, &params, &error_name, builder.as_ref()));
+    (quote! { #method #stream }, quote! { #error #builder_def })
+}
+
+/// One variant per documented non-2xx status, and the match arm that makes it.
+fn error_variants(
+    model: &Model,
+    op: &Operation,
+    error_name: &proc_macro2::Ident,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for r in op.errors() {
+        let variant = ident(&naming::status_variant(r.status));
+        let code = Literal::u16_unsuffixed(r.status);
+        let doc = doc_attrs(Some(&format!("`{}`: {}", r.status, r.description.trim())));
+        let body_ty = match r.body {
+            ResponseBody::Json(s) => Some(type_tokens(model, &model.rust_type(s), &quote!(models::))),
+            _ => None,
+        };
+        let (def, arm) = match (r.status, body_ty) {
+            (429, Some(ty)) => (
+                quote! {
+                    #doc
+                    #variant {
+                        body: #ty,
+                        /// How long the server asks to wait (`Retry-After`).
+                        retry_after: Option<std::time::Duration>,
+                    },
+                },
+                quote! {
+                    #code => {
+                        let retry_after = response.retry_after();
+                        Err(response.error(|body| #error_name::#variant { body, retry_after }))
+                    }
+                },
+            ),
+            (429, None) => (
+                quote! {
+                    #doc
+                    #variant {
+                        /// How long the server asks to wait (`Retry-After`).
+                        retry_after: Option<std::time::Duration>,
+                    },
+                },
+                quote! {
+                    #code => {
+                        let retry_after = response.retry_after();
+                        Err(response.error_without_body(#error_name::#variant { retry_after }))
+                    }
+                },
+            ),
+            (_, Some(ty)) => {
+                (quote! { #doc #variant(#ty), }, quote! { #code => Err(response.error(#error_name::#variant)), })
+            }
+            (_, None) => (
+                quote! { #doc #variant, },
+                quote! { #code => Err(response.error_without_body(#error_name::#variant)), },
+            ),
+        };
+        variants.push(def);
+        arms.push(arm);
+    }
+    (variants, arms)
+}
+
+/// The type a successful call returns.
+pub fn success_type(model: &Model, success: &Success) -> TokenStream {
+    match success {
+        Success::Unit => quote!(()),
+        Success::Json(t) => type_tokens(model, t, &quote!(models::)),
+        Success::OptionalJson(t) => {
+            let t = type_tokens(model, t, &quote!(models::));
+            quote!(Option<#t>)
+        }
+        Success::Text => quote!(String),
+        Success::Bytes => quote!(Vec<u8>),
+        Success::AnyJson => quote!(serde_json::Value),
+    }
+}
+
+/// The match arms of the 2xx statuses.
+fn success_arms(op: &Operation, success: &Success) -> TokenStream {
+    let codes = |pred: &dyn Fn(&ResponseBody) -> bool| -> Vec<Literal> {
+        op.successes().filter(|r| pred(&r.body)).map(|r| Literal::u16_unsuffixed(r.status)).collect()
+    };
+    let arm = |codes: Vec<Literal>, expr: TokenStream| {
+        if codes.is_empty() {
+            TokenStream::new()
+        } else {
+            quote! { #(#codes)|* => #expr, }
+        }
+    };
+    let none = codes(&|b| *b == ResponseBody::None);
+    let json = || codes(&|b| matches!(b, ResponseBody::Json(_)));
+    let mut arms = TokenStream::new();
+    match success {
+        Success::Unit => arms.extend(arm(none, quote!(Ok(())))),
+        Success::Json(_) => arms.extend(arm(json(), quote!(response.json()))),
+        Success::OptionalJson(_) => {
+            arms.extend(arm(json(), quote!(response.json().map(Some))));
+            arms.extend(arm(none, quote!(Ok(None))));
+        }
+        Success::Text => {
+            arms.extend(arm(codes(&|b| *b == ResponseBody::Text), quote!(response.text())));
+            arms.extend(arm(none, quote!(Ok(String::new()))));
+        }
+        Success::Bytes => {
+            arms.extend(arm(codes(&|b| *b != ResponseBody::None), quote!(response.bytes())));
+            arms.extend(arm(none, quote!(Ok(Vec::new()))));
+        }
+        Success::AnyJson => {
+            arms.extend(arm(json(), quote!(response.json())));
+            arms.extend(arm(
+                codes(&|b| matches!(b, ResponseBody::Text | ResponseBody::Binary)),
+                quote!(response.text().map(serde_json::Value::String)),
+            ));
+            arms.extend(arm(none, quote!(Ok(serde_json::Value::Null))));
+        }
+    }
+    arms
+}
+
+fn method_doc(op: &Operation, params: &[Param], body_doc: Option<&str>) -> TokenStream {
+    let mut text = String::new();
+    for part in [&op.summary, &op.description].into_iter().flatten() {
+        let part = part.trim();
+        if !part.is_empty() && !text.contains(part) {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(part);
+        }
+    }
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{} {}` (`{}`)", op.method.as_upper(), op.path, op.id));
+    let mut args: Vec<String> = params
+        .iter()
+        .map(|p| match one_line(&p.doc) {
+            d if d.is_empty() => format!("- `{}`", p.ident),
+            d => format!("- `{}`: {d}", p.ident),
+        })
+        .collect();
+    if let Some(d) = body_doc {
+        args.push(format!("- `body`: {}", one_line(d)));
+    }
+    if !args.is_empty() {
+        text.push_str("\n\n# Arguments\n\n");
+        text.push_str(&args.join("\n"));
+    }
+    doc_attrs(Some(&text))
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

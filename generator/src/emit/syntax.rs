@@ -1,0 +1,84 @@
+//! Printing helpers every emitter uses: identifiers, doc comments, and the tokens of a
+//! [`RustType`]. A leaf: it imports no other emitter.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::normalize::{FieldDef, Model, RustType};
+
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The crate's name as Rust code spells it (`my-sdk` is `my_sdk`).
+pub fn crate_ident(crate_name: &str) -> String {
+    crate_name.replace('-', "_")
+}
+
+/// `#[doc]` attributes for a description: one per line, so they print as `///` comments.
+pub fn doc_attrs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return TokenStream::new();
+    };
+    let lines = doc_lines(text);
+    quote! { #(#[doc = #lines])* }
+}
+
+/// `#![doc]` attributes: the documentation of the module they stand in.
+pub fn doc_attrs_inner(text: &str) -> TokenStream {
+    let lines = doc_lines(text.trim_end());
+    quote! { #(#![doc = #lines])* }
+}
+
+fn doc_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| {
+            let l = l.trim_end().replace('\t', "    ");
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        })
+        .collect()
+}
+
+/// The tokens of `ty`, with model types behind `models_path` (`models::` in an API module,
+/// nothing in `models.rs` itself).
+pub fn type_tokens(model: &Model, ty: &RustType, models_path: &TokenStream) -> TokenStream {
+    match ty {
+        RustType::Model(t) => {
+            let name = ident(&model.type_def(*t).name);
+            quote!(#models_path #name)
+        }
+        RustType::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        RustType::Date => quote!(chrono::NaiveDate),
+        RustType::FilePart => quote!(crate::FilePart),
+        RustType::String => quote!(String),
+        RustType::I32 => quote!(i32),
+        RustType::I64 => quote!(i64),
+        RustType::F32 => quote!(f32),
+        RustType::F64 => quote!(f64),
+        RustType::Bool => quote!(bool),
+        RustType::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        RustType::Json => quote!(serde_json::Value),
+        RustType::Map(value) => {
+            let value = type_tokens(model, value, models_path);
+            quote!(std::collections::HashMap<String, #value>)
+        }
+        RustType::Vec(item) => {
+            let item = type_tokens(model, item, models_path);
+            quote!(Vec<#item>)
+        }
+        RustType::Option(inner) => {
+            let inner = type_tokens(model, inner, models_path);
+            quote!(Option<#inner>)
+        }
+    }
+}
+
+/// The Rust field names of a struct's fields, in order: the same wherever the struct is used.
+pub fn field_idents(fields: &[FieldDef]) -> Vec<String> {
+    let mut idents = crate::naming::Uniquer::with_taken(["additional_properties"]);
+    fields.iter().map(|f| idents.claim(crate::naming::snake(&f.name))).collect()
+}

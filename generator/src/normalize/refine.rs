@@ -1,0 +1,128 @@
+//! Partition refinement: which schema nodes have the same shape, recursive ones included.
+
+use rustc_hash::FxHashMap;
+
+use super::ClassId;
+use crate::ir::*;
+
+/// A node's own label: its kind without its children.
+#[derive(Hash, PartialEq, Eq)]
+enum Label {
+    String(StringFormat),
+    Integer(IntegerFormat),
+    Number(NumberFormat),
+    Boolean,
+    Any,
+    FreeForm,
+    Map,
+    Array,
+    /// Sorted (name, required and not nullable) pairs, and whether there is an `additional` child.
+    Object(Vec<(String, bool)>, bool),
+    /// Sorted values.
+    Enum(Vec<String>),
+    /// The number of variants; for a tagged union, the property and the sorted tag values.
+    Union(usize, Option<(String, Vec<String>)>),
+    Nullable,
+    Pending,
+}
+
+fn label_and_children(ir: &Ir, kind: &Kind) -> (Label, Vec<NodeId>) {
+    match kind {
+        Kind::String(f) => (Label::String(*f), vec![]),
+        Kind::Integer(f) => (Label::Integer(*f), vec![]),
+        Kind::Number(f) => (Label::Number(*f), vec![]),
+        Kind::Boolean => (Label::Boolean, vec![]),
+        Kind::Any => (Label::Any, vec![]),
+        Kind::FreeFormObject => (Label::FreeForm, vec![]),
+        Kind::Pending => (Label::Pending, vec![]),
+        Kind::Map(n) => (Label::Map, vec![*n]),
+        Kind::Array(n) => (Label::Array, vec![*n]),
+        Kind::Nullable(n) => (Label::Nullable, vec![*n]),
+        Kind::Enum(values) => {
+            let mut v = values.clone();
+            v.sort();
+            (Label::Enum(v), vec![])
+        }
+        Kind::Union(v, None) => (Label::Union(v.len(), None), v.clone()),
+        Kind::Union(v, Some(tag)) => {
+            // Children in tag-value order: which variant a value selects is part of the shape.
+            let mut values = tag.values.clone();
+            values.sort_by(|a, b| a.0.cmp(&b.0));
+            let label =
+                Label::Union(v.len(), Some((tag.property.clone(), values.iter().map(|(t, _)| t.clone()).collect())));
+            (label, values.iter().map(|(_, n)| *n).collect())
+        }
+        Kind::Object(o) => {
+            // A field is an `Option` when it is not required or when it is nullable: both are
+            // the same Rust field, so they are the same shape.
+            let mut fields: Vec<(&str, bool, NodeId)> = o
+                .fields
+                .iter()
+                .map(|f| match ir.node(f.node).kind {
+                    Kind::Nullable(inner) => (f.name.as_str(), false, inner),
+                    _ => (f.name.as_str(), f.required, f.node),
+                })
+                .collect();
+            fields.sort_by(|a, b| a.0.cmp(b.0));
+            let label = Label::Object(
+                fields.iter().map(|(name, required, _)| (name.to_string(), *required)).collect(),
+                o.additional.is_some(),
+            );
+            (label, fields.iter().map(|f| f.2).chain(o.additional).collect())
+        }
+    }
+}
+
+/// Partition refinement: the coarsest partition in which equal-class nodes have equal labels
+/// and children in equal classes (union variants compared as a multiset).
+pub(super) fn refine(ir: &Ir) -> Vec<ClassId> {
+    let mut labels: FxHashMap<Label, u32> = FxHashMap::default();
+    let mut label_of = Vec::with_capacity(ir.schemas.len());
+    // Children of every node in one buffer, `kid_ranges[i]` being node i's slice of it.
+    let mut kids: Vec<u32> = Vec::with_capacity(ir.schemas.len() * 2);
+    let mut kid_ranges = Vec::with_capacity(ir.schemas.len());
+    let mut unordered = Vec::with_capacity(ir.schemas.len());
+    for node in &ir.schemas {
+        let (label, children) = label_and_children(ir, &node.kind);
+        unordered.push(matches!(label, Label::Union(_, None)));
+        let next = labels.len() as u32;
+        label_of.push(*labels.entry(label).or_insert(next));
+        let start = kids.len();
+        kids.extend(children.iter().map(|c| c.0));
+        kid_ranges.push(start..kids.len());
+    }
+    let mut class: Vec<u32> = label_of.clone();
+    let mut count = labels.len();
+    let mut sig = Vec::new();
+    loop {
+        // A signature is the label followed by the children's classes.
+        let mut sigs: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
+        sigs.reserve(count * 2);
+        let mut next_class = Vec::with_capacity(class.len());
+        for i in 0..class.len() {
+            sig.clear();
+            sig.push(label_of[i]);
+            sig.extend(kids[kid_ranges[i].clone()].iter().map(|&c| class[c as usize]));
+            if unordered[i] {
+                sig[1..].sort_unstable();
+            }
+            let n = sigs.len() as u32;
+            let id = match sigs.get(&sig) {
+                Some(&id) => id,
+                None => {
+                    sigs.insert(sig.clone(), n);
+                    n
+                }
+            };
+            next_class.push(id);
+        }
+        let new_count = sigs.len();
+        class = next_class;
+        if new_count == count {
+            break;
+        }
+        count = new_count;
+    }
+    class.into_iter().map(ClassId).collect()
+}
+

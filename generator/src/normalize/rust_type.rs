@@ -1,0 +1,89 @@
+//! What each schema node is in Rust. Emit asks this (is it `Copy`, does it name a model type,
+//! does it hold a file) and prints it; no decision is ever made from printed tokens.
+
+use super::{Model, Resolved, TypeId};
+use crate::ir::{IntegerFormat, Kind, NodeId, NumberFormat, StringFormat};
+
+/// A Rust type as the generated code spells it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RustType {
+    /// A type of `models.rs`.
+    Model(TypeId),
+    String,
+    /// `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// `chrono::NaiveDate`.
+    Date,
+    /// The runtime's file upload (`format: binary`).
+    FilePart,
+    I32,
+    I64,
+    F32,
+    F64,
+    Bool,
+    /// `serde_json::Map<String, serde_json::Value>`: any JSON object.
+    JsonObject,
+    /// `serde_json::Value`: any JSON value.
+    Json,
+    /// `HashMap<String, T>`.
+    Map(Box<RustType>),
+    Vec(Box<RustType>),
+    Option(Box<RustType>),
+}
+
+impl RustType {
+    /// Whether a value of it is `Copy` (taken by value and never cloned).
+    pub fn is_copy(&self) -> bool {
+        matches!(self, Self::I32 | Self::I64 | Self::F32 | Self::F64 | Self::Bool)
+    }
+
+    /// Whether it names a type of `models.rs`, here or inside.
+    pub fn mentions_model(&self) -> bool {
+        match self {
+            Self::Model(_) => true,
+            Self::Map(t) | Self::Vec(t) | Self::Option(t) => t.mentions_model(),
+            _ => false,
+        }
+    }
+
+    /// Whether it holds a file part, which is not JSON.
+    pub fn holds_file(&self) -> bool {
+        match self {
+            Self::FilePart => true,
+            Self::Map(t) | Self::Vec(t) | Self::Option(t) => t.holds_file(),
+            _ => false,
+        }
+    }
+}
+
+impl Model {
+    /// The Rust type of the value at `node`. Objects, enums and unions that an operation
+    /// reaches are model types; the rest (and `Any`) are plain JSON.
+    pub fn rust_type(&self, node: NodeId) -> RustType {
+        let kind = match self.resolve(node) {
+            Resolved::Model(_) => return RustType::Model(self.type_of(node).expect("a model type")),
+            Resolved::Kind(kind) => kind,
+        };
+        match kind {
+            Kind::String(StringFormat::DateTime) => RustType::DateTime,
+            Kind::String(StringFormat::Date) => RustType::Date,
+            Kind::String(StringFormat::Binary) => RustType::FilePart,
+            Kind::String(StringFormat::Plain) => RustType::String,
+            Kind::Integer(IntegerFormat::Int32) => RustType::I32,
+            Kind::Integer(IntegerFormat::Int64) => RustType::I64,
+            Kind::Number(NumberFormat::Float) => RustType::F32,
+            Kind::Number(NumberFormat::Double) => RustType::F64,
+            Kind::Boolean => RustType::Bool,
+            Kind::FreeFormObject => RustType::JsonObject,
+            Kind::Map(value) => RustType::Map(Box::new(self.rust_type(*value))),
+            Kind::Array(item) => RustType::Vec(Box::new(self.rust_type(*item))),
+            Kind::Nullable(inner) => RustType::Option(Box::new(self.rust_type(*inner))),
+            Kind::Any | Kind::Pending | Kind::Object(_) | Kind::Enum(_) | Kind::Union(..) => RustType::Json,
+        }
+    }
+
+    /// Whether `node` is a string enum of `models.rs` (taken by value, sent by `as_str`).
+    pub fn is_enum(&self, node: NodeId) -> bool {
+        matches!(self.resolve(node), Resolved::Model(t) if matches!(t.shape, super::Shape::Enum { .. }))
+    }
+}

@@ -1,0 +1,85 @@
+//! Stages 4 and 5 on every core: each file is cut into segments (see `emit::Segment`) that are
+//! emitted and formatted side by side, then joined.
+
+use std::time::Instant;
+
+use crate::format::{self, OutputFile};
+use crate::report::Timings;
+use crate::{emit, ms, normalize, Error, Result};
+
+/// Threads that emit and format at most: more would only compete for memory bandwidth.
+const MAX_WORKERS: usize = 8;
+
+/// Stages 4 and 5, emit and format, per segment of each file (see `emit::Segment`) on every core, the
+/// biggest first: tokens never leave the thread that made them (proc-macro2 tokens cannot),
+/// only formatted text does. This thread works too, so it reuses the memory the documents
+/// left free. Timings are the time spent in each stage, summed over the segments.
+pub(crate) fn emit_and_format(
+    model: &normalize::Model,
+    crate_options: &emit::CrateOptions,
+    timings: &mut Timings,
+) -> Result<Vec<OutputFile>> {
+    let inputs = crate_options.inputs;
+    let prepared = emit::prepare(model);
+    let plans = emit::plan(model, crate_options);
+    let mut jobs: Vec<(usize, usize)> = plans
+        .iter()
+        .enumerate()
+        .flat_map(|(f, plan)| (0..plan.segments.len()).map(move |i| (f, i)))
+        .collect();
+    jobs.sort_by_key(|&(f, i)| std::cmp::Reverse(plans[f].segments[i].weight()));
+    let run = |path: &str, segment: &emit::Segment| -> Result<Done> {
+        let clock = Instant::now();
+        let emitted = emit::emit_segment(model, crate_options, &prepared, segment);
+        let emit_ms = ms(clock);
+        let clock = Instant::now();
+        let text = format::format_segment(path, emitted).map_err(Error::Usage)?;
+        Ok(Done { text, emit_ms, format_ms: ms(clock) })
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let j = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&(f, i)) = jobs.get(j) else { return done };
+            done.push(((f, i), run(&plans[f].path, &plans[f].segments[i])));
+        }
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_WORKERS);
+    let finished = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut finished = work();
+        for h in handles {
+            finished.extend(h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        finished
+    });
+    let mut pieces: Vec<Vec<Option<String>>> = plans.iter().map(|p| vec![None; p.segments.len()]).collect();
+    for ((f, i), result) in finished {
+        pieces[f][i] = Some(result?.into_text(timings));
+    }
+    let mut files = Vec::with_capacity(plans.len());
+    for (plan, pieces) in plans.into_iter().zip(pieces) {
+        let pieces = pieces.into_iter().map(|p| p.expect("every segment ran")).collect();
+        let clock = Instant::now();
+        files.push(format::assemble(plan.path, plan.join, pieces, inputs).map_err(Error::Usage)?);
+        timings.format += ms(clock);
+    }
+    Ok(files)
+}
+
+/// A segment emitted and formatted.
+struct Done {
+    text: String,
+    emit_ms: f64,
+    format_ms: f64,
+}
+
+impl Done {
+    /// The text, with the segment's time added to the stages' timings.
+    fn into_text(self, timings: &mut Timings) -> String {
+        timings.emit += self.emit_ms;
+        timings.format += self.format_ms;
+        self.text
+    }
+}
