@@ -35,7 +35,6 @@ pub struct Warning {
 pub struct Api {
     /// The Rust module name, from the spec's file name.
     pub module: String,
-    pub file_name: String,
     pub title: String,
     pub version: String,
     pub description: Option<String>,
@@ -302,8 +301,6 @@ pub enum Kind {
     Union(Vec<NodeId>, Option<Tag>),
     /// The same as the inner node, or JSON `null`.
     Nullable(NodeId),
-    /// Placeholder while a `$ref` target is being lowered; never left in a finished arena.
-    Pending,
 }
 
 impl Kind {

@@ -25,7 +25,6 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Box",
     "HashMap",
     "Client",
-    "ClientBuilder",
     "Error",
     "ApiError",
     "Auth",

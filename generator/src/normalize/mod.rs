@@ -323,7 +323,7 @@ fn decode_rank(ir: &Ir, node: NodeId) -> u8 {
         Kind::Map(_) => 10,
         Kind::FreeFormObject => 11,
         Kind::Nullable(inner) => decode_rank(ir, *inner),
-        Kind::Any | Kind::Pending => 12,
+        Kind::Any => 12,
     }
 }
 

@@ -23,7 +23,6 @@ enum Label {
     /// The number of variants; for a tagged union, the property and the sorted tag values.
     Union(usize, Option<(String, Vec<String>)>),
     Nullable,
-    Pending,
 }
 
 fn label_and_children(ir: &Ir, kind: &Kind) -> (Label, Vec<NodeId>) {
@@ -34,7 +33,6 @@ fn label_and_children(ir: &Ir, kind: &Kind) -> (Label, Vec<NodeId>) {
         Kind::Boolean => (Label::Boolean, vec![]),
         Kind::Any => (Label::Any, vec![]),
         Kind::FreeFormObject => (Label::FreeForm, vec![]),
-        Kind::Pending => (Label::Pending, vec![]),
         Kind::Map(n) => (Label::Map, vec![*n]),
         Kind::Array(n) => (Label::Array, vec![*n]),
         Kind::Nullable(n) => (Label::Nullable, vec![*n]),

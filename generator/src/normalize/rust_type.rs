@@ -78,7 +78,7 @@ impl Model {
             Kind::Map(value) => RustType::Map(Box::new(self.rust_type(*value))),
             Kind::Array(item) => RustType::Vec(Box::new(self.rust_type(*item))),
             Kind::Nullable(inner) => RustType::Option(Box::new(self.rust_type(*inner))),
-            Kind::Any | Kind::Pending | Kind::Object(_) | Kind::Enum(_) | Kind::Union(..) => RustType::Json,
+            Kind::Any | Kind::Object(_) | Kind::Enum(_) | Kind::Union(..) => RustType::Json,
         }
     }
 

@@ -1,0 +1,326 @@
+//! Stage 2, lower: turn openapiv3 documents into our IR. `$ref`s are resolved (inside the
+//! document only), `allOf` is merged into one object, and every schema becomes a node that
+//! remembers where it stands (its site and a name hint). Nothing is folded yet.
+//!
+//! One `SpecLowerer` per document, its work split by concern: the API and its servers here,
+//! `operations` (parameters, bodies, responses, security), `schemas` (each schema form) and
+//! `refs` (following `$ref`s).
+
+mod operations;
+mod refs;
+mod schemas;
+
+use operations::OperationSource;
+
+use std::collections::{HashMap, HashSet};
+
+use heck::ToSnakeCase;
+use indexmap::IndexMap;
+use openapiv3::{
+    Components, ReferenceOr, Schema,
+};
+
+use crate::error::{Error, Result};
+use crate::ir::*;
+use crate::load::{LoadedSpec, NamesOverlay};
+use crate::pointer::JsonPointer;
+
+type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
+
+/// Deeper inline nesting than this is refused rather than risk the stack.
+const MAX_DEPTH: usize = 200;
+
+/// Lowers every spec (and the names overlay). With `examples`, the examples of JSON bodies are
+/// kept too, for the generated example tests; without, they cost nothing.
+pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>, examples: bool) -> Result<Ir> {
+    let mut ir = Ir::default();
+    let mut modules = HashSet::new();
+    for spec in specs {
+        let module = module_name(&spec.file_name);
+        if !modules.insert(module.clone()) {
+            return Err(Error::Usage(format!(
+                "two specs would both become the module `{module}`: rename one of the files"
+            )));
+        }
+        let mut l = SpecLowerer::new(&mut ir, spec.file_name.as_str(), &spec.path, spec.doc.components.as_ref(), false);
+        l.examples = examples;
+        let api = l.api(spec, module)?;
+        ir.apis.push(api);
+    }
+    if let Some((file, overlay)) = names {
+        let path = std::path::PathBuf::from(file);
+        let mut l = SpecLowerer::new(&mut ir, file, &path, Some(&overlay.components), true);
+        let mut named = Vec::new();
+        for name in overlay.components.schemas.keys() {
+            named.push((name.clone(), l.component(name, &JsonPointer::root())?));
+        }
+        ir.overlay = named;
+    }
+    Ok(ir)
+}
+
+/// `sailpoint-v3.inlined.json` -> `sailpoint_v3_inlined`.
+fn module_name(file_name: &str) -> String {
+    let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
+    crate::naming::module_ident(&stem.to_snake_case())
+}
+
+struct SpecLowerer<'a> {
+    ir: &'a mut Ir,
+    file: &'a str,
+    path: &'a std::path::Path,
+    components: Option<&'a Components>,
+    /// Component schemas already lowered (or being lowered: recursion ends here).
+    memo: HashMap<String, NodeId>,
+    /// The nodes of component schemas still being lowered: an `allOf` cannot merge them.
+    pending: HashSet<NodeId>,
+    is_overlay: bool,
+    depth: usize,
+    /// Whether to keep the examples of bodies.
+    examples: bool,
+}
+
+impl<'a> SpecLowerer<'a> {
+    fn new(
+        ir: &'a mut Ir,
+        file: &'a str,
+        path: &'a std::path::Path,
+        components: Option<&'a Components>,
+        is_overlay: bool,
+    ) -> Self {
+        Self {
+            ir,
+            file,
+            path,
+            components,
+            memo: HashMap::new(),
+            pending: HashSet::new(),
+            is_overlay,
+            depth: 0,
+            examples: false,
+        }
+    }
+
+    fn invalid(&self, pointer: &JsonPointer, message: impl Into<String>) -> Error {
+        Error::Invalid { file: self.path.to_path_buf(), pointer: pointer.clone(), message: message.into() }
+    }
+
+    fn warn(&mut self, pointer: &JsonPointer, message: impl Into<String>) {
+        self.ir.warnings.push(Warning { site: site(self.file, pointer), message: message.into() });
+    }
+
+    /// The first client-credentials flow of the security schemes (by name), and whether its
+    /// token URL is on the host of the server the client uses: if not, it may be a placeholder
+    /// (`https://tenant.example.com/oauth/token`) and the client never sends a secret there.
+    fn token_endpoint(&mut self, doc: &openapiv3::OpenAPI, server: Option<&Server>) -> Option<TokenEndpoint> {
+        let mut schemes: Vec<_> = doc.components.as_ref()?.security_schemes.iter().collect();
+        schemes.sort_by(|a, b| a.0.cmp(b.0));
+        let (name, flow) = schemes.into_iter().find_map(|(name, scheme)| match scheme {
+            ReferenceOr::Item(openapiv3::SecurityScheme::OAuth2 { flows, .. }) => {
+                flows.client_credentials.as_ref().map(|f| (name, f))
+            }
+            _ => None,
+        })?;
+        let same_origin_path = match server {
+            Some(server) => crate::servers::same_origin_path(&flow.token_url, &server.url),
+            None => crate::servers::same_origin_path(&flow.token_url, ""),
+        };
+        if same_origin_path.is_none() {
+            let pointer = JsonPointer::root()
+                .push("components")
+                .push("securitySchemes")
+                .push(name)
+                .push("flows")
+                .push("clientCredentials")
+                .push("tokenUrl");
+            let server = server.map_or_else(|| "none".to_string(), |s| format!("`{}`", s.url));
+            self.warn(
+                &pointer,
+                format!(
+                    "the token URL `{}` is not on the host of the server the client uses ({server}), so it may be \
+                     a placeholder: `Auth::client_credentials` refuses it, and callers name their token URL with \
+                     `Auth::client_credentials_at`",
+                    flow.token_url
+                ),
+            );
+        }
+        Some(TokenEndpoint { url: flow.token_url.clone(), same_origin_path, scopes: flow.scopes.keys().cloned().collect() })
+    }
+
+    fn api(mut self, spec: &'a LoadedSpec, module: String) -> Result<Api> {
+        let doc = &spec.doc;
+        let server = doc.servers.first().map(|s| Server {
+            url: s.url.clone(),
+            description: s.description.clone(),
+            variables: s
+                .variables
+                .iter()
+                .flatten()
+                .map(|(name, v)| ServerVariable {
+                    name: name.clone(),
+                    default: v.default.clone(),
+                    allowed: v.enumeration.clone(),
+                    description: v.description.clone(),
+                })
+                .collect(),
+        });
+        let mut api = Api {
+            module,
+            title: doc.info.title.clone(),
+            version: doc.info.version.clone(),
+            description: doc.info.description.clone(),
+            server,
+            token: None,
+            operations: Vec::new(),
+            skipped: Vec::new(),
+        };
+        api.token = self.token_endpoint(doc, api.server.as_ref());
+        let mut refs = Vec::new();
+        for (key, value) in &doc.extensions {
+            extension_refs(value, &JsonPointer::root().push(key), &mut refs);
+        }
+        for (ptr, reference) in refs {
+            self.warn(
+                &ptr,
+                format!("`$ref: {reference}` inside an `x-` extension points to another file; it is not followed"),
+            );
+        }
+        let paths_ptr = JsonPointer::root().push("paths");
+        let mut seen_ids = HashSet::new();
+        for (path, item) in &doc.paths.paths {
+            let item_ptr = paths_ptr.push(path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => {
+                    return Err(self.invalid(&item_ptr, format!("path item `$ref` to `{reference}` is not supported")))
+                }
+            };
+            for (method, op) in item.iter() {
+                let op_ptr = item_ptr.push(method);
+                let method = HttpMethod::parse(method).expect("openapiv3 yields only known methods");
+                let id = match &op.operation_id {
+                    Some(id) if !id.trim().is_empty() => id.clone(),
+                    _ => derived_operation_id(method, path),
+                };
+                if !seen_ids.insert(id.to_snake_case()) {
+                    return Err(self.invalid(
+                        &op_ptr.push("operationId"),
+                        format!("operationId `{id}` is used by another operation"),
+                    ));
+                }
+                let source = OperationSource { path, method, id, op, path_params: &item.parameters, ptr: op_ptr.clone() };
+                match self.operation(doc, source)? {
+                    Ok(operation) => api.operations.push(operation),
+                    Err(reason) => api.skipped.push(Skipped { site: site(self.file, &op_ptr), reason }),
+                }
+            }
+        }
+        Ok(api)
+    }
+
+    fn push(&mut self, kind: Kind, docs: Docs, ptr: &JsonPointer, hint: NameHint) -> NodeId {
+        let id = NodeId(self.ir.schemas.len() as u32);
+        self.ir.schemas.push(SchemaNode { kind, docs, site: site(self.file, ptr), hint });
+        id
+    }
+
+    fn set_kind(&mut self, id: NodeId, kind: Kind) {
+        self.ir.schemas[id.0 as usize].kind = kind;
+    }
+}
+
+fn unescape_pointer_segment(s: &str) -> String {
+    s.replace("~1", "/").replace("~0", "~")
+}
+
+/// `YYYY-MM-DD`.
+fn looks_like_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&i| b[i].is_ascii_digit())
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` and a fraction or zone after it (RFC 3339's shape, not its calendar).
+fn looks_like_date_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 20
+        && looks_like_date(&s[..10])
+        && matches!(b[10], b'T' | b't' | b' ')
+        && b[13] == b':'
+        && b[16] == b':'
+        && [11, 12, 14, 15, 17, 18].iter().all(|&i| b[i].is_ascii_digit())
+}
+
+/// `$ref`s inside `x-` extensions are not followed; one that points to another file (which
+/// this generator never opens) is worth a warning, since tools that do follow it will fail.
+fn extension_refs(value: &serde_json::Value, ptr: &JsonPointer, found: &mut Vec<(JsonPointer, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("$ref", serde_json::Value::String(r)) if !r.starts_with('#') => {
+                        found.push((ptr.push(k), r.clone()))
+                    }
+                    _ => extension_refs(v, &ptr.push(k), found),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                extension_refs(v, &ptr.push(i.to_string()), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn dedup(values: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    values.filter(|v| seen.insert(v.clone())).collect()
+}
+
+/// For operations without an `operationId`: `GET /sources/{id}/schemas` -> `get_sources_by_id_schemas`.
+fn derived_operation_id(method: HttpMethod, path: &str) -> String {
+    let mut id = method.as_upper().to_ascii_lowercase();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        id.push('_');
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => {
+                id.push_str("by_");
+                id.push_str(&param.to_snake_case());
+            }
+            None => id.push_str(&segment.to_snake_case()),
+        }
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derives_operation_ids_from_method_and_path() {
+        assert_eq!(
+            derived_operation_id(HttpMethod::Get, "/sources/{sourceId}/schemas"),
+            "get_sources_by_source_id_schemas"
+        );
+    }
+
+    #[test]
+    fn recognises_dates() {
+        assert!(looks_like_date_time("2015-05-28T14:07:17Z"));
+        assert!(looks_like_date_time("2015-05-28T14:07:17.123+02:00"));
+        assert!(!looks_like_date_time("6 Months from created date"));
+        assert!(looks_like_date("2021-03-02"));
+        assert!(!looks_like_date("--03-02"));
+    }
+
+    #[test]
+    fn body_encodings() {
+        assert_eq!(BodyEncoding::of("application/json-patch+json"), BodyEncoding::Json);
+        assert_eq!(BodyEncoding::of("application/json; charset=utf-8"), BodyEncoding::Json);
+        assert_eq!(BodyEncoding::of("multipart/form-data"), BodyEncoding::Multipart);
+        assert_eq!(BodyEncoding::of("text/csv"), BodyEncoding::Text);
+        assert_eq!(BodyEncoding::of("application/zip"), BodyEncoding::Binary);
+    }
+}

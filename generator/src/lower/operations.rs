@@ -1,0 +1,332 @@
+//! Operations: parameters, request bodies, responses and their examples, and security.
+
+use heck::ToUpperCamelCase;
+use indexmap::IndexMap;
+use openapiv3::{ReferenceOr, StatusCode};
+
+use super::{unescape_pointer_segment, SpecLowerer};
+use crate::error::Result;
+use crate::ir::*;
+use crate::naming;
+use crate::pointer::JsonPointer;
+
+/// Where an operation stands, and what it is made of.
+pub(super) struct OperationSource<'a> {
+    pub(super) path: &'a str,
+    pub(super) method: HttpMethod,
+    pub(super) id: String,
+    pub(super) op: &'a openapiv3::Operation,
+    /// The parameters of its path item.
+    pub(super) path_params: &'a [ReferenceOr<openapiv3::Parameter>],
+    pub(super) ptr: JsonPointer,
+}
+
+impl<'a> SpecLowerer<'a> {
+    /// The outer `Result` is a hard error; the inner one says why the operation is skipped.
+    pub(super) fn operation(
+        &mut self,
+        doc: &'a openapiv3::OpenAPI,
+        source: OperationSource<'a>,
+    ) -> Result<std::result::Result<Operation, String>> {
+        let OperationSource { path, method, id, op, path_params, ptr } = source;
+        let op_name = id.to_upper_camel_case();
+        let parameters = match self.parameters(path, op, path_params, &ptr, &op_name)? {
+            Ok(parameters) => parameters,
+            Err(reason) => return Ok(Err(reason)),
+        };
+        let body = match self.request_body(op, &ptr, &op_name)? {
+            Ok(body) => body,
+            Err(reason) => return Ok(Err(reason)),
+        };
+        let responses = self.responses(op, &ptr, &op_name)?;
+        let authenticated = self.authenticated(doc, op, &ptr);
+        Ok(Ok(Operation {
+            id,
+            method,
+            path: path.to_string(),
+            site: site(self.file, &ptr),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            parameters,
+            body,
+            responses,
+            authenticated,
+        }))
+    }
+
+    /// The parameters of the operation and of its path item (the operation's win), matched
+    /// up with the path template. `Err`: why the operation is skipped.
+    fn parameters(
+        &mut self,
+        path: &str,
+        op: &'a openapiv3::Operation,
+        path_params: &'a [ReferenceOr<openapiv3::Parameter>],
+        ptr: &JsonPointer,
+        op_name: &str,
+    ) -> Result<std::result::Result<Vec<Parameter>, String>> {
+        // Parameters: the operation's override the path item's of the same name and location.
+        let mut params: IndexMap<(String, &'static str), (&'a openapiv3::Parameter, JsonPointer)> = IndexMap::new();
+        let item_ptr = ptr.parent();
+        for (list, base) in [(path_params, item_ptr.push("parameters")), (&op.parameters[..], ptr.push("parameters"))] {
+            for (i, p) in list.iter().enumerate() {
+                let (p, p_ptr) = self.resolve_parameter(p, base.push(i.to_string()))?;
+                let loc = match p {
+                    openapiv3::Parameter::Path { .. } => "path",
+                    openapiv3::Parameter::Query { .. } => "query",
+                    openapiv3::Parameter::Header { .. } => "header",
+                    openapiv3::Parameter::Cookie { .. } => "cookie",
+                };
+                params.insert((p.parameter_data_ref().name.clone(), loc), (p, p_ptr));
+            }
+        }
+        let mut parameters = Vec::new();
+        let mut param_sites = Vec::new();
+        for ((name, loc), (p, p_ptr)) in params {
+            let data = p.parameter_data_ref();
+            let location = match loc {
+                "path" => ParamLocation::Path,
+                "query" => ParamLocation::Query,
+                "header" => ParamLocation::Header,
+                _ => {
+                    if data.required {
+                        return Ok(Err(format!("required cookie parameter `{name}` is not supported")));
+                    }
+                    self.warn(&p_ptr, format!("cookie parameter `{name}` is not supported; it is left out"));
+                    continue;
+                }
+            };
+            let hint = reused_hint(&p_ptr, "parameters", naming::camel)
+                .unwrap_or(NameHint::Parameter { operation: op_name.to_string(), name: name.clone() });
+            let schema = match &data.format {
+                openapiv3::ParameterSchemaOrContent::Schema(s) => self.schema_ref(s, p_ptr.push("schema"), hint)?,
+                openapiv3::ParameterSchemaOrContent::Content(_) => {
+                    self.warn(&p_ptr, "a parameter given by `content` is sent as a string");
+                    self.push(Kind::String(StringFormat::Plain), Docs::default(), &p_ptr, hint)
+                }
+            };
+            param_sites.push(site(self.file, &p_ptr));
+            parameters.push(Parameter {
+                name,
+                location,
+                required: data.required || location == ParamLocation::Path,
+                description: data.description.clone(),
+                schema,
+            });
+        }
+        // A path parameter named one way in the path and another in `parameters` (a known
+        // defect of real specs) is matched up when it is the only one on each side.
+        let template = path_template_names(path);
+        let undefined: Vec<&String> = template
+            .iter()
+            .filter(|t| !parameters.iter().any(|p| p.location == ParamLocation::Path && &p.name == *t))
+            .collect();
+        let unused: Vec<usize> = (0..parameters.len())
+            .filter(|&i| parameters[i].location == ParamLocation::Path && !template.contains(&parameters[i].name))
+            .collect();
+        match (undefined.as_slice(), unused.as_slice()) {
+            ([], []) => {}
+            ([name], [index]) => {
+                let p = &mut parameters[*index];
+                self.ir.warnings.push(Warning {
+                    site: param_sites[*index].clone(),
+                    message: format!("path parameter `{}` is `{{{name}}}` in the path; using the path's name", p.name),
+                });
+                p.name = (*name).clone();
+            }
+            ([name, ..], _) => return Ok(Err(format!("path parameter `{name}` has no definition in `parameters`"))),
+            ([], unused) => {
+                // Nothing in the path can carry them: leave them out, loudly.
+                for &index in unused.iter().rev() {
+                    let p = parameters.remove(index);
+                    self.ir.warnings.push(Warning {
+                        site: param_sites[index].clone(),
+                        message: format!("path parameter `{}` does not appear in the path; it is left out", p.name),
+                    });
+                }
+            }
+        }
+
+        Ok(Ok(parameters))
+    }
+
+    /// The request body in the most structured content type the spec offers. `Err`: why the
+    /// operation is skipped.
+    fn request_body(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        ptr: &JsonPointer,
+        op_name: &str,
+    ) -> Result<std::result::Result<Option<RequestBody>, String>> {
+        let body = match &op.request_body {
+            None => None,
+            Some(rb) => {
+                let (rb, rb_ptr) = self.resolve_request_body(rb, ptr.push("requestBody"))?;
+                // The most structured content type the spec offers.
+                let Some((content_type, media)) = rb.content.iter().min_by_key(|(ct, _)| BodyEncoding::of(ct)) else {
+                    return Ok(Err("the request body lists no content type".into()));
+                };
+                let m_ptr = rb_ptr.push("content").push(content_type);
+                let hint = reused_hint(&rb_ptr, "requestBodies", |k| format!("{}Request", naming::camel(k)))
+                    .unwrap_or(NameHint::RequestBody { operation: op_name.to_string() });
+                let schema = match &media.schema {
+                    Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
+                    None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
+                };
+                let encoding = BodyEncoding::of(content_type);
+                let examples =
+                    if encoding == BodyEncoding::Json { self.body_examples(media, &m_ptr, schema) } else { Vec::new() };
+                Some(RequestBody {
+                    content_type: content_type.clone(),
+                    encoding,
+                    required: rb.required,
+                    description: rb.description.clone(),
+                    schema,
+                    examples,
+                })
+            }
+        };
+
+        Ok(Ok(body))
+    }
+
+    /// The documented responses with a status code; `default` and ranges are warned about.
+    fn responses(&mut self, op: &'a openapiv3::Operation, ptr: &JsonPointer, op_name: &str) -> Result<Vec<Response>> {
+        let mut responses = Vec::new();
+        let r_ptr = ptr.push("responses");
+        if op.responses.default.is_some() {
+            self.warn(
+                &r_ptr.push("default"),
+                "the `default` response is not modelled: such statuses surface as `Error::UnexpectedStatus`",
+            );
+        }
+        for (status, r) in &op.responses.responses {
+            let StatusCode::Code(code) = status else {
+                self.warn(
+                    &r_ptr.push(status.to_string()),
+                    "status ranges are not modelled: such statuses surface as `Error::UnexpectedStatus`",
+                );
+                continue;
+            };
+            let (r, s_ptr) = self.resolve_response(r, r_ptr.push(code.to_string()))?;
+            let mut examples = Vec::new();
+            let body = match r.content.iter().min_by_key(|(ct, _)| BodyEncoding::of(ct)) {
+                None => ResponseBody::None,
+                Some((ct, media)) => match BodyEncoding::of(ct) {
+                    BodyEncoding::Json => {
+                        let hint = reused_hint(&s_ptr, "responses", |k| match k.parse::<u16>() {
+                            Ok(status) => format!("{}Response", naming::status_variant(status)),
+                            Err(_) => naming::camel(k),
+                        })
+                        .unwrap_or(NameHint::Response { operation: op_name.to_string(), status: *code });
+                        let m_ptr = s_ptr.push("content").push(ct);
+                        let schema = match &media.schema {
+                            Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
+                            None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
+                        };
+                        examples = self.body_examples(media, &m_ptr, schema);
+                        ResponseBody::Json(schema)
+                    }
+                    BodyEncoding::Text => ResponseBody::Text,
+                    _ => ResponseBody::Binary,
+                },
+            };
+            responses.push(Response { status: *code, description: r.description.clone(), body, examples });
+        }
+
+        Ok(responses)
+    }
+
+    /// Whether the operation sends credentials: it names at least one security requirement.
+    fn authenticated(&mut self, doc: &'a openapiv3::OpenAPI, op: &'a openapiv3::Operation, ptr: &JsonPointer) -> bool {
+        let (security, sec_ptr) = match &op.security {
+            Some(s) => (Some(s), ptr.push("security")),
+            None => (doc.security.as_ref(), JsonPointer::root().push("security")),
+        };
+        let mut authenticated = false;
+        for (i, requirement) in security.into_iter().flatten().enumerate() {
+            for scheme in requirement.keys() {
+                authenticated = true;
+                let known = self.components.and_then(|c| c.security_schemes.get(scheme));
+                match known {
+                    None => self.warn(
+                        &sec_ptr.push(i.to_string()).push(scheme),
+                        format!("security scheme `{scheme}` is not defined in components.securitySchemes; sending the client's bearer token"),
+                    ),
+                    Some(ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { .. })) => self.warn(
+                        &sec_ptr.push(i.to_string()).push(scheme),
+                        format!("security scheme `{scheme}` is an API key, which is not supported yet; sending the client's bearer token"),
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+
+        authenticated
+    }
+
+
+    /// A JSON body's examples: its `example`, every entry of its `examples` (following `$ref`s
+    /// into components.examples), or, when it has neither, its schema's `example`. An example
+    /// that cannot be read is left out with a warning: examples never stop generation.
+    pub(super) fn body_examples(&mut self, media: &'a openapiv3::MediaType, m_ptr: &JsonPointer, schema: NodeId) -> Vec<Example> {
+        if !self.examples {
+            return Vec::new();
+        }
+        let mut found: Vec<(String, JsonPointer, &'a serde_json::Value)> = Vec::new();
+        if let Some(value) = &media.example {
+            found.push(("example".into(), m_ptr.push("example"), value));
+        }
+        for (name, example) in &media.examples {
+            match self.resolve(example, m_ptr.push("examples").push(name), "examples", |c| &c.examples) {
+                Ok((example, e_ptr)) => match &example.value {
+                    Some(value) => found.push((name.clone(), e_ptr.push("value"), value)),
+                    // Reading `externalValue` would mean fetching a URL or a file the user did
+                    // not name.
+                    None => self.warn(&e_ptr, "an example without a `value` (externalValue) is not read"),
+                },
+                Err(e) => self.warn(&m_ptr.push("examples").push(name), format!("example not read: {e}")),
+            }
+        }
+        if found.is_empty() {
+            if let Some(s) = &media.schema {
+                if let Ok((s, s_ptr)) = self.resolve(s, m_ptr.push("schema"), "schemas", |c| &c.schemas) {
+                    if let Some(value) = &s.schema_data.example {
+                        found.push(("example".into(), s_ptr.push("example"), value));
+                    }
+                }
+            }
+        }
+        let wants_string = matches!(self.ir.node(schema).kind, Kind::String(_) | Kind::Enum(_) | Kind::Any);
+        found
+            .into_iter()
+            .map(|(name, ptr, value)| {
+                // A JSON document written as a YAML string is a common slip in specs: read the
+                // JSON it holds, and say so.
+                let parsed = match value {
+                    serde_json::Value::String(text) if !wants_string => {
+                        serde_json::from_str::<serde_json::Value>(text).ok().filter(|v| v.is_object() || v.is_array())
+                    }
+                    _ => None,
+                };
+                let json = match parsed {
+                    Some(v) => {
+                        self.warn(&ptr, "this example is JSON written as a string; it is read as the JSON it holds");
+                        v.to_string()
+                    }
+                    None => value.to_string(),
+                };
+                Example { site: site(self.file, &ptr), name, json }
+            })
+            .collect()
+    }
+}
+
+/// For an entry of `#/components/{section}`, a hint naming its schema from the entry's key:
+/// a shared 401 response is an `UnauthorizedResponse`, not the first operation's error.
+fn reused_hint(ptr: &JsonPointer, section: &str, name: impl Fn(&str) -> String) -> Option<NameHint> {
+    let prefix = format!("/components/{section}/");
+    let key = ptr.as_str().strip_prefix(&prefix)?;
+    let key = unescape_pointer_segment(key);
+    Some(NameHint::Reused { name: name(&key), detail: format!("#/components/{section}/{key}") })
+}

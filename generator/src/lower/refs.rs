@@ -1,0 +1,140 @@
+//! `$ref`s: to component schemas (lowered once, recursion included) and to the other sections
+//! of `#/components`.
+
+use indexmap::IndexMap;
+use openapiv3::{Components, ReferenceOr, Schema};
+
+use super::{unescape_pointer_segment, SpecLowerer};
+
+/// `$ref`s followed at most in one chain before it is taken for a cycle.
+const MAX_REF_CHAIN: usize = 32;
+use crate::error::Result;
+use crate::ir::*;
+use crate::pointer::JsonPointer;
+
+impl<'a> SpecLowerer<'a> {
+    pub(super) fn reference(&mut self, reference: &str, ptr: &JsonPointer) -> Result<NodeId> {
+        let ptr = ptr.push("$ref");
+        match reference.strip_prefix("#/components/schemas/") {
+            Some(name) => self.component(&unescape_pointer_segment(name), &ptr),
+            None if reference.starts_with('#') => Err(self.invalid(
+                &ptr,
+                format!("`$ref: {reference}` is not supported: schemas must be under #/components/schemas"),
+            )),
+            None => Err(self.invalid(
+                &ptr,
+                format!("`$ref: {reference}` points to another file, which is not supported: bundle the spec first"),
+            )),
+        }
+    }
+
+    pub(super) fn component(&mut self, name: &str, from: &JsonPointer) -> Result<NodeId> {
+        if let Some(&id) = self.memo.get(name) {
+            return Ok(id);
+        }
+        let Some(schema) = self.components.and_then(|c| c.schemas.get(name)) else {
+            return Err(self.invalid(from, format!("`$ref` to `#/components/schemas/{name}`, which does not exist")));
+        };
+        let ptr = JsonPointer::root().push("components").push("schemas").push(name);
+        let hint =
+            if self.is_overlay { NameHint::Overlay(name.to_string()) } else { NameHint::Component(name.to_string()) };
+        match schema {
+            ReferenceOr::Item(s) => {
+                // Reserve the node before lowering so that recursive references find it; until
+                // the schema is lowered it stands in `pending`.
+                let id = self.push(Kind::Any, Docs::default(), &ptr, hint.clone());
+                self.memo.insert(name.to_string(), id);
+                self.pending.insert(id);
+                let inner = self.schema(s, ptr, hint)?;
+                let node = self.ir.node(inner).clone();
+                self.ir.schemas[id.0 as usize] = node;
+                self.pending.remove(&id);
+                Ok(id)
+            }
+            ReferenceOr::Reference { reference } => {
+                // An alias component: mark it in progress so that a cycle of aliases is caught.
+                self.memo.insert(name.to_string(), NodeId(u32::MAX));
+                let target = self.reference(reference, &ptr)?;
+                if target.0 == u32::MAX {
+                    return Err(self.invalid(&ptr, "`$ref`s form a cycle with no schema in between"));
+                }
+                self.memo.insert(name.to_string(), target);
+                Ok(target)
+            }
+        }
+    }
+
+    /// The schema a `#/components/schemas/...` reference ends at, through chains of references;
+    /// `None` for any other reference (lowering the schema itself reports those).
+    pub(super) fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
+        self.follow(reference, JsonPointer::root(), "schemas", |c| &c.schemas).ok().map(|(s, _)| s)
+    }
+
+    pub(super) fn resolve_parameter(
+        &self,
+        p: &'a ReferenceOr<openapiv3::Parameter>,
+        ptr: JsonPointer,
+    ) -> Result<(&'a openapiv3::Parameter, JsonPointer)> {
+        self.resolve(p, ptr, "parameters", |c| &c.parameters)
+    }
+
+    pub(super) fn resolve_request_body(
+        &self,
+        r: &'a ReferenceOr<openapiv3::RequestBody>,
+        ptr: JsonPointer,
+    ) -> Result<(&'a openapiv3::RequestBody, JsonPointer)> {
+        self.resolve(r, ptr, "requestBodies", |c| &c.request_bodies)
+    }
+
+    pub(super) fn resolve_response(
+        &self,
+        r: &'a ReferenceOr<openapiv3::Response>,
+        ptr: JsonPointer,
+    ) -> Result<(&'a openapiv3::Response, JsonPointer)> {
+        self.resolve(r, ptr, "responses", |c| &c.responses)
+    }
+
+    /// `r` itself, or what its `$ref`s lead to in `#/components/{section}`, and its pointer.
+    pub(super) fn resolve<T>(
+        &self,
+        r: &'a ReferenceOr<T>,
+        ptr: JsonPointer,
+        section: &str,
+        map: impl Fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<(&'a T, JsonPointer)> {
+        match r {
+            ReferenceOr::Item(t) => Ok((t, ptr)),
+            ReferenceOr::Reference { reference } => self.follow(reference, ptr, section, map),
+        }
+    }
+
+    /// Follows `reference` (at `ptr`), and any chain of `$ref`s after it, into
+    /// `#/components/{section}`: the one walker of component references, with one limit.
+    fn follow<T>(
+        &self,
+        reference: &str,
+        mut ptr: JsonPointer,
+        section: &str,
+        map: impl Fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<(&'a T, JsonPointer)> {
+        let prefix = format!("#/components/{section}/");
+        let mut reference = reference;
+        for _ in 0..MAX_REF_CHAIN {
+            let ref_ptr = ptr.push("$ref");
+            let Some(name) = reference.strip_prefix(&prefix).map(unescape_pointer_segment) else {
+                return Err(
+                    self.invalid(&ref_ptr, format!("`$ref: {reference}` is not supported here: expected {prefix}..."))
+                );
+            };
+            let Some(target) = self.components.and_then(|c| map(c).get(&name)) else {
+                return Err(self.invalid(&ref_ptr, format!("`$ref` to `{reference}`, which does not exist")));
+            };
+            ptr = JsonPointer::root().push("components").push(section).push(&name);
+            match target {
+                ReferenceOr::Item(t) => return Ok((t, ptr)),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        Err(self.invalid(&ptr, "`$ref`s form a cycle with no definition in between"))
+    }
+}

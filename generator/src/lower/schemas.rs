@@ -1,0 +1,401 @@
+//! Schemas: each form (types, objects, arrays, `oneOf`/`anyOf`, `allOf`) as a node of the IR.
+
+use std::borrow::Borrow;
+use std::collections::HashSet;
+
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
+
+use super::{dedup, looks_like_date, looks_like_date_time, unescape_pointer_segment, Properties, SpecLowerer, MAX_DEPTH};
+use crate::error::Result;
+use crate::ir::*;
+use crate::pointer::JsonPointer;
+
+impl<'a> SpecLowerer<'a> {
+    /// A schema or a `$ref` to one (openapiv3 boxes some of them, hence `Borrow`).
+    pub(super) fn schema_ref<S: Borrow<Schema>>(
+        &mut self,
+        s: &'a ReferenceOr<S>,
+        ptr: JsonPointer,
+        hint: NameHint,
+    ) -> Result<NodeId> {
+        match s {
+            ReferenceOr::Item(s) => self.schema(s.borrow(), ptr, hint),
+            ReferenceOr::Reference { reference } => self.reference(reference, &ptr),
+        }
+    }
+
+    pub(super) fn schema(&mut self, s: &'a Schema, ptr: JsonPointer, hint: NameHint) -> Result<NodeId> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.invalid(&ptr, format!("schemas nest more than {MAX_DEPTH} levels deep")));
+        }
+        self.depth += 1;
+        let result = self.schema_inner(s, ptr, hint);
+        self.depth -= 1;
+        result
+    }
+
+    pub(super) fn schema_inner(&mut self, s: &'a Schema, ptr: JsonPointer, hint: NameHint) -> Result<NodeId> {
+        if !self.is_overlay {
+            self.ir.schemas_seen += 1;
+        }
+        let data = &s.schema_data;
+        let docs =
+            Docs { title: data.title.clone(), description: data.description.clone(), deprecated: data.deprecated };
+        // Its kind is set once its children are lowered.
+        let id = self.push(Kind::Any, docs.clone(), &ptr, hint.clone());
+        if let Some(serde_json::Value::String(default)) = &data.default {
+            let format = match &s.schema_kind {
+                SchemaKind::Type(Type::String(st)) => string_format(typed_format(&st.format)),
+                _ => StringFormat::Plain,
+            };
+            let misfit = match format {
+                StringFormat::DateTime => (!looks_like_date_time(default)).then_some("date-time"),
+                StringFormat::Date => (!looks_like_date(default)).then_some("date"),
+                _ => None,
+            };
+            if let Some(format) = misfit {
+                self.warn(&ptr.push("default"), format!("default {default:?} is not a {format}; it is ignored"));
+            }
+        }
+        let mut nullable = data.nullable;
+        let kind = match &s.schema_kind {
+            SchemaKind::Type(t) => match t {
+                Type::String(st) => {
+                    if st.enumeration.is_empty() {
+                        Kind::String(string_format(typed_format(&st.format)))
+                    } else {
+                        nullable |= st.enumeration.iter().any(Option::is_none);
+                        Kind::Enum(dedup(st.enumeration.iter().flatten().cloned()))
+                    }
+                }
+                Type::Integer(it) => Kind::Integer(integer_format(typed_format(&it.format))),
+                Type::Number(nt) => Kind::Number(number_format(typed_format(&nt.format))),
+                Type::Boolean(_) => Kind::Boolean,
+                Type::Object(o) => {
+                    self.object(id, &o.properties, &o.required, o.additional_properties.as_ref(), &ptr)?
+                }
+                Type::Array(a) => self.array(id, a.items.as_ref(), &ptr)?,
+            },
+            SchemaKind::OneOf { one_of } => self.union(id, one_of, &ptr.push("oneOf"), data.discriminator.as_ref())?,
+            SchemaKind::AnyOf { any_of } => self.union(id, any_of, &ptr.push("anyOf"), data.discriminator.as_ref())?,
+            SchemaKind::AllOf { all_of } => self.all_of(id, all_of, None, &ptr)?,
+            SchemaKind::Not { .. } => {
+                self.warn(&ptr, "`not` schemas cannot be expressed as a Rust type; any JSON value is accepted");
+                Kind::Any
+            }
+            SchemaKind::Any(a) => self.any_schema(id, a, &ptr, data.discriminator.as_ref())?,
+        };
+        if nullable {
+            let inner = self.push(kind, docs, &ptr, hint);
+            self.set_kind(id, Kind::Nullable(inner));
+        } else {
+            self.set_kind(id, kind);
+        }
+        Ok(id)
+    }
+
+    /// A schema that openapiv3 could not classify: mixed keywords, or no `type`.
+    pub(super) fn any_schema(
+        &mut self,
+        id: NodeId,
+        a: &'a openapiv3::AnySchema,
+        ptr: &JsonPointer,
+        discriminator: Option<&'a openapiv3::Discriminator>,
+    ) -> Result<Kind> {
+        if !a.all_of.is_empty() {
+            let extra = (!a.properties.is_empty()).then_some((&a.properties, &a.required));
+            return self.all_of(id, &a.all_of, extra, ptr);
+        }
+        if !a.one_of.is_empty() {
+            return self.union(id, &a.one_of, &ptr.push("oneOf"), discriminator);
+        }
+        if !a.any_of.is_empty() {
+            return self.union(id, &a.any_of, &ptr.push("anyOf"), discriminator);
+        }
+        let typ = a.typ.as_deref();
+        if typ == Some("object") || !a.properties.is_empty() || a.additional_properties.is_some() {
+            return self.object(id, &a.properties, &a.required, a.additional_properties.as_ref(), ptr);
+        }
+        if typ == Some("array") || a.items.is_some() {
+            return self.array(id, a.items.as_ref(), ptr);
+        }
+        if !a.enumeration.is_empty() {
+            let strings: Option<Vec<String>> =
+                a.enumeration.iter().filter(|v| !v.is_null()).map(|v| v.as_str().map(str::to_string)).collect();
+            if let Some(values) = strings {
+                return Ok(Kind::Enum(dedup(values.into_iter())));
+            }
+        }
+        Ok(match typ {
+            Some("string") => Kind::String(string_format(a.format.as_deref())),
+            Some("integer") => Kind::Integer(integer_format(a.format.as_deref())),
+            Some("number") => Kind::Number(number_format(a.format.as_deref())),
+            Some("boolean") => Kind::Boolean,
+            _ => Kind::Any,
+        })
+    }
+
+    pub(super) fn object(
+        &mut self,
+        id: NodeId,
+        properties: &'a Properties,
+        required: &[String],
+        additional: Option<&'a AdditionalProperties>,
+        ptr: &JsonPointer,
+    ) -> Result<Kind> {
+        let mut fields = Vec::with_capacity(properties.len());
+        for (name, p) in properties {
+            let hint = NameHint::Property { parent: id, name: name.clone() };
+            let node = self.schema_ref(p, ptr.push("properties").push(name), hint)?;
+            let one_way = self.is_one_way(p);
+            fields.push(Field { name: name.clone(), node, required: required.contains(name) && !one_way, one_way });
+        }
+        let additional = match additional {
+            Some(AdditionalProperties::Schema(s)) => {
+                Some(self.schema_ref(s, ptr.push("additionalProperties"), NameHint::MapValue { parent: id })?)
+            }
+            _ => None,
+        };
+        Ok(match (fields.is_empty(), additional) {
+            (true, Some(value)) => Kind::Map(value),
+            (true, None) => Kind::FreeFormObject,
+            (false, additional) => Kind::Object(Object { fields, additional }),
+        })
+    }
+
+    pub(super) fn array(&mut self, id: NodeId, items: Option<&'a ReferenceOr<Box<Schema>>>, ptr: &JsonPointer) -> Result<Kind> {
+        let item = match items {
+            Some(items) => self.schema_ref(items, ptr.push("items"), NameHint::Item { parent: id })?,
+            None => {
+                self.warn(ptr, "array without `items`: its items are any JSON value");
+                self.push(Kind::Any, Docs::default(), ptr, NameHint::Item { parent: id })
+            }
+        };
+        Ok(Kind::Array(item))
+    }
+
+    pub(super) fn union(
+        &mut self,
+        id: NodeId,
+        variants: &'a [ReferenceOr<Schema>],
+        ptr: &JsonPointer,
+        discriminator: Option<&'a openapiv3::Discriminator>,
+    ) -> Result<Kind> {
+        let mut nodes = Vec::with_capacity(variants.len());
+        for (index, v) in variants.iter().enumerate() {
+            nodes.push(self.schema_ref(v, ptr.push(index.to_string()), NameHint::Variant { parent: id, index })?);
+        }
+        Ok(match nodes.as_slice() {
+            [] => Kind::Any,
+            [only] => self.ir.node(*only).kind.clone(),
+            _ => {
+                let tag = discriminator.and_then(|d| self.tag(d, &nodes, ptr));
+                Kind::Union(nodes, tag)
+            }
+        })
+    }
+
+    /// The tag values of each variant: from the mapping, else the variant's own one-value enum
+    /// for the property, else its component name. `None` (with a warning) when a variant has
+    /// none, and then decoding tries the variants in turn.
+    pub(super) fn tag(&mut self, d: &openapiv3::Discriminator, variants: &[NodeId], ptr: &JsonPointer) -> Option<Tag> {
+        let mut values = Vec::new();
+        for &variant in variants {
+            let mut found: Vec<String> = d
+                .mapping
+                .iter()
+                .filter(|(_, target)| {
+                    let name = target.strip_prefix("#/components/schemas/").unwrap_or(target);
+                    self.memo.get(&unescape_pointer_segment(name)) == Some(&variant)
+                })
+                .map(|(value, _)| value.clone())
+                .collect();
+            if found.is_empty() {
+                if let Kind::Object(o) = &self.ir.node(variant).kind {
+                    if let Some(f) = o.fields.iter().find(|f| f.name == d.property_name) {
+                        if let Kind::Enum(vals) = &self.ir.node(f.node).kind {
+                            if let [only] = vals.as_slice() {
+                                found.push(only.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            if found.is_empty() {
+                if let NameHint::Component(name) = &self.ir.node(variant).hint {
+                    found.push(name.clone());
+                }
+            }
+            if found.is_empty() {
+                self.warn(
+                    ptr,
+                    format!(
+                        "the discriminator `{}` names no value for variant {}; decoding tries each variant in turn",
+                        d.property_name,
+                        values.len() + 1
+                    ),
+                );
+                return None;
+            }
+            values.extend(found.into_iter().map(|v| (v, variant)));
+        }
+        Some(Tag { property: d.property_name.clone(), values })
+    }
+
+    /// Merges the parts into one object: the Rust type a person would write for `allOf`.
+    pub(super) fn all_of(
+        &mut self,
+        id: NodeId,
+        parts: &'a [ReferenceOr<Schema>],
+        extra: Option<(&'a Properties, &'a Vec<String>)>,
+        ptr: &JsonPointer,
+    ) -> Result<Kind> {
+        let mut part_kinds = Vec::new();
+        let mut required: HashSet<String> = HashSet::new();
+        for (i, part) in parts.iter().enumerate() {
+            let part_ptr = ptr.push("allOf").push(i.to_string());
+            let node = self.schema_ref(part, part_ptr.clone(), NameHint::AllOfPart { merged: id })?;
+            required.extend(self.required_names(part));
+            let mut part = node;
+            while let Kind::Nullable(inner) = self.ir.node(part).kind {
+                part = inner;
+            }
+            if self.pending.contains(&part) {
+                return Err(self.invalid(&part_ptr, "`allOf` includes itself"));
+            }
+            part_kinds.push(self.ir.node(part).kind.clone());
+        }
+        if let Some((properties, req)) = extra {
+            required.extend(req.iter().cloned());
+            part_kinds.push(self.object(id, properties, req, None, ptr)?);
+        }
+        let mut fields: Vec<Field> = Vec::new();
+        let mut additional = None;
+        let mut others = Vec::new();
+        for kind in part_kinds {
+            match kind {
+                Kind::Object(o) => {
+                    for f in o.fields {
+                        match fields.iter_mut().find(|g| g.name == f.name) {
+                            Some(existing) => *existing = f,
+                            None => fields.push(f),
+                        }
+                    }
+                    additional = additional.or(o.additional);
+                }
+                Kind::FreeFormObject | Kind::Any => {}
+                // `allOf: [$ref: AString, {type: string, description}]` is one string.
+                other if others.contains(&other) => {}
+                other => others.push(other),
+            }
+        }
+        for f in &mut fields {
+            f.required |= required.contains(&f.name) && !f.one_way;
+        }
+        Ok(match (fields.is_empty(), others.len()) {
+            (true, 1) => others.pop().expect("one element"),
+            (true, 0) => additional.map_or(Kind::FreeFormObject, Kind::Map),
+            (false, 0) => Kind::Object(Object { fields, additional }),
+            _ => {
+                self.warn(ptr, "`allOf` mixes objects with other types; any JSON value is accepted");
+                Kind::Any
+            }
+        })
+    }
+
+    /// Whether a property is `readOnly` or `writeOnly`, on itself or on the schema it refers to.
+    pub(super) fn is_one_way(&self, p: &'a ReferenceOr<Box<Schema>>) -> bool {
+        let schema = match p {
+            ReferenceOr::Item(s) => Some(&**s),
+            ReferenceOr::Reference { reference } => self.component_schema(reference),
+        };
+        schema.is_some_and(|s| s.schema_data.read_only || s.schema_data.write_only)
+    }
+
+    /// The `required` list of a schema, following `$ref`s; used to merge `allOf`.
+    pub(super) fn required_names(&self, s: &'a ReferenceOr<Schema>) -> Vec<String> {
+        let schema = match s {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => self.component_schema(reference),
+        };
+        match schema.map(|s| &s.schema_kind) {
+            Some(SchemaKind::Type(Type::Object(o))) => o.required.clone(),
+            Some(SchemaKind::Any(a)) => a.required.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The name of a format openapiv3 parsed into its own enum (`date-time`, `int32`, ...), as
+/// the spec wrote it: one mapping from names to types serves typed and untyped schemas alike.
+fn typed_format<T: FormatName>(format: &VariantOrUnknownOrEmpty<T>) -> Option<&str> {
+    match format {
+        VariantOrUnknownOrEmpty::Item(item) => Some(item.name()),
+        VariantOrUnknownOrEmpty::Unknown(name) => Some(name),
+        VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+/// The formats openapiv3 knows, by the names the spec gives them.
+trait FormatName {
+    fn name(&self) -> &'static str;
+}
+
+impl FormatName for openapiv3::StringFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Date => "date",
+            Self::DateTime => "date-time",
+            Self::Password => "password",
+            Self::Byte => "byte",
+            Self::Binary => "binary",
+        }
+    }
+}
+
+impl FormatName for openapiv3::IntegerFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Int32 => "int32",
+            Self::Int64 => "int64",
+        }
+    }
+}
+
+impl FormatName for openapiv3::NumberFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Float => "float",
+            Self::Double => "double",
+        }
+    }
+}
+
+/// The Rust type of a string of this format: dates and date-times are parsed, `binary` is a
+/// file; anything else is text.
+fn string_format(name: Option<&str>) -> StringFormat {
+    match name {
+        Some("date-time") => StringFormat::DateTime,
+        Some("date") => StringFormat::Date,
+        Some("binary") => StringFormat::Binary,
+        _ => StringFormat::Plain,
+    }
+}
+
+/// `int32` is `i32`; every other integer is `i64`.
+fn integer_format(name: Option<&str>) -> IntegerFormat {
+    if name == Some("int32") {
+        IntegerFormat::Int32
+    } else {
+        IntegerFormat::Int64
+    }
+}
+
+/// `float` is `f32`; every other number is `f64`.
+fn number_format(name: Option<&str>) -> NumberFormat {
+    if name == Some("float") {
+        NumberFormat::Float
+    } else {
+        NumberFormat::Double
+    }
+}
