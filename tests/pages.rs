@@ -11,18 +11,18 @@ fn fixtures() -> std::path::PathBuf {
 }
 
 /// One snapshot of the assembled documents per folder of `fixtures/pages/`: a page with
-/// multi-line front matter, one flattened onto one line, one compressed, and a folder of
-/// pages for two APIs.
+/// multi-line front matter, one flattened onto one line, one compressed, a folder of pages
+/// for two APIs, and pages whose first has `securitySchemes: null` and a later one an object.
 #[test]
 fn page_forms_assemble_into_openapi_documents() {
     let mut dirs: Vec<_> = std::fs::read_dir(fixtures().join("pages")).unwrap().map(|e| e.unwrap().path()).collect();
     dirs.sort();
-    assert_eq!(dirs.len(), 4);
+    assert_eq!(dirs.len(), 5);
     for dir in dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let assembled = sdkgen::assemble_pages(std::slice::from_ref(&dir)).unwrap_or_else(|e| panic!("{name}: {e}"));
         let text: String =
-            assembled.iter().map(|s| format!("# ---- {}\n{}", s.file_name, sdkgen::pages::to_yaml(s))).collect();
+            assembled.iter().map(|s| format!("# ---- {}\n{}", s.file_name, s.to_yaml())).collect();
         insta::assert_snapshot!(format!("assembled_spec@{name}"), text);
         // And they generate a crate.
         let options =

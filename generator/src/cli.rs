@@ -143,7 +143,7 @@ fn execute(args: &Args, refresh_hint: &str) -> Result<i32, Error> {
 
 /// The output folder's name, as a crate name.
 fn default_crate_name(out: &std::path::Path) -> String {
-    let name: String = crate::load::file_name(out)
+    let name: String = crate::files::file_name(out)
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
         .collect();
@@ -162,7 +162,7 @@ fn emit_specs(inputs: &[PathBuf], dir: &std::path::Path) -> Result<(), Error> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
     for spec in &assembled {
         let path = dir.join(&spec.file_name);
-        std::fs::write(&path, crate::pages::to_yaml(spec))
+        std::fs::write(&path, spec.to_yaml())
             .map_err(|source| Error::Write { path: path.clone(), source })?;
         println!("wrote {} ({} pages)", path.display(), spec.pages.len());
     }

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod emit;
 pub mod error;
+pub mod files;
 pub mod format;
 pub mod ir;
 pub mod load;

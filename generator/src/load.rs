@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::files::file_name;
 use crate::pointer::JsonPointer;
 
 /// One input spec, parsed.
@@ -65,9 +66,6 @@ pub fn load_names(path: &Path) -> Result<(String, NamesOverlay)> {
     Ok((file_name(path), parse_as(path, &text)?))
 }
 
-pub fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
-}
 
 fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|source| Error::Read { file: path.to_path_buf(), source })?;

@@ -12,6 +12,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
+use crate::files::file_name;
 use crate::pointer::JsonPointer;
 
 /// Decompressed pages larger than this are refused (a zip bomb is not a page).
@@ -79,7 +80,12 @@ pub fn assemble(pages: &[PathBuf]) -> Result<Vec<AssembledSpec>> {
             return Err(invalid(page, "`api:` has no `method` and `path`"));
         };
         let servers = take("servers").unwrap_or(Value::Array(Vec::new()));
-        let schemes = take("securitySchemes");
+        // `null` (some pages have it) is no schemes; anything else but an object is an error.
+        let schemes = match take("securitySchemes") {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(schemes)) => Some(schemes),
+            Some(_) => return Err(invalid(page, "`securitySchemes` is not a JSON object")),
+        };
         let info = take("info").unwrap_or_else(|| json!({"title": "API", "version": "0"}));
         // Page-rendering extras, not part of the operation.
         for extra in ["jsonRequestBodyExample", "postman", "info_path"] {
@@ -92,14 +98,14 @@ pub fn assemble(pages: &[PathBuf]) -> Result<Vec<AssembledSpec>> {
                 "info": info,
                 "servers": servers,
                 "paths": {},
-                "components": {"securitySchemes": schemes.clone().unwrap_or_else(|| json!({}))},
+                "components": {"securitySchemes": {}},
             }),
             pages: Vec::new(),
             operations: BTreeMap::new(),
         });
         api.pages.push(page.clone());
-        if let Some(Value::Object(more)) = schemes {
-            let known = api.doc["components"]["securitySchemes"].as_object_mut().expect("an object");
+        // Every page's schemes, the first page's winning where two name the same one.
+        if let (Some(more), Some(known)) = (schemes, api.doc["components"]["securitySchemes"].as_object_mut()) {
             for (name, scheme) in more {
                 known.entry(name).or_insert(scheme);
             }
@@ -117,9 +123,13 @@ pub fn assemble(pages: &[PathBuf]) -> Result<Vec<AssembledSpec>> {
             }
             api.operations.insert(id.clone(), (page.clone(), op.clone()));
         }
-        let item =
-            api.doc["paths"].as_object_mut().expect("an object").entry(path.clone()).or_insert_with(|| json!({}));
-        let item = item.as_object_mut().expect("path items are objects");
+        let item = &mut api.doc["paths"][&path];
+        if item.is_null() {
+            *item = json!({});
+        }
+        let Some(item) = item.as_object_mut() else {
+            return Err(invalid(page, format!("the path item of {path} is not an object")));
+        };
         if item.contains_key(&method) {
             return Err(invalid(page, format!("{} {path} is given by another page too", method.to_uppercase())));
         }
@@ -215,10 +225,13 @@ fn find_key(front: &str, key: &str) -> Option<usize> {
 }
 
 /// The assembled document as YAML, for `--emit-spec`.
-pub fn to_yaml(spec: &AssembledSpec) -> String {
-    let pages: Vec<String> = spec.pages.iter().map(|p| crate::load::file_name(p)).collect();
-    let body = serde_yaml::to_string(&spec.doc).expect("JSON values serialize as YAML");
-    format!("# Assembled by sdkgen from the documentation pages {}.\n{body}", pages.join(", "))
+impl AssembledSpec {
+    /// The document as YAML, headed by the pages it was assembled from.
+    pub fn to_yaml(&self) -> String {
+        let pages: Vec<String> = self.pages.iter().map(|p| file_name(p)).collect();
+        let body = serde_yaml::to_string(&self.doc).expect("JSON values serialize as YAML");
+        format!("# Assembled by sdkgen from the documentation pages {}.\n{body}", pages.join(", "))
+    }
 }
 
 #[cfg(test)]
