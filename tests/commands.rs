@@ -7,20 +7,7 @@ use std::path::{Path, PathBuf};
 use sdkgen_tests::{assert_builds_cleanly, generate, repo_root, seed_options};
 
 fn seed_args(out: &Path, extra: &[&str]) -> Vec<String> {
-    let specs = repo_root().join("specs");
-    let mut args: Vec<String> = vec![
-        "--spec".into(),
-        specs.join("v3.yaml").display().to_string(),
-        "--spec".into(),
-        specs.join("beta.yaml").display().to_string(),
-        "--names".into(),
-        specs.join("names.yaml").display().to_string(),
-        "--out".into(),
-        out.display().to_string(),
-        "--crate-name".into(),
-        "sailpoint".into(),
-        "--example-tests".into(),
-    ];
+    let mut args = xtask::seed_args(&repo_root(), out).expect("the repository's specs");
     args.extend(extra.iter().map(|s| s.to_string()));
     args
 }

@@ -6,20 +6,14 @@ use std::path::{Path, PathBuf};
 
 use sdkgen::{Generated, Options};
 
-/// The repository root.
+/// The repository root, found when the tests run (see `xtask::workspace_root`).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the repository").to_path_buf()
+    xtask::workspace_root().expect("the tests run inside the repository")
 }
 
 /// The options `cargo xtask gen` uses for `generated/`.
 pub fn seed_options() -> Options {
-    let specs = repo_root().join("specs");
-    Options {
-        specs: vec![specs.join("v3.yaml"), specs.join("beta.yaml")],
-        names: Some(specs.join("names.yaml")),
-        crate_name: "sailpoint".into(),
-        example_tests: true,
-    }
+    xtask::seed_options(&repo_root()).expect("the repository's specs")
 }
 
 /// Options for one fixture spec on its own, without a names overlay, with its example tests.

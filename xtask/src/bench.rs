@@ -15,11 +15,8 @@ const RUNS: usize = 7;
 /// (label, spec files relative to the repository or to ../shared/specs, names overlay)
 fn inputs(root: &Path) -> Vec<(&'static str, Vec<PathBuf>, Option<PathBuf>)> {
     let shared = root.parent().expect("a parent folder").join("shared").join("specs");
-    let mut inputs = vec![(
-        "seeds (specs/)",
-        vec![root.join("specs/v3.yaml"), root.join("specs/beta.yaml")],
-        Some(root.join("specs/names.yaml")),
-    )];
+    let seeds = xtask::seed_options(root).expect("the repository's specs");
+    let mut inputs = vec![("seeds (specs/)", seeds.specs, seeds.names)];
     if shared.is_dir() {
         for (label, file) in [
             ("sailpoint-v3.yaml", "sailpoint-v3.yaml"),

@@ -9,13 +9,8 @@
 mod bench;
 mod fuzz;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// The package name of the committed SDK.
-const CRATE_NAME: &str = "sailpoint";
-/// The names overlay inside `specs/`; every other YAML or JSON file there is a spec.
-const NAMES_FILE: &str = "names.yaml";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
@@ -41,50 +36,23 @@ fn gen(mut args: Vec<String>) -> i32 {
     let explicit = args.iter().any(|a| a == "--spec" || a.starts_with("--spec=") || a == "-h" || a == "--help");
     if !explicit {
         let root = workspace_root();
-        let specs = match repository_specs(&root.join("specs")) {
-            Ok(specs) => specs,
+        match xtask::seed_args(&root, &root.join("generated")) {
+            Ok(seed) => args.extend(seed),
             Err(e) => {
                 eprintln!("error: {e}");
                 return 2;
             }
-        };
-        for spec in specs {
-            args.push("--spec".into());
-            args.push(spec.display().to_string());
         }
-        args.extend([
-            "--names".into(),
-            root.join("specs").join(NAMES_FILE).display().to_string(),
-            "--out".into(),
-            root.join("generated").display().to_string(),
-            "--crate-name".into(),
-            CRATE_NAME.into(),
-            // The committed crate carries a test per spec example; tests/seed_examples.rs runs them.
-            "--example-tests".into(),
-        ]);
     }
     sdkgen::cli::run(args, "cargo xtask gen")
 }
 
+/// The workspace, found at run time (see `xtask::workspace_root`).
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
-}
-
-/// The specs of the committed SDK, sorted.
-fn repository_specs(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut specs: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name != NAMES_FILE && [".yaml", ".yml", ".json"].iter().any(|ext| name.ends_with(ext))
-        })
-        .collect();
-    specs.sort();
-    if specs.is_empty() {
-        return Err(format!("{} holds no specs", dir.display()));
-    }
-    Ok(specs)
+    xtask::workspace_root().unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        std::process::exit(2)
+    })
 }
 
 /// The cargo that runs this xtask, to run cargo again (release builds of the measurers).
