@@ -1,6 +1,7 @@
 //! The command line, shared by the `sdkgen` binary and `cargo xtask gen`.
 //!
-//! Exit codes: 0 done (or fresh with `--check`), 1 `--check` found drift, 2 bad input or usage.
+//! Exit codes: 0 done (or fresh with `--check`), 1 `--check` found drift, 2 bad input or usage,
+//! 3 a bug in the generator (an internal error or a panic), which asks to be reported.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -80,12 +81,42 @@ pub fn run(args: impl IntoIterator<Item = String>, refresh_hint: &str) -> i32 {
             return 2;
         }
     };
-    match execute(&args, refresh_hint) {
+    guarded(|| execute(&args, refresh_hint))
+}
+
+/// Runs `work`, turning its error into an exit code; a panic (a bug) ends in code 3 with a
+/// request to report it, like any internal error, never in a bare backtrace and code 101.
+fn guarded(work: impl FnOnce() -> Result<i32, Error>) -> i32 {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        Err(Error::Internal(format!("the generator panicked: {what}")))
+    });
+    match outcome {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
-            2
+            e.exit_code()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{guarded, Error};
+
+    #[test]
+    fn bugs_exit_3_and_bad_input_exits_2() {
+        assert_eq!(guarded(|| Ok(0)), 0);
+        assert_eq!(guarded(|| Ok(1)), 1);
+        assert_eq!(guarded(|| Err(Error::Usage("bad".into()))), 2);
+        assert_eq!(guarded(|| Err(Error::Internal("a formatter failure".into()))), 3);
+        assert_eq!(guarded(|| panic!("an invariant broke")), 3);
+        let message = Error::Internal("x".into()).to_string();
+        assert!(message.contains("bug in sdkgen") && message.contains("report"), "{message}");
     }
 }
 

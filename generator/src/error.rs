@@ -18,6 +18,23 @@ pub enum Error {
     Write { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
     Usage(String),
+    /// A bug in the generator, not a problem of the input: it made code it cannot format, or
+    /// broke one of its own rules.
+    #[error(
+        "internal error: {0}\nThis is a bug in sdkgen, not a problem with your input. Please report it, with the input that caused it."
+    )]
+    Internal(String),
+}
+
+impl Error {
+    /// The process exit code for this error: 3 for a bug of the generator's, 2 for bad input
+    /// or usage.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Internal(_) => 3,
+            _ => 2,
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -33,7 +33,7 @@ pub(crate) fn emit_and_format(
         let emitted = emit::emit_segment(model, crate_options, &prepared, segment);
         let emit_ms = ms(clock);
         let clock = Instant::now();
-        let text = format::format_segment(path, emitted).map_err(Error::Usage)?;
+        let text = format::format_segment(path, emitted).map_err(Error::Internal)?;
         Ok(Done { text, emit_ms, format_ms: ms(clock) })
     };
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -62,7 +62,7 @@ pub(crate) fn emit_and_format(
     for (plan, pieces) in plans.into_iter().zip(pieces) {
         let pieces = pieces.into_iter().map(|p| p.expect("every segment ran")).collect();
         let clock = Instant::now();
-        files.push(format::assemble(plan.path, plan.join, pieces, inputs).map_err(Error::Usage)?);
+        files.push(format::assemble(plan.path, plan.join, pieces, inputs).map_err(Error::Internal)?);
         timings.format += ms(clock);
     }
     Ok(files)
