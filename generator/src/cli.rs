@@ -104,21 +104,6 @@ fn guarded(work: impl FnOnce() -> Result<i32, Error>) -> i32 {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{guarded, Error};
-
-    #[test]
-    fn bugs_exit_3_and_bad_input_exits_2() {
-        assert_eq!(guarded(|| Ok(0)), 0);
-        assert_eq!(guarded(|| Ok(1)), 1);
-        assert_eq!(guarded(|| Err(Error::Usage("bad".into()))), 2);
-        assert_eq!(guarded(|| Err(Error::Internal("a formatter failure".into()))), 3);
-        assert_eq!(guarded(|| panic!("an invariant broke")), 3);
-        let message = Error::Internal("x".into()).to_string();
-        assert!(message.contains("bug in sdkgen") && message.contains("report"), "{message}");
-    }
-}
 
 fn execute(args: &Args, refresh_hint: &str) -> Result<i32, Error> {
     if let Some(dir) = &args.emit_spec {
@@ -198,4 +183,20 @@ fn emit_specs(inputs: &[PathBuf], dir: &std::path::Path) -> Result<(), Error> {
         println!("wrote {} ({} pages)", path.display(), spec.pages.len());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{guarded, Error};
+
+    #[test]
+    fn bugs_exit_3_and_bad_input_exits_2() {
+        assert_eq!(guarded(|| Ok(0)), 0);
+        assert_eq!(guarded(|| Ok(1)), 1);
+        assert_eq!(guarded(|| Err(Error::Usage("bad".into()))), 2);
+        assert_eq!(guarded(|| Err(Error::Internal("a formatter failure".into()))), 3);
+        assert_eq!(guarded(|| panic!("an invariant broke")), 3);
+        let message = Error::Internal("x".into()).to_string();
+        assert!(message.contains("bug in sdkgen") && message.contains("report"), "{message}");
+    }
 }
