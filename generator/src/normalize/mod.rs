@@ -362,3 +362,6 @@ fn reachable_nodes(ir: &Ir) -> Vec<bool> {
     seen
 }
 
+
+#[cfg(test)]
+mod tests;
