@@ -65,6 +65,21 @@ fn check_exits_1_naming_stale_files_and_never_writes() {
 }
 
 #[test]
+fn a_checkout_with_crlf_line_ends_is_fresh() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("sdk");
+    assert_eq!(run(seed_args(&out, &[])), 0);
+    for (path, bytes, _) in snapshot_of(&out) {
+        let text = String::from_utf8(bytes).expect("text");
+        std::fs::write(&path, text.replace('\n', "\r\n")).expect("writable");
+    }
+    assert_eq!(run(seed_args(&out, &["--check"])), 0, "CRLF alone is not stale");
+    let before = snapshot_of(&out);
+    assert_eq!(run(seed_args(&out, &[])), 0);
+    assert_eq!(snapshot_of(&out), before, "nor rewritten");
+}
+
+#[test]
 fn regenerating_unchanged_output_touches_no_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("sdk");

@@ -42,7 +42,7 @@ pub fn diff(out_dir: &Path, files: &[OutputFile]) -> Result<Drift> {
     let mut drift = Drift::default();
     for f in files {
         match fs::read(out_dir.join(&f.path)) {
-            Ok(bytes) if bytes == f.text.as_bytes() => {}
+            Ok(bytes) if same_text(&bytes, f.text.as_bytes()) => {}
             Ok(_) => drift.changed.push(f.path.clone()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => drift.missing.push(f.path.clone()),
             Err(source) => return Err(Error::Read { file: out_dir.join(&f.path), source }),
@@ -51,6 +51,22 @@ pub fn diff(out_dir: &Path, files: &[OutputFile]) -> Result<Drift> {
     let ours: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     drift.extra = existing_files(out_dir)?.into_iter().filter(|p| !ours.contains(p.as_str())).collect();
     Ok(drift)
+}
+
+/// Whether a file on disk holds `text`, ignoring CR before LF: a checkout with CRLF line ends
+/// (git's `autocrlf` on Windows) is not stale.
+fn same_text(on_disk: &[u8], text: &[u8]) -> bool {
+    on_disk == text || {
+        let mut disk = on_disk.iter().enumerate().filter(|&(i, &b)| !(b == b'\r' && on_disk.get(i + 1) == Some(&b'\n')));
+        let mut ours = text.iter();
+        loop {
+            match (disk.next(), ours.next()) {
+                (None, None) => break true,
+                (Some((_, a)), Some(b)) if a == b => {}
+                _ => break false,
+            }
+        }
+    }
 }
 
 /// Writes `files` into `out_dir`, returning what changed.
@@ -119,4 +135,18 @@ fn existing_files(dir: &Path) -> Result<Vec<String>> {
     }
     found.sort();
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_text;
+
+    #[test]
+    fn crlf_line_ends_are_the_same_text() {
+        assert!(same_text(b"a\r\nb\r\n", b"a\nb\n"));
+        assert!(same_text(b"a\nb\n", b"a\nb\n"));
+        assert!(!same_text(b"a\r\nb", b"a\nc"));
+        assert!(!same_text(b"a\rb", b"a\nb"), "a lone CR is a change");
+        assert!(!same_text(b"a\n", b"a\nb"));
+    }
 }
