@@ -133,7 +133,7 @@ fn optional_and_required_but_nullable_fields_are_one_shape_other_differences_are
 fn recursive_shapes_fold_and_direct_cycles_are_boxed() {
     // Node { next: Node? } written twice, and a list of children (no box needed through Vec).
     let mut b = Builder::default();
-    let mut make = |b: &mut Builder| {
+    let make = |b: &mut Builder| {
         let placeholder = b.node(Kind::Any, NameHint::None);
         let next = b.node(Kind::Nullable(placeholder), NameHint::None);
         let children = b.node(Kind::Array(placeholder), NameHint::None);
