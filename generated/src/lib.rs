@@ -26,7 +26,7 @@ pub mod beta;
 
 pub mod v3;
 
-#[allow(dead_code, unused_imports)]
+#[allow(dead_code, unused_imports, unused_macros)]
 mod runtime;
 
 pub use runtime::{

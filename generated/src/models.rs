@@ -65,94 +65,37 @@ pub enum DtoType {
 }
 
 impl DtoType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountCorrelationConfig => "ACCOUNT_CORRELATION_CONFIG",
-            Self::AccessProfile => "ACCESS_PROFILE",
-            Self::AccessRequestApproval => "ACCESS_REQUEST_APPROVAL",
-            Self::Account => "ACCOUNT",
-            Self::Application => "APPLICATION",
-            Self::Campaign => "CAMPAIGN",
-            Self::CampaignFilter => "CAMPAIGN_FILTER",
-            Self::Certification => "CERTIFICATION",
-            Self::Cluster => "CLUSTER",
-            Self::ConnectorSchema => "CONNECTOR_SCHEMA",
-            Self::Entitlement => "ENTITLEMENT",
-            Self::GovernanceGroup => "GOVERNANCE_GROUP",
-            Self::Identity => "IDENTITY",
-            Self::IdentityProfile => "IDENTITY_PROFILE",
-            Self::IdentityRequest => "IDENTITY_REQUEST",
-            Self::LifecycleState => "LIFECYCLE_STATE",
-            Self::PasswordPolicy => "PASSWORD_POLICY",
-            Self::Role => "ROLE",
-            Self::Rule => "RULE",
-            Self::SodPolicy => "SOD_POLICY",
-            Self::Source => "SOURCE",
-            Self::TagCategory => "TAG_CATEGORY",
-            Self::TaskResult => "TASK_RESULT",
-            Self::ReportResult => "REPORT_RESULT",
-            Self::SodViolation => "SOD_VIOLATION",
-            Self::AccountActivity => "ACCOUNT_ACTIVITY",
-            Self::Unknown(value) => value,
-        }
-    }
+    /// Each listed variant and the value the API spells it with.
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::AccountCorrelationConfig, "ACCOUNT_CORRELATION_CONFIG"),
+        (Self::AccessProfile, "ACCESS_PROFILE"),
+        (Self::AccessRequestApproval, "ACCESS_REQUEST_APPROVAL"),
+        (Self::Account, "ACCOUNT"),
+        (Self::Application, "APPLICATION"),
+        (Self::Campaign, "CAMPAIGN"),
+        (Self::CampaignFilter, "CAMPAIGN_FILTER"),
+        (Self::Certification, "CERTIFICATION"),
+        (Self::Cluster, "CLUSTER"),
+        (Self::ConnectorSchema, "CONNECTOR_SCHEMA"),
+        (Self::Entitlement, "ENTITLEMENT"),
+        (Self::GovernanceGroup, "GOVERNANCE_GROUP"),
+        (Self::Identity, "IDENTITY"),
+        (Self::IdentityProfile, "IDENTITY_PROFILE"),
+        (Self::IdentityRequest, "IDENTITY_REQUEST"),
+        (Self::LifecycleState, "LIFECYCLE_STATE"),
+        (Self::PasswordPolicy, "PASSWORD_POLICY"),
+        (Self::Role, "ROLE"),
+        (Self::Rule, "RULE"),
+        (Self::SodPolicy, "SOD_POLICY"),
+        (Self::Source, "SOURCE"),
+        (Self::TagCategory, "TAG_CATEGORY"),
+        (Self::TaskResult, "TASK_RESULT"),
+        (Self::ReportResult, "REPORT_RESULT"),
+        (Self::SodViolation, "SOD_VIOLATION"),
+        (Self::AccountActivity, "ACCOUNT_ACTIVITY"),
+    ];
 }
-
-impl From<&str> for DtoType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACCOUNT_CORRELATION_CONFIG" => Self::AccountCorrelationConfig,
-            "ACCESS_PROFILE" => Self::AccessProfile,
-            "ACCESS_REQUEST_APPROVAL" => Self::AccessRequestApproval,
-            "ACCOUNT" => Self::Account,
-            "APPLICATION" => Self::Application,
-            "CAMPAIGN" => Self::Campaign,
-            "CAMPAIGN_FILTER" => Self::CampaignFilter,
-            "CERTIFICATION" => Self::Certification,
-            "CLUSTER" => Self::Cluster,
-            "CONNECTOR_SCHEMA" => Self::ConnectorSchema,
-            "ENTITLEMENT" => Self::Entitlement,
-            "GOVERNANCE_GROUP" => Self::GovernanceGroup,
-            "IDENTITY" => Self::Identity,
-            "IDENTITY_PROFILE" => Self::IdentityProfile,
-            "IDENTITY_REQUEST" => Self::IdentityRequest,
-            "LIFECYCLE_STATE" => Self::LifecycleState,
-            "PASSWORD_POLICY" => Self::PasswordPolicy,
-            "ROLE" => Self::Role,
-            "RULE" => Self::Rule,
-            "SOD_POLICY" => Self::SodPolicy,
-            "SOURCE" => Self::Source,
-            "TAG_CATEGORY" => Self::TagCategory,
-            "TASK_RESULT" => Self::TaskResult,
-            "REPORT_RESULT" => Self::ReportResult,
-            "SOD_VIOLATION" => Self::SodViolation,
-            "ACCOUNT_ACTIVITY" => Self::AccountActivity,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for DtoType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for DtoType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+crate::runtime::string_enum!(DtoType, Unknown);
 
 /// One localized message of an error response.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -236,54 +179,17 @@ pub enum JsonPatchOp {
 }
 
 impl JsonPatchOp {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Add => "add",
-            Self::Remove => "remove",
-            Self::Replace => "replace",
-            Self::Move => "move",
-            Self::Copy => "copy",
-            Self::Test => "test",
-            Self::Unknown(value) => value,
-        }
-    }
+    /// Each listed variant and the value the API spells it with.
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Add, "add"),
+        (Self::Remove, "remove"),
+        (Self::Replace, "replace"),
+        (Self::Move, "move"),
+        (Self::Copy, "copy"),
+        (Self::Test, "test"),
+    ];
 }
-
-impl From<&str> for JsonPatchOp {
-    fn from(value: &str) -> Self {
-        match value {
-            "add" => Self::Add,
-            "remove" => Self::Remove,
-            "replace" => Self::Replace,
-            "move" => Self::Move,
-            "copy" => Self::Copy,
-            "test" => Self::Test,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for JsonPatchOp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for JsonPatchOp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JsonPatchOp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+crate::runtime::string_enum!(JsonPatchOp, Unknown);
 
 /// One JSON Patch operation as defined by [RFC 6902](https://tools.ietf.org/html/rfc6902).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -370,46 +276,13 @@ pub enum LocaleOrigin {
 }
 
 impl LocaleOrigin {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::Request => "REQUEST",
-            Self::Unknown(value) => value,
-        }
-    }
+    /// Each listed variant and the value the API spells it with.
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Default, "DEFAULT"),
+        (Self::Request, "REQUEST"),
+    ];
 }
-
-impl From<&str> for LocaleOrigin {
-    fn from(value: &str) -> Self {
-        match value {
-            "DEFAULT" => Self::Default,
-            "REQUEST" => Self::Request,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for LocaleOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for LocaleOrigin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for LocaleOrigin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+crate::runtime::string_enum!(LocaleOrigin, Unknown);
 
 /// A reference to another object, by its DTO type, ID and display name.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -581,71 +454,24 @@ pub enum UsageType {
 }
 
 impl UsageType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "CREATE",
-            Self::Update => "UPDATE",
-            Self::Delete => "DELETE",
-            Self::Assign => "ASSIGN",
-            Self::Unassign => "UNASSIGN",
-            Self::CreateGroup => "CREATE_GROUP",
-            Self::UpdateGroup => "UPDATE_GROUP",
-            Self::DeleteGroup => "DELETE_GROUP",
-            Self::Register => "REGISTER",
-            Self::CreateIdentity => "CREATE_IDENTITY",
-            Self::UpdateIdentity => "UPDATE_IDENTITY",
-            Self::EditGroup => "EDIT_GROUP",
-            Self::Enable => "ENABLE",
-            Self::Disable => "DISABLE",
-            Self::Unlock => "UNLOCK",
-            Self::ChangePassword => "CHANGE_PASSWORD",
-            Self::Unknown(value) => value,
-        }
-    }
+    /// Each listed variant and the value the API spells it with.
+    const VALUES: &'static [(Self, &'static str)] = &[
+        (Self::Create, "CREATE"),
+        (Self::Update, "UPDATE"),
+        (Self::Delete, "DELETE"),
+        (Self::Assign, "ASSIGN"),
+        (Self::Unassign, "UNASSIGN"),
+        (Self::CreateGroup, "CREATE_GROUP"),
+        (Self::UpdateGroup, "UPDATE_GROUP"),
+        (Self::DeleteGroup, "DELETE_GROUP"),
+        (Self::Register, "REGISTER"),
+        (Self::CreateIdentity, "CREATE_IDENTITY"),
+        (Self::UpdateIdentity, "UPDATE_IDENTITY"),
+        (Self::EditGroup, "EDIT_GROUP"),
+        (Self::Enable, "ENABLE"),
+        (Self::Disable, "DISABLE"),
+        (Self::Unlock, "UNLOCK"),
+        (Self::ChangePassword, "CHANGE_PASSWORD"),
+    ];
 }
-
-impl From<&str> for UsageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "CREATE" => Self::Create,
-            "UPDATE" => Self::Update,
-            "DELETE" => Self::Delete,
-            "ASSIGN" => Self::Assign,
-            "UNASSIGN" => Self::Unassign,
-            "CREATE_GROUP" => Self::CreateGroup,
-            "UPDATE_GROUP" => Self::UpdateGroup,
-            "DELETE_GROUP" => Self::DeleteGroup,
-            "REGISTER" => Self::Register,
-            "CREATE_IDENTITY" => Self::CreateIdentity,
-            "UPDATE_IDENTITY" => Self::UpdateIdentity,
-            "EDIT_GROUP" => Self::EditGroup,
-            "ENABLE" => Self::Enable,
-            "DISABLE" => Self::Disable,
-            "UNLOCK" => Self::Unlock,
-            "CHANGE_PASSWORD" => Self::ChangePassword,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl std::fmt::Display for UsageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for UsageType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UsageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+crate::runtime::string_enum!(UsageType, Unknown);

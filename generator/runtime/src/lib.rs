@@ -3,7 +3,7 @@
 //! `src/runtime/`, where the generated API modules call it; this root only wraps it here.
 
 // A generated crate uses only the part of the runtime its spec needs.
-#[allow(dead_code, unused_imports)]
+#[allow(dead_code, unused_imports, unused_macros)]
 mod runtime;
 
 pub use runtime::*;

@@ -27,6 +27,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("request.rs", include_str!("../../runtime/src/runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/src/runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/src/runtime/retry.rs")),
+    ("string_enum.rs", include_str!("../../runtime/src/runtime/string_enum.rs")),
     ("url.rs", include_str!("../../runtime/src/runtime/url.rs")),
 ];
 
@@ -249,7 +250,7 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
         pub mod models;
         #(pub mod #modules;)*
         // Every generated crate carries the whole runtime; a given spec uses only part of it.
-        #[allow(dead_code, unused_imports)]
+        #[allow(dead_code, unused_imports, unused_macros)]
         mod runtime;
 
         pub use runtime::{

@@ -28,7 +28,9 @@ pub fn models(model: &Model, range: Range<usize>) -> TokenStream {
         quote! { #[doc = #doc] pub type #name = #target; }
     });
     let head = first.then(|| {
-        let imports = (!model.types.is_empty()).then(|| quote! { use serde::{Deserialize, Serialize}; });
+        // Structs and unions derive serde's traits; enums get theirs from the runtime.
+        let derives = model.types.iter().any(|t| !matches!(t.shape, Shape::Enum { .. }));
+        let imports = derives.then(|| quote! { use serde::{Deserialize, Serialize}; });
         quote! {
             //! The model types of every API in this crate, each shape defined once.
             // Untagged unions keep their variants inline, which is what serde decodes into.
@@ -122,8 +124,7 @@ fn enum_def(t: &TypeDef, values: &[String]) -> TokenStream {
         let doc = format!(" `{value}`");
         quote! { #[doc = #doc] #variant, }
     });
-    let as_str = variants.iter().zip(values).map(|(variant, value)| quote! { Self::#variant => #value, });
-    let from_str = variants.iter().zip(values).map(|(variant, value)| quote! { #value => Self::#variant, });
+    let table = variants.iter().zip(values).map(|(variant, value)| quote! { (Self::#variant, #value), });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -134,42 +135,11 @@ fn enum_def(t: &TypeDef, values: &[String]) -> TokenStream {
         }
 
         impl #name {
-            /// The value as the API spells it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::#catch_all(value) => value,
-                }
-            }
+            /// Each listed variant and the value the API spells it with.
+            const VALUES: &'static [(Self, &'static str)] = &[#(#table)*];
         }
 
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::#catch_all(other.to_string()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
-            }
-        }
+        crate::runtime::string_enum!(#name, #catch_all);
     }
 }
 

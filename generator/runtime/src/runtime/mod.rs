@@ -12,6 +12,7 @@ mod paginate;
 mod request;
 mod response;
 mod retry;
+mod string_enum;
 mod url;
 
 pub use auth::{Auth, ClientAuthentication, ClientCredentials, Secret};
@@ -22,4 +23,5 @@ pub use error::{ApiError, ConfigError, DecodeError, Error, RawResponse, Transpor
 pub(crate) use paginate::paginate;
 pub(crate) use request::Core;
 pub use retry::{retry_after, RetryPolicy};
+pub(crate) use string_enum::string_enum;
 pub(crate) use url::{server_url, ServerVariable};

@@ -1,4 +1,4 @@
-//! Backoff, Retry-After, and the encoding of values on the wire.
+//! Backoff, Retry-After, the encoding of values on the wire, and string enums.
 
 use std::time::Duration;
 
@@ -60,4 +60,29 @@ async fn path_and_query_values_are_encoded_and_header_values_checked() {
     let err = core.request(reqwest::Method::GET, "t", "/x").header("X-A", Some("a\r\nX-B: 1")).send::<()>().await;
     assert!(matches!(err, Err(crate::Error::InvalidRequest(_))));
     assert_eq!(server.received_requests().await.unwrap().len(), 1, "nothing more was sent");
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Kind {
+    Identity,
+    Source,
+    Unknown(String),
+}
+
+impl Kind {
+    const VALUES: &'static [(Self, &'static str)] = &[(Self::Identity, "IDENTITY"), (Self::Source, "SOURCE")];
+}
+
+crate::runtime::string_enum!(Kind, Unknown);
+
+#[test]
+fn string_enums_keep_values_they_do_not_list() {
+    assert_eq!(Kind::Source.as_str(), "SOURCE");
+    assert_eq!(Kind::from("IDENTITY"), Kind::Identity);
+    assert_eq!(Kind::from("MACHINE"), Kind::Unknown("MACHINE".into()));
+    assert_eq!(Kind::Unknown("MACHINE".into()).to_string(), "MACHINE");
+    let decoded: Vec<Kind> = serde_json::from_str(r#"["SOURCE", "NEW_KIND"]"#).unwrap();
+    assert_eq!(decoded, [Kind::Source, Kind::Unknown("NEW_KIND".into())]);
+    assert_eq!(serde_json::to_string(&decoded).unwrap(), r#"["SOURCE","NEW_KIND"]"#);
+    assert!(serde_json::from_str::<Kind>("7").is_err(), "not a string");
 }
