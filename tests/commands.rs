@@ -13,7 +13,7 @@ fn seed_args(out: &Path, extra: &[&str]) -> Vec<String> {
 }
 
 fn run(args: Vec<String>) -> i32 {
-    sdkgen::cli::run(args, "test")
+    sdkgen::cli::run(args, Some(xtask::REGENERATE))
 }
 
 fn snapshot_of(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
@@ -161,7 +161,7 @@ fn fixture_specs_build_without_warnings() {
     specs.sort();
     assert!(specs.len() >= 10);
     assert_builds_cleanly(
-        &sdkgen::Options { specs, names: None, crate_name: "fixtures".into(), example_tests: true },
+        &sdkgen::Options { specs, names: None, crate_name: "fixtures".into(), example_tests: true, regenerate: None },
         "fixtures",
     );
 }

@@ -68,7 +68,7 @@ fn emitted_specs_generate_the_same_crate_as_the_pages() {
     let dir = tempfile::tempdir().unwrap();
     let pages = fixtures().join("pages/two-apis");
     let args = ["--spec", &pages.display().to_string(), "--emit-spec", &dir.path().display().to_string()];
-    assert_eq!(sdkgen::cli::run(args.map(String::from), "test"), 0);
+    assert_eq!(sdkgen::cli::run(args.map(String::from), None), 0);
     let mut emitted: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
     emitted.sort();
     let names: Vec<_> = emitted.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();

@@ -66,9 +66,10 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String
     Ok(parsed)
 }
 
-/// Runs the command and returns the process exit code. `refresh_hint` says how to regenerate
-/// when `--check` finds drift.
-pub fn run(args: impl IntoIterator<Item = String>, refresh_hint: &str) -> i32 {
+/// Runs the command and returns the process exit code. `regenerate` is the command that
+/// regenerates the output (`cargo xtask gen`), if the caller has one: the files' headers name
+/// it, and so does `--check` when it finds drift.
+pub fn run(args: impl IntoIterator<Item = String>, regenerate: Option<&str>) -> i32 {
     let args: Vec<String> = args.into_iter().collect();
     if args.iter().any(|a| a == "-h" || a == "--help") {
         println!("{USAGE}");
@@ -81,7 +82,7 @@ pub fn run(args: impl IntoIterator<Item = String>, refresh_hint: &str) -> i32 {
             return 2;
         }
     };
-    guarded(|| execute(&args, refresh_hint))
+    guarded(|| execute(&args, regenerate))
 }
 
 /// Runs `work`, turning its error into an exit code; a panic (a bug) ends in code 3 with a
@@ -105,7 +106,7 @@ fn guarded(work: impl FnOnce() -> Result<i32, Error>) -> i32 {
 }
 
 
-fn execute(args: &Args, refresh_hint: &str) -> Result<i32, Error> {
+fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
     if let Some(dir) = &args.emit_spec {
         emit_specs(&args.specs, dir)?;
     }
@@ -115,7 +116,13 @@ fn execute(args: &Args, refresh_hint: &str) -> Result<i32, Error> {
         None => default_crate_name(&out),
     };
     let options =
-        Options { specs: args.specs.clone(), names: args.names.clone(), crate_name, example_tests: args.example_tests };
+        Options {
+            specs: args.specs.clone(),
+            names: args.names.clone(),
+            crate_name,
+            example_tests: args.example_tests,
+            regenerate: regenerate.map(str::to_string),
+        };
     let mut generated = generate(&options)?;
     for w in &generated.report.warnings {
         eprintln!("warning: {}: {}", w.site, w.message);
@@ -135,7 +142,10 @@ fn execute(args: &Args, refresh_hint: &str) -> Result<i32, Error> {
             for f in drift.files() {
                 eprintln!("  {}", out.join(f).display());
             }
-            eprintln!("run `{refresh_hint}` to refresh them");
+            match regenerate {
+                Some(command) => eprintln!("run `{command}` to refresh them"),
+                None => eprintln!("run the same command without --check to refresh them"),
+            }
             1
         }
     } else {

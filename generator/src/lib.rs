@@ -40,6 +40,9 @@ pub struct Options {
     /// Also write `tests/examples.rs`: one test per example the specs give for a JSON request
     /// or response body, decoding it into the type the client uses for that body.
     pub example_tests: bool,
+    /// The command that regenerates the crate (`cargo xtask gen`), named in every file's
+    /// header; `None`: the header says to run sdkgen again.
+    pub regenerate: Option<String>,
 }
 
 /// The generated crate, in memory, and the report on how it was made.
@@ -79,8 +82,12 @@ pub fn generate(options: &Options) -> Result<Generated> {
     let model = normalize::normalize(ir);
     timings.normalize = ms(clock);
 
-    let crate_options =
-        emit::CrateOptions { crate_name: &options.crate_name, inputs: &inputs, example_tests: options.example_tests };
+    let crate_options = emit::CrateOptions {
+        crate_name: &options.crate_name,
+        inputs: &inputs,
+        regenerate: options.regenerate.as_deref(),
+        example_tests: options.example_tests,
+    };
     let mut files = render::emit_and_format(&model, &crate_options, &mut timings)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
 

@@ -1,5 +1,5 @@
 //! `sdkgen`: the generator's command line (see `sdkgen --help`).
 
 fn main() {
-    std::process::exit(sdkgen::cli::run(std::env::args().skip(1), "sdkgen ... (the same command without --check)"));
+    std::process::exit(sdkgen::cli::run(std::env::args().skip(1), None));
 }

@@ -19,7 +19,7 @@ pub(crate) fn emit_and_format(
     crate_options: &emit::CrateOptions,
     timings: &mut Timings,
 ) -> Result<Vec<OutputFile>> {
-    let inputs = crate_options.inputs;
+    let header = crate_options.header();
     let prepared = emit::prepare(model);
     let plans = emit::plan(model, crate_options);
     let mut jobs: Vec<(usize, usize)> = plans
@@ -62,7 +62,7 @@ pub(crate) fn emit_and_format(
     for (plan, pieces) in plans.into_iter().zip(pieces) {
         let pieces = pieces.into_iter().map(|p| p.expect("every segment ran")).collect();
         let clock = Instant::now();
-        files.push(format::assemble(plan.path, plan.join, pieces, inputs).map_err(Error::Internal)?);
+        files.push(format::assemble(plan.path, plan.join, pieces, &header).map_err(Error::Internal)?);
         timings.format += ms(clock);
     }
     Ok(files)

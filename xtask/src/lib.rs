@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 pub const CRATE_NAME: &str = "sailpoint";
 /// The names overlay inside `specs/`; every other YAML or JSON file there is a spec.
 pub const NAMES_FILE: &str = "names.yaml";
+/// The command that regenerates `generated/`, which its files' headers name.
+pub const REGENERATE: &str = "cargo xtask gen";
 
 /// The workspace this process works on, found when it runs: the nearest folder with a
 /// `Cargo.toml` holding `[workspace]`, from the package folder `cargo run` and `cargo test`
@@ -60,6 +62,7 @@ pub fn seed_options(root: &Path) -> Result<sdkgen::Options, String> {
         names: Some(root.join("specs").join(NAMES_FILE)),
         crate_name: CRATE_NAME.into(),
         example_tests: true,
+        regenerate: Some(REGENERATE.into()),
     })
 }
 

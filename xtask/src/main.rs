@@ -44,7 +44,7 @@ fn gen(mut args: Vec<String>) -> i32 {
             }
         }
     }
-    sdkgen::cli::run(args, "cargo xtask gen")
+    sdkgen::cli::run(args, Some(xtask::REGENERATE))
 }
 
 /// The workspace, found at run time (see `xtask::workspace_root`).
