@@ -54,6 +54,7 @@ pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>, examp
         for name in overlay.components.schemas.keys() {
             named.push((name.clone(), l.component(name, &JsonPointer::root())?));
         }
+        l.finish();
         ir.overlay = named;
     }
     Ok(ir)
@@ -74,6 +75,9 @@ struct SpecLowerer<'a> {
     memo: HashMap<String, NodeId>,
     /// The nodes of component schemas still being lowered: an `allOf` cannot merge them.
     pending: HashSet<NodeId>,
+    /// One-part `allOf` wrappers of a schema that was still being lowered, and that schema:
+    /// each wrapper takes its kind when lowering is done.
+    wrappers: Vec<(NodeId, NodeId)>,
     is_overlay: bool,
     depth: usize,
     /// Whether to keep the examples of bodies.
@@ -95,9 +99,33 @@ impl<'a> SpecLowerer<'a> {
             components,
             memo: HashMap::new(),
             pending: HashSet::new(),
+            wrappers: Vec::new(),
             is_overlay,
             depth: 0,
             examples: false,
+        }
+    }
+
+    /// Gives each `allOf` wrapper of a schema that was being lowered that schema's kind (under
+    /// its `Option`, if the wrapper is nullable). A wrapper of a wrapper waits for the inner
+    /// one, so this runs until nothing changes.
+    fn finish(&mut self) {
+        for _ in 0..self.wrappers.len() {
+            let mut changed = false;
+            for &(wrapper, target) in &self.wrappers {
+                let kind = self.ir.node(target).kind.clone();
+                let slot = match self.ir.node(wrapper).kind {
+                    Kind::Nullable(inner) => inner,
+                    _ => wrapper,
+                };
+                if self.ir.node(slot).kind != kind {
+                    self.ir.schemas[slot.0 as usize].kind = kind;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
         }
     }
 
@@ -215,6 +243,7 @@ impl<'a> SpecLowerer<'a> {
                 }
             }
         }
+        self.finish();
         Ok(api)
     }
 

@@ -261,6 +261,14 @@ impl<'a> SpecLowerer<'a> {
                 part = inner;
             }
             if self.pending.contains(&part) {
+                // `{allOf: [$ref: Self], description: ...}` inside Self: a wrapper that only
+                // documents a reference to a schema still being lowered. It takes that
+                // schema's kind once it is known (see `finish`), so it is the same type, and
+                // the cycle is ordinary recursion. Merging a schema into itself is not.
+                if parts.len() == 1 && extra.is_none() {
+                    self.wrappers.push((id, part));
+                    return Ok(Kind::Any);
+                }
                 return Err(self.invalid(&part_ptr, "`allOf` includes itself"));
             }
             part_kinds.push(self.ir.node(part).kind.clone());
