@@ -142,6 +142,31 @@ fn bad_input_exits_2_with_file_and_location() {
     });
 }
 
+/// Spec defects the generator works around are warnings naming their place, and the crate is
+/// written; `--strict` makes each an error, exits 2 and writes nothing. One file per defect in
+/// `fixtures/strict/`.
+#[test]
+fn defects_are_warnings_and_strict_makes_them_errors() {
+    insta::glob!("fixtures/strict/*", |path| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        let args = |extra: &[&str]| {
+            let mut args = vec!["--spec".to_string(), path.display().to_string(), "--out".into(), out.display().to_string()];
+            args.extend(extra.iter().map(|s| s.to_string()));
+            args
+        };
+        assert_eq!(run(args(&["--strict"])), 2, "{}", path.display());
+        assert!(!out.exists(), "--strict wrote nothing for {}", path.display());
+        let generated = generate(&sdkgen_tests::options_for(path));
+        let warnings: Vec<String> =
+            generated.report.warnings.iter().map(|w| format!("{}: {}", w.site, w.message)).collect();
+        assert!(!warnings.is_empty(), "{} has a defect to warn about", path.display());
+        insta::assert_snapshot!("strict_warnings", warnings.join("\n"));
+        assert_eq!(run(args(&[])), 0, "{}", path.display());
+        assert!(out.join("Cargo.toml").exists());
+    });
+}
+
 /// The crate written outside this workspace builds on its own, with no warnings and no clippy
 /// findings (clippy runs rustc's checks too, with `-D warnings`).
 #[test]

@@ -10,7 +10,7 @@ use crate::{generate, write, Error, Options};
 
 pub const USAGE: &str = "\
 usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--names FILE]
-              [--report PATH] [--check] [--example-tests] [--emit-spec DIR]
+              [--report PATH] [--check] [--strict] [--example-tests] [--emit-spec DIR]
 
   --spec FILE        an OpenAPI 3.0 spec (YAML or JSON); each becomes one API module. Also a
                      documentation page with the operation in its front matter (`api:`), or a
@@ -20,6 +20,8 @@ usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--nam
   --names FILE       a names overlay: components.schemas whose shapes name inline schemas
   --report PATH      write a JSON report of what was generated, folded and skipped
   --check            write nothing; exit 1 and list the files that differ if DIR is stale
+  --strict           treat every warning about the spec (a defect worked around, an operation
+                     skipped) as an error: exit 2 and write nothing
   --example-tests    also write tests/examples.rs: a test per example of a JSON body in the
                      specs, decoding it into the generated type for that body
   --emit-spec DIR    write the OpenAPI documents assembled from the pages into DIR";
@@ -32,6 +34,7 @@ pub struct Args {
     pub names: Option<PathBuf>,
     pub report: Option<PathBuf>,
     pub check: bool,
+    pub strict: bool,
     pub example_tests: bool,
     pub emit_spec: Option<PathBuf>,
 }
@@ -52,6 +55,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String
             "--names" => parsed.names = Some(value()?.into()),
             "--report" => parsed.report = Some(value()?.into()),
             "--check" => parsed.check = true,
+            "--strict" => parsed.strict = true,
             "--example-tests" => parsed.example_tests = true,
             "--emit-spec" => parsed.emit_spec = Some(value()?.into()),
             other => return Err(format!("unknown argument `{other}`")),
@@ -124,11 +128,18 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
             regenerate: regenerate.map(str::to_string),
         };
     let mut generated = generate(&options)?;
+    // With --strict, what would be a warning is an error, and nothing is written.
+    let level = if args.strict { "error" } else { "warning" };
     for w in &generated.report.warnings {
-        eprintln!("warning: {}: {}", w.site, w.message);
+        eprintln!("{level}: {}: {}", w.site, w.message);
     }
     for s in &generated.report.skipped {
-        eprintln!("warning: {}: operation skipped: {}", s.site, s.reason);
+        eprintln!("{level}: {}: operation skipped: {}", s.site, s.reason);
+    }
+    let defects = generated.report.warnings.len() + generated.report.skipped.len();
+    if args.strict && defects > 0 {
+        eprintln!("error: --strict: the spec has {defects} defect(s) the generator would work around; nothing was written");
+        return Ok(2);
     }
 
     let clock = Instant::now();

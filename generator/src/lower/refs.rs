@@ -33,7 +33,12 @@ impl<'a> SpecLowerer<'a> {
             return Ok(id);
         }
         let Some(schema) = self.components.and_then(|c| c.schemas.get(name)) else {
-            return Err(self.invalid(from, format!("`$ref` to `#/components/schemas/{name}`, which does not exist")));
+            // A spec defect the generator can work around: the value is left untyped.
+            self.warn(
+                from,
+                format!("`$ref` to `#/components/schemas/{name}`, which does not exist: the value is any JSON value"),
+            );
+            return Ok(self.push(Kind::Any, Docs::default(), from, NameHint::None));
         };
         let ptr = JsonPointer::root().push("components").push("schemas").push(name);
         let hint =
