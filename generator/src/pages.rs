@@ -29,14 +29,31 @@ pub struct AssembledSpec {
 }
 
 /// Whether `path` is a documentation page rather than a spec: a folder (of pages), a Markdown
-/// file, or a file that opens with YAML front matter.
+/// file, or a file that opens with YAML front matter. A YAML spec may open with `---` too (a
+/// document marker): it is a spec when that first block has a top-level `openapi` or
+/// `swagger` key, which front matter never has.
 pub fn is_page_input(path: &Path) -> bool {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     if path.is_dir() || ["md", "mdx"].contains(&ext) {
         return true;
     }
     let mut head = [0u8; 3];
-    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == b"---"
+    if !(std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == b"---") {
+        return false;
+    }
+    std::fs::read(path).is_ok_and(|bytes| !opens_a_spec(&String::from_utf8_lossy(&bytes)))
+}
+
+/// Whether the block after the opening `---` has a top-level `openapi` or `swagger` key.
+fn opens_a_spec(text: &str) -> bool {
+    text.lines()
+        .skip(1)
+        .take_while(|line| line.trim_end() != "---")
+        .filter(|line| !line.starts_with([' ', '\t', '#']))
+        .any(|line| {
+            let key = line.trim_start_matches(['"', '\'']);
+            ["openapi", "swagger"].iter().any(|k| key.strip_prefix(k).is_some_and(|rest| rest.starts_with([':', '"', '\''])))
+        })
 }
 
 /// The pages below the given files and folders (`.md`, `.mdx`, `.txt` files in folders).
@@ -236,6 +253,16 @@ impl AssembledSpec {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_yaml_spec_opening_with_a_document_marker_is_a_spec() {
+        assert!(super::opens_a_spec("---\nopenapi: 3.0.1\ninfo: {}\n"));
+        assert!(super::opens_a_spec("---\n# comment\n\"openapi\": 3.0.1\n"));
+        assert!(super::opens_a_spec("---\nswagger: '2.0'\n"));
+        assert!(!super::opens_a_spec("---\nid: get-thing\napi: {\"openapi\": 1}\n---\n# Title\n"));
+        assert!(!super::opens_a_spec("---\nid: x\n---\nopenapi: 3.0.1\n"), "only the first block counts");
+        assert!(!super::opens_a_spec("---\nopenapiX: 1\n"));
+    }
+
     use super::*;
 
     #[test]
