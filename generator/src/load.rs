@@ -142,7 +142,7 @@ fn parse_as<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
         // reads one way the first time and another the second (found by `cargo xtask fuzz`);
         // from a JSON value both readings agree.
         let de = serde_yaml::Deserializer::from_str(text);
-        let value: serde_json::Value = serde_path_to_error::deserialize(de).map_err(|e| {
+        let value: YamlValue = serde_path_to_error::deserialize(de).map_err(|e| {
             let pointer = pointer_of(e.path());
             let inner = e.into_inner();
             let (line, column) = inner.location().map_or((0, 0), |l| (l.line(), l.column()));
@@ -151,10 +151,91 @@ fn parse_as<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
             let is_shape = pointer != JsonPointer::root();
             shape_or_syntax(path, pointer, line, column, is_shape, inner.to_string())
         })?;
-        serde_path_to_error::deserialize(value).map_err(|e| {
+        serde_path_to_error::deserialize(value.0).map_err(|e| {
             let pointer = pointer_of(e.path());
             Error::Invalid { file: path.to_path_buf(), pointer, message: e.into_inner().to_string() }
         })
+    }
+}
+
+/// A JSON value read from YAML. An integer too large for 64 bits (`maximum:
+/// 18446744073709552000` in DigitalOcean's spec) becomes a float, as serde_json reads the same
+/// number from JSON text; `serde_json::Value` itself refuses it, and with it the whole file.
+struct YamlValue(serde_json::Value);
+
+impl<'de> Deserialize<'de> for YamlValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        deserializer.deserialize_any(YamlValueVisitor).map(YamlValue)
+    }
+}
+
+struct YamlValueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for YamlValueVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> std::result::Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> std::result::Result<Self::Value, E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> std::result::Result<Self::Value, E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> std::result::Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        YamlValue::deserialize(d).map(|v| v.0)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(YamlValue(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+        let mut fields = serde_json::Map::new();
+        while let Some((key, YamlValue(value))) = map.next_entry::<String, YamlValue>()? {
+            fields.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(fields))
     }
 }
 

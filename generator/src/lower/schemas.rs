@@ -113,6 +113,17 @@ impl<'a> SpecLowerer<'a> {
             return self.union(id, &a.any_of, &ptr.push("anyOf"), discriminator);
         }
         let typ = a.typ.as_deref();
+        if typ == Some("integer") {
+            // An integer schema lands here when a bound does not fit openapiv3's i64.
+            for (keyword, bound) in [("minimum", a.minimum), ("maximum", a.maximum)] {
+                if bound.is_some_and(|b| !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&b)) {
+                    self.warn(
+                        &ptr.push(keyword),
+                        format!("`{keyword}` is beyond any Rust integer; it is ignored (bounds do not change the type)"),
+                    );
+                }
+            }
+        }
         if typ == Some("object") || !a.properties.is_empty() || a.additional_properties.is_some() {
             return self.object(id, &a.properties, &a.required, a.additional_properties.as_ref(), ptr);
         }
