@@ -17,6 +17,7 @@ pub mod normalize;
 pub mod pages;
 pub mod pointer;
 mod render;
+pub mod repair;
 pub mod report;
 pub mod servers;
 pub mod write;

@@ -20,6 +20,8 @@ pub struct LoadedSpec {
     /// The file name without its folder: what reports and generated comments show.
     pub file_name: String,
     pub doc: openapiv3::OpenAPI,
+    /// Defects repaired so that the document could be read (see `repair`), each at its pointer.
+    pub repairs: crate::repair::Repairs,
 }
 
 /// The names overlay: a `components.schemas` map whose entries name the inline shapes they match.
@@ -33,11 +35,16 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
     let text = read_text(path)?;
     // One parse on the way that succeeds; the version is looked at first only to explain a
     // failure (Swagger 2.0 reads as a missing field otherwise).
-    let doc: openapiv3::OpenAPI = match parse_as(path, &text) {
-        Ok(doc) => doc,
+    let (doc, repairs): (openapiv3::OpenAPI, _) = match parse_as(path, &text) {
+        Ok(doc) => (doc, Vec::new()),
         Err(e) => {
             check_version(path, &text)?;
-            return Err(e);
+            // A known defect may be what failed: repair it and read once more.
+            let Ok(mut value) = parse_as::<serde_json::Value>(path, &text) else { return Err(e) };
+            match read_repaired(path, &mut value)? {
+                Some(read) => read,
+                None => return Err(e),
+            }
         }
     };
     if !(doc.openapi.starts_with("3.0.") || doc.openapi == "3.0") {
@@ -47,18 +54,47 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
             message: format!("OpenAPI version {:?} is not supported: this generator reads OpenAPI 3.0.x", doc.openapi),
         });
     }
-    Ok(LoadedSpec { path: path.to_path_buf(), file_name: file_name(path), doc })
+    Ok(LoadedSpec { path: path.to_path_buf(), file_name: file_name(path), doc, repairs })
 }
 
 /// A document assembled from documentation pages, under the name it goes by.
 pub fn load_assembled(spec: crate::pages::AssembledSpec) -> Result<LoadedSpec> {
     let path = PathBuf::from(&spec.file_name);
-    let doc = serde_path_to_error::deserialize(spec.doc).map_err(|e| Error::Invalid {
-        file: path.clone(),
+    let pages = spec.pages.len();
+    let mut value = spec.doc;
+    let (doc, repairs) = match serde_path_to_error::deserialize(&value) {
+        Ok(doc) => (doc, Vec::new()),
+        Err(e) => {
+            let e = Error::Invalid {
+                file: path.clone(),
+                pointer: pointer_of(e.path()),
+                message: format!("{} (assembled from {pages} pages)", e.inner()),
+            };
+            match read_repaired(&path, &mut value)? {
+                Some(read) => read,
+                None => return Err(e),
+            }
+        }
+    };
+    Ok(LoadedSpec { path, file_name: spec.file_name, doc, repairs })
+}
+
+/// The document read once its known defects are repaired; `None` when there were none to
+/// repair (the first error stands), an error naming where when it still does not read.
+fn read_repaired(
+    path: &Path,
+    value: &mut serde_json::Value,
+) -> Result<Option<(openapiv3::OpenAPI, crate::repair::Repairs)>> {
+    let repairs = crate::repair::repair(value);
+    if repairs.is_empty() {
+        return Ok(None);
+    }
+    let doc = serde_path_to_error::deserialize(&*value).map_err(|e| Error::Invalid {
+        file: path.to_path_buf(),
         pointer: pointer_of(e.path()),
-        message: format!("{} (assembled from {} pages)", e.inner(), spec.pages.len()),
+        message: e.into_inner().to_string(),
     })?;
-    Ok(LoadedSpec { path, file_name: spec.file_name, doc })
+    Ok(Some((doc, repairs)))
 }
 
 pub fn load_names(path: &Path) -> Result<(String, NamesOverlay)> {

@@ -177,6 +177,9 @@ impl<'a> SpecLowerer<'a> {
 
     fn api(mut self, spec: &'a LoadedSpec, module: String) -> Result<Api> {
         let doc = &spec.doc;
+        for (pointer, message) in &spec.repairs {
+            self.warn(pointer, message.clone());
+        }
         let server = doc.servers.first().map(|s| Server {
             url: s.url.clone(),
             description: s.description.clone(),
