@@ -18,7 +18,10 @@ const BUILDER_THRESHOLD: usize = 4;
 pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_name: String) -> (TokenStream, TokenStream) {
     let op_type = naming::type_ident(&op.id);
     let error_name = format_ident!("{}Error", op_type);
-    let mut idents = Uniquer::with_taken(["self", "body", "response"]);
+    // Every name the generated code binds beside the parameters: the receiver, the body, the
+    // response, a builder's `client`, a stream's `page_size` (its `limit` and `offset` are the
+    // closure's own, and stand for the parameters of those names).
+    let mut idents = Uniquer::with_taken(["self", "body", "response", "client", "page_size"]);
 
     let (ordered, optional_start) = op.ordered_parameters();
     let params: Vec<Param> = ordered.iter().map(|p| param(model, p, idents.claim(naming::snake(&p.name)))).collect();
