@@ -18,12 +18,18 @@ const BUILDER_THRESHOLD: usize = 4;
 pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_name: String) -> (TokenStream, TokenStream) {
     let op_type = naming::type_ident(&op.id);
     let error_name = format_ident!("{}Error", op_type);
+    let (ordered, optional_start) = op.ordered_parameters();
+    // Many optional parameters: the method takes the required ones and returns a builder.
+    let builder =
+        (ordered.len() - optional_start >= BUILDER_THRESHOLD).then(|| format_ident!("{}Builder", op_type));
     // Every name the generated code binds beside the parameters: the receiver, the body, the
     // response, a builder's `client`, a stream's `page_size` (its `limit` and `offset` are the
     // closure's own, and stand for the parameters of those names).
-    let mut idents = Uniquer::with_taken(["self", "body", "response", "client", "page_size"]);
+    let mut taken = vec!["self", "body", "response"];
+    taken.extend(builder.is_some().then_some("client"));
+    taken.extend(plan.pagination.is_some().then_some("page_size"));
+    let mut idents = Uniquer::with_taken(taken);
 
-    let (ordered, optional_start) = op.ordered_parameters();
     let params: Vec<Param> = ordered.iter().map(|p| param(model, p, idents.claim(naming::snake(&p.name)))).collect();
     let (required_params, optional_params) = params.split_at(optional_start);
 
@@ -70,8 +76,6 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
             }
         }
     };
-    // Many optional parameters: the method takes the required ones and returns a builder.
-    let builder = (optional_params.len() >= BUILDER_THRESHOLD).then(|| format_ident!("{}Builder", op_type));
     let (plain_call, builder_call) = (call(quote!(self)), call(quote!(client)));
     let (method, builder_def) = match &builder {
         None => (
