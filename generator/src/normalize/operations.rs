@@ -53,6 +53,8 @@ impl Success {
 pub struct Pagination {
     /// The type of `limit` (and so of the page size): `i32` or `i64`.
     pub limit: RustType,
+    /// The type of `offset`, which may differ from `limit`'s.
+    pub offset: RustType,
     /// The type of one listed item.
     pub item: RustType,
 }
@@ -134,7 +136,7 @@ impl Model {
             }
         };
         let limit = integer("limit")?;
-        integer("offset")?;
+        let offset = integer("offset")?;
         let item = op.successes().find_map(|r| match r.body {
             ResponseBody::Json(s) => match (&self.ir.node(s).kind, self.type_of(s)) {
                 (Kind::Array(item), None) => Some(self.rust_type(*item)),
@@ -143,7 +145,7 @@ impl Model {
             _ => None,
         })?;
         match success {
-            Success::Json(RustType::Vec(listed)) if **listed == item => Some(Pagination { limit, item }),
+            Success::Json(RustType::Vec(listed)) if **listed == item => Some(Pagination { limit, offset, item }),
             _ => None,
         }
     }

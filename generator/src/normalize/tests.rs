@@ -193,7 +193,8 @@ fn what_operations_return_and_how_they_list() {
     let item_type = RustType::Model(model.type_of(item).unwrap());
     let list_plan = model.operation(0, 0);
     assert_eq!(list_plan.success, Success::Json(RustType::Vec(Box::new(item_type.clone()))));
-    assert_eq!(list_plan.pagination, Some(Pagination { limit: RustType::I32, item: item_type.clone() }));
+    let expected = Pagination { limit: RustType::I32, offset: RustType::I64, item: item_type.clone() };
+    assert_eq!(list_plan.pagination, Some(expected));
     assert_eq!(model.operation(0, 1).success, Success::OptionalJson(item_type.clone()));
     assert_eq!(model.operation(0, 2).success, Success::AnyJson);
     assert!(model.operation(0, 2).success.json_type().is_none(), "no model type to import for a JSON value");

@@ -21,15 +21,17 @@ pub fn stream(
 ) -> TokenStream {
     let item = type_tokens(model, &pagination.item, &quote!(models::));
     let limit_ty = type_tokens(model, &pagination.limit, &quote!(models::));
-    let narrow_limit = pagination.limit == RustType::I32;
-    let narrow = |v: TokenStream| {
-        if narrow_limit {
+    // The runtime counts in i64; a parameter declared int32 gets the value narrowed (a page
+    // size and an offset never come near i32::MAX in practice, and saturate if they do).
+    let narrow = |v: TokenStream, ty: &RustType| {
+        if *ty == RustType::I32 {
             quote!(Some(i32::try_from(#v).unwrap_or(i32::MAX)))
         } else {
             quote!(Some(#v))
         }
     };
-    let page_size = if narrow_limit { quote!(i64::from(page_size)) } else { quote!(page_size) };
+    let page_size =
+        if pagination.limit == RustType::I32 { quote!(i64::from(page_size)) } else { quote!(page_size) };
     let others: Vec<&Param> =
         params.iter().filter(|p| !["limit", "offset", "count"].contains(&p.wire.as_str())).collect();
     let signature = others.iter().map(|p| {
@@ -56,8 +58,8 @@ pub fn stream(
     let values: Vec<(TokenStream, bool)> = params
         .iter()
         .map(|p| match p.wire.as_str() {
-            "limit" => (narrow(quote!(limit)), false),
-            "offset" => (narrow(quote!(offset)), false),
+            "limit" => (narrow(quote!(limit), &pagination.limit), false),
+            "offset" => (narrow(quote!(offset), &pagination.offset), false),
             "count" if !p.required => (quote!(None), false),
             _ => {
                 let i = &p.ident;
