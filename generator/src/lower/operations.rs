@@ -134,14 +134,29 @@ impl<'a> SpecLowerer<'a> {
                 });
                 p.name = (*name).clone();
             }
-            ([name, ..], _) => return Ok(Err(format!("path parameter `{name}` has no definition in `parameters`"))),
-            ([], unused) => {
+            (undefined, unused) => {
                 // Nothing in the path can carry them: leave them out, loudly.
                 for &index in unused.iter().rev() {
                     let p = parameters.remove(index);
                     self.ir.warnings.push(Warning {
                         site: param_sites[index].clone(),
                         message: format!("path parameter `{}` does not appear in the path; it is left out", p.name),
+                    });
+                }
+                // A `{name}` of the path that `parameters` never defines is still sent, as text.
+                for name in undefined {
+                    self.warn(
+                        ptr,
+                        format!("path parameter `{name}` has no definition in `parameters`: it is taken as a string"),
+                    );
+                    let hint = NameHint::Parameter { operation: op_name.to_string(), name: name.to_string() };
+                    let schema = self.push(Kind::String(StringFormat::Plain), Docs::default(), ptr, hint);
+                    parameters.push(Parameter {
+                        name: name.to_string(),
+                        location: ParamLocation::Path,
+                        required: true,
+                        description: None,
+                        schema,
                     });
                 }
             }
