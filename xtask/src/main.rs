@@ -1,12 +1,14 @@
 //! `cargo xtask gen [--check] [--report PATH]`: regenerates `generated/` from `specs/`.
 //! `cargo xtask bench`: times generation next to parsing; `cargo xtask bench-crate`: what the
-//! generated full V3 crate costs to build (see bench.rs).
+//! generated full V3 crate costs to build (see bench.rs); `cargo xtask corpus`: every public
+//! spec of ../shared/corpus generated and checked by clippy (see corpus.rs).
 //!
 //! With `--spec`, the arguments go to the generator as they are (see `cargo xtask gen --help`),
 //! so `cargo xtask gen --spec FILE --out DIR` generates any spec into any folder. The logic
 //! lives in the `sdkgen` library; this is only the repository's defaults.
 
 mod bench;
+mod corpus;
 mod fuzz;
 
 use std::path::PathBuf;
@@ -18,6 +20,7 @@ fn main() -> ExitCode {
         Some("gen") => ExitCode::from(gen(args.collect()) as u8),
         Some("bench") => ExitCode::from(bench::bench(&workspace_root()) as u8),
         Some("bench-crate") => ExitCode::from(bench::bench_crate(&workspace_root()) as u8),
+        Some("corpus") => ExitCode::from(corpus::corpus(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
         Some("fuzz") => ExitCode::from(fuzz::fuzz(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
         Some("fuzz-run") => ExitCode::from(fuzz::run(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
         Some("bench-run") => ExitCode::from(bench::run(&workspace_root()) as u8),
@@ -26,7 +29,7 @@ fn main() -> ExitCode {
             eprintln!(
                 "usage: cargo xtask gen [--check] [--report PATH] [--spec FILE ... --out DIR [--crate-name NAME]]"
             );
-            eprintln!("       cargo xtask bench | bench-crate | fuzz [--seconds N]");
+            eprintln!("       cargo xtask bench | bench-crate | fuzz [--seconds N] | corpus [--no-check] [NAME ...]");
             ExitCode::from(2)
         }
     }

@@ -1,0 +1,138 @@
+//! `cargo xtask corpus [--no-check] [NAME ...]`: every public spec of `../shared/corpus` (and
+//! its `openapi31/`) generated into its own crate, each crate checked by
+//! `cargo clippy --all-targets -- -D warnings` in one shared target folder, and a Markdown
+//! table of the outcome: what a new user would meet on their spec the first time.
+//!
+//! Exit code 0 when every spec generates a crate that passes, 1 otherwise.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// One spec's outcome.
+struct Row {
+    name: String,
+    generated: Result<Generated, String>,
+    /// The check, when it ran: its seconds, and the first error when it failed.
+    check: Option<(f64, Option<String>)>,
+}
+
+struct Generated {
+    operations: usize,
+    types: usize,
+    warnings: usize,
+    skipped: usize,
+    ms: f64,
+}
+
+pub fn corpus(root: &Path, args: &[String]) -> i32 {
+    let check = !args.iter().any(|a| a == "--no-check");
+    let only: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let corpus = root.parent().expect("a parent folder").join("shared").join("corpus");
+    let Ok(specs) = specs_in(&corpus) else {
+        eprintln!("error: {} is absent", corpus.display());
+        return 2;
+    };
+    let out = root.join("target").join("corpus");
+    let mut rows = Vec::new();
+    for spec in specs {
+        let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if !only.is_empty() && !only.iter().any(|o| **o == name) {
+            continue;
+        }
+        eprintln!("corpus: {name}");
+        let dir = out.join(&name);
+        let generated = generate(&spec, &name, &dir);
+        let checked = (check && generated.is_ok()).then(|| clippy(root, &dir));
+        rows.push(Row { name, generated, check: checked });
+    }
+    println!("{}", table(&rows, check));
+    let failed = rows.iter().filter(|r| r.generated.is_err() || r.check.as_ref().is_some_and(|c| c.1.is_some()));
+    i32::from(failed.count() > 0)
+}
+
+/// The specs of the corpus folder and its `openapi31/`, sorted by name.
+fn specs_in(corpus: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut specs = Vec::new();
+    for dir in [corpus.to_path_buf(), corpus.join("openapi31")] {
+        for entry in std::fs::read_dir(&dir)? {
+            let path = entry?.path();
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if path.is_file() && ["yaml", "yml", "json"].contains(&ext) {
+                specs.push(path);
+            }
+        }
+    }
+    specs.sort_by_key(|p| p.file_name().map(|n| n.to_os_string()));
+    Ok(specs)
+}
+
+fn generate(spec: &Path, name: &str, dir: &Path) -> Result<Generated, String> {
+    let options = sdkgen::Options {
+        specs: vec![spec.to_path_buf()],
+        crate_name: format!("corpus-{name}"),
+        ..Default::default()
+    };
+    let clock = Instant::now();
+    let generated = sdkgen::generate(&options).map_err(|e| e.to_string())?;
+    let ms = clock.elapsed().as_secs_f64() * 1000.0;
+    sdkgen::write::write(dir, &generated.files).map_err(|e| e.to_string())?;
+    let report = &generated.report;
+    Ok(Generated {
+        operations: report.operations.len(),
+        types: report.types,
+        warnings: report.warnings.len(),
+        skipped: report.skipped.len(),
+        ms,
+    })
+}
+
+/// `cargo clippy` on the crate in `dir`, with every corpus crate's target folder shared.
+fn clippy(root: &Path, dir: &Path) -> (f64, Option<String>) {
+    let clock = Instant::now();
+    let output = crate::cargo()
+        .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", root.join("target").join("corpus-check"))
+        .output();
+    let seconds = clock.elapsed().as_secs_f64();
+    match output {
+        Ok(o) if o.status.success() => (seconds, None),
+        Ok(o) => {
+            let text = String::from_utf8_lossy(&o.stderr);
+            let first = text.lines().find(|l| l.starts_with("error")).unwrap_or("failed").to_string();
+            (seconds, Some(first))
+        }
+        Err(e) => (seconds, Some(format!("cargo did not run: {e}"))),
+    }
+}
+
+fn table(rows: &[Row], check: bool) -> String {
+    let mut text = String::from(
+        "| spec | operations | model types | warnings | skipped | generation (debug build) | crate check |\n|---|---|---|---|---|---|---|\n",
+    );
+    for row in rows {
+        let line = match &row.generated {
+            Ok(g) => {
+                let check = match &row.check {
+                    Some((s, None)) => format!("clean, {s:.1} s"),
+                    Some((s, Some(why))) => format!("**fails** ({s:.1} s): {}", why.replace('|', "\\\\|")),
+                    None if check => "not run".into(),
+                    None => "skipped (--no-check)".into(),
+                };
+                format!(
+                    "| {} | {} | {} | {} | {} | {:.0} ms | {check} |",
+                    row.name, g.operations, g.types, g.warnings, g.skipped, g.ms
+                )
+            }
+            Err(e) => {
+                let why: String = e.chars().take(140).collect::<String>().replace('|', "\\\\|");
+                format!("| {} | **refused**: {why} | | | | | |", row.name)
+            }
+        };
+        text.push_str(&line);
+        text.push('\n');
+    }
+    let passed = rows.iter().filter(|r| r.generated.is_ok() && r.check.as_ref().is_none_or(|c| c.1.is_none())).count();
+    text.push_str(&format!("\n{passed} of {} specs generate{}.", rows.len(), if check { " a crate that passes clippy" } else { "" }));
+    text
+}
