@@ -33,8 +33,9 @@ pub fn models(model: &Model, range: Range<usize>) -> TokenStream {
         let imports = derives.then(|| quote! { use serde::{Deserialize, Serialize}; });
         quote! {
             //! The model types of every API in this crate, each shape defined once.
-            // Untagged unions keep their variants inline, which is what serde decodes into.
-            #![allow(clippy::large_enum_variant)]
+            // Untagged unions keep their variants inline, which is what serde decodes into; field
+            // types nest as deep as the spec's schemas do.
+            #![allow(clippy::large_enum_variant, clippy::type_complexity)]
             #imports
         }
     });

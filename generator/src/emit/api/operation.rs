@@ -59,6 +59,18 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let too_many =
         (params.len() + usize::from(body.is_some()) > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    // With no documented status, every answer is unexpected: no `match` to write.
+    let outcome = if ok_arms.is_empty() && arms.is_empty() {
+        quote!(Err(response.unexpected_status()))
+    } else {
+        quote! {
+            match response.status() {
+                #ok_arms
+                #(#arms)*
+                _ => Err(response.unexpected_status()),
+            }
+        }
+    };
     let call = |receiver: TokenStream| {
         quote! {
             let response = #receiver
@@ -69,11 +81,7 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
                 #auth
                 .send()
                 .await?;
-            match response.status() {
-                #ok_arms
-                #(#arms)*
-                _ => Err(response.unexpected_status()),
-            }
+            #outcome
         }
     };
     let (plain_call, builder_call) = (call(quote!(self)), call(quote!(client)));
@@ -253,14 +261,15 @@ pub fn success_type(model: &Model, success: &Success) -> TokenStream {
 
 /// The match arms of the 2xx statuses.
 fn success_arms(op: &Operation, success: &Success) -> TokenStream {
-    let codes = |pred: &dyn Fn(&ResponseBody) -> bool| -> Vec<Literal> {
-        op.successes().filter(|r| pred(&r.body)).map(|r| Literal::u16_unsuffixed(r.status)).collect()
+    let codes = |pred: &dyn Fn(&ResponseBody) -> bool| -> Vec<u16> {
+        op.successes().filter(|r| pred(&r.body)).map(|r| r.status).collect()
     };
-    let arm = |codes: Vec<Literal>, expr: TokenStream| {
+    let arm = |codes: Vec<u16>, expr: TokenStream| {
         if codes.is_empty() {
             TokenStream::new()
         } else {
-            quote! { #(#codes)|* => #expr, }
+            let patterns = status_patterns(&codes);
+            quote! { #(#patterns)|* => #expr, }
         }
     };
     let none = codes(&|b| *b == ResponseBody::None);
@@ -291,6 +300,33 @@ fn success_arms(op: &Operation, success: &Success) -> TokenStream {
         }
     }
     arms
+}
+
+/// The patterns matching `codes` (sorted, distinct): a run of three or more consecutive
+/// statuses as a range (`200..=202`), as a person (and clippy) would write it.
+fn status_patterns(codes: &[u16]) -> Vec<TokenStream> {
+    let mut codes = codes.to_vec();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut patterns = Vec::new();
+    let mut start = 0;
+    while start < codes.len() {
+        let mut end = start;
+        while end + 1 < codes.len() && codes[end + 1] == codes[end] + 1 {
+            end += 1;
+        }
+        if end - start >= 2 {
+            let (first, last) = (Literal::u16_unsuffixed(codes[start]), Literal::u16_unsuffixed(codes[end]));
+            patterns.push(quote!(#first..=#last));
+        } else {
+            patterns.extend(codes[start..=end].iter().map(|&c| {
+                let c = Literal::u16_unsuffixed(c);
+                quote!(#c)
+            }));
+        }
+        start = end + 1;
+    }
+    patterns
 }
 
 fn method_doc(op: &Operation, params: &[Param], body_doc: Option<&str>) -> TokenStream {
