@@ -52,7 +52,12 @@ pub fn write_to(generated: &Generated, dir: &Path) {
 /// `../shared/specs`, the real SailPoint specs, read by path. When the folder is absent the
 /// test says it is skipped and passes, unless `REQUIRE_SHARED=1` (as in CI), when it fails.
 pub fn shared_specs(test: &str) -> Option<PathBuf> {
-    let dir = repo_root().parent().expect("the repository has a parent folder").join("shared").join("specs");
+    shared_folder(test, "specs")
+}
+
+/// `../shared/{folder}`, under the same rule as [`shared_specs`].
+pub fn shared_folder(test: &str, folder: &str) -> Option<PathBuf> {
+    let dir = repo_root().parent().expect("the repository has a parent folder").join("shared").join(folder);
     if dir.is_dir() {
         return Some(dir);
     }
