@@ -19,13 +19,22 @@ pub type Repairs = Vec<(JsonPointer, String)>;
 /// Examples and `x-` extensions are data, not schemas, and are left alone.
 pub fn repair(doc: &mut Value) -> Repairs {
     let mut repairs = Vec::new();
-    walk(doc, &JsonPointer::root(), &mut repairs);
+    walk(doc, &JsonPointer::root(), false, &mut repairs);
     repairs
 }
 
-fn walk(value: &mut Value, ptr: &JsonPointer, repairs: &mut Repairs) {
+/// `keys_are_names`: `value` is a `properties` map, whose keys are property names (a property
+/// may be called `example`), not keywords.
+fn walk(value: &mut Value, ptr: &JsonPointer, keys_are_names: bool, repairs: &mut Repairs) {
     match value {
         Value::Object(map) => {
+            // A map of property names is no schema: a property called `properties` is not one.
+            if keys_are_names {
+                for (key, child) in map.iter_mut() {
+                    walk(child, &ptr.push(key), false, repairs);
+                }
+                return;
+            }
             if let Some(Value::Object(properties)) = map.get_mut("properties") {
                 let listed = required_on_properties(properties, &ptr.push("properties"), repairs);
                 if !listed.is_empty() {
@@ -46,13 +55,13 @@ fn walk(value: &mut Value, ptr: &JsonPointer, repairs: &mut Repairs) {
             }
             for (key, child) in map.iter_mut() {
                 if key != "example" && key != "examples" && !key.starts_with("x-") {
-                    walk(child, &ptr.push(key), repairs);
+                    walk(child, &ptr.push(key), key == "properties", repairs);
                 }
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                walk(item, &ptr.push(i.to_string()), repairs);
+                walk(item, &ptr.push(i.to_string()), false, repairs);
             }
         }
         _ => {}
@@ -107,14 +116,16 @@ mod tests {
     fn required_on_a_property_moves_to_the_parent() {
         let mut doc = json!({"type": "object", "required": ["a"], "properties": {
             "a": {"type": "string"}, "b": {"type": "string", "required": true}, "c": {"required": false},
+        "example": {"type": "object", "properties": {"d": {"required": true}}},
         }, "example": {"properties": {"x": {"required": true}}}});
         let repairs = super::repair(&mut doc);
         assert_eq!(doc["required"], json!(["a", "b"]));
         assert_eq!(doc["properties"]["b"], json!({"type": "string"}));
         assert_eq!(doc["properties"]["c"], json!({}));
         assert_eq!(doc["example"]["properties"]["x"]["required"], json!(true), "examples are data");
+        assert_eq!(doc["properties"]["example"]["required"], json!(["d"]), "a property named `example` is a schema");
         let at: Vec<String> = repairs.iter().map(|(p, _)| p.to_string()).collect();
-        assert_eq!(at, ["/properties/b/required", "/properties/c/required"]);
+        assert_eq!(at, ["/properties/b/required", "/properties/c/required", "/properties/example/properties/d/required"]);
     }
 
     #[test]

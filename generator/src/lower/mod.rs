@@ -149,10 +149,9 @@ impl<'a> SpecLowerer<'a> {
             }
             _ => None,
         })?;
-        let same_origin_path = match server {
-            Some(server) => crate::servers::same_origin_path(&flow.token_url, &server.url),
-            None => crate::servers::same_origin_path(&flow.token_url, ""),
-        };
+        // With no server, only a relative token URL is on the client's own origin.
+        let same_origin_path =
+            crate::servers::same_origin_path(&flow.token_url, server.map_or("", |s| s.url.as_str()));
         if same_origin_path.is_none() {
             let pointer = JsonPointer::root()
                 .push("components")

@@ -116,7 +116,7 @@ impl<'a> SpecLowerer<'a> {
         if typ == Some("integer") {
             // An integer schema lands here when a bound does not fit openapiv3's i64.
             for (keyword, bound) in [("minimum", a.minimum), ("maximum", a.maximum)] {
-                if bound.is_some_and(|b| !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&b)) {
+                if bound.is_some_and(|b| !(i64::MIN as f64..i64::MAX as f64).contains(&b)) {
                     self.warn(
                         &ptr.push(keyword),
                         format!("`{keyword}` is beyond any Rust integer; it is ignored (bounds do not change the type)"),

@@ -52,7 +52,7 @@ pub struct Model {
     /// Which model types hold each other in a cycle (filled once the types are known).
     recursion: Option<Recursion>,
     /// The facts of each operation of each API, as `ir.apis[a].operations[o]`.
-    pub operations: Vec<Vec<OperationPlan>>,
+    operations: Vec<Vec<OperationPlan>>,
 }
 
 #[derive(Debug, Clone)]

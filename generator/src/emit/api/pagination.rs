@@ -39,7 +39,7 @@ pub fn stream(
         quote!(#i: #t)
     });
     // Borrowed strings become owned, so that the stream borrows only the client.
-    let owned = others.iter().filter(|p| !p.by_value).map(|p| {
+    let owned = others.iter().filter(|p| !p.by_value()).map(|p| {
         let i = &p.ident;
         if p.required {
             quote!(let #i = #i.to_owned();)
@@ -63,7 +63,7 @@ pub fn stream(
             "count" if !p.required => (quote!(None), false),
             _ => {
                 let i = &p.ident;
-                match (p.by_value, p.required) {
+                match (p.by_value(), p.required) {
                     (true, _) => (quote!(#i), true),
                     (false, true) => (quote!(&#i), false),
                     (false, false) => (quote!(#i.as_deref()), false),

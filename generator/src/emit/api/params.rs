@@ -72,11 +72,14 @@ pub struct Param {
     pub send: TokenStream,
     pub doc: String,
     pub required: bool,
-    /// Taken by value (enums, numbers, booleans), not borrowed.
-    pub by_value: bool,
 }
 
 impl Param {
+    /// Whether it is taken by value (enums, numbers, booleans), not borrowed.
+    pub fn by_value(&self) -> bool {
+        matches!(self.arg.without_option(), Arg::Value(_))
+    }
+
     /// Whether its value is `Copy`, so a stream can reuse it without cloning.
     pub fn is_copy(&self) -> bool {
         matches!(self.arg.without_option(), Arg::Value(t) if t.is_copy())
@@ -87,7 +90,6 @@ pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
     let id = ident(&name);
     let wire = &p.name;
     let form = model.param_form(p);
-    let by_value = matches!(form, ParamForm::Value(_));
     let (arg, send) = match (p.location, form) {
         (ParamLocation::Path, ParamForm::Value(t)) if model.is_enum(p.schema) => {
             (Arg::Value(t), quote!(.path_param(#wire, #id.as_str())))
@@ -114,13 +116,20 @@ pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
             }
         }
     };
-    Param { ident: id, wire: p.name.clone(), arg, send, doc: p.description.clone().unwrap_or_default(), required: p.required, by_value }
+    Param { ident: id, wire: p.name.clone(), arg, send, doc: p.description.clone().unwrap_or_default(), required: p.required }
 }
 
-/// How the body is taken: its argument, its request-builder call, and its description.
-pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option<String>) {
-    let content_type = &b.content_type;
-    let (arg, send) = match b.encoding {
+/// The fields of a `multipart/form-data` body that the spec types as an object.
+fn multipart_fields<'m>(model: &'m Model, b: &RequestBody) -> Option<&'m [crate::normalize::FieldDef]> {
+    match model.resolve(b.schema) {
+        Resolved::Model(crate::normalize::TypeDef { shape: Shape::Struct { fields, .. }, .. }) => Some(fields),
+        _ => None,
+    }
+}
+
+/// How the method takes the body.
+pub fn body_arg(model: &Model, b: &RequestBody) -> Arg {
+    match b.encoding {
         BodyEncoding::Json | BodyEncoding::FormUrlEncoded => {
             let arg = match &model.ir.node(b.schema).kind {
                 crate::ir::Kind::Array(item) if model.type_of(b.schema).is_none() => {
@@ -128,14 +137,28 @@ pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option
                 }
                 _ => Arg::Ref(model.rust_type(b.schema)),
             };
-            match (b.encoding, b.required) {
-                (BodyEncoding::Json, true) => (arg, quote!(.json_body(#content_type, body))),
-                (BodyEncoding::Json, false) => (Arg::Option(Box::new(arg)), quote!(.json_body_opt(#content_type, body))),
-                _ => (arg, quote!(.form_body(#content_type, body))),
+            if b.encoding == BodyEncoding::Json && !b.required {
+                Arg::Option(Box::new(arg))
+            } else {
+                arg
             }
         }
-        BodyEncoding::Multipart => match model.resolve(b.schema) {
-            Resolved::Model(crate::normalize::TypeDef { shape: Shape::Struct { fields, .. }, .. }) => {
+        BodyEncoding::Multipart if multipart_fields(model, b).is_some() => Arg::Ref(model.rust_type(b.schema)),
+        BodyEncoding::Multipart => Arg::Ref(RustType::JsonObject),
+        BodyEncoding::Text => Arg::Str,
+        BodyEncoding::Binary => Arg::Bytes,
+    }
+}
+
+/// How the body is taken: its argument, its request-builder call, and its description.
+pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option<String>) {
+    let content_type = &b.content_type;
+    let send = match b.encoding {
+        BodyEncoding::Json if b.required => quote!(.json_body(#content_type, body)),
+        BodyEncoding::Json => quote!(.json_body_opt(#content_type, body)),
+        BodyEncoding::FormUrlEncoded => quote!(.form_body(#content_type, body)),
+        BodyEncoding::Multipart => match multipart_fields(model, b) {
+            Some(fields) => {
                 let parts = fields.iter().zip(field_idents(fields)).map(|(f, field)| {
                     let wire = &f.name;
                     let field = ident(&field);
@@ -147,12 +170,12 @@ pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option
                         (false, _) => quote!(.field(#wire, &body.#field)),
                     }
                 });
-                (Arg::Ref(model.rust_type(b.schema)), quote!(.multipart_body(Multipart::new() #(#parts)*)))
+                quote!(.multipart_body(Multipart::new() #(#parts)*))
             }
-            _ => (Arg::Ref(RustType::JsonObject), quote!(.multipart_body(Multipart::from_object(body)))),
+            None => quote!(.multipart_body(Multipart::from_object(body))),
         },
-        BodyEncoding::Text => (Arg::Str, quote!(.raw_body(#content_type, body.as_bytes()))),
-        BodyEncoding::Binary => (Arg::Bytes, quote!(.raw_body(#content_type, body))),
+        BodyEncoding::Text => quote!(.raw_body(#content_type, body.as_bytes())),
+        BodyEncoding::Binary => quote!(.raw_body(#content_type, body)),
     };
-    (arg, send, b.description.clone())
+    (body_arg(model, b), send, b.description.clone())
 }
