@@ -142,6 +142,56 @@ fn bad_input_exits_2_with_file_and_location() {
     });
 }
 
+/// A `$ref` that leaves the spec's folder, names a URL, a file that is not there or one that is
+/// itself, or leads to a file that does not read: exit 2, and a message naming the file (the
+/// one referred to, where the fault is in it) and the pointer or line. One folder per case in
+/// `fixtures/bad-refs/`, its root file named after it.
+#[test]
+fn bad_references_exit_2_with_file_and_location() {
+    insta::glob!("fixtures/bad-refs/*/*.yaml", |path| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        let args = vec!["--spec".into(), path.display().to_string(), "--out".into(), out.display().to_string()];
+        assert_eq!(run(args), 2, "{}", path.display());
+        assert!(!out.exists(), "nothing written for {}", path.display());
+        let err = sdkgen::generate(&sdkgen_tests::options_for(path)).err().expect("an error");
+        let folder = format!("{}/", path.parent().expect("a folder").display());
+        let message = err.to_string();
+        assert!(message.starts_with(&folder), "the message names the file: {message}");
+        insta::assert_snapshot!("bad_reference_message", message.replace(&folder, ""));
+    });
+}
+
+/// Files are read only inside the root file's folder, as the file system resolves them: a
+/// symbolic link out of it is refused like `..`, one that stays inside is followed.
+#[cfg(unix)]
+#[test]
+fn references_follow_symbolic_links_only_inside_the_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec_dir = dir.path().join("spec");
+    std::fs::create_dir_all(spec_dir.join("schemas/real")).expect("folders");
+    let schema = "type: object\nproperties:\n  name: { type: string }\n";
+    std::fs::write(dir.path().join("secret.yaml"), schema).expect("written");
+    std::fs::write(spec_dir.join("schemas/real/Pet.yaml"), schema).expect("written");
+    std::os::unix::fs::symlink("../../secret.yaml", spec_dir.join("schemas/Out.yaml")).expect("link");
+    std::os::unix::fs::symlink("real/Pet.yaml", spec_dir.join("schemas/In.yaml")).expect("link");
+    let spec = |target: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{ title: x, version: '1' }}\npaths:\n  /a:\n    get:\n      operationId: getA\n      \
+             responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              \
+             schema: {{ $ref: '{target}' }}\n"
+        )
+    };
+    let root = spec_dir.join("api.yaml");
+    std::fs::write(&root, spec("./schemas/In.yaml")).expect("written");
+    let generated = generate(&sdkgen_tests::options_for(&root));
+    assert_eq!(generated.report.model_types.len(), 1, "the linked schema is read");
+
+    std::fs::write(&root, spec("./schemas/Out.yaml")).expect("written");
+    let err = sdkgen::generate(&sdkgen_tests::options_for(&root)).err().expect("refused");
+    assert!(err.to_string().contains("leads out of the folder of api.yaml"), "{err}");
+}
+
 /// Spec defects the generator works around are warnings naming their place, and the crate is
 /// written; `--strict` makes each an error, exits 2 and writes nothing. One file per defect in
 /// `fixtures/strict/`.
@@ -183,6 +233,12 @@ fn fixture_specs_build_without_warnings() {
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
+    // And the root files of the multi-file specs.
+    for folder in std::fs::read_dir(repo_root().join("tests/fixtures/multi-file")).expect("multi-file fixtures") {
+        let folder = folder.expect("entry").path();
+        let files = std::fs::read_dir(&folder).expect("a folder").map(|e| e.expect("entry").path());
+        specs.extend(files.filter(|p| p.is_file()));
+    }
     specs.sort();
     assert!(specs.len() >= 10);
     assert_builds_cleanly(

@@ -6,19 +6,28 @@ use sdkgen_tests::{generate, options_for, seed_options, spec_sources, stable_rep
 
 #[test]
 fn fixtures() {
-    insta::glob!("fixtures/*.yaml", |path| {
-        let generated = generate(&options_for(path));
-        let report = stable_report(&generated);
-        let folding = serde_json::json!({
-            "types": report["types"],
-            "model_types": report["model_types"],
-            "aliases": report["aliases"],
-            "warnings": report["warnings"],
-            "skipped": report["skipped"],
-        });
-        insta::assert_json_snapshot!("fixture_model_types", folding);
-        insta::assert_snapshot!("fixture_generated_code", spec_sources(&generated));
+    insta::glob!("fixtures/*.yaml", snapshot_fixture);
+}
+
+/// Specs kept in several files: one folder per spec in `fixtures/multi-file/`, its root file at
+/// the top, the files it refers to in folders below.
+#[test]
+fn multi_file_fixtures() {
+    insta::glob!("fixtures/multi-file/*/*.{yaml,json}", snapshot_fixture);
+}
+
+fn snapshot_fixture(path: &std::path::Path) {
+    let generated = generate(&options_for(path));
+    let report = stable_report(&generated);
+    let folding = serde_json::json!({
+        "types": report["types"],
+        "model_types": report["model_types"],
+        "aliases": report["aliases"],
+        "warnings": report["warnings"],
+        "skipped": report["skipped"],
     });
+    insta::assert_json_snapshot!("fixture_model_types", folding);
+    insta::assert_snapshot!("fixture_generated_code", spec_sources(&generated));
 }
 
 #[test]

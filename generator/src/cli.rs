@@ -12,9 +12,11 @@ pub const USAGE: &str = "\
 usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--names FILE]
               [--report PATH] [--check] [--strict] [--example-tests] [--emit-spec DIR]
 
-  --spec FILE        an OpenAPI 3.0 spec (YAML or JSON); each becomes one API module. Also a
-                     documentation page with the operation in its front matter (`api:`), or a
-                     folder of them: pages sharing a server URL become one API
+  --spec FILE        an OpenAPI 3.0 spec (YAML or JSON); each becomes one API module. Its
+                     `$ref`s may name other files inside its folder (a multi-file spec: give
+                     the root file). Also a documentation page with the operation in its front
+                     matter (`api:`), or a folder of them: pages sharing a server URL become
+                     one API
   --out DIR          the folder of the generated crate
   --crate-name NAME  the crate's package name (default: the folder's name)
   --names FILE       a names overlay: components.schemas whose shapes name inline schemas

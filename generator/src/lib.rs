@@ -2,8 +2,9 @@
 //! specs, folding the inline schemas that specs repeat into one shared type per shape.
 //!
 //! The pipeline, one module per stage, data flowing one way:
-//! [`load`] -> [`lower`] (into [`ir`]) -> [`normalize`] -> [`emit`] -> [`format`] -> [`write`].
+//! [`load`] (and [`bundle`]: other files, any JSON pointer) -> [`lower`] (into [`ir`]) -> [`normalize`] -> [`emit`] -> [`format`] -> [`write`].
 
+pub mod bundle;
 pub mod cli;
 pub mod emit;
 pub mod error;

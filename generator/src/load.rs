@@ -1,14 +1,15 @@
 //! Stage 1, load: read a YAML or JSON file into an `openapiv3::OpenAPI` document.
 //!
 //! Errors say which file, and the line and column (syntax) or the JSON pointer (shape) where
-//! the document goes wrong. Only the files named are read: `$ref`s are resolved later, inside
-//! the document, never by opening other files.
+//! the document goes wrong. Besides the files named, only the files their `$ref`s name inside
+//! their folders are read (see `bundle`), never URLs.
 
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use crate::bundle::{self, Bundled, Origins, Pristine};
 use crate::error::{Error, Result};
 use crate::files::file_name;
 use crate::pointer::JsonPointer;
@@ -20,8 +21,11 @@ pub struct LoadedSpec {
     /// The file name without its folder: what reports and generated comments show.
     pub file_name: String,
     pub doc: openapiv3::OpenAPI,
-    /// Defects repaired so that the document could be read (see `repair`), each at its pointer.
+    /// Defects worked around so that the document could be read (see `repair` and `bundle`),
+    /// each at its pointer in `doc`.
     pub repairs: crate::repair::Repairs,
+    /// Where the parts of `doc` copied from other places (other files) came from.
+    pub origins: Origins,
 }
 
 /// The names overlay: a `components.schemas` map whose entries name the inline shapes they match.
@@ -31,70 +35,85 @@ pub struct NamesOverlay {
     pub components: openapiv3::Components,
 }
 
+/// Reads the spec at `path`, and the files in its folder that its `$ref`s name.
 pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
     let text = read_text(path)?;
-    // One parse on the way that succeeds; the version is looked at first only to explain a
-    // failure (Swagger 2.0 reads as a missing field otherwise).
-    let (doc, repairs): (openapiv3::OpenAPI, _) = match parse_as(path, &text) {
-        Ok(doc) => (doc, Vec::new()),
-        Err(e) => {
-            check_version(path, &text)?;
-            // A known defect may be what failed: repair it and read once more.
-            let Ok(mut value) = parse_as::<serde_json::Value>(path, &text) else { return Err(e) };
-            match read_repaired(path, &mut value)? {
-                Some(read) => read,
-                None => return Err(e),
-            }
+    // A JSON document whose `$ref`s openapiv3 follows itself goes straight into its types: the
+    // fastest way in, and that of most specs.
+    if is_json(path, &text) && bundle::json_needs_no_bundling(&text) {
+        let doc = parse_as::<openapiv3::OpenAPI>(path, &text).ok().filter(bundle::refs_fit_their_places);
+        if let Some(doc) = doc {
+            return Ok(LoadedSpec {
+                path: path.to_path_buf(),
+                file_name: file_name(path),
+                doc,
+                repairs: Vec::new(),
+                origins: Origins::default(),
+            });
         }
-    };
-    if !(doc.openapi.starts_with("3.0.") || doc.openapi == "3.0") {
-        return Err(Error::Invalid {
-            file: path.to_path_buf(),
-            pointer: JsonPointer::root().push("openapi"),
-            message: format!("OpenAPI version {:?} is not supported: this generator reads OpenAPI 3.0.x", doc.openapi),
-        });
     }
-    Ok(LoadedSpec { path: path.to_path_buf(), file_name: file_name(path), doc, repairs })
+    let mut value = parse_value(path, &text)?;
+    check_version(path, &value)?;
+    let bundled = bundle::bundle(&mut value, path, Pristine::Text(&text), true)?;
+    read(path, file_name(path), value, bundled)
 }
 
 /// A document assembled from documentation pages, under the name it goes by.
 pub fn load_assembled(spec: crate::pages::AssembledSpec) -> Result<LoadedSpec> {
     let path = PathBuf::from(&spec.file_name);
-    let pages = spec.pages.len();
     let mut value = spec.doc;
-    let (doc, repairs) = match serde_path_to_error::deserialize(&value) {
-        Ok(doc) => (doc, Vec::new()),
-        Err(e) => {
-            let e = Error::Invalid {
-                file: path.clone(),
-                pointer: pointer_of(e.path()),
-                message: format!("{} (assembled from {pages} pages)", e.inner()),
-            };
-            match read_repaired(&path, &mut value)? {
-                Some(read) => read,
-                None => return Err(e),
-            }
-        }
+    let bundled = if bundle::needs_bundling(&value) {
+        let pristine = Pristine::Value(value.clone());
+        bundle::bundle(&mut value, &path, pristine, false)?
+    } else {
+        Bundled::default()
     };
-    Ok(LoadedSpec { path, file_name: spec.file_name, doc, repairs })
+    read(&path, spec.file_name, value, bundled).map_err(|e| match e {
+        Error::Invalid { file, pointer, message } => {
+            Error::Invalid { file, pointer, message: format!("{message} (assembled from {} pages)", spec.pages.len()) }
+        }
+        e => e,
+    })
 }
 
-/// The document read once its known defects are repaired; `None` when there were none to
-/// repair (the first error stands), an error naming where when it still does not read.
-fn read_repaired(
-    path: &Path,
-    value: &mut serde_json::Value,
-) -> Result<Option<(openapiv3::OpenAPI, crate::repair::Repairs)>> {
-    let repairs = crate::repair::repair(value);
-    if repairs.is_empty() {
-        return Ok(None);
-    }
-    let doc = serde_path_to_error::deserialize(&*value).map_err(|e| Error::Invalid {
-        file: path.to_path_buf(),
-        pointer: pointer_of(e.path()),
-        message: e.into_inner().to_string(),
-    })?;
-    Ok(Some((doc, repairs)))
+/// The typed document of a bundled `value`; if it does not read, once more after its known
+/// defects are repaired (see `repair`). Errors name the file and pointer the user wrote.
+fn read(path: &Path, file_name: String, mut value: serde_json::Value, bundled: Bundled) -> Result<LoadedSpec> {
+    let Bundled { origins, warnings } = bundled;
+    let located = |e: serde_path_to_error::Error<serde_json::Error>, value: &serde_json::Value| {
+        let (pointer, message) = match pointer_of(e.path()) {
+            // openapiv3 reads `paths` whole, and the error's path ends there: find the item.
+            p if p.as_str() == "/paths" => path_item_error(value).unwrap_or((p, e.into_inner().to_string())),
+            p => (p, e.into_inner().to_string()),
+        };
+        match origins.locate(&pointer) {
+            Some(origin) => Error::Invalid { file: origin.path, pointer: origin.pointer, message },
+            None => Error::Invalid { file: path.to_path_buf(), pointer, message },
+        }
+    };
+    let (doc, mut repairs) = match serde_path_to_error::deserialize(&value) {
+        Ok(doc) => (doc, Vec::new()),
+        Err(e) => {
+            let first = located(e, &value);
+            let repairs = crate::repair::repair(&mut value);
+            if repairs.is_empty() {
+                return Err(first);
+            }
+            (serde_path_to_error::deserialize(&value).map_err(|e| located(e, &value))?, repairs)
+        }
+    };
+    repairs.extend(warnings);
+    Ok(LoadedSpec { path: path.to_path_buf(), file_name, doc, repairs, origins })
+}
+
+/// The first path item that does not read, and why, at its pointer.
+fn path_item_error(doc: &serde_json::Value) -> Option<(JsonPointer, String)> {
+    let paths = doc.get("paths")?.as_object()?;
+    paths.iter().filter(|(key, _)| !key.starts_with("x-")).find_map(|(key, item)| {
+        let e = serde_path_to_error::deserialize::<_, openapiv3::PathItem>(item).err()?;
+        let pointer = JsonPointer::root().push("paths").push(key).join(&pointer_of(e.path()));
+        Some((pointer, e.into_inner().to_string()))
+    })
 }
 
 pub fn load_names(path: &Path) -> Result<(String, NamesOverlay)> {
@@ -103,7 +122,7 @@ pub fn load_names(path: &Path) -> Result<(String, NamesOverlay)> {
 }
 
 
-fn read_text(path: &Path) -> Result<String> {
+pub(crate) fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|source| Error::Read { file: path.to_path_buf(), source })?;
     let invalid = |message: &str| Error::Invalid {
         file: path.to_path_buf(),
@@ -120,33 +139,24 @@ fn is_json(path: &Path, text: &str) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) || text.trim_start().starts_with('{')
 }
 
-/// Refuses what is not OpenAPI 3.0 before the full parse, which would accept much of 3.1 and
-/// report Swagger 2.0 as a confusing missing-field error.
-fn check_version(path: &Path, text: &str) -> Result<()> {
-    #[derive(Deserialize)]
-    struct Head {
-        openapi: Option<serde_json::Value>,
-        swagger: Option<serde_json::Value>,
-    }
-    let head: Head = parse_as(path, text)?;
-    let invalid = |pointer: &str, message: String| Error::Invalid {
-        file: path.to_path_buf(),
-        pointer: JsonPointer::root().push(pointer),
-        message,
-    };
-    match (head.openapi, head.swagger) {
+/// Refuses what is not OpenAPI 3.0 before reading it into its types, which would accept much
+/// of 3.1 and report Swagger 2.0 as a confusing missing field.
+fn check_version(path: &Path, doc: &serde_json::Value) -> Result<()> {
+    let invalid = |pointer: JsonPointer, message: String| Error::Invalid { file: path.to_path_buf(), pointer, message };
+    match (doc.get("openapi"), doc.get("swagger")) {
         (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
-        (Some(v), _) => {
-            Err(invalid("openapi", format!("OpenAPI version {v} is not supported: this generator reads OpenAPI 3.0.x")))
-        }
-        (None, Some(v)) => {
-            Err(invalid("swagger", format!("Swagger {v} is not supported: convert the document to OpenAPI 3.0.x")))
-        }
-        (None, None) => Err(Error::Invalid {
-            file: path.to_path_buf(),
-            pointer: JsonPointer::root(),
-            message: "not an OpenAPI document: there is no `openapi` field (OpenAPI 3.0.x is supported)".into(),
-        }),
+        (Some(v), _) => Err(invalid(
+            JsonPointer::root().push("openapi"),
+            format!("OpenAPI version {v} is not supported: this generator reads OpenAPI 3.0.x"),
+        )),
+        (None, Some(v)) => Err(invalid(
+            JsonPointer::root().push("swagger"),
+            format!("Swagger {v} is not supported: convert the document to OpenAPI 3.0.x"),
+        )),
+        (None, None) => Err(invalid(
+            JsonPointer::root(),
+            "not an OpenAPI document: there is no `openapi` field (OpenAPI 3.0.x is supported)".into(),
+        )),
     }
 }
 
@@ -177,21 +187,29 @@ fn parse_as<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
         // Through a JSON value: openapiv3's `$ref`-or-item reader can panic on YAML input that
         // reads one way the first time and another the second (found by `cargo xtask fuzz`);
         // from a JSON value both readings agree.
-        let de = serde_yaml::Deserializer::from_str(text);
-        let value: YamlValue = serde_path_to_error::deserialize(de).map_err(|e| {
-            let pointer = pointer_of(e.path());
-            let inner = e.into_inner();
-            let (line, column) = inner.location().map_or((0, 0), |l| (l.line(), l.column()));
-            // serde_yaml does not tell syntax from shape errors; a non-empty path means we got
-            // far enough into the document for the pointer to be the better guide.
-            let is_shape = pointer != JsonPointer::root();
-            shape_or_syntax(path, pointer, line, column, is_shape, inner.to_string())
-        })?;
-        serde_path_to_error::deserialize(value.0).map_err(|e| {
+        serde_path_to_error::deserialize(parse_value(path, text)?).map_err(|e| {
             let pointer = pointer_of(e.path());
             Error::Invalid { file: path.to_path_buf(), pointer, message: e.into_inner().to_string() }
         })
     }
+}
+
+/// A YAML or JSON file's document, as a JSON value.
+pub(crate) fn parse_value(path: &Path, text: &str) -> Result<serde_json::Value> {
+    if is_json(path, text) {
+        return parse_as(path, text);
+    }
+    let de = serde_yaml::Deserializer::from_str(text);
+    let value: YamlValue = serde_path_to_error::deserialize(de).map_err(|e| {
+        let pointer = pointer_of(e.path());
+        let inner = e.into_inner();
+        let (line, column) = inner.location().map_or((0, 0), |l| (l.line(), l.column()));
+        // serde_yaml does not tell syntax from shape errors; a non-empty path means we got
+        // far enough into the document for the pointer to be the better guide.
+        let is_shape = pointer != JsonPointer::root();
+        shape_or_syntax(path, pointer, line, column, is_shape, inner.to_string())
+    })?;
+    Ok(value.0)
 }
 
 /// A JSON value read from YAML. An integer too large for 64 bits (`maximum:

@@ -35,6 +35,27 @@ impl JsonPointer {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Reads an escaped pointer (the fragment of a `$ref` after `#`): empty, or `/`-led.
+    pub fn parse(escaped: &str) -> Option<Self> {
+        (escaped.is_empty() || escaped.starts_with('/')).then(|| Self(escaped.to_string()))
+    }
+
+    /// The segments, unescaped: `/a~1b/c` -> `a/b`, `c`.
+    pub fn segments(&self) -> impl Iterator<Item = String> + '_ {
+        self.0.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~"))
+    }
+
+    /// This pointer followed by `rest`, an escaped pointer of its own.
+    pub fn join(&self, rest: &JsonPointer) -> Self {
+        Self(format!("{}{}", self.0, rest.0))
+    }
+
+    /// What is left of `self` below `ancestor` (an escaped pointer), if `ancestor` is one.
+    pub fn strip_prefix(&self, ancestor: &JsonPointer) -> Option<JsonPointer> {
+        let rest = self.0.strip_prefix(&ancestor.0)?;
+        (rest.is_empty() || rest.starts_with('/')).then(|| Self(rest.to_string()))
+    }
 }
 
 impl fmt::Display for JsonPointer {
@@ -80,5 +101,12 @@ mod tests {
         assert_eq!(p.as_str(), "/paths/~1a~0b~1{id}");
         assert_eq!(p.push("get").parent(), p);
         assert_eq!(JsonPointer::root().parent(), JsonPointer::root());
+        assert_eq!(p.segments().collect::<Vec<_>>(), ["paths", "/a~b/{id}"]);
+        assert_eq!(JsonPointer::parse("/paths/~1a~0b~1{id}"), Some(p.clone()));
+        assert_eq!(JsonPointer::parse("paths"), None);
+        let get = p.push("get");
+        assert_eq!(get.strip_prefix(&p), Some(JsonPointer::root().push("get")));
+        assert_eq!(JsonPointer::root().push("pathsX").strip_prefix(&JsonPointer::root().push("paths")), None);
+        assert_eq!(p.join(&JsonPointer::root().push("get")), get);
     }
 }

@@ -20,12 +20,15 @@ use openapiv3::{
     Components, ReferenceOr, Schema,
 };
 
+use crate::bundle::Origins;
 use crate::error::{Error, Result};
 use crate::ir::*;
 use crate::load::{LoadedSpec, NamesOverlay};
-use crate::pointer::JsonPointer;
+use crate::pointer::{JsonPointer, Site};
 
 type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
+
+static NO_ORIGINS: Origins = Origins::new();
 
 /// Deeper inline nesting than this is refused rather than risk the stack.
 const MAX_DEPTH: usize = 200;
@@ -43,6 +46,7 @@ pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>, examp
             )));
         }
         let mut l = SpecLowerer::new(&mut ir, spec.file_name.as_str(), &spec.path, spec.doc.components.as_ref(), false);
+        l.origins = &spec.origins;
         l.examples = examples;
         let api = l.api(spec, module)?;
         ir.apis.push(api);
@@ -71,6 +75,9 @@ struct SpecLowerer<'a> {
     file: &'a str,
     path: &'a std::path::Path,
     components: Option<&'a Components>,
+    /// Where parts of the document were copied from (other files): errors and warnings name
+    /// those places.
+    origins: &'a Origins,
     /// Component schemas already lowered (or being lowered: recursion ends here).
     memo: HashMap<String, NodeId>,
     /// The nodes of component schemas still being lowered: an `allOf` cannot merge them.
@@ -97,6 +104,7 @@ impl<'a> SpecLowerer<'a> {
             file,
             path,
             components,
+            origins: &NO_ORIGINS,
             memo: HashMap::new(),
             pending: HashSet::new(),
             wrappers: Vec::new(),
@@ -130,11 +138,25 @@ impl<'a> SpecLowerer<'a> {
     }
 
     fn invalid(&self, pointer: &JsonPointer, message: impl Into<String>) -> Error {
-        Error::Invalid { file: self.path.to_path_buf(), pointer: pointer.clone(), message: message.into() }
+        let message = message.into();
+        match self.origins.locate(pointer) {
+            Some(origin) => Error::Invalid { file: origin.path, pointer: origin.pointer, message },
+            None => Error::Invalid { file: self.path.to_path_buf(), pointer: pointer.clone(), message },
+        }
     }
 
     fn warn(&mut self, pointer: &JsonPointer, message: impl Into<String>) {
-        self.ir.warnings.push(Warning { site: site(self.file, pointer), message: message.into() });
+        let site = self.user_site(pointer);
+        self.ir.warnings.push(Warning { site, message: message.into() });
+    }
+
+    /// The place the user wrote what stands at `pointer`: in another file, or elsewhere in the
+    /// document, if it was copied from there.
+    fn user_site(&self, pointer: &JsonPointer) -> Site {
+        match self.origins.locate(pointer) {
+            Some(origin) => Site { file: origin.shown, pointer: origin.pointer },
+            None => site(self.file, pointer),
+        }
     }
 
     /// The first client-credentials flow of the security schemes (by name), and whether its
@@ -241,7 +263,7 @@ impl<'a> SpecLowerer<'a> {
                 let source = OperationSource { path, method, id, op, path_params: &item.parameters, ptr: op_ptr.clone() };
                 match self.operation(doc, source)? {
                     Ok(operation) => api.operations.push(operation),
-                    Err(reason) => api.skipped.push(Skipped { site: site(self.file, &op_ptr), reason }),
+                    Err(reason) => api.skipped.push(Skipped { site: self.user_site(&op_ptr), reason }),
                 }
             }
         }
@@ -251,7 +273,8 @@ impl<'a> SpecLowerer<'a> {
 
     fn push(&mut self, kind: Kind, docs: Docs, ptr: &JsonPointer, hint: NameHint) -> NodeId {
         let id = NodeId(self.ir.schemas.len() as u32);
-        self.ir.schemas.push(SchemaNode { kind, docs, site: site(self.file, ptr), hint });
+        let site = self.user_site(ptr);
+        self.ir.schemas.push(SchemaNode { kind, docs, site, hint });
         id
     }
 

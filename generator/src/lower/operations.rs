@@ -44,7 +44,7 @@ impl<'a> SpecLowerer<'a> {
             id,
             method,
             path: path.to_string(),
-            site: site(self.file, &ptr),
+            site: self.user_site(&ptr),
             summary: op.summary.clone(),
             description: op.description.clone(),
             deprecated: op.deprecated,
@@ -105,7 +105,7 @@ impl<'a> SpecLowerer<'a> {
                     self.push(Kind::String(StringFormat::Plain), Docs::default(), &p_ptr, hint)
                 }
             };
-            param_sites.push(site(self.file, &p_ptr));
+            param_sites.push(self.user_site(&p_ptr));
             parameters.push(Parameter {
                 name,
                 location,
@@ -331,7 +331,7 @@ impl<'a> SpecLowerer<'a> {
                     }
                     None => value.to_string(),
                 };
-                Example { site: site(self.file, &ptr), name, json }
+                Example { site: self.user_site(&ptr), name, json }
             })
             .collect()
     }
