@@ -56,8 +56,17 @@ fn opens_a_spec(text: &str) -> bool {
         })
 }
 
+/// A page to read, and whether it was named itself rather than found in a folder.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PageFile {
+    pub path: PathBuf,
+    /// Named on the command line: it must be an operation page. A folder's pages that are not
+    /// (a docs site keeps tag and introduction pages beside its operation pages) are passed over.
+    pub named: bool,
+}
+
 /// The pages below the given files and folders (`.md`, `.mdx`, `.txt` files in folders).
-pub fn page_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub fn page_files(inputs: &[PathBuf]) -> Result<Vec<PageFile>> {
     let mut pages = Vec::new();
     for input in inputs {
         if input.is_dir() {
@@ -66,20 +75,25 @@ pub fn page_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 let path = entry.map_err(|source| Error::Read { file: input.clone(), source })?.path();
                 let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
                 if path.is_file() && ["md", "mdx", "txt"].contains(&ext) {
-                    pages.push(path);
+                    pages.push(PageFile { path, named: false });
                 }
             }
         } else {
-            pages.push(input.clone());
+            pages.push(PageFile { path: input.clone(), named: true });
         }
     }
     pages.sort();
-    pages.dedup();
+    // A page both named and in a named folder is named.
+    pages.dedup_by(|later, earlier| {
+        let same = later.path == earlier.path;
+        earlier.named |= same && later.named;
+        same
+    });
     Ok(pages)
 }
 
 /// Reads the pages and assembles one document per server URL, sorted by name.
-pub fn assemble(pages: &[PathBuf]) -> Result<Vec<AssembledSpec>> {
+pub fn assemble(pages: &[PageFile]) -> Result<Vec<AssembledSpec>> {
     struct Api {
         doc: Value,
         pages: Vec<PathBuf>,
@@ -87,8 +101,12 @@ pub fn assemble(pages: &[PathBuf]) -> Result<Vec<AssembledSpec>> {
         operations: BTreeMap<String, (PathBuf, Value)>,
     }
     let mut apis: BTreeMap<String, Api> = BTreeMap::new();
-    for page in pages {
-        let mut op = read_api(page)?;
+    for PageFile { path: page, named } in pages {
+        let mut op = match read_api(page)? {
+            Ok(op) => op,
+            Err(not_an_operation) if *named => return Err(invalid(page, not_an_operation)),
+            Err(_) => continue,
+        };
         let fields = op.as_object_mut().ok_or_else(|| invalid(page, "`api:` is not a JSON object"))?;
         let mut take = |key: &str| fields.remove(key);
         let method = take("method").and_then(|m| m.as_str().map(str::to_ascii_lowercase));
@@ -189,14 +207,22 @@ fn invalid(page: &Path, message: impl Into<String>) -> Error {
 }
 
 /// The JSON after `api:` in the page's front matter, decompressed if it is compressed.
-fn read_api(page: &Path) -> Result<Value> {
+/// The operation of a page; `Ok(Err(why))` when the page has none to give (no front matter,
+/// or no `api:` in it): not an operation page.
+fn read_api(page: &Path) -> Result<Result<Value, &'static str>> {
     let text = std::fs::read_to_string(page).map_err(|source| Error::Read { file: page.to_path_buf(), source })?;
     let Some(front) = text.strip_prefix("---") else {
-        return Err(invalid(page, "the page has no front matter (it does not start with `---`)"));
+        return Ok(Err("the page has no front matter (it does not start with `---`)"));
     };
+    // Up to the closing `---`: the page's text below may say `api:` too.
+    let front = front.find("\n---").map_or(front, |end| &front[..end]);
     let Some(start) = find_key(front, "api:") else {
-        return Err(invalid(page, "the front matter has no `api:`"));
+        return Ok(Err("the front matter has no `api:`"));
     };
+    read_api_value(page, front, start).map(Ok)
+}
+
+fn read_api_value(page: &Path, front: &str, start: usize) -> Result<Value> {
     let rest = front[start..].trim_start_matches([' ', '\t']);
     if rest.starts_with('{') {
         let mut values = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
