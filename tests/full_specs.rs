@@ -160,9 +160,14 @@ fn removing_unrelated_operations_renames_no_type() {
                 let sites: BTreeSet<String> = t.sites.iter().map(|s| s.to_string()).collect();
                 let Some(&before) = by_sites.get(&sites) else { continue };
                 compared += 1;
+                // A type whose sites did not change keeps its name, but for the one step it
+                // grows, or a number, while another type wants the same name: that one may
+                // come or go with the operations removed.
                 let base = |n: &str| n.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_').to_string();
+                let (a, b) = (base(before), base(&t.name));
+                let one_step = a.starts_with(&b) || a.ends_with(&b) || b.starts_with(&a) || b.ends_with(&a);
                 assert!(
-                    before == t.name || base(before) == base(&t.name),
+                    before == t.name || one_step,
                     "{file}: `{before}` became `{}` though its sites did not change",
                     t.name
                 );

@@ -395,10 +395,13 @@ pub enum NameHint {
     },
     RequestBody {
         operation: String,
+        /// The operation's path, which names the resource (`naming::resource_noun`).
+        path: String,
     },
     Response {
         operation: String,
         status: u16,
+        path: String,
     },
     Parameter {
         operation: String,

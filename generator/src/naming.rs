@@ -84,6 +84,56 @@ pub fn type_ident(raw: &str) -> String {
     }
 }
 
+/// `UpperCamelCase`, its last word made singular: `requestedItems` -> `RequestedItem`,
+/// `policies` -> `Policy`, `statuses` -> `Status`. English plurals by their common endings; a
+/// word it does not know stays as it is.
+pub fn singular(raw: &str) -> String {
+    let camel = camel(raw);
+    let last_start = camel.rfind(|c: char| c.is_ascii_uppercase()).unwrap_or(0);
+    let (head, last) = camel.split_at(last_start);
+    let lower = last.to_ascii_lowercase();
+    let keep = |n: usize| format!("{head}{}", &last[..last.len() - n]);
+    let irregular = [("people", "Person"), ("children", "Child"), ("indices", "Index"), ("men", "Man"), ("women", "Woman")];
+    if let Some((_, one)) = irregular.iter().find(|(many, _)| lower == *many) {
+        format!("{head}{one}")
+    } else if lower.len() <= 3 || ["ss", "us", "is", "ics", "news", "series", "data"].iter().any(|e| lower.ends_with(e)) {
+        camel
+    } else if lower.ends_with("ies") {
+        format!("{}y", keep(3))
+    } else if ["sses", "shes", "ches", "xes", "zes", "uses"].iter().any(|e| lower.ends_with(e)) {
+        keep(2)
+    } else if lower.ends_with('s') {
+        keep(1)
+    } else {
+        camel
+    }
+}
+
+/// What a path names, singular, and the same one step more specific: its last segment that is
+/// not a parameter, after the static segment before it. `/access-requests/{id}` ->
+/// `AccessRequest`; `/sources/{id}/schemas` -> `Schema` (more specific: `SourceSchema`). Two
+/// static segments in a row read as one name (`/workflow-library/triggers` ->
+/// `WorkflowLibraryTrigger`), and a last segment that is no plural noun
+/// (`/accounts/{id}/enable`) says little alone: it comes after the segment before it
+/// (`AccountEnable`).
+pub fn resource_noun(path: &str) -> (String, Option<String>) {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let is_param = |s: &str| s.starts_with('{') || s.starts_with(':');
+    let Some(last_at) = segments.iter().rposition(|s| !is_param(s)) else { return (String::new(), None) };
+    let last = segments[last_at];
+    let noun = singular(last);
+    let previous_at = segments[..last_at].iter().rposition(|s| !is_param(s));
+    let Some(previous_at) = previous_at else { return (noun, None) };
+    let compound = format!("{}{noun}", singular(segments[previous_at]));
+    if noun == camel(last) || previous_at + 1 == last_at {
+        // Not a plural noun (`enable`, `summary`), or one with the segment before it
+        // (`/workflow-library/triggers`): the two read as one name.
+        (compound, None)
+    } else {
+        (noun, Some(compound))
+    }
+}
+
 /// An enum variant name (`Self` is the one keyword that can come out of `camel`).
 pub fn variant_ident(raw: &str) -> String {
     let s = camel(raw);
@@ -174,6 +224,32 @@ impl Uniquer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn singulars_and_resources() {
+        for (plural, one) in [
+            ("requestedItems", "RequestedItem"),
+            ("accounts", "Account"),
+            ("policies", "Policy"),
+            ("statuses", "Status"),
+            ("addresses", "Address"),
+            ("status", "Status"),
+            ("access", "Access"),
+            ("approval_schemes", "ApprovalScheme"),
+            ("children", "Child"),
+            ("people", "Person"),
+            ("metadata", "Metadata"),
+            ("boxes", "Box"),
+        ] {
+            assert_eq!(singular(plural), one, "{plural}");
+        }
+        let noun = |p: &str| resource_noun(p);
+        assert_eq!(noun("/access-requests"), ("AccessRequest".into(), None));
+        assert_eq!(noun("/workflow-library/triggers"), ("WorkflowLibraryTrigger".into(), None));
+        assert_eq!(noun("/sources/{id}/schemas/{schemaId}"), ("Schema".into(), Some("SourceSchema".into())));
+        assert_eq!(noun("/accounts/{id}/enable"), ("AccountEnable".into(), None));
+        assert_eq!(noun("/{id}"), (String::new(), None));
+    }
 
     #[test]
     fn sanitizes_names() {

@@ -34,11 +34,11 @@ impl<'a> SpecLowerer<'a> {
             Ok(parameters) => parameters,
             Err(reason) => return Ok(Err(reason)),
         };
-        let body = match self.request_body(op, &ptr, &op_name)? {
+        let body = match self.request_body(op, &ptr, &op_name, path)? {
             Ok(body) => body,
             Err(reason) => return Ok(Err(reason)),
         };
-        let responses = self.responses(op, &ptr, &op_name)?;
+        let responses = self.responses(op, &ptr, &op_name, path)?;
         let authenticated = self.authenticated(doc, op, &ptr);
         Ok(Ok(Operation {
             id,
@@ -172,6 +172,7 @@ impl<'a> SpecLowerer<'a> {
         op: &'a openapiv3::Operation,
         ptr: &JsonPointer,
         op_name: &str,
+        path: &str,
     ) -> Result<std::result::Result<Option<RequestBody>, String>> {
         let body = match &op.request_body {
             None => None,
@@ -183,7 +184,7 @@ impl<'a> SpecLowerer<'a> {
                 };
                 let m_ptr = rb_ptr.push("content").push(content_type);
                 let hint = reused_hint(&rb_ptr, "requestBodies", |k| format!("{}Request", naming::camel(k)))
-                    .unwrap_or(NameHint::RequestBody { operation: op_name.to_string() });
+                    .unwrap_or(NameHint::RequestBody { operation: op_name.to_string(), path: path.to_string() });
                 let schema = match &media.schema {
                     Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
                     None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
@@ -206,7 +207,13 @@ impl<'a> SpecLowerer<'a> {
     }
 
     /// The documented responses with a status code; `default` and ranges are warned about.
-    fn responses(&mut self, op: &'a openapiv3::Operation, ptr: &JsonPointer, op_name: &str) -> Result<Vec<Response>> {
+    fn responses(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        ptr: &JsonPointer,
+        op_name: &str,
+        path: &str,
+    ) -> Result<Vec<Response>> {
         let mut responses = Vec::new();
         let r_ptr = ptr.push("responses");
         if op.responses.default.is_some() {
@@ -233,7 +240,11 @@ impl<'a> SpecLowerer<'a> {
                             Ok(status) => format!("{}Response", naming::status_variant(status)),
                             Err(_) => naming::camel(k),
                         })
-                        .unwrap_or(NameHint::Response { operation: op_name.to_string(), status: *code });
+                        .unwrap_or(NameHint::Response {
+                            operation: op_name.to_string(),
+                            status: *code,
+                            path: path.to_string(),
+                        });
                         let m_ptr = s_ptr.push("content").push(ct);
                         let schema = match &media.schema {
                             Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,

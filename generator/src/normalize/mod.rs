@@ -27,7 +27,7 @@ mod recursion;
 mod refine;
 mod rust_type;
 
-use names::Namer;
+use names::{Choice, Namer};
 pub use operations::{ListItem, OperationPlan, Pagination, ParamForm, Success};
 pub use rust_type::RustType;
 use recursion::Recursion;
@@ -185,24 +185,21 @@ pub fn normalize(ir: Ir) -> Model {
     }
 
     let mut namer = Namer::new(&ir, &class_of, &members, &reachable);
-    let mut wanted: Vec<(ClassId, (String, NameSource), Site)> = model_classes
+    let wanted: Vec<(ClassId, Choice, Site)> = model_classes
         .iter()
         .map(|&c| {
-            let name = namer
-                .class_name(c)
-                .unwrap_or_else(|| ("Unnamed".to_string(), NameSource::Derived("nothing names it".into())));
+            let choice = namer.class_name(c).unwrap_or_else(|| Choice {
+                name: "Unnamed".to_string(),
+                source: NameSource::Derived("nothing names it".into()),
+                rank: names::Rank::Fallback,
+                votes: 0,
+                qualified: None,
+            });
             let first_site = members[&c].iter().map(|&n| ir.node(n).site.clone()).min().expect("classes have members");
-            (c, name, first_site)
+            (c, choice, first_site)
         })
         .collect();
-    // Collisions: the shape first seen at the smallest site keeps the name; the others are
-    // suffixed. Sites do not depend on the order of paths in the file.
-    wanted.sort_by(|a, b| (&a.1 .0, &a.2).cmp(&(&b.1 .0, &b.2)));
-    let mut uniquer = naming::Uniquer::default();
-    let mut named: Vec<(ClassId, String, NameSource)> =
-        wanted.into_iter().map(|(c, (name, source), _)| (c, uniquer.claim(name), source)).collect();
-    named.sort_by(|a, b| a.1.cmp(&b.1));
-
+    let named = resolve_collisions(wanted);
     let type_of_class: HashMap<ClassId, TypeId> =
         named.iter().enumerate().map(|(i, (c, _, _))| (*c, TypeId(i as u32))).collect();
 
@@ -274,6 +271,37 @@ pub fn normalize(ir: Ir) -> Model {
     model.operations =
         model.ir.apis.iter().map(|a| a.operations.iter().map(|op| model.plan_operation(op)).collect()).collect();
     model
+}
+
+/// Gives each class its name. Where several want one name, the strongest claim keeps it (the
+/// best rank, then the most sites, then the first site: sites do not depend on the order of
+/// paths in the file); each other grows its qualifier in front (`ApprovalScheme` ->
+/// `AccessProfileApprovalScheme`), and what still collides, or would grow past 40 characters,
+/// is numbered.
+fn resolve_collisions(wanted: Vec<(ClassId, Choice, Site)>) -> Vec<(ClassId, String, NameSource)> {
+    let mut by_name: BTreeMap<String, Vec<(ClassId, Choice, Site)>> = BTreeMap::new();
+    for w in wanted {
+        by_name.entry(w.1.name.clone()).or_default().push(w);
+    }
+    let mut second: Vec<(String, Site, ClassId, NameSource)> = Vec::new();
+    for (name, mut claims) in by_name {
+        claims.sort_by(|a, b| (a.1.rank, std::cmp::Reverse(a.1.votes), &a.2).cmp(&(b.1.rank, std::cmp::Reverse(b.1.votes), &b.2)));
+        for (i, (class, choice, site)) in claims.into_iter().enumerate() {
+            let name = match (&choice.qualified, i) {
+                (_, 0) => name.clone(),
+                (Some(q), _) => q.clone(),
+                _ => name.clone(),
+            };
+            second.push((name, site, class, choice.source));
+        }
+    }
+    // Unique at last: in the order of name and first site, the later of a pair is numbered.
+    second.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    let mut uniquer = naming::Uniquer::default();
+    let mut named: Vec<(ClassId, String, NameSource)> =
+        second.into_iter().map(|(name, _, class, source)| (class, uniquer.claim(name), source)).collect();
+    named.sort_by(|a, b| a.1.cmp(&b.1));
+    named
 }
 
 /// A type's documentation: the overlay's; else what the spec says where the schema stands for

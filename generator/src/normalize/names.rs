@@ -1,4 +1,6 @@
-//! The name of each model type: overlay, component, title, or derived from where it is used.
+//! The name of each model type: the overlay's, a component's or a title; else the name its
+//! sites agree on, from the property, the resource of the path or the parameter that holds
+//! it, short, and qualified by its context only when another type wants the same name.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -6,13 +8,82 @@ use super::{is_model_kind, ClassId, NameSource};
 use crate::ir::*;
 use crate::naming;
 
+/// How strong a name is, best first: what the spec's authors wrote, then names of what holds
+/// the shape, then names made from operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Rank {
+    Overlay,
+    Component,
+    Title,
+    /// A `components.responses`/`requestBodies`/`parameters` key.
+    Reused,
+    /// The property, path resource or parameter that holds it.
+    Holder,
+    /// An error body shared by several operations, by its status.
+    SharedStatus,
+    /// Made from where it stands (`...Item`, `...Variant2`) or from an operation's name.
+    Fallback,
+}
+
+/// The name a class wants, and what it would grow if another class wants it too.
+#[derive(Clone, Debug)]
+pub(super) struct Choice {
+    pub name: String,
+    pub source: NameSource,
+    pub rank: Rank,
+    /// How many sites offered the name.
+    pub votes: usize,
+    /// The name one step more specific, from the context its sites stand in (the type holding
+    /// the property, the path), for when another type has the name.
+    pub qualified: Option<String>,
+}
+
+/// The longest name made up here, qualified or not (the spec's own names may be longer).
+pub(super) const LONGEST: usize = 40;
+
+/// A name one site offers.
+struct Offer {
+    rank: Rank,
+    name: String,
+    from: String,
+    qualified: Option<String>,
+}
+
+/// Property names that say what a value is to its holder, not what it is: `data`, `items`,
+/// `type`. A type named only that would say nothing, so its holder's name goes first.
+const GENERIC: &[&str] = &[
+    "body", "config", "configuration", "content", "data", "detail", "details", "entries", "entry", "error",
+    "errors", "info", "item", "items", "kind", "list", "metadata", "mode", "object", "objects", "options",
+    "payload", "properties", "record", "records", "request", "response", "result", "results", "settings", "state",
+    "status", "type", "value", "values",
+];
+
+fn is_generic(name: &str) -> bool {
+    let simple = |n: &str| n.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    GENERIC.contains(&simple(name).as_str()) || GENERIC.contains(&simple(&naming::singular(name)).as_str())
+}
+
+/// `context` then `local`, a word they share at the seam said once: `Account` + `AccountId`
+/// -> `AccountId`, `RoleCriteria` + `CriteriaKey` -> `RoleCriteriaKey`.
+fn qualify(context: &str, local: &str) -> String {
+    if local.starts_with(context) {
+        return local.to_string();
+    }
+    let first_word_end = local[1..].find(|c: char| c.is_ascii_uppercase()).map_or(local.len(), |i| i + 1);
+    let first = &local[..first_word_end];
+    match context.strip_suffix(first) {
+        Some(head) => format!("{head}{local}"),
+        None => format!("{context}{local}"),
+    }
+}
+
 pub(super) struct Namer<'a> {
     ir: &'a Ir,
     class_of: &'a [ClassId],
     members: &'a BTreeMap<ClassId, Vec<NodeId>>,
     /// Which nodes operations reach: only those offer derived names.
     reachable: &'a [bool],
-    memo: HashMap<ClassId, Option<(String, NameSource)>>,
+    memo: HashMap<ClassId, Option<Choice>>,
     visiting: HashSet<ClassId>,
 }
 
@@ -26,10 +97,10 @@ impl<'a> Namer<'a> {
         Self { ir, class_of, members, reachable, memo: HashMap::new(), visiting: HashSet::new() }
     }
 
-    /// The preferred name of a model class: overlay, then component, then title, then the
-    /// shortest derived name; ties broken by the name itself, so the order of paths in the
+    /// The name a model class wants: the best rank offered, then the name most sites agree
+    /// on, then the shortest; ties broken by the name itself, so that the order of paths in the
     /// file never matters.
-    pub(super) fn class_name(&mut self, class: ClassId) -> Option<(String, NameSource)> {
+    pub(super) fn class_name(&mut self, class: ClassId) -> Option<Choice> {
         if let Some(done) = self.memo.get(&class) {
             return done.clone();
         }
@@ -38,29 +109,29 @@ impl<'a> Namer<'a> {
         }
         let all = &self.members[&class];
         // Names the shape carries itself (overlay, component, title), wherever it stands.
-        let mut candidates: Vec<(u8, String, NameSource)> = Vec::new();
+        let mut offers: Vec<(NodeId, Offer)> = Vec::new();
         for &n in all {
             let node = self.ir.node(n);
+            let own = |rank, name: &str| Offer { rank, name: naming::type_ident(name), from: String::new(), qualified: None };
             match &node.hint {
-                NameHint::Overlay(name) => candidates.push((0, naming::type_ident(name), NameSource::Overlay)),
-                NameHint::Component(name) => candidates.push((1, naming::type_ident(name), NameSource::Component)),
+                NameHint::Overlay(name) => offers.push((n, own(Rank::Overlay, name))),
+                NameHint::Component(name) => offers.push((n, own(Rank::Component, name))),
                 _ => {}
             }
             if let Some(title) = &node.docs.title {
-                candidates.push((2, naming::type_ident(title), NameSource::Title));
+                offers.push((n, own(Rank::Title, title)));
             }
         }
-        // Else a name from where operations use it: an `allOf` part that merely looks like it
-        // says nothing. A shape that operations reach only through its properties (an `allOf`
-        // base) is named from where it is defined.
-        if candidates.is_empty() {
+        // Else names from where operations use it. A shape that operations reach only through
+        // its properties (an `allOf` base) is named from where it is defined.
+        if offers.is_empty() {
             let reached: Vec<NodeId> = all.iter().copied().filter(|&n| self.reachable[n.0 as usize]).collect();
             let nodes = if reached.is_empty() { all.clone() } else { reached };
             // An error body that several operations share is named for its status, not for
             // whichever operation has the shortest name.
             let mut shared_statuses: BTreeMap<u16, BTreeSet<&str>> = BTreeMap::new();
             for &n in &nodes {
-                if let NameHint::Response { operation, status } = &self.ir.node(n).hint {
+                if let NameHint::Response { operation, status, .. } = &self.ir.node(n).hint {
                     shared_statuses.entry(*status).or_default().insert(operation);
                 }
             }
@@ -68,41 +139,34 @@ impl<'a> Namer<'a> {
                 if operations.len() > 1 && !(200..300).contains(&status) {
                     let name = format!("{}Response", naming::status_variant(status));
                     let from = format!("{status} response of {} operations", operations.len());
-                    candidates.push((3, name, NameSource::Derived(from)));
+                    offers.push((nodes[0], Offer { rank: Rank::SharedStatus, name, from, qualified: None }));
                 }
             }
-            for n in nodes {
-                if let Some((name, from)) = self.derived(n) {
-                    candidates.push((4, naming::type_ident(&name), NameSource::Derived(from)));
+            for &n in &nodes {
+                for offer in self.offers(n) {
+                    offers.push((n, Offer { name: naming::type_ident(&offer.name), ..offer }));
                 }
             }
         }
-        let best = candidates.into_iter().min_by(|a, b| {
-            let detail = |c: &(u8, String, NameSource)| match &c.2 {
-                NameSource::Derived(d) => d.clone(),
-                _ => String::new(),
-            };
-            (a.0, a.1.len(), &a.1, detail(a)).cmp(&(b.0, b.1.len(), &b.1, detail(b)))
-        });
-        let result = best.map(|(_, name, source)| (name, source));
+        let result = choose(offers);
         self.visiting.remove(&class);
         self.memo.insert(class, result.clone());
         result
     }
 
-    /// The name of whatever stands at `node`: its model type's name, or one derived from
-    /// where it is used.
+    /// The name of whatever stands at `node`: its model type's name, or the best name offered
+    /// where it stands.
     fn base(&mut self, node: NodeId) -> Option<String> {
         let node = self.owner(node);
         if is_model_kind(&self.ir.node(node).kind) {
-            self.class_name(self.class_of[node.0 as usize]).map(|(n, _)| n)
+            self.class_name(self.class_of[node.0 as usize]).map(|c| c.name)
         } else {
-            self.derived(node).map(|(n, _)| n)
+            let offers = self.offers(node);
+            offers.into_iter().min_by(|a, b| (a.rank, a.name.len(), &a.name).cmp(&(b.rank, b.name.len(), &b.name))).map(|o| o.name)
         }
     }
 
-    /// Follows nullable wrappers and merged `allOf` parts to the node that names a property's
-    /// parent.
+    /// Follows nullable wrappers and merged `allOf` parts to the node that stands for them.
     fn owner(&self, mut node: NodeId) -> NodeId {
         for _ in 0..64 {
             match (&self.ir.node(node).kind, &self.ir.node(node).hint) {
@@ -114,40 +178,181 @@ impl<'a> Namer<'a> {
         node
     }
 
-    fn derived(&mut self, node: NodeId) -> Option<(String, String)> {
+    /// The names the site `node` offers for what stands there.
+    fn offers(&mut self, node: NodeId) -> Vec<Offer> {
         let hint = self.ir.node(node).hint.clone();
-        Some(match hint {
-            NameHint::None => return None,
-            NameHint::Overlay(name) | NameHint::Component(name) => (name.clone(), format!("component {name}")),
+        let fallback = |name: String, from: String| Offer { rank: Rank::Fallback, name, from, qualified: None };
+        match hint {
+            NameHint::None => Vec::new(),
+            NameHint::Overlay(name) | NameHint::Component(name) => {
+                vec![Offer { rank: Rank::Component, from: format!("component {name}"), name, qualified: None }]
+            }
             NameHint::Property { parent, name } => {
-                let base = self.base(parent)?;
-                (format!("{base}{}", naming::camel(&name)), format!("property `{name}` of {base}"))
+                let Some(base) = self.base(parent) else { return Vec::new() };
+                self.holder(naming::camel(&name), base, format!("property `{name}`"))
             }
-            NameHint::Item { parent } => {
-                let base = self.base(parent)?;
-                (format!("{base}Item"), format!("items of {base}"))
-            }
-            NameHint::MapValue { parent } => {
-                let base = self.base(parent)?;
-                (format!("{base}Value"), format!("map values of {base}"))
-            }
+            NameHint::Item { parent } => self.element(parent, "Item", "items"),
+            NameHint::MapValue { parent } => self.element(parent, "Value", "map values"),
             NameHint::Variant { parent, index } => {
-                let base = self.base(parent)?;
-                (format!("{base}Variant{}", index + 1), format!("variant {} of {base}", index + 1))
+                let Some(base) = self.base(parent) else { return Vec::new() };
+                let mut offers =
+                    vec![fallback(format!("{base}Variant{}", index + 1), format!("variant {} of {base}", index + 1))];
+                // A tagged union's variant is what its tag value says: `ACCESS_PROFILE` -> `AccessProfile`.
+                let union = self.owner(parent);
+                if let Kind::Union(variants, Some(tag)) = &self.ir.node(union).kind {
+                    let variant = variants.get(index).copied();
+                    let value = tag.values.iter().find(|(_, v)| Some(*v) == variant).map(|(value, _)| value.clone());
+                    if let Some(value) = value {
+                        let local = naming::camel(&value);
+                        if !local.is_empty() {
+                            offers.push(Offer {
+                                rank: Rank::Holder,
+                                qualified: Some(qualify(&base, &local)),
+                                from: format!("`{}: {value}` of {base}", tag.property),
+                                name: local,
+                            });
+                        }
+                    }
+                }
+                offers
             }
-            NameHint::AllOfPart { merged } => return self.derived(merged),
-            NameHint::Reused { name, detail } => (name, detail),
-            NameHint::RequestBody { operation } => {
-                (format!("{operation}Request"), format!("request body of {operation}"))
+            NameHint::AllOfPart { merged } => self.offers(merged),
+            NameHint::Reused { name, detail } => vec![Offer { rank: Rank::Reused, name, from: detail, qualified: None }],
+            NameHint::RequestBody { operation, path } => {
+                let mut offers = vec![fallback(format!("{operation}Request"), format!("request body of {operation}"))];
+                // An array body (a bulk request) is no resource: its items are named below.
+                let is_array = matches!(self.ir.node(self.owner(node)).kind, Kind::Array(_));
+                if !is_array {
+                    offers.extend(resource_offer(&path, &operation, "Request"));
+                }
+                offers
             }
-            NameHint::Response { operation, status } => {
-                let suffix =
-                    if (200..300).contains(&status) { "Response".to_string() } else { naming::status_variant(status) };
-                (format!("{operation}{suffix}"), format!("{status} response of {operation}"))
+            NameHint::Response { operation, status, path } => {
+                if (200..300).contains(&status) {
+                    let mut offers =
+                        vec![fallback(format!("{operation}Response"), format!("{status} response of {operation}"))];
+                    offers.extend(resource_offer(&path, &operation, "Response"));
+                    offers
+                } else {
+                    let name = format!("{operation}{}", naming::status_variant(status));
+                    vec![fallback(name, format!("{status} response of {operation}"))]
+                }
             }
-            NameHint::Parameter { operation, name } => {
-                (format!("{operation}{}", naming::camel(&name)), format!("parameter `{name}` of {operation}"))
-            }
-        })
+            NameHint::Parameter { operation, name } => self.holder(naming::camel(&name), operation, format!("parameter `{name}`")),
+        }
     }
+
+    /// A name from what holds the value (a property, a parameter): the holder's own name,
+    /// qualified by `context` if another type wants it; a generic holder name (`type`, `data`)
+    /// only after its context.
+    fn holder(&self, local: String, context: String, what: String) -> Vec<Offer> {
+        if local.is_empty() {
+            return Vec::new();
+        }
+        let from = format!("{what} of {context}");
+        // A short word (`Op`, `Key`, `Hit`) says nothing alone either, and a name the
+        // generated code uses itself (`Method`, `Error`) is better qualified than renamed.
+        if is_generic(&local) || local.len() <= 4 || naming::type_ident(&local) != local {
+            vec![Offer { rank: Rank::Holder, name: qualify(&context, &local), from, qualified: None }]
+        } else {
+            let qualified = Some(qualify(&context, &local));
+            vec![Offer { rank: Rank::Holder, name: local, from, qualified }]
+        }
+    }
+
+    /// The items (`suffix` "Item") or map values ("Value") of the array or map at `parent`:
+    /// named from what holds the array, singular (`accounts` -> `Account`); else after the
+    /// array's own name.
+    fn element(&mut self, parent: NodeId, suffix: &str, what: &str) -> Vec<Offer> {
+        let array = self.owner(parent);
+        let hint = self.ir.node(array).hint.clone();
+        // Map values of a plural (`owners`) are each one of them (`Owner`); of anything else,
+        // its values (`attributes` -> `Attribute`, `config` -> `ConfigValue`).
+        let suffixed = |name: &str| {
+            let one = naming::singular(name);
+            if suffix == "Value" && one == naming::camel(name) { format!("{one}Value") } else { one }
+        };
+        let mut offers = match hint {
+            NameHint::Property { parent: holder, name } => match self.base(holder) {
+                Some(context) => self.holder(suffixed(&name), context, format!("{what} of `{name}`")),
+                None => Vec::new(),
+            },
+            NameHint::Parameter { operation, name } => {
+                self.holder(suffixed(&name), operation, format!("{what} of `{name}`"))
+            }
+            NameHint::Response { operation, status, path } if (200..300).contains(&status) => {
+                resource_offer(&path, &operation, suffix).into_iter().collect()
+            }
+            NameHint::RequestBody { operation, path } => resource_offer(&path, &operation, suffix).into_iter().collect(),
+            _ => Vec::new(),
+        };
+        if let Some(base) = self.base(parent) {
+            offers.push(Offer {
+                rank: Rank::Fallback,
+                name: format!("{base}{suffix}"),
+                from: format!("{what} of {base}"),
+                qualified: None,
+            });
+        }
+        offers
+    }
+}
+
+/// The name of the resource a path names (`GET /accounts/{id}` -> `Account`), and one step
+/// more specific for when that is taken: the path's segment before, else the noun with what
+/// it is to the operation (`AccountRequest`, `AccountItem`).
+fn resource_offer(path: &str, operation: &str, role: &str) -> Option<Offer> {
+    let (noun, specific) = naming::resource_noun(path);
+    (!noun.is_empty()).then(|| Offer {
+        rank: Rank::Holder,
+        qualified: Some(specific.unwrap_or_else(|| format!("{noun}{role}"))),
+        from: format!("the resource of {operation}'s path"),
+        name: noun,
+    })
+}
+
+/// The best of what the sites offer: the best rank, then the name most sites offer, then the
+/// shortest, then the first in order.
+fn choose(mut offers: Vec<(NodeId, Offer)>) -> Option<Choice> {
+    // Made-up names past 40 characters read as sentences: only when nothing shorter is offered.
+    if offers.iter().any(|(_, o)| o.rank >= Rank::Holder && o.name.len() <= LONGEST) {
+        offers.retain(|(_, o)| o.rank < Rank::Holder || o.name.len() <= LONGEST);
+    }
+    for (_, o) in &mut offers {
+        o.qualified = o.qualified.take().filter(|q| q.len() <= LONGEST);
+    }
+    let best_rank = offers.iter().map(|(_, o)| o.rank).min()?;
+    /// What the sites say of one name.
+    #[derive(Default)]
+    struct Tally<'o> {
+        sites: BTreeSet<NodeId>,
+        froms: BTreeSet<&'o str>,
+        /// Its more specific forms, with their votes.
+        qualified: BTreeMap<&'o str, usize>,
+    }
+    let mut tally: BTreeMap<&str, Tally> = BTreeMap::new();
+    for (node, offer) in offers.iter().filter(|(_, o)| o.rank == best_rank) {
+        let entry = tally.entry(offer.name.as_str()).or_default();
+        entry.sites.insert(*node);
+        entry.froms.insert(offer.from.as_str());
+        if let Some(q) = &offer.qualified {
+            *entry.qualified.entry(q.as_str()).or_default() += 1;
+        }
+    }
+    fn key<'n>((name, t): &(&'n str, Tally)) -> (std::cmp::Reverse<usize>, usize, &'n str) {
+        (std::cmp::Reverse(t.sites.len()), name.len(), name)
+    }
+    let (name, Tally { sites, froms, qualified: qualifiers }) =
+        tally.into_iter().min_by(|a, b| key(a).cmp(&key(b)))?;
+    let qualified = qualifiers
+        .into_iter()
+        .min_by(|a, b| (std::cmp::Reverse(a.1), a.0.len(), a.0).cmp(&(std::cmp::Reverse(b.1), b.0.len(), b.0)))
+        .map(|(q, _)| naming::type_ident(q));
+    let source = match best_rank {
+        Rank::Overlay => NameSource::Overlay,
+        Rank::Component => NameSource::Component,
+        Rank::Title => NameSource::Title,
+        _ => NameSource::Derived(froms.into_iter().next().unwrap_or_default().to_string()),
+    };
+    Some(Choice { name: name.to_string(), source, rank: best_rank, votes: sites.len(), qualified })
 }
