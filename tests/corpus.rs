@@ -2,7 +2,7 @@
 //! generate a crate that passes `cargo clippy --all-targets -D warnings`. A fixed subset, so
 //! that CI stays within its time; `cargo xtask corpus` runs the whole of ../shared/corpus.
 
-use sdkgen_tests::{assert_builds_cleanly, shared_folder};
+use sdkgen_tests::{assert_builds_cleanly, generate, shared_folder};
 
 /// (path below ../shared, what it exercises)
 const SUBSET: &[(&str, &str)] = &[
@@ -13,7 +13,7 @@ const SUBSET: &[(&str, &str)] = &[
     ("corpus/k8s-core-v1.json", "three consecutive success statuses"),
     ("corpus/oxide.json", "operations that document no status code"),
     ("corpus/qdrant.json", "field types nested three maps deep"),
-    ("pages/sailpoint-v3-2022", "docs pages: inline discriminator mappings, undefined path parameters"),
+    ("corpus/pagerduty.json", "$refs to any JSON pointer, and from one components section to another"),
 ];
 
 #[test]
@@ -28,5 +28,58 @@ fn real_specs_that_broke_the_generator_build_cleanly() {
         };
         eprintln!("{path}: {what}");
         assert_builds_cleanly(&options, &name);
+    }
+}
+
+/// SailPoint's specs as it keeps them, a root file and some 900 files it refers to: every
+/// operation the bundled file has, no more model types, and a crate that passes clippy.
+#[test]
+fn sailpoint_multi_file_trees_generate_what_their_bundles_do() {
+    let test = "sailpoint_multi_file_trees_generate_what_their_bundles_do";
+    let (Some(tree), Some(bundles)) = (shared_folder(test, "sailpoint-idn"), shared_folder(test, "specs")) else {
+        return;
+    };
+    for (root, bundled, name) in
+        [("sailpoint-api.v3.yaml", "sailpoint-v3.yaml", "idn-v3"), ("sailpoint-api.beta.yaml", "sailpoint-beta.yaml", "idn-beta")]
+    {
+        let options = |spec: std::path::PathBuf| sdkgen::Options {
+            specs: vec![spec],
+            crate_name: name.to_string(),
+            ..Default::default()
+        };
+        let from_tree = generate(&options(tree.join(root))).report;
+        let from_bundle = generate(&options(bundles.join(bundled))).report;
+        assert!(from_tree.skipped.is_empty(), "{root}: {:?}", from_tree.skipped);
+        assert_eq!(from_tree.operations.len(), from_bundle.operations.len(), "{root}: every operation");
+        assert!(from_tree.types <= from_bundle.types, "{root}: {} model types, {bundled} gives {}", from_tree.types, from_bundle.types);
+        eprintln!("{root}: {} operations, {} model types ({bundled}: {})", from_tree.operations.len(), from_tree.types, from_bundle.types);
+        assert_builds_cleanly(&options(tree.join(root)), name);
+    }
+}
+
+/// Every folder of SailPoint's docs-site pages in ../shared/pages (plain and compressed, V3
+/// and Beta, as many as are there; the 2022 V3 pages at least), as a user would point at the
+/// site's folder, tag and introduction pages and all: one operation per operation page
+/// (`*.api.mdx`), and a crate that passes clippy.
+#[test]
+fn docs_site_page_folders_build_cleanly() {
+    let Some(pages) = shared_folder("docs_site_page_folders_build_cleanly", "pages") else { return };
+    let mut folders: Vec<_> =
+        std::fs::read_dir(&pages).expect("pages").map(|e| e.expect("entry").path()).filter(|p| p.is_dir()).collect();
+    folders.sort();
+    assert!(folders.iter().any(|f| f.ends_with("sailpoint-v3-2022")), "{} has the 2022 V3 pages", pages.display());
+    for folder in folders {
+        let name = folder.file_name().expect("a name").to_string_lossy().into_owned();
+        let operation_pages = std::fs::read_dir(&folder)
+            .expect("a folder")
+            .filter(|e| e.as_ref().expect("entry").file_name().to_string_lossy().ends_with(".api.mdx"))
+            .count();
+        let options =
+            sdkgen::Options { specs: vec![folder.clone()], crate_name: format!("pages-{name}"), ..Default::default() };
+        let report = generate(&options).report;
+        assert_eq!(report.operations.len(), operation_pages, "{name}: one operation per page");
+        assert!(report.skipped.is_empty(), "{name}: {:?}", report.skipped);
+        eprintln!("{name}: {} operations, {} model types", report.operations.len(), report.types);
+        assert_builds_cleanly(&options, &format!("pages-{name}"));
     }
 }

@@ -1,5 +1,6 @@
 //! `cargo xtask corpus [--no-check] [NAME ...]`: every public spec of `../shared/corpus` (and
-//! its `openapi31/`) generated into its own crate, each crate checked by
+//! its `openapi31/`), SailPoint's multi-file roots in `../shared/sailpoint-idn` and its
+//! docs-site page folders in `../shared/pages`, each generated into its own crate and checked by
 //! `cargo clippy --all-targets -- -D warnings` in one shared target folder, and a Markdown
 //! table of the outcome: what a new user would meet on their spec the first time.
 //!
@@ -27,20 +28,19 @@ struct Generated {
 pub fn corpus(root: &Path, args: &[String]) -> i32 {
     let check = !args.iter().any(|a| a == "--no-check");
     let only: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-    let corpus = root.parent().expect("a parent folder").join("shared").join("corpus");
-    let Ok(specs) = specs_in(&corpus) else {
-        eprintln!("error: {} is absent", corpus.display());
+    let shared = root.parent().expect("a parent folder").join("shared");
+    let Ok(specs) = inputs_in(&shared) else {
+        eprintln!("error: {} is absent", shared.join("corpus").display());
         return 2;
     };
     let out = root.join("target").join("corpus");
     let mut rows = Vec::new();
-    for spec in specs {
-        let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    for (name, spec) in specs {
         if !only.is_empty() && !only.iter().any(|o| **o == name) {
             continue;
         }
         eprintln!("corpus: {name}");
-        let dir = out.join(&name);
+        let dir = out.join(name.replace(['/', '.'], "-"));
         let generated = generate(&spec, &name, &dir);
         let checked = (check && generated.is_ok()).then(|| clippy(root, &dir));
         rows.push(Row { name, generated, check: checked });
@@ -50,26 +50,47 @@ pub fn corpus(root: &Path, args: &[String]) -> i32 {
     i32::from(failed.count() > 0)
 }
 
-/// The specs of the corpus folder and its `openapi31/`, sorted by name.
-fn specs_in(corpus: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// Each input and the name its row goes by: the specs of the corpus folder and its
+/// `openapi31/` (by file stem), then SailPoint's multi-file roots (`sailpoint-idn/...`) and
+/// page folders (`pages/...`), each sorted by name.
+fn inputs_in(shared: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
+    let corpus = shared.join("corpus");
     let mut specs = Vec::new();
-    for dir in [corpus.to_path_buf(), corpus.join("openapi31")] {
-        for entry in std::fs::read_dir(&dir)? {
-            let path = entry?.path();
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if path.is_file() && ["yaml", "yml", "json"].contains(&ext) {
-                specs.push(path);
-            }
-        }
+    for dir in [corpus.clone(), corpus.join("openapi31")] {
+        specs.extend(files_in(&dir, |p| p.is_file() && has_spec_extension(p))?);
     }
     specs.sort_by_key(|p| p.file_name().map(|n| n.to_os_string()));
-    Ok(specs)
+    let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut inputs: Vec<(String, PathBuf)> = specs.into_iter().map(|p| (stem(&p), p)).collect();
+    let name = |p: &Path| p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let roots = files_in(&shared.join("sailpoint-idn"), |p| p.is_file() && has_spec_extension(p)).unwrap_or_default();
+    inputs.extend(roots.into_iter().map(|p| (format!("sailpoint-idn/{}", name(&p)), p)));
+    let folders = files_in(&shared.join("pages"), |p| p.is_dir()).unwrap_or_default();
+    inputs.extend(folders.into_iter().map(|p| (format!("pages/{}", name(&p)), p)));
+    Ok(inputs)
+}
+
+fn has_spec_extension(path: &Path) -> bool {
+    ["yaml", "yml", "json"].contains(&path.extension().and_then(|e| e.to_str()).unwrap_or(""))
+}
+
+/// The entries of `dir` that `keep` keeps, sorted.
+fn files_in(dir: &Path, keep: impl Fn(&Path) -> bool) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if keep(&path) {
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 fn generate(spec: &Path, name: &str, dir: &Path) -> Result<Generated, String> {
     let options = sdkgen::Options {
         specs: vec![spec.to_path_buf()],
-        crate_name: format!("corpus-{name}"),
+        crate_name: format!("corpus-{}", name.replace(['/', '.'], "-")),
         ..Default::default()
     };
     let clock = Instant::now();
