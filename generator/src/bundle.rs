@@ -150,6 +150,150 @@ pub fn refs_fit_their_places(doc: &openapiv3::OpenAPI) -> bool {
         })
 }
 
+/// Whether the JSON `text` has a `$ref` that lowering cannot follow (what `needs_bundling`
+/// says of its value), read as it streams by, without building the value: for the documents
+/// whose `$ref`s the quick look could not vouch for (one to a file inside an `x-` extension).
+/// `None` when the text does not read as JSON.
+pub fn json_needs_bundling(text: &str) -> Option<bool> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    /// Reads one value at a place, and says whether a `$ref` under it needs bundling.
+    struct Look(At);
+    /// Reads a `$ref`'s value (or a mapping's): whether it needs bundling at `At`.
+    struct Reference(At);
+    /// A map key, borrowed from the text when it can be.
+    struct Key<'de>(std::borrow::Cow<'de, str>);
+
+    impl<'de> DeserializeSeed<'de> for Look {
+        type Value = bool;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Look {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_unit<E>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+            let (item, mut needs) = (self.0.item(), false);
+            if item == At::Data {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+            } else {
+                while let Some(n) = seq.next_element_seed(Look(item))? {
+                    needs |= n;
+                }
+            }
+            Ok(needs)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+            let mut needs = false;
+            while let Some(Key(key)) = map.next_key()? {
+                let next = if self.0 == At::Mapping {
+                    At::Mapping
+                } else if key == "$ref" && self.0.takes_refs() {
+                    needs |= map.next_value_seed(Reference(self.0))?;
+                    continue;
+                } else {
+                    self.0.child(&key)
+                };
+                match next {
+                    At::Mapping if self.0 == At::Mapping => needs |= map.next_value_seed(Reference(At::Mapping))?,
+                    At::Data => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                    next => needs |= map.next_value_seed(Look(next))?,
+                }
+            }
+            Ok(needs)
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for Reference {
+        type Value = bool;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Reference {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a reference")
+        }
+        fn visit_str<E>(self, reference: &str) -> Result<bool, E> {
+            Ok(if self.0 == At::Mapping {
+                is_reference(reference) && component_of(reference).is_none()
+            } else {
+                !component_of(reference).is_some_and(|(section, _)| self.0.follows(section))
+            })
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_unit<E>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+        // Not a string: a property named `$ref`, a schema, which needs no bundling of its own
+        // but may hold references.
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
+            Look(At::Schema).visit_seq(seq)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
+            Look(At::Schema).visit_map(map)
+        }
+    }
+    impl<'de> serde::Deserialize<'de> for Key<'de> {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+            struct KeyVisitor;
+            impl<'de> Visitor<'de> for KeyVisitor {
+                type Value = Key<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a key")
+                }
+                fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
+                    Ok(Key(std::borrow::Cow::Borrowed(key)))
+                }
+                fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
+                    Ok(Key(std::borrow::Cow::Owned(key.to_string())))
+                }
+            }
+            d.deserialize_str(KeyVisitor)
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_str(text);
+    let needs = Look(OTHER).deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(needs)
+}
+
 /// `#/components/{section}/{name}` -> its section and (escaped) name, for a section openapiv3
 /// follows.
 fn component_of(reference: &str) -> Option<(&str, &str)> {
@@ -740,6 +884,16 @@ mod tests {
         assert!(!json_needs_no_bundling(r##"{"a": {"$ref": "./a.json"}}"##));
         assert!(!json_needs_no_bundling(r##"{"a": {"$ref": {"type": "string"}}}"##));
         assert!(!json_needs_no_bundling(r##"{"a": {"$ref": "#/components/x-media/A"}}"##));
+    }
+
+    #[test]
+    fn streams_json_for_references_that_need_bundling() {
+        let doc = |refs: &str| format!(r#"{{"openapi": "3.0.3", "paths": {{"/a": {{"get": {{"x-webhook": {{"$ref": "a.yaml"}}, "responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {refs}}}}}}}}}}}}}}}}}"#);
+        assert_eq!(json_needs_bundling(&doc(r##"{"$ref": "#/components/schemas/A"}"##)), Some(false), "inside x- only");
+        assert_eq!(json_needs_bundling(&doc(r##"{"$ref": "#/components/schemas/A/properties/b"}"##)), Some(true));
+        assert_eq!(json_needs_bundling(&doc(r##"{"properties": {"$ref": {"type": "string"}}}"##)), Some(false));
+        assert_eq!(json_needs_bundling(&doc(r##"{"items": {"$ref": "./b.json"}}"##)), Some(true));
+        assert_eq!(json_needs_bundling("{"), None);
     }
 
     #[test]

@@ -40,7 +40,11 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
     let text = read_text(path)?;
     // A JSON document whose `$ref`s openapiv3 follows itself goes straight into its types: the
     // fastest way in, and that of most specs.
-    if is_json(path, &text) && bundle::json_needs_no_bundling(&text) {
+    // A JSON document whose `$ref`s openapiv3 follows itself goes straight into its types: the
+    // fastest way in, and that of most specs. A quick look at its `$ref`s decides, and when it
+    // cannot vouch for one (a file named inside an `x-` extension), a read that builds nothing.
+    let json = is_json(path, &text);
+    if json && (bundle::json_needs_no_bundling(&text) || bundle::json_needs_bundling(&text) == Some(false)) {
         let doc = parse_as::<openapiv3::OpenAPI>(path, &text).ok().filter(bundle::refs_fit_their_places);
         if let Some(doc) = doc {
             return Ok(LoadedSpec {
