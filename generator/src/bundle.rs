@@ -158,6 +158,27 @@ pub fn json_needs_bundling(text: &str) -> Option<bool> {
     use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
     use std::fmt;
 
+    /// Numbers, booleans and nulls hold no reference.
+    macro_rules! no_references_in_scalars {
+        () => {
+            fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+                Ok(false)
+            }
+            fn visit_unit<E>(self) -> Result<bool, E> {
+                Ok(false)
+            }
+        };
+    }
+
     /// Reads one value at a place, and says whether a `$ref` under it needs bundling.
     struct Look(At);
     /// Reads a `$ref`'s value (or a mapping's): whether it needs bundling at `At`.
@@ -176,22 +197,8 @@ pub fn json_needs_bundling(text: &str) -> Option<bool> {
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a JSON value")
         }
-        fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
-            Ok(false)
-        }
+        no_references_in_scalars!();
         fn visit_str<E>(self, _: &str) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_unit<E>(self) -> Result<bool, E> {
             Ok(false)
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
@@ -245,21 +252,7 @@ pub fn json_needs_bundling(text: &str) -> Option<bool> {
                 !component_of(reference).is_some_and(|(section, _)| self.0.follows(section))
             })
         }
-        fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_unit<E>(self) -> Result<bool, E> {
-            Ok(false)
-        }
+        no_references_in_scalars!();
         // Not a string: a property named `$ref`, a schema, which needs no bundling of its own
         // but may hold references.
         fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
