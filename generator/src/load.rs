@@ -43,9 +43,19 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
     // A JSON document whose `$ref`s openapiv3 follows itself goes straight into its types: the
     // fastest way in, and that of most specs. A quick look at its `$ref`s decides, and when it
     // cannot vouch for one (a file named inside an `x-` extension), a read that builds nothing.
-    let json = is_json(path, &text);
-    if json && (bundle::json_needs_no_bundling(&text) || bundle::json_needs_bundling(&text) == Some(false)) {
-        let doc = parse_as::<openapiv3::OpenAPI>(path, &text).ok().filter(bundle::refs_fit_their_places);
+    if is_json(path, &text) {
+        let typed = || parse_as::<openapiv3::OpenAPI>(path, &text).ok().filter(bundle::refs_fit_their_places);
+        let doc = if bundle::json_needs_no_bundling(&text) {
+            typed()
+        } else {
+            // The streaming look and the typed read, side by side: a look that says no costs
+            // no time then.
+            std::thread::scope(|s| {
+                let look = s.spawn(|| bundle::json_needs_bundling(&text));
+                let doc = typed();
+                doc.filter(|_| look.join().is_ok_and(|needs| needs == Some(false)))
+            })
+        };
         if let Some(doc) = doc {
             return Ok(LoadedSpec {
                 path: path.to_path_buf(),

@@ -73,6 +73,12 @@ pub fn camel(raw: &str) -> String {
     }
 }
 
+/// Whether `name` (already `UpperCamelCase`) is one `type_ident` would change: a name the
+/// generated code uses itself, or a keyword.
+pub fn is_reserved_type_name(name: &str) -> bool {
+    RESERVED_TYPE_NAMES.contains(&name) || is_keyword(name)
+}
+
 /// A model type name that does not shadow what generated code uses.
 pub fn type_ident(raw: &str) -> String {
     let s = camel(raw);

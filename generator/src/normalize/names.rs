@@ -58,9 +58,10 @@ const GENERIC: &[&str] = &[
     "status", "type", "value", "values",
 ];
 
+/// `name` is `UpperCamelCase`; its plural counts too (`Types`, `Statuses`).
 fn is_generic(name: &str) -> bool {
-    let simple = |n: &str| n.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
-    GENERIC.contains(&simple(name).as_str()) || GENERIC.contains(&simple(&naming::singular(name)).as_str())
+    let forms = [Some(name), name.strip_suffix('s'), name.strip_suffix("es")];
+    forms.into_iter().flatten().any(|form| GENERIC.iter().any(|g| g.eq_ignore_ascii_case(form)))
 }
 
 /// `context` then `local`, a word they share at the seam said once: `Account` + `AccountId`
@@ -252,7 +253,7 @@ impl<'a> Namer<'a> {
         let from = format!("{what} of {context}");
         // A short word (`Op`, `Key`, `Hit`) says nothing alone either, and a name the
         // generated code uses itself (`Method`, `Error`) is better qualified than renamed.
-        if is_generic(&local) || local.len() <= 4 || naming::type_ident(&local) != local {
+        if is_generic(&local) || local.len() <= 4 || naming::is_reserved_type_name(&local) {
             vec![Offer { rank: Rank::Holder, name: qualify(&context, &local), from, qualified: None }]
         } else {
             let qualified = Some(qualify(&context, &local));
