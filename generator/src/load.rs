@@ -69,7 +69,11 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
     let mut value = parse_value(path, &text)?;
     check_version(path, &value)?;
     let bundled = bundle::bundle(&mut value, path, Pristine::Text(&text), true)?;
-    read(path, file_name(path), value, bundled)
+    read(path, file_name(path), value, bundled, || {
+        let mut value = parse_value(path, &text)?;
+        bundle::bundle(&mut value, path, Pristine::Text(&text), true)?;
+        Ok(value)
+    })
 }
 
 /// A document assembled from documentation pages, under the name it goes by.
@@ -82,7 +86,8 @@ pub fn load_assembled(spec: crate::pages::AssembledSpec) -> Result<LoadedSpec> {
     } else {
         Bundled::default()
     };
-    read(&path, spec.file_name, value, bundled).map_err(|e| match e {
+    let kept = value.clone();
+    read(&path, spec.file_name, value, bundled, move || Ok(kept)).map_err(|e| match e {
         Error::Invalid { file, pointer, message } => {
             Error::Invalid { file, pointer, message: format!("{message} (assembled from {} pages)", spec.pages.len()) }
         }
@@ -92,7 +97,16 @@ pub fn load_assembled(spec: crate::pages::AssembledSpec) -> Result<LoadedSpec> {
 
 /// The typed document of a bundled `value`; if it does not read, once more after its known
 /// defects are repaired (see `repair`). Errors name the file and pointer the user wrote.
-fn read(path: &Path, file_name: String, mut value: serde_json::Value, bundled: Bundled) -> Result<LoadedSpec> {
+///
+/// `value` is read into types by value, freeing it as it goes (the peak stays that of one of
+/// the two); `reread` gives it again, only for the repairs.
+fn read(
+    path: &Path,
+    file_name: String,
+    value: serde_json::Value,
+    bundled: Bundled,
+    reread: impl FnOnce() -> Result<serde_json::Value>,
+) -> Result<LoadedSpec> {
     let Bundled { origins, warnings } = bundled;
     let located = |e: serde_path_to_error::Error<serde_json::Error>, value: &serde_json::Value| {
         let (pointer, message) = match pointer_of(e.path()) {
@@ -105,9 +119,10 @@ fn read(path: &Path, file_name: String, mut value: serde_json::Value, bundled: B
             None => Error::Invalid { file: path.to_path_buf(), pointer, message },
         }
     };
-    let (doc, mut repairs) = match serde_path_to_error::deserialize(&value) {
+    let (doc, mut repairs) = match serde_path_to_error::deserialize(value) {
         Ok(doc) => (doc, Vec::new()),
         Err(e) => {
+            let mut value = reread()?;
             let first = located(e, &value);
             let repairs = crate::repair::repair(&mut value);
             if repairs.is_empty() {
