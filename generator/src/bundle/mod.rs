@@ -14,73 +14,26 @@
 //! else is copied where it is referred to, as the spec means. Where each copy came from is kept
 //! (`Origins`), so that errors and warnings name the file and pointer the user wrote.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+mod grammar;
+mod look;
+mod origins;
+
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::pointer::JsonPointer;
+use grammar::{component_of, is_reference, At, OTHER};
+pub use look::{json_needs_bundling, json_needs_no_bundling, needs_bundling, refs_fit_their_places};
+pub use origins::{Origin, Origins};
 
 /// Values copied while bundling before it is refused: a few nested `$ref`s can otherwise make a
 /// document exponentially large. SailPoint's Beta tree, the largest known, copies 50,000.
 const MAX_COPIED: usize = 1_000_000;
 /// Larger referenced files are refused rather than read.
 const MAX_FILE_BYTES: u64 = 256 << 20;
-
-/// The component sections whose `$ref`s openapiv3 follows itself, where openapiv3 expects a
-/// reference-or-item that is not a schema.
-const SECTIONS: [&str; 8] =
-    ["parameters", "responses", "requestBodies", "headers", "examples", "links", "callbacks", "securitySchemes"];
-
-/// Where each part of the bundled document came from: the pointer it stands at, and the file
-/// and pointer it was copied from.
-#[derive(Debug, Default)]
-pub struct Origins {
-    copies: BTreeMap<JsonPointer, Origin>,
-    /// Where each copy was referred to from: a copy as a whole is the `$ref` that made it.
-    references: BTreeMap<JsonPointer, Origin>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Origin {
-    /// The file as the user would reach it: the root file's folder joined with `shown`.
-    pub path: PathBuf,
-    /// The file relative to the root file's folder (`v3/paths/access-profile.yaml`).
-    pub shown: String,
-    pub pointer: JsonPointer,
-}
-
-impl Origins {
-    pub const fn new() -> Self {
-        Self { copies: BTreeMap::new(), references: BTreeMap::new() }
-    }
-
-    /// The file and pointer that `pointer` (in the bundled document) was copied from, if it was.
-    pub fn locate(&self, pointer: &JsonPointer) -> Option<Origin> {
-        if self.copies.is_empty() {
-            return None;
-        }
-        if let Some(reference) = self.references.get(pointer) {
-            return Some(reference.clone());
-        }
-        let mut ancestor = pointer.clone();
-        loop {
-            if let Some(origin) = self.copies.get(&ancestor) {
-                let rest = pointer.strip_prefix(&ancestor).unwrap_or_default();
-                return Some(Origin { pointer: origin.pointer.join(&rest), ..origin.clone() });
-            }
-            if ancestor == JsonPointer::root() {
-                return None;
-            }
-            ancestor = ancestor.parent();
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.copies.is_empty()
-    }
-}
 
 /// What bundling did besides changing the document.
 #[derive(Debug, Default)]
@@ -90,239 +43,11 @@ pub struct Bundled {
     pub warnings: Vec<(JsonPointer, String)>,
 }
 
-/// Whether the `$ref`s of a JSON text are all to `#/components/{section}/{name}`, so that the
-/// document can be read as it is, with no bundling: a cheap look that may say no when the
-/// answer is yes (a property named `$ref`), never the other way round.
-pub fn json_needs_no_bundling(text: &str) -> bool {
-    let mut rest = text;
-    while let Some(at) = rest.find("\"$ref\"") {
-        rest = rest[at + 6..].trim_start();
-        let Some(after) = rest.strip_prefix(':') else { return false };
-        let Some(value) = after.trim_start().strip_prefix('"') else { return false };
-        let Some(end) = value.find('"') else { return false };
-        let reference = &value[..end];
-        if reference.contains('\\') || component_of(reference).is_none() {
-            return false;
-        }
-        rest = &value[end..];
-    }
-    true
-}
-
-/// Whether every `$ref` openapiv3 read in `doc` goes to the section of `#/components` for its
-/// place (a response's to `responses`): with `json_needs_no_bundling`, that the document
-/// needs no bundling.
-pub fn refs_fit_their_places(doc: &openapiv3::OpenAPI) -> bool {
-    use openapiv3::ReferenceOr;
-    fn fits<T>(r: &ReferenceOr<T>, section: &str) -> bool {
-        match r {
-            ReferenceOr::Item(_) => true,
-            ReferenceOr::Reference { reference } => component_of(reference).is_some_and(|(s, _)| s == section),
-        }
-    }
-    fn response_fits(r: &ReferenceOr<openapiv3::Response>) -> bool {
-        fits(r, "responses")
-            && r.as_item().is_none_or(|r| {
-                r.headers.values().all(|h| fits(h, "headers")) && r.links.values().all(|l| fits(l, "links"))
-            })
-    }
-    fn operation_fits(op: &openapiv3::Operation) -> bool {
-        op.parameters.iter().all(|p| fits(p, "parameters"))
-            && op.request_body.as_ref().is_none_or(|b| fits(b, "requestBodies"))
-            && op.responses.default.iter().chain(op.responses.responses.values()).all(response_fits)
-            && op.callbacks.values().all(|c| c.values().all(|item| item.iter().all(|(_, op)| operation_fits(op))))
-    }
-    let paths = doc.paths.paths.values().all(|item| match item {
-        ReferenceOr::Reference { .. } => false,
-        ReferenceOr::Item(item) => {
-            item.parameters.iter().all(|p| fits(p, "parameters")) && item.iter().all(|(_, op)| operation_fits(op))
-        }
-    });
-    paths
-        && doc.components.as_ref().is_none_or(|c| {
-            c.parameters.values().all(|p| fits(p, "parameters"))
-                && c.request_bodies.values().all(|b| fits(b, "requestBodies"))
-                && c.responses.values().all(response_fits)
-                && c.headers.values().all(|h| fits(h, "headers"))
-                && c.examples.values().all(|e| fits(e, "examples"))
-                && c.links.values().all(|l| fits(l, "links"))
-                && c.security_schemes.values().all(|s| fits(s, "securitySchemes"))
-        })
-}
-
-/// Whether the JSON `text` has a `$ref` that lowering cannot follow (what `needs_bundling`
-/// says of its value), read as it streams by, without building the value: for the documents
-/// whose `$ref`s the quick look could not vouch for (one to a file inside an `x-` extension).
-/// `None` when the text does not read as JSON.
-pub fn json_needs_bundling(text: &str) -> Option<bool> {
-    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-    use std::fmt;
-
-    /// Numbers, booleans and nulls hold no reference.
-    macro_rules! no_references_in_scalars {
-        () => {
-            fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
-                Ok(false)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
-                Ok(false)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
-                Ok(false)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
-                Ok(false)
-            }
-            fn visit_unit<E>(self) -> Result<bool, E> {
-                Ok(false)
-            }
-        };
-    }
-
-    /// Reads one value at a place, and says whether a `$ref` under it needs bundling.
-    struct Look(At);
-    /// Reads a `$ref`'s value (or a mapping's): whether it needs bundling at `At`.
-    struct Reference(At);
-    /// A map key, borrowed from the text when it can be.
-    struct Key<'de>(std::borrow::Cow<'de, str>);
-
-    impl<'de> DeserializeSeed<'de> for Look {
-        type Value = bool;
-        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
-    impl<'de> Visitor<'de> for Look {
-        type Value = bool;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a JSON value")
-        }
-        no_references_in_scalars!();
-        fn visit_str<E>(self, _: &str) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-            let (item, mut needs) = (self.0.item(), false);
-            if item == At::Data {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-            } else {
-                while let Some(n) = seq.next_element_seed(Look(item))? {
-                    needs |= n;
-                }
-            }
-            Ok(needs)
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-            let mut needs = false;
-            while let Some(Key(key)) = map.next_key()? {
-                let next = if self.0 == At::Mapping {
-                    At::Mapping
-                } else if key == "$ref" && self.0.takes_refs() {
-                    needs |= map.next_value_seed(Reference(self.0))?;
-                    continue;
-                } else {
-                    self.0.child(&key)
-                };
-                match next {
-                    At::Mapping if self.0 == At::Mapping => needs |= map.next_value_seed(Reference(At::Mapping))?,
-                    At::Data => {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                    next => needs |= map.next_value_seed(Look(next))?,
-                }
-            }
-            Ok(needs)
-        }
-    }
-    impl<'de> DeserializeSeed<'de> for Reference {
-        type Value = bool;
-        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
-    impl<'de> Visitor<'de> for Reference {
-        type Value = bool;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a reference")
-        }
-        fn visit_str<E>(self, reference: &str) -> Result<bool, E> {
-            Ok(if self.0 == At::Mapping {
-                is_reference(reference) && component_of(reference).is_none()
-            } else {
-                !component_of(reference).is_some_and(|(section, _)| self.0.follows(section))
-            })
-        }
-        no_references_in_scalars!();
-        // Not a string: a property named `$ref`, a schema, which needs no bundling of its own
-        // but may hold references.
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
-            Look(At::Schema).visit_seq(seq)
-        }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
-            Look(At::Schema).visit_map(map)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Key<'de> {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
-            struct KeyVisitor;
-            impl<'de> Visitor<'de> for KeyVisitor {
-                type Value = Key<'de>;
-                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                    f.write_str("a key")
-                }
-                fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
-                    Ok(Key(std::borrow::Cow::Borrowed(key)))
-                }
-                fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
-                    Ok(Key(std::borrow::Cow::Owned(key.to_string())))
-                }
-            }
-            d.deserialize_str(KeyVisitor)
-        }
-    }
-
-    let mut de = serde_json::Deserializer::from_str(text);
-    let needs = Look(OTHER).deserialize(&mut de).ok()?;
-    de.end().ok()?;
-    Some(needs)
-}
-
-/// `#/components/{section}/{name}` -> its section and (escaped) name, for a section openapiv3
-/// follows.
-fn component_of(reference: &str) -> Option<(&str, &str)> {
-    let (section, name) = reference.strip_prefix("#/components/")?.split_once('/')?;
-    (!name.is_empty() && !name.contains('/') && (section == "schemas" || SECTIONS.contains(&section)))
-        .then_some((section, name))
-}
-
 /// The root document as it was read: bundling reads it while it changes it.
 pub enum Pristine<'t> {
     /// Its text, read again only if a `$ref` points into it elsewhere than a component.
     Text(&'t str),
     Value(Value),
-}
-
-/// Whether `doc` has a `$ref` that lowering cannot follow: what `bundle` would change.
-pub fn needs_bundling(doc: &Value) -> bool {
-    fn look(value: &Value, at: At) -> bool {
-        match value {
-            Value::Object(map) => {
-                if let (true, Some(Value::String(reference))) = (at.takes_refs(), map.get("$ref")) {
-                    return !component_of(reference).is_some_and(|(section, _)| at.follows(section));
-                }
-                if at == At::Mapping {
-                    return map.values().filter_map(Value::as_str).any(|r| is_reference(r) && component_of(r).is_none());
-                }
-                map.iter().any(|(key, child)| {
-                    let next = at.child(key);
-                    next != At::Data && look(child, next)
-                })
-            }
-            Value::Array(items) => at.item() != At::Data && items.iter().any(|item| look(item, at.item())),
-            _ => false,
-        }
-    }
-    look(doc, OTHER)
 }
 
 /// Resolves the `$ref`s of `doc` (read from `path`) that lowering cannot follow; see the module.
@@ -385,103 +110,6 @@ struct File {
     dir: PathBuf,
     /// Read when first needed.
     value: Option<Value>,
-}
-
-/// What a place in the document holds, as far as `$ref`s go: a small map of OpenAPI's grammar.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum At {
-    /// An OpenAPI object that is no schema (operation, parameter, response, media type, ...),
-    /// and the component section a `$ref` standing for it goes to where openapiv3 follows one.
-    Other(Option<&'static str>),
-    /// A map whose keys are names (paths, responses, content, headers, ...), of such objects.
-    Names(Option<&'static str>),
-    /// A list of such objects (`parameters`).
-    List(Option<&'static str>),
-    /// `components`: sections of named objects.
-    Components,
-    Schema,
-    /// A map of names to schemas (`properties`, `components.schemas`).
-    Schemas,
-    /// A list of schemas (`allOf`, ...).
-    SchemaList,
-    Discriminator,
-    /// `discriminator.mapping`: values are references, as strings.
-    Mapping,
-    /// Examples, defaults, enums, extensions: values, not OpenAPI.
-    Data,
-}
-
-/// A place that holds an OpenAPI object which is no schema, and where openapiv3 follows no `$ref`.
-const OTHER: At = At::Other(None);
-
-impl At {
-    fn child(self, key: &str) -> At {
-        if key.starts_with("x-") && !matches!(self, At::Names(_) | At::Schemas | At::Components) {
-            return At::Data;
-        }
-        match self {
-            At::Other(_) => match key {
-                "schema" => At::Schema,
-                "components" => At::Components,
-                "example" | "value" => At::Data,
-                "parameters" => At::List(Some("parameters")),
-                "requestBody" => At::Other(Some("requestBodies")),
-                "responses" => At::Names(Some("responses")),
-                "headers" => At::Names(Some("headers")),
-                "examples" => At::Names(Some("examples")),
-                "links" => At::Names(Some("links")),
-                "callbacks" => At::Names(Some("callbacks")),
-                "paths" | "content" | "encoding" | "variables" | "webhooks" => At::Names(None),
-                _ => OTHER,
-            },
-            At::Names(section) => At::Other(section),
-            At::List(_) => OTHER,
-            At::Components => match key {
-                "schemas" => At::Schemas,
-                "parameters" | "responses" | "requestBodies" | "headers" | "examples" | "links" | "callbacks"
-                | "securitySchemes" => At::Names(SECTIONS.iter().find(|&&s| s == key).copied()),
-                _ => At::Names(None),
-            },
-            At::Schema => match key {
-                "properties" | "patternProperties" | "definitions" | "$defs" | "dependentSchemas" => At::Schemas,
-                "items" | "additionalProperties" | "not" | "contains" | "propertyNames" | "if" | "then" | "else"
-                | "additionalItems" | "unevaluatedItems" | "unevaluatedProperties" => At::Schema,
-                "allOf" | "anyOf" | "oneOf" | "prefixItems" => At::SchemaList,
-                "discriminator" => At::Discriminator,
-                _ => At::Data,
-            },
-            At::Schemas => At::Schema,
-            At::Discriminator => match key {
-                "mapping" => At::Mapping,
-                _ => At::Data,
-            },
-            At::SchemaList | At::Mapping | At::Data => At::Data,
-        }
-    }
-
-    fn item(self) -> At {
-        match self {
-            At::List(section) => At::Other(section),
-            // `security`, `servers`, `tags`: lists of objects.
-            At::Other(_) => OTHER,
-            // `items` as a list (tuple validation).
-            At::Schema | At::SchemaList => At::Schema,
-            _ => At::Data,
-        }
-    }
-
-    /// Whether openapiv3 follows a `$ref` here to `#/components/{section}/...` itself.
-    fn follows(self, section: &str) -> bool {
-        match self {
-            At::Schema => section == "schemas",
-            At::Other(Some(expected)) => section == expected,
-            _ => false,
-        }
-    }
-
-    fn takes_refs(self) -> bool {
-        matches!(self, At::Schema | At::Other(_))
-    }
 }
 
 struct Bundler<'t> {
@@ -789,13 +417,6 @@ impl Bundler<'_> {
     }
 }
 
-/// Whether a `discriminator.mapping` value is a reference (`#/...`, `./a.yaml`), not a
-/// schema's name.
-fn is_reference(value: &str) -> bool {
-    let (file_part, _) = value.split_once('#').unwrap_or((value, ""));
-    value.starts_with('#') || [".yaml", ".yml", ".json"].iter().any(|e| file_part.to_ascii_lowercase().ends_with(e))
-}
-
 enum Resolved {
     Keep,
     Rewrite(String),
@@ -869,25 +490,6 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sees_which_json_needs_bundling() {
-        assert!(json_needs_no_bundling(r##"{"a": {"$ref": "#/components/schemas/A"}, "b": {"$ref" : "#/components/parameters/p"}}"##));
-        assert!(!json_needs_no_bundling(r##"{"a": {"$ref": "#/components/schemas/A/properties/b"}}"##));
-        assert!(!json_needs_no_bundling(r##"{"a": {"$ref": "./a.json"}}"##));
-        assert!(!json_needs_no_bundling(r##"{"a": {"$ref": {"type": "string"}}}"##));
-        assert!(!json_needs_no_bundling(r##"{"a": {"$ref": "#/components/x-media/A"}}"##));
-    }
-
-    #[test]
-    fn streams_json_for_references_that_need_bundling() {
-        let doc = |refs: &str| format!(r#"{{"openapi": "3.0.3", "paths": {{"/a": {{"get": {{"x-webhook": {{"$ref": "a.yaml"}}, "responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {refs}}}}}}}}}}}}}}}}}"#);
-        assert_eq!(json_needs_bundling(&doc(r##"{"$ref": "#/components/schemas/A"}"##)), Some(false), "inside x- only");
-        assert_eq!(json_needs_bundling(&doc(r##"{"$ref": "#/components/schemas/A/properties/b"}"##)), Some(true));
-        assert_eq!(json_needs_bundling(&doc(r##"{"properties": {"$ref": {"type": "string"}}}"##)), Some(false));
-        assert_eq!(json_needs_bundling(&doc(r##"{"items": {"$ref": "./b.json"}}"##)), Some(true));
-        assert_eq!(json_needs_bundling("{"), None);
-    }
 
     #[test]
     fn names_and_decodes() {
