@@ -93,6 +93,8 @@ fn figures(spec: &Path, bundled: &Value) -> Figures {
     let as_authors = types.iter().filter(named_as_authors).count();
     let authored =
         types.iter().filter(|t| t.sites.iter().any(|s| !authors_names(bundled, s.pointer.as_str()).is_empty())).count();
+    // For whoever improves the names: `NAMES_SHOW=1` lists each type not named as the authors
+    // named it, with the authors' name and where ours came from.
     if std::env::var_os("NAMES_SHOW").is_some() {
         for t in types.iter().filter(|t| !named_as_authors(t)) {
             let authors: Vec<String> = t.sites.iter().flat_map(|s| authors_names(bundled, s.pointer.as_str())).collect();

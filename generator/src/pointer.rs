@@ -43,7 +43,7 @@ impl JsonPointer {
 
     /// The segments, unescaped: `/a~1b/c` -> `a/b`, `c`.
     pub fn segments(&self) -> impl Iterator<Item = String> + '_ {
-        self.0.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~"))
+        self.0.split('/').skip(1).map(unescape)
     }
 
     /// This pointer followed by `rest`, an escaped pointer of its own.
@@ -68,6 +68,11 @@ impl serde::Serialize for JsonPointer {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0)
     }
+}
+
+/// One segment of an escaped pointer, unescaped: `a~1b` -> `a/b` (RFC 6901: `~1` before `~0`).
+pub fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
 }
 
 /// A place in one of the input files: `v3.yaml#/paths/...`.

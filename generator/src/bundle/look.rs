@@ -65,11 +65,24 @@ pub fn refs_fit_their_places(doc: &openapiv3::OpenAPI) -> bool {
         })
 }
 
-/// Whether the JSON `text` has a `$ref` that lowering cannot follow (what `needs_bundling`
-/// says of its value), read as it streams by, without building the value: for the documents
-/// whose `$ref`s the quick look could not vouch for (one to a file inside an `x-` extension).
-/// `None` when the text does not read as JSON.
+/// Whether the JSON `text` has a `$ref` that lowering cannot follow, read as it streams by,
+/// without building the value: for the documents whose `$ref`s the quick look could not vouch
+/// for (one to a file inside an `x-` extension). `None` when the text does not read as JSON.
 pub fn json_needs_bundling(text: &str) -> Option<bool> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let needs = look(&mut de).ok()?;
+    de.end().ok()?;
+    Some(needs)
+}
+
+/// Whether `doc` has a `$ref` that lowering cannot follow: what `bundle` would change.
+pub fn needs_bundling(doc: &Value) -> bool {
+    look(doc).unwrap_or(true)
+}
+
+/// The one look behind both: walks any JSON document (text or value) with the grammar of
+/// `At`, keeping nothing.
+fn look<'de, D: serde::Deserializer<'de>>(document: D) -> Result<bool, D::Error> {
     use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
     use std::fmt;
 
@@ -196,34 +209,9 @@ pub fn json_needs_bundling(text: &str) -> Option<bool> {
         }
     }
 
-    let mut de = serde_json::Deserializer::from_str(text);
-    let needs = Look(OTHER).deserialize(&mut de).ok()?;
-    de.end().ok()?;
-    Some(needs)
+    Look(OTHER).deserialize(document)
 }
 
-/// Whether `doc` has a `$ref` that lowering cannot follow: what `bundle` would change.
-pub fn needs_bundling(doc: &Value) -> bool {
-    fn look(value: &Value, at: At) -> bool {
-        match value {
-            Value::Object(map) => {
-                if let (true, Some(Value::String(reference))) = (at.takes_refs(), map.get("$ref")) {
-                    return !component_of(reference).is_some_and(|(section, _)| at.follows(section));
-                }
-                if at == At::Mapping {
-                    return map.values().filter_map(Value::as_str).any(|r| is_reference(r) && component_of(r).is_none());
-                }
-                map.iter().any(|(key, child)| {
-                    let next = at.child(key);
-                    next != At::Data && look(child, next)
-                })
-            }
-            Value::Array(items) => at.item() != At::Data && items.iter().any(|item| look(item, at.item())),
-            _ => false,
-        }
-    }
-    look(doc, OTHER)
-}
 
 #[cfg(test)]
 mod tests {
@@ -246,6 +234,10 @@ mod tests {
         assert_eq!(json_needs_bundling(&doc(r##"{"properties": {"$ref": {"type": "string"}}}"##)), Some(false));
         assert_eq!(json_needs_bundling(&doc(r##"{"items": {"$ref": "./b.json"}}"##)), Some(true));
         assert_eq!(json_needs_bundling("{"), None);
+        let value: Value = serde_json::from_str(&doc(r##"{"items": {"$ref": "./b.json"}}"##)).unwrap();
+        assert!(needs_bundling(&value), "a value reads the same");
+        let value: Value = serde_json::from_str(&doc(r##"{"$ref": "#/components/schemas/A"}"##)).unwrap();
+        assert!(!needs_bundling(&value));
     }
 
 }

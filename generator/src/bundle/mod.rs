@@ -215,7 +215,7 @@ impl Bundler<'_> {
         let key = (target_file, pointer);
         if at == At::Schema {
             if let Some(name) = self.hoisted.get(&key) {
-                return Ok(Resolved::Rewrite(format!("#/components/schemas/{}", escape(name))));
+                return Ok(Resolved::Rewrite(schema_reference(name)));
             }
             let cycle = self.inlining.contains(&key);
             // A component that only refers elsewhere (`Account: {$ref: ./schemas/Account.yaml}`)
@@ -226,7 +226,7 @@ impl Bundler<'_> {
             }
             if (target_file != ROOT && hoistable(&key.1)) || cycle {
                 let name = self.hoist(key)?;
-                return Ok(Resolved::Rewrite(format!("#/components/schemas/{}", escape(&name))));
+                return Ok(Resolved::Rewrite(schema_reference(&name)));
             }
         } else if self.inlining.contains(&key) {
             return Err(self.invalid(file, ref_ptr, format!("`$ref: {reference}` includes itself")));
@@ -252,7 +252,7 @@ impl Bundler<'_> {
             Some(name) => name.clone(),
             None => self.hoist(key)?,
         };
-        Ok(Some(format!("#/components/schemas/{}", escape(&name))))
+        Ok(Some(schema_reference(&name)))
     }
 
     /// Moves the schema at `key` into `#/components/schemas`, under a name of its own.
@@ -458,9 +458,9 @@ fn stem(shown: &str) -> String {
     name.split_once('.').map_or(name, |(stem, _)| stem).to_string()
 }
 
-/// A pointer segment, escaped.
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+/// `#/components/schemas/{name}`, the name escaped.
+fn schema_reference(name: &str) -> String {
+    format!("#{}", components().push("schemas").push(name))
 }
 
 /// `%20` -> ` `: references are URIs. A malformed escape is left as it is.

@@ -48,8 +48,4 @@ impl Origins {
             ancestor = ancestor.parent();
         }
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.copies.is_empty()
-    }
 }

@@ -283,10 +283,6 @@ impl<'a> SpecLowerer<'a> {
     }
 }
 
-fn unescape_pointer_segment(s: &str) -> String {
-    s.replace("~1", "/").replace("~0", "~")
-}
-
 /// `YYYY-MM-DD`.
 fn looks_like_date(s: &str) -> bool {
     let b = s.as_bytes();

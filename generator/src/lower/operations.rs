@@ -4,7 +4,8 @@ use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, StatusCode};
 
-use super::{unescape_pointer_segment, SpecLowerer};
+use super::SpecLowerer;
+use crate::pointer::unescape;
 use crate::error::Result;
 use crate::ir::*;
 use crate::naming;
@@ -353,6 +354,6 @@ impl<'a> SpecLowerer<'a> {
 fn reused_hint(ptr: &JsonPointer, section: &str, name: impl Fn(&str) -> String) -> Option<NameHint> {
     let prefix = format!("/components/{section}/");
     let key = ptr.as_str().strip_prefix(&prefix)?;
-    let key = unescape_pointer_segment(key);
+    let key = unescape(key);
     Some(NameHint::Reused { name: name(&key), detail: format!("#/components/{section}/{key}") })
 }

@@ -4,26 +4,24 @@
 use indexmap::IndexMap;
 use openapiv3::{Components, ReferenceOr, Schema};
 
-use super::{unescape_pointer_segment, SpecLowerer};
+use super::SpecLowerer;
+use crate::error::Result;
+use crate::ir::*;
+use crate::pointer::{unescape, JsonPointer};
 
 /// `$ref`s followed at most in one chain before it is taken for a cycle.
 const MAX_REF_CHAIN: usize = 32;
-use crate::error::Result;
-use crate::ir::*;
-use crate::pointer::JsonPointer;
 
 impl<'a> SpecLowerer<'a> {
     pub(super) fn reference(&mut self, reference: &str, ptr: &JsonPointer) -> Result<NodeId> {
         let ptr = ptr.push("$ref");
+        // `bundle` has made every schema `$ref` of a spec one of these; a names overlay, which
+        // is not bundled, may only refer to its own components.
         match reference.strip_prefix("#/components/schemas/") {
-            Some(name) => self.component(&unescape_pointer_segment(name), &ptr),
-            None if reference.starts_with('#') => Err(self.invalid(
-                &ptr,
-                format!("`$ref: {reference}` is not supported: schemas must be under #/components/schemas"),
-            )),
+            Some(name) => self.component(&unescape(name), &ptr),
             None => Err(self.invalid(
                 &ptr,
-                format!("`$ref: {reference}` points to another file, which is not supported: bundle the spec first"),
+                format!("`$ref: {reference}` is not followed here: only `#/components/schemas/...` is"),
             )),
         }
     }
@@ -126,7 +124,7 @@ impl<'a> SpecLowerer<'a> {
         let mut reference = reference;
         for _ in 0..MAX_REF_CHAIN {
             let ref_ptr = ptr.push("$ref");
-            let Some(name) = reference.strip_prefix(&prefix).map(unescape_pointer_segment) else {
+            let Some(name) = reference.strip_prefix(&prefix).map(unescape) else {
                 return Err(
                     self.invalid(&ref_ptr, format!("`$ref: {reference}` is not supported here: expected {prefix}..."))
                 );

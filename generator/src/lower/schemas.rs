@@ -5,7 +5,8 @@ use std::collections::HashSet;
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
-use super::{dedup, looks_like_date, looks_like_date_time, unescape_pointer_segment, Properties, SpecLowerer, MAX_DEPTH};
+use super::{dedup, looks_like_date, looks_like_date_time, Properties, SpecLowerer, MAX_DEPTH};
+use crate::pointer::unescape;
 use crate::error::Result;
 use crate::ir::*;
 use crate::pointer::JsonPointer;
@@ -217,7 +218,7 @@ impl<'a> SpecLowerer<'a> {
                 .iter()
                 .filter(|(_, target)| {
                     let name = target.strip_prefix("#/components/schemas/").unwrap_or(target);
-                    self.memo.get(&unescape_pointer_segment(name)) == Some(&variant)
+                    self.memo.get(&unescape(name)) == Some(&variant)
                 })
                 .map(|(value, _)| value.clone())
                 .collect();
