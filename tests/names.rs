@@ -96,6 +96,7 @@ fn figures(spec: &Path, bundled: &Value) -> Figures {
     // For whoever improves the names: `NAMES_SHOW=1` lists each type not named as the authors
     // named it, with the authors' name and where ours came from.
     if std::env::var_os("NAMES_SHOW").is_some() {
+        eprintln!("== {}", spec.display());
         for t in types.iter().filter(|t| !named_as_authors(t)) {
             let authors: Vec<String> = t.sites.iter().flat_map(|s| authors_names(bundled, s.pointer.as_str())).collect();
             eprintln!("{} <- {:?} ({:?}) {}", t.name, authors.first(), t.name_source, t.sites.len());
@@ -164,10 +165,10 @@ fn inlined_specs_get_the_names_a_person_would_choose() {
         // with titles, 0% and 1% without); a change that names fewer types as SailPoint's
         // authors did fails here. Issue 13 asks for 2/3 and 1/3.
         let floor = match (*version, *label) {
-            ("v3", "titles kept") => 0.54,
-            ("beta", "titles kept") => 0.70,
-            ("v3", _) => 0.19,
-            _ => 0.16,
+            ("v3", "titles kept") => 0.56,
+            ("beta", "titles kept") => 0.71,
+            ("v3", _) => 0.22,
+            _ => 0.18,
         };
         assert!(f.share() >= floor, "{version}, {label}: {:.0}% named as the authors did", f.share() * 100.0);
     }

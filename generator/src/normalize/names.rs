@@ -17,7 +17,11 @@ pub(super) enum Rank {
     Title,
     /// A `components.responses`/`requestBodies`/`parameters` key.
     Reused,
-    /// The property, path resource or parameter that holds it.
+    /// The resource its operation's path names: the API's own word for what the body is.
+    /// Chosen on a par with `Holder` (votes decide), but when two types want one name, the
+    /// one a path names keeps it.
+    Resource,
+    /// The property or parameter that holds it.
     Holder,
     /// An error body shared by several operations, by its status.
     SharedStatus,
@@ -305,7 +309,7 @@ impl<'a> Namer<'a> {
 fn resource_offer(path: &str, operation: &str, role: &str) -> Option<Offer> {
     let (noun, specific) = naming::resource_noun(path);
     (!noun.is_empty()).then(|| Offer {
-        rank: Rank::Holder,
+        rank: Rank::Resource,
         qualified: Some(specific.unwrap_or_else(|| format!("{noun}{role}"))),
         from: format!("the resource of {operation}'s path"),
         name: noun,
@@ -316,13 +320,15 @@ fn resource_offer(path: &str, operation: &str, role: &str) -> Option<Offer> {
 /// shortest, then the first in order.
 fn choose(mut offers: Vec<(NodeId, Offer)>) -> Option<Choice> {
     // Made-up names past 40 characters read as sentences: only when nothing shorter is offered.
-    if offers.iter().any(|(_, o)| o.rank >= Rank::Holder && o.name.len() <= LONGEST) {
-        offers.retain(|(_, o)| o.rank < Rank::Holder || o.name.len() <= LONGEST);
+    if offers.iter().any(|(_, o)| o.rank >= Rank::Resource && o.name.len() <= LONGEST) {
+        offers.retain(|(_, o)| o.rank < Rank::Resource || o.name.len() <= LONGEST);
     }
     for (_, o) in &mut offers {
         o.qualified = o.qualified.take().filter(|q| q.len() <= LONGEST);
     }
-    let best_rank = offers.iter().map(|(_, o)| o.rank).min()?;
+    // A path's resource and a holder's name compete on votes.
+    let tier = |rank: Rank| if rank == Rank::Resource { Rank::Holder } else { rank };
+    let best_rank = offers.iter().map(|(_, o)| tier(o.rank)).min()?;
     /// What the sites say of one name.
     #[derive(Default)]
     struct Tally<'o> {
@@ -330,10 +336,13 @@ fn choose(mut offers: Vec<(NodeId, Offer)>) -> Option<Choice> {
         froms: BTreeSet<&'o str>,
         /// Its more specific forms, with their votes.
         qualified: BTreeMap<&'o str, usize>,
+        /// The best rank it was offered with.
+        rank: Option<Rank>,
     }
     let mut tally: BTreeMap<&str, Tally> = BTreeMap::new();
-    for (node, offer) in offers.iter().filter(|(_, o)| o.rank == best_rank) {
+    for (node, offer) in offers.iter().filter(|(_, o)| tier(o.rank) == best_rank) {
         let entry = tally.entry(offer.name.as_str()).or_default();
+        entry.rank = Some(entry.rank.map_or(offer.rank, |r| r.min(offer.rank)));
         entry.sites.insert(*node);
         entry.froms.insert(offer.from.as_str());
         if let Some(q) = &offer.qualified {
@@ -343,7 +352,7 @@ fn choose(mut offers: Vec<(NodeId, Offer)>) -> Option<Choice> {
     fn key<'n>((name, t): &(&'n str, Tally)) -> (std::cmp::Reverse<usize>, usize, &'n str) {
         (std::cmp::Reverse(t.sites.len()), name.len(), name)
     }
-    let (name, Tally { sites, froms, qualified: qualifiers }) =
+    let (name, Tally { sites, froms, qualified: qualifiers, rank }) =
         tally.into_iter().min_by(|a, b| key(a).cmp(&key(b)))?;
     let qualified = qualifiers
         .into_iter()
@@ -355,5 +364,5 @@ fn choose(mut offers: Vec<(NodeId, Offer)>) -> Option<Choice> {
         Rank::Title => NameSource::Title,
         _ => NameSource::Derived(froms.into_iter().next().unwrap_or_default().to_string()),
     };
-    Some(Choice { name: name.to_string(), source, rank: best_rank, votes: sites.len(), qualified })
+    Some(Choice { name: name.to_string(), source, rank: rank.unwrap_or(best_rank), votes: sites.len(), qualified })
 }
