@@ -181,13 +181,27 @@ fn union_def(
         None => (quote!(Serialize, Deserialize), TokenStream::new()),
         Some(tag) => {
             let property = &tag.property;
-            let arms = tag.values.iter().map(|(value, node)| {
+            // A value several variants carry (a spec can say so) decodes as the first of them
+            // that fits, in the spec's order.
+            let mut by_value: Vec<(&String, Vec<&proc_macro2::Ident>)> = Vec::new();
+            for (value, node) in &tag.values {
                 let index = variants.iter().position(|v| v == node).expect("tag values name variants");
-                let variant = &parts[index].0;
-                quote! { Some(#value) => serde_json::from_value(value).map(Self::#variant), }
+                match by_value.iter_mut().find(|(v, _)| *v == value) {
+                    Some((_, idents)) => idents.push(&parts[index].0),
+                    None => by_value.push((value, vec![&parts[index].0])),
+                }
+            }
+            let arms = by_value.iter().map(|(value, idents)| match idents.split_last() {
+                Some((last, [])) => quote! { Some(#value) => serde_json::from_value(value).map(Self::#last), },
+                Some((last, firsts)) => quote! {
+                    Some(#value) => {
+                        #(if let Ok(v) = serde_json::from_value(value.clone()) { return Ok(Self::#firsts(v)); })*
+                        serde_json::from_value(value).map(Self::#last)
+                    }
+                },
+                None => TokenStream::new(),
             });
-            let expected =
-                format!("`{property}` is one of {:?}", tag.values.iter().map(|(v, _)| v).collect::<Vec<_>>());
+            let expected = format!("`{property}` is one of {:?}", by_value.iter().map(|(v, _)| v).collect::<Vec<_>>());
             let de = quote! {
                 impl<'de> Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -1,7 +1,7 @@
 //! Schemas: each form (types, objects, arrays, `oneOf`/`anyOf`, `allOf`) as a node of the IR.
 
 use std::borrow::Borrow;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
@@ -250,6 +250,18 @@ impl<'a> SpecLowerer<'a> {
                 return None;
             }
             values.extend(found.into_iter().map(|v| (v, variant)));
+        }
+        let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
+        for (value, _) in &values {
+            *shared.entry(value.as_str()).or_default() += 1;
+        }
+        for (value, count) in shared.into_iter().filter(|(_, count)| *count > 1) {
+            self.warn(
+                ptr,
+                format!(
+                    "{count} variants carry the discriminator value {value:?}: decoding tries them in turn for it"
+                ),
+            );
         }
         Some(Tag { property: d.property_name.clone(), values })
     }
