@@ -224,7 +224,7 @@ fn generated_crate_builds_standalone_without_warnings() {
     assert_builds_cleanly(&seed_options(), "sailpoint-sdk");
 }
 
-/// Every fixture spec, hostile names and recursive schemas included, as one crate of one module
+/// Every fixture spec (3.0, 3.1 and 3.2), hostile names and recursive schemas included, as one crate of one module
 /// each: it must compile as cleanly as the seed crate.
 #[test]
 fn fixture_specs_build_without_warnings() {
@@ -233,6 +233,9 @@ fn fixture_specs_build_without_warnings() {
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
+    // The OpenAPI 3.1 and 3.2 ones.
+    let openapi31 = std::fs::read_dir(repo_root().join("tests/fixtures/openapi31")).expect("3.1 fixtures");
+    specs.extend(openapi31.map(|e| e.expect("entry").path()).filter(|p| p.extension().is_some_and(|e| e == "yaml")));
     // And the root files of the multi-file specs.
     for folder in std::fs::read_dir(repo_root().join("tests/fixtures/multi-file")).expect("multi-file fixtures") {
         let folder = folder.expect("entry").path();

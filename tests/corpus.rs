@@ -31,6 +31,26 @@ fn real_specs_that_broke_the_generator_build_cleanly() {
     }
 }
 
+/// Every OpenAPI 3.1 spec of ../shared/corpus/openapi31 (Discord, Figma, Mastodon, OpenAI,
+/// Resend): a crate that passes clippy.
+#[test]
+fn openapi31_specs_build_cleanly() {
+    let Some(dir) = shared_folder("openapi31_specs_build_cleanly", "corpus/openapi31") else { return };
+    let mut specs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("openapi31")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml"))
+        .collect();
+    specs.sort();
+    assert!(specs.len() >= 5, "{} holds the five 3.1 specs", dir.display());
+    for spec in specs {
+        let name = spec.file_stem().expect("a name").to_string_lossy().into_owned();
+        let options = sdkgen::Options { specs: vec![spec], crate_name: format!("openapi31-{name}"), ..Default::default() };
+        eprintln!("openapi31/{name}");
+        assert_builds_cleanly(&options, &name);
+    }
+}
+
 /// SailPoint's specs as it keeps them, a root file and some 900 files it refers to: every
 /// operation the bundled file has, no more model types, and a crate that passes clippy.
 #[test]

@@ -16,6 +16,12 @@ fn multi_file_fixtures() {
     insta::glob!("fixtures/multi-file/*/*.{yaml,json}", snapshot_fixture);
 }
 
+/// OpenAPI 3.1 and 3.2 documents: one per form that 3.1 changed.
+#[test]
+fn openapi31_fixtures() {
+    insta::glob!("fixtures/openapi31/*.yaml", snapshot_fixture);
+}
+
 fn snapshot_fixture(path: &std::path::Path) {
     let generated = generate(&options_for(path));
     let report = stable_report(&generated);

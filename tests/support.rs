@@ -181,3 +181,6 @@ pub fn assert_only_known_example_defects(run: &ExampleRun, files: &[&str]) -> us
     );
     run.passed
 }
+
+#[path = "twin.rs"]
+pub mod twin;

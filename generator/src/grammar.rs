@@ -3,12 +3,12 @@
 
 /// The component sections whose `$ref`s openapiv3 follows itself, where openapiv3 expects a
 /// reference-or-item that is not a schema.
-pub(super) const SECTIONS: [&str; 8] =
+pub(crate) const SECTIONS: [&str; 8] =
     ["parameters", "responses", "requestBodies", "headers", "examples", "links", "callbacks", "securitySchemes"];
 
 /// What a place in the document holds, as far as `$ref`s go: a small map of OpenAPI's grammar.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum At {
+pub(crate) enum At {
     /// An OpenAPI object that is no schema (operation, parameter, response, media type, ...),
     /// and the component section a `$ref` standing for it goes to where openapiv3 follows one.
     Other(Option<&'static str>),
@@ -31,10 +31,10 @@ pub(super) enum At {
 }
 
 /// A place that holds an OpenAPI object which is no schema, and where openapiv3 follows no `$ref`.
-pub(super) const OTHER: At = At::Other(None);
+pub(crate) const OTHER: At = At::Other(None);
 
 impl At {
-    pub(super) fn child(self, key: &str) -> At {
+    pub(crate) fn child(self, key: &str) -> At {
         if key.starts_with("x-") && !matches!(self, At::Names(_) | At::Schemas | At::Components) {
             return At::Data;
         }
@@ -78,7 +78,7 @@ impl At {
         }
     }
 
-    pub(super) fn item(self) -> At {
+    pub(crate) fn item(self) -> At {
         match self {
             At::List(section) => At::Other(section),
             // `security`, `servers`, `tags`: lists of objects.
@@ -90,7 +90,7 @@ impl At {
     }
 
     /// Whether openapiv3 follows a `$ref` here to `#/components/{section}/...` itself.
-    pub(super) fn follows(self, section: &str) -> bool {
+    pub(crate) fn follows(self, section: &str) -> bool {
         match self {
             At::Schema => section == "schemas",
             At::Other(Some(expected)) => section == expected,
@@ -98,14 +98,14 @@ impl At {
         }
     }
 
-    pub(super) fn takes_refs(self) -> bool {
+    pub(crate) fn takes_refs(self) -> bool {
         matches!(self, At::Schema | At::Other(_))
     }
 }
 
 /// `#/components/{section}/{name}` -> its section and (escaped) name, for a section openapiv3
 /// follows.
-pub(super) fn component_of(reference: &str) -> Option<(&str, &str)> {
+pub(crate) fn component_of(reference: &str) -> Option<(&str, &str)> {
     let (section, name) = reference.strip_prefix("#/components/")?.split_once('/')?;
     (!name.is_empty() && !name.contains('/') && (section == "schemas" || SECTIONS.contains(&section)))
         .then_some((section, name))
@@ -113,7 +113,7 @@ pub(super) fn component_of(reference: &str) -> Option<(&str, &str)> {
 
 /// Whether a `discriminator.mapping` value is a reference (`#/...`, `./a.yaml`), not a
 /// schema's name.
-pub(super) fn is_reference(value: &str) -> bool {
+pub(crate) fn is_reference(value: &str) -> bool {
     let (file_part, _) = value.split_once('#').unwrap_or((value, ""));
     value.starts_with('#') || [".yaml", ".yml", ".json"].iter().any(|e| file_part.to_ascii_lowercase().ends_with(e))
 }

@@ -2,14 +2,16 @@
 //! specs, folding the inline schemas that specs repeat into one shared type per shape.
 //!
 //! The pipeline, one module per stage, data flowing one way:
-//! [`load`] (and [`bundle`]: other files, any JSON pointer) -> [`lower`] (into [`ir`]) -> [`normalize`] -> [`emit`] -> [`format`] -> [`write`].
+//! [`load`] (and [`bundle`]: other files, any JSON pointer; [`dialect`]: OpenAPI 3.1 and 3.2) -> [`lower`] (into [`ir`]) -> [`normalize`] -> [`emit`] -> [`format`] -> [`write`].
 
 pub mod bundle;
 pub mod cli;
+pub mod dialect;
 pub mod emit;
 pub mod error;
 pub mod files;
 pub mod format;
+mod grammar;
 pub mod ir;
 pub mod load;
 pub mod lower;

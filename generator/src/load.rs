@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::bundle::{self, Bundled, Origins, Pristine};
+use crate::dialect::{self, Source};
 use crate::error::{Error, Result};
 use crate::files::file_name;
 use crate::pointer::JsonPointer;
@@ -44,7 +45,13 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
     // fastest way in, and that of most specs. A quick look at its `$ref`s decides, and when it
     // cannot vouch for one (a file named inside an `x-` extension), a read that builds nothing.
     if is_json(path, &text) {
-        let typed = || parse_as::<openapiv3::OpenAPI>(path, &text).ok().filter(bundle::refs_fit_their_places);
+        // Only 3.0 is read as it is; 3.1 and 3.2 are translated first.
+        let typed = || {
+            parse_as::<openapiv3::OpenAPI>(path, &text)
+                .ok()
+                .filter(|doc| doc.openapi.split('.').take(2).eq(["3", "0"]))
+                .filter(bundle::refs_fit_their_places)
+        };
         let doc = if bundle::json_needs_no_bundling(&text) {
             typed()
         } else {
@@ -67,11 +74,13 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
         }
     }
     let mut value = parse_value(path, &text)?;
-    check_version(path, &value)?;
-    let bundled = bundle::bundle(&mut value, path, Pristine::Text(&text), true)?;
+    let source = Source::Document(dialect::version(path, &value)?);
+    let mut bundled = bundle::bundle(&mut value, path, Pristine::Text(&text), true)?;
+    bundled.warnings.extend(dialect::translate(&mut value, source));
     read(path, file_name(path), value, bundled, || {
         let mut value = parse_value(path, &text)?;
         bundle::bundle(&mut value, path, Pristine::Text(&text), true)?;
+        dialect::translate(&mut value, source);
         Ok(value)
     })
 }
@@ -80,12 +89,14 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
 pub fn load_assembled(spec: crate::pages::AssembledSpec) -> Result<LoadedSpec> {
     let path = PathBuf::from(&spec.file_name);
     let mut value = spec.doc;
-    let bundled = if bundle::needs_bundling(&value) {
+    let mut bundled = if bundle::needs_bundling(&value) {
         let pristine = Pristine::Value(value.clone());
         bundle::bundle(&mut value, &path, pristine, false)?
     } else {
         Bundled::default()
     };
+    // Pages say no version: their schemas may be written in 3.1's forms.
+    bundled.warnings.extend(dialect::translate(&mut value, Source::Pages));
     let kept = value.clone();
     read(&path, spec.file_name, value, bundled, move || Ok(kept)).map_err(|e| match e {
         Error::Invalid { file, pointer, message } => {
@@ -166,27 +177,6 @@ pub(crate) fn read_text(path: &Path) -> Result<String> {
 
 fn is_json(path: &Path, text: &str) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) || text.trim_start().starts_with('{')
-}
-
-/// Refuses what is not OpenAPI 3.0 before reading it into its types, which would accept much
-/// of 3.1 and report Swagger 2.0 as a confusing missing field.
-fn check_version(path: &Path, doc: &serde_json::Value) -> Result<()> {
-    let invalid = |pointer: JsonPointer, message: String| Error::Invalid { file: path.to_path_buf(), pointer, message };
-    match (doc.get("openapi"), doc.get("swagger")) {
-        (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
-        (Some(v), _) => Err(invalid(
-            JsonPointer::root().push("openapi"),
-            format!("OpenAPI version {v} is not supported: this generator reads OpenAPI 3.0.x"),
-        )),
-        (None, Some(v)) => Err(invalid(
-            JsonPointer::root().push("swagger"),
-            format!("Swagger {v} is not supported: convert the document to OpenAPI 3.0.x"),
-        )),
-        (None, None) => Err(invalid(
-            JsonPointer::root(),
-            "not an OpenAPI document: there is no `openapi` field (OpenAPI 3.0.x is supported)".into(),
-        )),
-    }
 }
 
 fn parse_as<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {

@@ -14,7 +14,6 @@
 //! else is copied where it is referred to, as the spec means. Where each copy came from is kept
 //! (`Origins`), so that errors and warnings name the file and pointer the user wrote.
 
-mod grammar;
 mod look;
 mod origins;
 
@@ -25,7 +24,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::pointer::JsonPointer;
-use grammar::{component_of, is_reference, At, OTHER};
+use crate::grammar::{component_of, is_reference, At, OTHER};
 pub use look::{json_needs_bundling, json_needs_no_bundling, needs_bundling, refs_fit_their_places};
 pub use origins::{Origin, Origins};
 

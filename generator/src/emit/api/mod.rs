@@ -92,6 +92,12 @@ pub fn api_head(model: &Model, api_index: usize, crate_name: &str) -> TokenStrea
         .iter()
         .any(|op| op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart))
         .then(|| quote!(, Multipart));
+    // A document with no operations (webhooks only) has a client that calls nothing.
+    let (error_import, method_import) = if api.operations.is_empty() {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        (quote!(, Error), quote!(use reqwest::Method;))
+    };
     let client_doc = client_doc(api, crate_name);
     quote! {
         #(#![doc = #module_doc])*
@@ -99,8 +105,8 @@ pub fn api_head(model: &Model, api_index: usize, crate_name: &str) -> TokenStrea
         #![allow(clippy::large_enum_variant)]
 
         #models_import
-        use crate::runtime::{Auth, ConfigError, Core, Error #multipart_import};
-        use reqwest::Method;
+        use crate::runtime::{Auth, ConfigError, Core #error_import #multipart_import};
+        #method_import
 
         #server
         #token_url_item
