@@ -239,7 +239,7 @@ impl BodyEncoding {
 
 #[derive(Debug)]
 pub struct Response {
-    pub status: u16,
+    pub status: Status,
     pub description: String,
     pub body: ResponseBody,
     /// The spec's examples of a JSON body (collected only when asked for).
@@ -248,7 +248,59 @@ pub struct Response {
 
 impl Response {
     pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
+        self.status.is_success()
+    }
+}
+
+/// The statuses a documented response is for. Matched by precedence: an exact status, then
+/// its range, then `default`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Code(u16),
+    /// `4XX`: every status of this hundred (the digit: 4).
+    Range(u16),
+    /// Every status the operation documents no other way: by convention its errors (a
+    /// `default` does not stand for undocumented successes).
+    Default,
+}
+
+impl Status {
+    pub fn is_success(self) -> bool {
+        matches!(self, Status::Code(200..=299) | Status::Range(2))
+    }
+
+    /// The name of an error variant or type for these statuses: `BadRequest` (400),
+    /// `ClientError` (`4XX`), `Default`.
+    pub fn variant_name(self) -> String {
+        match self {
+            Status::Code(code) => crate::naming::status_variant(code),
+            Status::Range(1) => "Informational".into(),
+            Status::Range(2) => "Success".into(),
+            Status::Range(3) => "Redirection".into(),
+            Status::Range(4) => "ClientError".into(),
+            Status::Range(5) => "ServerError".into(),
+            Status::Range(n) => format!("Status{n}XX"),
+            Status::Default => "Default".into(),
+        }
+    }
+
+    /// Which comes first where statuses are matched: exact ones, ranges, `default`.
+    pub fn precedence(self) -> u8 {
+        match self {
+            Status::Code(_) => 0,
+            Status::Range(_) => 1,
+            Status::Default => 2,
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(code) => write!(f, "{code}"),
+            Status::Range(n) => write!(f, "{n}XX"),
+            Status::Default => f.write_str("default"),
+        }
     }
 }
 
@@ -400,7 +452,7 @@ pub enum NameHint {
     },
     Response {
         operation: String,
-        status: u16,
+        status: Status,
         path: String,
     },
     Parameter {

@@ -174,9 +174,17 @@ pub fn module_ident(raw: &str) -> String {
     }
 }
 
-/// `BadRequest` for 400: the name of an HTTP status, for error variants and derived type names.
+/// `BadRequest` for 400, `Created` for 201: the name of an HTTP status, for the variants of
+/// errors and successes and for derived type names.
 pub fn status_variant(status: u16) -> String {
     let reason = match status {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
         400 => "BadRequest",
         401 => "Unauthorized",
         402 => "PaymentRequired",

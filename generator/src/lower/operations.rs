@@ -207,7 +207,7 @@ impl<'a> SpecLowerer<'a> {
         Ok(Ok(body))
     }
 
-    /// The documented responses with a status code; `default` and ranges are warned about.
+    /// The documented responses: exact statuses, ranges (`4XX`) and `default`.
     fn responses(
         &mut self,
         op: &'a openapiv3::Operation,
@@ -217,21 +217,20 @@ impl<'a> SpecLowerer<'a> {
     ) -> Result<Vec<Response>> {
         let mut responses = Vec::new();
         let r_ptr = ptr.push("responses");
-        if op.responses.default.is_some() {
-            self.warn(
-                &r_ptr.push("default"),
-                "the `default` response is not modelled: such statuses surface as `Error::UnexpectedStatus`",
-            );
-        }
-        for (status, r) in &op.responses.responses {
-            let StatusCode::Code(code) = status else {
-                self.warn(
-                    &r_ptr.push(status.to_string()),
-                    "status ranges are not modelled: such statuses surface as `Error::UnexpectedStatus`",
-                );
-                continue;
-            };
-            let (r, s_ptr) = self.resolve_response(r, r_ptr.push(code.to_string()))?;
+        let mut documented: Vec<(Status, &'a ReferenceOr<openapiv3::Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .map(|(status, r)| match status {
+                StatusCode::Code(code) => (Status::Code(*code), r),
+                StatusCode::Range(digit) => (Status::Range(*digit), r),
+            })
+            .chain(op.responses.default.iter().map(|r| (Status::Default, r)))
+            .collect();
+        // Exact statuses, then ranges, then `default`: the order they are matched in.
+        documented.sort_by_key(|(status, _)| status.precedence());
+        for (status, r) in documented {
+            let (r, s_ptr) = self.resolve_response(r, r_ptr.push(status.to_string()))?;
             let mut examples = Vec::new();
             let body = match r.content.iter().min_by_key(|(ct, _)| BodyEncoding::of(ct)) {
                 None => ResponseBody::None,
@@ -243,7 +242,7 @@ impl<'a> SpecLowerer<'a> {
                         })
                         .unwrap_or(NameHint::Response {
                             operation: op_name.to_string(),
-                            status: *code,
+                            status,
                             path: path.to_string(),
                         });
                         let m_ptr = s_ptr.push("content").push(ct);
@@ -258,7 +257,7 @@ impl<'a> SpecLowerer<'a> {
                     _ => ResponseBody::Binary,
                 },
             };
-            responses.push(Response { status: *code, description: r.description.clone(), body, examples });
+            responses.push(Response { status, description: r.description.clone(), body, examples });
         }
 
         Ok(responses)

@@ -28,7 +28,7 @@ mod refine;
 mod rust_type;
 
 use names::{Choice, Namer};
-pub use operations::{ListItem, OperationPlan, Pagination, ParamForm, Success};
+pub use operations::{CaseBody, ListItem, OperationPlan, Pagination, ParamForm, Success, SuccessCase};
 pub use rust_type::RustType;
 use recursion::Recursion;
 use refine::refine;

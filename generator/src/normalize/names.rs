@@ -134,15 +134,15 @@ impl<'a> Namer<'a> {
             let nodes = if reached.is_empty() { all.clone() } else { reached };
             // An error body that several operations share is named for its status, not for
             // whichever operation has the shortest name.
-            let mut shared_statuses: BTreeMap<u16, BTreeSet<&str>> = BTreeMap::new();
+            let mut shared_statuses: BTreeMap<Status, BTreeSet<&str>> = BTreeMap::new();
             for &n in &nodes {
                 if let NameHint::Response { operation, status, .. } = &self.ir.node(n).hint {
                     shared_statuses.entry(*status).or_default().insert(operation);
                 }
             }
             for (status, operations) in shared_statuses {
-                if operations.len() > 1 && !(200..300).contains(&status) {
-                    let name = format!("{}Response", naming::status_variant(status));
+                if operations.len() > 1 && !status.is_success() {
+                    let name = format!("{}Response", status.variant_name());
                     let from = format!("{status} response of {} operations", operations.len());
                     offers.push((nodes[0], Offer { rank: Rank::SharedStatus, name, from, qualified: None }));
                 }
@@ -233,13 +233,13 @@ impl<'a> Namer<'a> {
                 offers
             }
             NameHint::Response { operation, status, path } => {
-                if (200..300).contains(&status) {
+                if status.is_success() {
                     let mut offers =
                         vec![fallback(format!("{operation}Response"), format!("{status} response of {operation}"))];
                     offers.extend(resource_offer(&path, &operation, "Response"));
                     offers
                 } else {
-                    let name = format!("{operation}{}", naming::status_variant(status));
+                    let name = format!("{operation}{}", status.variant_name());
                     vec![fallback(name, format!("{status} response of {operation}"))]
                 }
             }
@@ -285,7 +285,7 @@ impl<'a> Namer<'a> {
             NameHint::Parameter { operation, name } => {
                 self.holder(suffixed(&name), operation, format!("{what} of `{name}`"))
             }
-            NameHint::Response { operation, status, path } if (200..300).contains(&status) => {
+            NameHint::Response { operation, status, path } if status.is_success() => {
                 resource_offer(&path, &operation, suffix).into_iter().collect()
             }
             NameHint::RequestBody { operation, path } => resource_offer(&path, &operation, suffix).into_iter().collect(),

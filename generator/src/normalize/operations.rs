@@ -2,7 +2,7 @@
 //! success returns, and whether the operation lists page by page.
 
 use super::{Model, Resolved, RustType};
-use crate::ir::{HttpMethod, Kind, Operation, ParamLocation, Parameter, ResponseBody, StringFormat};
+use crate::ir::{HttpMethod, Kind, Operation, ParamLocation, Parameter, ResponseBody, Status, StringFormat};
 
 /// How a method takes a parameter's value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,8 +34,24 @@ pub enum Success {
     Text,
     /// Bytes.
     Bytes,
-    /// Several JSON types, or JSON beside text: the JSON value, which every case fits.
-    AnyJson,
+    /// Several 2xx statuses with different bodies (several JSON types, or JSON beside text):
+    /// one case per status, in an enum of the operation's.
+    ByStatus(Vec<SuccessCase>),
+}
+
+/// One 2xx status of a [`Success::ByStatus`], and what its body is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuccessCase {
+    pub status: Status,
+    pub body: CaseBody,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CaseBody {
+    None,
+    Json(RustType),
+    Text,
+    Bytes,
 }
 
 impl Success {
@@ -44,6 +60,15 @@ impl Success {
         match self {
             Success::Json(t) | Success::OptionalJson(t) => Some(t),
             _ => None,
+        }
+    }
+
+    /// Whether the result names a model type (and its module needs `models`).
+    pub fn mentions_model(&self) -> bool {
+        match self {
+            Success::Json(t) | Success::OptionalJson(t) => t.mentions_model(),
+            Success::ByStatus(cases) => cases.iter().any(|c| matches!(&c.body, CaseBody::Json(t) if t.mentions_model())),
+            _ => false,
         }
     }
 }
@@ -114,7 +139,19 @@ impl Model {
             (1, false, false) => Success::Json(json_types.remove(0)),
             (0, true, false) => Success::Text,
             (0, _, true) => Success::Bytes,
-            _ => Success::AnyJson,
+            _ => Success::ByStatus(
+                op.successes()
+                    .map(|r| SuccessCase {
+                        status: r.status,
+                        body: match r.body {
+                            ResponseBody::None => CaseBody::None,
+                            ResponseBody::Json(node) => CaseBody::Json(self.rust_type(node)),
+                            ResponseBody::Text => CaseBody::Text,
+                            ResponseBody::Binary => CaseBody::Bytes,
+                        },
+                    })
+                    .collect(),
+            ),
         }
     }
 

@@ -51,7 +51,7 @@ impl Builder {
         }
         let responses = responses
             .into_iter()
-            .map(|(status, body)| Response { status, description: String::new(), body, examples: Vec::new() })
+            .map(|(status, body)| Response { status: Status::Code(status), description: String::new(), body, examples: Vec::new() })
             .collect();
         self.ir.apis[0].operations.push(Operation {
             id: id.into(),
@@ -196,8 +196,11 @@ fn what_operations_return_and_how_they_list() {
     let expected = Pagination { limit: RustType::I32, offset: RustType::I64, item: item_type.clone() };
     assert_eq!(list_plan.pagination, Some(expected));
     assert_eq!(model.operation(0, 1).success, Success::OptionalJson(item_type.clone()));
-    assert_eq!(model.operation(0, 2).success, Success::AnyJson);
-    assert!(model.operation(0, 2).success.json_type().is_none(), "no model type to import for a JSON value");
+    let by_status = Success::ByStatus(vec![
+        SuccessCase { status: Status::Code(200), body: CaseBody::Json(item_type.clone()) },
+        SuccessCase { status: Status::Code(201), body: CaseBody::Json(RustType::Bool) },
+    ]);
+    assert_eq!(model.operation(0, 2).success, by_status);
     assert_eq!(model.operation(0, 3).success, Success::Text);
     assert_eq!(model.operation(0, 4).success, Success::Unit);
     assert!(item_type.mentions_model() && !item_type.is_copy() && RustType::I64.is_copy());

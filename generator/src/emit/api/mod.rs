@@ -57,7 +57,7 @@ fn uses_models(model: &Model, api_index: usize) -> bool {
             _ => false,
         });
         let body = op.body.as_ref().is_some_and(|b| params::body_arg(model, b).mentions_model());
-        let success = model.operation(api_index, i).success.json_type().is_some_and(|t| t.mentions_model());
+        let success = model.operation(api_index, i).success.mentions_model();
         let errors = op.errors().any(|r| match r.body {
             ResponseBody::Json(s) => model.rust_type(s).mentions_model(),
             _ => false,

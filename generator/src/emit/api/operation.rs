@@ -7,9 +7,9 @@ use quote::{format_ident, quote};
 use super::super::syntax::{doc_attrs, ident, type_tokens};
 use super::pagination::stream;
 use super::params::{param, request_body, Arg, Param};
-use crate::ir::{Operation, ResponseBody};
+use crate::ir::{Operation, ResponseBody, Status};
 use crate::naming::{self, Uniquer};
-use crate::normalize::{Model, OperationPlan, Success};
+use crate::normalize::{CaseBody, Model, OperationPlan, Success, SuccessCase};
 
 /// Operations with at least this many optional parameters take them through a builder.
 const BUILDER_THRESHOLD: usize = 4;
@@ -47,8 +47,16 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
     let body_send = body.as_ref().map(|(_, send, _)| send);
     let auth = op.authenticated.then(|| quote!(.authenticated()));
 
-    let ok_type = success_type(model, &plan.success);
-    let ok_arms = success_arms(op, &plan.success);
+    let success_name = format_ident!("{}Success", op_type);
+    let ok_type = match &plan.success {
+        Success::ByStatus(_) => quote!(#success_name),
+        success => success_type(model, success),
+    };
+    let ok_arms = success_arms(op, &plan.success, &success_name);
+    let success_enum = match &plan.success {
+        Success::ByStatus(cases) => success_enum(model, op, cases, &success_name, &method_name),
+        _ => TokenStream::new(),
+    };
     let (variants, arms) = error_variants(model, op, &error_name);
 
     let method_doc = method_doc(op, &params, body.as_ref().and_then(|(_, _, d)| d.as_deref()));
@@ -179,10 +187,12 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
         .pagination
         .as_ref()
         .map(|pagination| stream(model, op, pagination, &method_name, &params, &error_name, builder.as_ref()));
-    (quote! { #method #stream }, quote! { #error #builder_def })
+    (quote! { #method #stream }, quote! { #success_enum #error #builder_def })
 }
 
-/// One variant per documented non-2xx status, and the match arm that makes it.
+/// One variant per documented error response, and the match arm that makes it. A range
+/// (`4XX`) or `default` variant says which status it carried; the arms come in the order of
+/// precedence (exact, range, default), which the responses already have.
 fn error_variants(
     model: &Model,
     op: &Operation,
@@ -191,15 +201,14 @@ fn error_variants(
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     for r in op.errors() {
-        let variant = ident(&naming::status_variant(r.status));
-        let code = Literal::u16_unsuffixed(r.status);
+        let variant = ident(&r.status.variant_name());
         let doc = doc_attrs(Some(&format!("`{}`: {}", r.status, r.description.trim())));
         let body_ty = match r.body {
             ResponseBody::Json(s) => Some(type_tokens(model, &model.rust_type(s), &quote!(models::))),
             _ => None,
         };
         let (def, arm) = match (r.status, body_ty) {
-            (429, Some(ty)) => (
+            (Status::Code(429), Some(ty)) => (
                 quote! {
                     #doc
                     #variant {
@@ -209,13 +218,13 @@ fn error_variants(
                     },
                 },
                 quote! {
-                    #code => {
+                    429 => {
                         let retry_after = response.retry_after();
                         Err(response.error(|body| #error_name::#variant { body, retry_after }))
                     }
                 },
             ),
-            (429, None) => (
+            (Status::Code(429), None) => (
                 quote! {
                     #doc
                     #variant {
@@ -224,19 +233,56 @@ fn error_variants(
                     },
                 },
                 quote! {
-                    #code => {
+                    429 => {
                         let retry_after = response.retry_after();
                         Err(response.error_without_body(#error_name::#variant { retry_after }))
                     }
                 },
             ),
-            (_, Some(ty)) => {
+            (Status::Code(code), Some(ty)) => {
+                let code = Literal::u16_unsuffixed(code);
                 (quote! { #doc #variant(#ty), }, quote! { #code => Err(response.error(#error_name::#variant)), })
             }
-            (_, None) => (
-                quote! { #doc #variant, },
-                quote! { #code => Err(response.error_without_body(#error_name::#variant)), },
-            ),
+            (Status::Code(code), None) => {
+                let code = Literal::u16_unsuffixed(code);
+                (
+                    quote! { #doc #variant, },
+                    quote! { #code => Err(response.error_without_body(#error_name::#variant)), },
+                )
+            }
+            (status, body) => {
+                let pattern = match status {
+                    Status::Range(digit) => {
+                        let (first, last) = (Literal::u16_unsuffixed(digit * 100), Literal::u16_unsuffixed(digit * 100 + 99));
+                        quote!(status @ #first..=#last)
+                    }
+                    // Any status not documented otherwise, but a success's.
+                    _ => quote!(status if !(200..=299).contains(&status)),
+                };
+                match body {
+                    Some(ty) => (
+                        quote! {
+                            #doc
+                            #variant {
+                                /// The status the server answered with.
+                                status: u16,
+                                body: #ty,
+                            },
+                        },
+                        quote! { #pattern => Err(response.error(|body| #error_name::#variant { status, body })), },
+                    ),
+                    None => (
+                        quote! {
+                            #doc
+                            #variant {
+                                /// The status the server answered with.
+                                status: u16,
+                            },
+                        },
+                        quote! { #pattern => Err(response.error_without_body(#error_name::#variant { status })), },
+                    ),
+                }
+            }
         };
         variants.push(def);
         arms.push(arm);
@@ -255,20 +301,116 @@ pub fn success_type(model: &Model, success: &Success) -> TokenStream {
         }
         Success::Text => quote!(String),
         Success::Bytes => quote!(Vec<u8>),
-        Success::AnyJson => quote!(serde_json::Value),
+        Success::ByStatus(_) => unreachable!("an operation's own enum, named by `operation`"),
     }
 }
 
-/// The match arms of the 2xx statuses.
-fn success_arms(op: &Operation, success: &Success) -> TokenStream {
-    let codes = |pred: &dyn Fn(&ResponseBody) -> bool| -> Vec<u16> {
-        op.successes().filter(|r| pred(&r.body)).map(|r| r.status).collect()
+/// The enum of an operation's successes with different bodies: one variant per status
+/// (`Ok(T)`, `Created(U)`, `NoContent`); a `2XX` variant says which status it carried.
+fn success_enum(
+    model: &Model,
+    op: &Operation,
+    cases: &[SuccessCase],
+    name: &proc_macro2::Ident,
+    method_name: &str,
+) -> TokenStream {
+    let variants = cases.iter().map(|case| {
+        let variant = ident(&case.status.variant_name());
+        let description = op.responses.iter().find(|r| r.status == case.status).map_or("", |r| r.description.trim());
+        let doc = doc_attrs(Some(&format!("`{}`: {description}", case.status)));
+        let body = case_body_type(model, &case.body);
+        match (case.status, body) {
+            (Status::Code(_), None) => quote! { #doc #variant, },
+            (Status::Code(_), Some(ty)) => quote! { #doc #variant(#ty), },
+            (_, None) => quote! {
+                #doc
+                #variant {
+                    /// The status the server answered with.
+                    status: u16,
+                },
+            },
+            (_, Some(ty)) => quote! {
+                #doc
+                #variant {
+                    /// The status the server answered with.
+                    status: u16,
+                    body: #ty,
+                },
+            },
+        }
+    });
+    let doc = format!(" What [`Client::{method_name}`] returns, by the success status the server answered with.");
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn case_body_type(model: &Model, body: &CaseBody) -> Option<TokenStream> {
+    match body {
+        CaseBody::None => None,
+        CaseBody::Json(t) => Some(type_tokens(model, t, &quote!(models::))),
+        CaseBody::Text => Some(quote!(String)),
+        CaseBody::Bytes => Some(quote!(Vec<u8>)),
+    }
+}
+
+/// The match arms of the 2xx statuses: those of exact statuses first, then of `2XX`, which
+/// covers what they leave.
+fn success_arms(op: &Operation, success: &Success, success_name: &proc_macro2::Ident) -> TokenStream {
+    if let Success::ByStatus(cases) = success {
+        let mut cases: Vec<&SuccessCase> = cases.iter().collect();
+        cases.sort_by_key(|c| c.status.precedence());
+        let arms = cases.into_iter().map(|case| {
+            let variant = ident(&case.status.variant_name());
+            let read = match case.body {
+                CaseBody::None => None,
+                CaseBody::Json(_) => Some(quote!(response.json())),
+                CaseBody::Text => Some(quote!(response.text())),
+                CaseBody::Bytes => Some(quote!(response.bytes())),
+            };
+            match (case.status, read) {
+                (Status::Code(code), None) => {
+                    let code = Literal::u16_unsuffixed(code);
+                    quote! { #code => Ok(#success_name::#variant), }
+                }
+                (Status::Code(code), Some(read)) => {
+                    let code = Literal::u16_unsuffixed(code);
+                    quote! { #code => #read.map(#success_name::#variant), }
+                }
+                (_, None) => quote! { status @ 200..=299 => Ok(#success_name::#variant { status }), },
+                (_, Some(read)) => {
+                    quote! { status @ 200..=299 => #read.map(|body| #success_name::#variant { status, body }), }
+                }
+            }
+        });
+        return quote!(#(#arms)*);
+    }
+    let exact = success_arms_of(op, success, false);
+    let ranged = success_arms_of(op, success, true);
+    quote!(#exact #ranged)
+}
+
+/// The success arms of exact statuses, or (`ranges`) of `2XX`.
+fn success_arms_of(op: &Operation, success: &Success, ranges: bool) -> TokenStream {
+    let codes = |pred: &dyn Fn(&ResponseBody) -> bool| -> Vec<Status> {
+        op.successes()
+            .filter(|r| pred(&r.body) && matches!(r.status, Status::Range(_)) == ranges)
+            .map(|r| r.status)
+            .collect()
     };
-    let arm = |codes: Vec<u16>, expr: TokenStream| {
-        if codes.is_empty() {
+    let arm = |statuses: Vec<Status>, expr: TokenStream| {
+        let codes: Vec<u16> = statuses.iter().filter_map(|s| if let Status::Code(c) = s { Some(*c) } else { None }).collect();
+        let mut patterns = status_patterns(&codes);
+        if statuses.iter().any(|s| matches!(s, Status::Range(_))) {
+            patterns.push(quote!(200..=299));
+        }
+        if patterns.is_empty() {
             TokenStream::new()
         } else {
-            let patterns = status_patterns(&codes);
             quote! { #(#patterns)|* => #expr, }
         }
     };
@@ -290,14 +432,7 @@ fn success_arms(op: &Operation, success: &Success) -> TokenStream {
             arms.extend(arm(codes(&|b| *b != ResponseBody::None), quote!(response.bytes())));
             arms.extend(arm(none, quote!(Ok(Vec::new()))));
         }
-        Success::AnyJson => {
-            arms.extend(arm(json(), quote!(response.json())));
-            arms.extend(arm(
-                codes(&|b| matches!(b, ResponseBody::Text | ResponseBody::Binary)),
-                quote!(response.text().map(serde_json::Value::String)),
-            ));
-            arms.extend(arm(none, quote!(Ok(serde_json::Value::Null))));
-        }
+        Success::ByStatus(_) => {}
     }
     arms
 }
