@@ -5,10 +5,14 @@
 use sdkgen_tests::{cargo_in, repo_root, write_crate};
 
 #[test]
-fn documented_responses_land_in_their_typed_variants() {
+fn documented_responses_and_tagged_unions_decode_as_documented() {
     let fixtures = repo_root().join("tests/fixtures");
     let options = sdkgen::Options {
-        specs: vec![fixtures.join("error-responses.yaml"), fixtures.join("several-successes.yaml")],
+        specs: vec![
+            fixtures.join("error-responses.yaml"),
+            fixtures.join("several-successes.yaml"),
+            fixtures.join("tagged-unions.yaml"),
+        ],
         crate_name: "fixture-smoke".into(),
         ..Default::default()
     };
@@ -22,5 +26,5 @@ fn documented_responses_land_in_their_typed_variants() {
     let output = cargo_in(&out, "sdk-smoke", &["test", "--test", "smoke"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains("test result: ok. 4 passed"), "{stdout}");
+    assert!(stdout.contains("test result: ok. 8 passed"), "{stdout}");
 }

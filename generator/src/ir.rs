@@ -374,6 +374,14 @@ pub struct Tag {
     pub property: String,
     /// Each tag value and the variant it selects.
     pub values: Vec<(String, NodeId)>,
+    /// Whether the union reads and writes the tag itself, its variants holding only the rest
+    /// (inline variants, the way a person writes a Rust enum); a variant with nothing else is
+    /// a free-form object in the IR and a unit variant in Rust. Otherwise each variant's type
+    /// holds the tag property (variants that are types of their own).
+    pub written_by_union: bool,
+    /// Adjacently tagged (`{"type": "sha256", "value": "..."}`): the property beside the tag
+    /// that holds each variant's value; the variants are then the values' nodes.
+    pub content: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

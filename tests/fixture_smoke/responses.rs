@@ -1,6 +1,7 @@
-//! Compiled inside the crate generated from tests/fixtures/error-responses.yaml and
-//! several-successes.yaml (see tests/fixture_client.rs): each documented response, from a local
-//! wiremock server, lands in its typed variant.
+//! Compiled inside the crate generated from tests/fixtures/error-responses.yaml,
+//! several-successes.yaml and tagged-unions.yaml (see tests/fixture_client.rs): each documented
+//! response, from a local wiremock server, lands in its typed variant, and tagged unions read
+//! and write their tags.
 
 use fixture_smoke::error_responses::{self, CreateChargeError, GetChargeError};
 use fixture_smoke::several_successes::{self, GetJobLogSuccess, SubmitJobSuccess};
@@ -81,4 +82,53 @@ async fn several_successes_land_in_their_variants() {
     assert!(matches!(client.submit_job(&body).await, Ok(SubmitJobSuccess::NoContent)));
     let (_s, client) = jobs(ResponseTemplate::new(206).set_body_string("line 1\n")).await;
     assert!(matches!(client.get_job_log("j1").await, Ok(GetJobLogSuccess::PartialContent(t)) if t == "line 1\n"));
+}
+
+mod tagged {
+    use fixture_smoke::models::{AddressAllocator, Datum, Explicit, Source};
+    use fixture_smoke::tagged_unions;
+    use fixture_smoke::Auth;
+    use serde_json::{json, Value};
+    use wiremock::matchers::any;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(json: Value, expected: T) {
+        let decoded: T = serde_json::from_value(json.clone()).expect("decodes");
+        assert_eq!(decoded, expected);
+        assert_eq!(serde_json::to_value(&decoded).expect("encodes"), json);
+    }
+
+    #[test]
+    fn internally_tagged_variants_hold_the_rest_and_unit_variants_nothing() {
+        let explicit = Explicit { ip: "10.0.0.1".into(), pool: None };
+        round_trip(json!({"type": "explicit", "ip": "10.0.0.1"}), AddressAllocator::Explicit(explicit));
+        round_trip(json!({"type": "auto"}), AddressAllocator::Auto);
+        round_trip(json!({"type": "later", "x": 1}), AddressAllocator::Unknown(json!({"type": "later", "x": 1})));
+        assert!(serde_json::from_value::<AddressAllocator>(json!({"ip": "10.0.0.1"})).is_err(), "no tag");
+    }
+
+    #[test]
+    fn adjacently_tagged_variants_hold_the_value_beside_the_tag() {
+        round_trip(json!({"type": "count", "datum": 5}), Datum::Count(5));
+        round_trip(json!({"type": "bool", "datum": true}), Datum::Bool(true));
+        round_trip(json!({"type": "missing"}), Datum::Missing);
+    }
+
+    #[test]
+    fn externally_tagged_variants_are_named_by_their_property() {
+        let decoded: Source = serde_json::from_value(json!({"pool": "default"})).expect("decodes");
+        assert!(matches!(decoded, Source::Pool(p) if p.pool == "default"));
+    }
+
+    #[tokio::test]
+    async fn a_tagged_body_is_sent_with_its_tag() {
+        let server = MockServer::start().await;
+        let answer = json!({"ip": "10.0.0.9", "value": {"type": "missing"}, "source": {"pool": "p"}, "sort": "name_ascending"});
+        Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(answer)).mount(&server).await;
+        let client = tagged_unions::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let address = client.allocate_address(&AddressAllocator::Auto).await.expect("a success");
+        assert_eq!(address.value, Datum::Missing);
+        let request = server.received_requests().await.expect("recorded").remove(0);
+        assert_eq!(serde_json::from_slice::<Value>(&request.body).expect("JSON"), json!({"type": "auto"}));
+    }
 }

@@ -151,6 +151,9 @@ fn union_def(
     variants: &[NodeId],
     tag: Option<&Tag>,
 ) -> TokenStream {
+    if let Some(tag) = tag.filter(|tag| tag.written_by_union) {
+        return union_writing_its_tag(model, owner, t, tag);
+    }
     let name = ident(&t.name);
     let doc = type_doc(t);
     let mut idents = Uniquer::default();
@@ -236,6 +239,123 @@ fn union_def(
             #(#defs)*
         }
         #tagged_de
+        #(#froms)*
+    }
+}
+
+/// The type a variant holds, and its key for counting variants of one type (boxed or not).
+type Held = (TokenStream, (RustType, bool));
+
+/// A tagged union whose variants hold all but the tag, as a person writes a Rust enum:
+/// `AddressAllocator::Explicit(..)`, `AddressAllocator::Auto`. It reads the tag to pick the
+/// variant and writes it back beside the variant's fields; a tag value this version of the
+/// spec does not list is kept, whole, in `Unknown`.
+fn union_writing_its_tag(model: &Model, owner: TypeId, t: &TypeDef, tag: &Tag) -> TokenStream {
+    let name = ident(&t.name);
+    let doc = type_doc(t);
+    let property = &tag.property;
+    let mut idents = Uniquer::with_taken(["Unknown"]);
+    let mut seen_types: HashMap<(RustType, bool), usize> = HashMap::new();
+    // (tag value, variant, its type unless it holds nothing but the tag)
+    let parts: Vec<(&String, proc_macro2::Ident, Option<Held>)> = tag
+        .values
+        .iter()
+        .map(|(value, node)| {
+            let variant = ident(&idents.claim(naming::variant_ident(value)));
+            // A variant that held nothing but the tag (its node is what is left: nothing).
+            let unit = matches!(model.ir.node(*node).kind, Kind::FreeFormObject)
+                && matches!(model.ir.node(*node).hint, crate::ir::NameHint::Variant { .. });
+            let held = (!unit).then(|| {
+                let rust_type = model.rust_type(*node);
+                let mut ty = type_tokens(model, &rust_type, &TokenStream::new());
+                let boxed = model.needs_box(owner, *node);
+                if boxed {
+                    ty = quote!(Box<#ty>);
+                }
+                *seen_types.entry((rust_type.clone(), boxed)).or_default() += 1;
+                (ty, (rust_type, boxed))
+            });
+            (value, variant, held)
+        })
+        .collect();
+    let defs = parts.iter().map(|(value, v, held)| {
+        let doc = format!(" `{property}: {value}`");
+        match held {
+            Some((ty, _)) => quote! { #[doc = #doc] #v(#ty), },
+            None => quote! { #[doc = #doc] #v, },
+        }
+    });
+    // Adjacently tagged: the value is the `content` property's, not the whole object.
+    let read = match &tag.content {
+        Some(content) => quote!(value.get(#content).cloned().unwrap_or(serde_json::Value::Null)),
+        None => quote!(value),
+    };
+    let de_arms = parts.iter().map(|(value, v, held)| match held {
+        Some(_) => quote! { Some(#value) => serde_json::from_value(#read).map(Self::#v).map_err(serde::de::Error::custom), },
+        None => quote! { Some(#value) => Ok(Self::#v), },
+    });
+    let ser_arms = parts.iter().map(|(value, v, held)| match held {
+        Some(_) => quote! { Self::#v(v) => (#value, Some(serde_json::to_value(v).map_err(serde::ser::Error::custom)?)), },
+        None => quote! { Self::#v => (#value, None), },
+    });
+    let write = match &tag.content {
+        Some(content) => quote! {
+            let mut fields = serde_json::Map::new();
+            fields.insert(#property.to_owned(), serde_json::Value::String(tag.to_owned()));
+            if let Some(body) = body {
+                fields.insert(#content.to_owned(), body);
+            }
+            serde_json::Value::Object(fields).serialize(serializer)
+        },
+        None => quote! {
+            let mut body = body.unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()));
+            if let serde_json::Value::Object(fields) = &mut body {
+                fields.insert(#property.to_owned(), serde_json::Value::String(tag.to_owned()));
+            }
+            body.serialize(serializer)
+        },
+    };
+    let missing = format!("no `{property}`");
+    let unknown_doc = format!(" A `{property}` this version of the spec does not list, kept as it came.");
+    let froms = parts.iter().filter_map(|(_, v, held)| held.as_ref().filter(|(_, key)| seen_types[key] == 1).map(|(ty, _)| {
+        quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#v(value)
+                }
+            }
+        }
+    }));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#defs)*
+            #[doc = #unknown_doc]
+            Unknown(serde_json::Value),
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let (tag, body): (&str, Option<serde_json::Value>) = match self {
+                    #(#ser_arms)*
+                    Self::Unknown(value) => return value.serialize(serializer),
+                };
+                #write
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#de_arms)*
+                    Some(_) => Ok(Self::Unknown(value)),
+                    None => Err(serde::de::Error::custom(#missing)),
+                }
+            }
+        }
         #(#froms)*
     }
 }

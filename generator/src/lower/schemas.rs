@@ -199,11 +199,117 @@ impl<'a> SpecLowerer<'a> {
         }
         Ok(match nodes.as_slice() {
             [] => Kind::Any,
-            [only] => self.ir.node(*only).kind.clone(),
-            _ => {
-                let tag = discriminator.and_then(|d| self.tag(d, &nodes, ptr));
-                Kind::Union(nodes, tag)
+            // One variant is that variant; but a tagged one (Dropshot's enum of one
+            // variant, `{"type": "sha256", "value": ...}`) stays the enum it was written as.
+            [only] => match discriminator.is_none().then(|| self.implied_tag(&nodes)).flatten() {
+                Some(tag) if self.is_inline_variant(id, *only) => {
+                    let mut nodes = nodes.clone();
+                    let tag = self.tag_in_union(id, tag, &mut nodes);
+                    Kind::Union(nodes, Some(tag))
+                }
+                _ => self.ir.node(*only).kind.clone(),
+            },
+            _ => match discriminator {
+                Some(d) => {
+                    let tag = self.tag(d, &nodes, ptr);
+                    Kind::Union(nodes, tag)
+                }
+                // Without a `discriminator`, what the variants say themselves: string enums
+                // are one enum of all their values (Dropshot documents each value so), and
+                // objects that each carry a different constant for one property are tagged by
+                // it (`{"type": "explicit", ...}`).
+                None => match self.enum_values_of_all(&nodes) {
+                    Some(values) => Kind::Enum(dedup(values.into_iter())),
+                    None => {
+                        let mut nodes = nodes;
+                        let tag = self.implied_tag(&nodes).map(|tag| self.tag_in_union(id, tag, &mut nodes));
+                        Kind::Union(nodes, tag)
+                    }
+                },
+            },
+        })
+    }
+
+    /// The values of `variants` when every one is a string enum (not nullable).
+    fn enum_values_of_all(&self, variants: &[NodeId]) -> Option<Vec<String>> {
+        let mut values = Vec::new();
+        for &v in variants {
+            match &self.ir.node(v).kind {
+                Kind::Enum(vals) => values.extend(vals.iter().cloned()),
+                _ => return None,
             }
+        }
+        Some(values)
+    }
+
+    /// `tag` read and written by its union when every variant is written inline in it and
+    /// holds nothing but listed properties: the variants lose the tag property, and the one-value
+    /// enum types it needed, as a Rust enum's variants would (`Explicit { ip }`).
+    ///
+    /// When what is left of each variant is one required property of the same name (`value`),
+    /// the union is adjacently tagged: its variants become those properties' values (`nodes`
+    /// and the tag's values are changed to them).
+    fn tag_in_union(&mut self, union: NodeId, mut tag: Tag, nodes: &mut [NodeId]) -> Tag {
+        let inline = tag.values.iter().all(|(_, v)| self.is_inline_variant(union, *v));
+        if !inline {
+            return tag;
+        }
+        let mut rest: Vec<(NodeId, Vec<Field>)> = Vec::new();
+        for (_, v) in &tag.values {
+            let Kind::Object(mut o) = self.ir.node(*v).kind.clone() else { continue };
+            o.fields.retain(|f| f.name != tag.property);
+            rest.push((*v, o.fields.clone()));
+            self.set_kind(*v, if o.fields.is_empty() { Kind::FreeFormObject } else { Kind::Object(o) });
+        }
+        tag.written_by_union = true;
+        let mut content: Option<&str> = None;
+        let adjacent = rest.iter().filter(|(_, fields)| !fields.is_empty()).all(|(_, fields)| match fields.as_slice() {
+            [only] if only.required && content.is_none_or(|c| c == only.name) => {
+                content = Some(&only.name);
+                true
+            }
+            _ => false,
+        });
+        if let (true, Some(content)) = (adjacent, content) {
+            for (variant, fields) in &rest {
+                let Some(value) = fields.first().map(|f| f.node) else { continue };
+                for n in nodes.iter_mut().filter(|n| **n == *variant) {
+                    *n = value;
+                }
+                for (_, v) in tag.values.iter_mut().filter(|(_, v)| *v == *variant) {
+                    *v = value;
+                }
+            }
+            tag.content = Some(content.to_string());
+        }
+        tag
+    }
+
+    /// Whether `variant` is an object written inside `union` (not a reference to a type of its
+    /// own) that holds nothing but listed properties.
+    fn is_inline_variant(&self, union: NodeId, variant: NodeId) -> bool {
+        let node = self.ir.node(variant);
+        matches!(node.hint, NameHint::Variant { parent, .. } if parent == union)
+            && matches!(&node.kind, Kind::Object(o) if o.additional.is_none())
+    }
+
+    /// The tag of a union of objects that each require one property to hold a constant (a
+    /// one-value enum), each a different one: the first such property of the first variant.
+    fn implied_tag(&self, variants: &[NodeId]) -> Option<Tag> {
+        let constant = |variant: NodeId, property: &str| -> Option<String> {
+            let Kind::Object(o) = &self.ir.node(variant).kind else { return None };
+            let field = o.fields.iter().find(|f| f.name == property && f.required)?;
+            match &self.ir.node(field.node).kind {
+                Kind::Enum(values) if values.len() == 1 => Some(values[0].clone()),
+                _ => None,
+            }
+        };
+        let Kind::Object(first) = &self.ir.node(*variants.first()?).kind else { return None };
+        first.fields.iter().find_map(|f| {
+            let values: Vec<(String, NodeId)> =
+                variants.iter().map(|&v| constant(v, &f.name).map(|c| (c, v))).collect::<Option<_>>()?;
+            let distinct: HashSet<&str> = values.iter().map(|(c, _)| c.as_str()).collect();
+            (distinct.len() == values.len()).then(|| Tag { property: f.name.clone(), values, written_by_union: false, content: None })
         })
     }
 
@@ -263,7 +369,7 @@ impl<'a> SpecLowerer<'a> {
                 ),
             );
         }
-        Some(Tag { property: d.property_name.clone(), values })
+        Some(Tag { property: d.property_name.clone(), values, written_by_union: false, content: None })
     }
 
     /// Merges the parts into one object: the Rust type a person would write for `allOf`.

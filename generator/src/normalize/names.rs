@@ -202,10 +202,33 @@ impl<'a> Namer<'a> {
                 let Some(base) = self.base(parent) else { return Vec::new() };
                 let mut offers =
                     vec![fallback(format!("{base}Variant{}", index + 1), format!("variant {} of {base}", index + 1))];
-                // A tagged union's variant is what its tag value says: `ACCESS_PROFILE` -> `AccessProfile`.
+                // A tagged union's variant is what its tag value says: `ACCESS_PROFILE` ->
+                // `AccessProfile`; an externally tagged one's (`{"explicit": {...}}`), what its
+                // one property says.
                 let union = self.owner(parent);
-                if let Kind::Union(variants, Some(tag)) = &self.ir.node(union).kind {
-                    let variant = variants.get(index).copied();
+                let (variant, tagged) = match &self.ir.node(union).kind {
+                    Kind::Union(variants, tag) => (variants.get(index).copied(), tag.is_some()),
+                    _ => (None, false),
+                };
+                let external = variant.filter(|_| !tagged).and_then(|v| match &self.ir.node(self.owner(v)).kind {
+                    Kind::Object(o) if o.additional.is_none() => match o.fields.as_slice() {
+                        [only] if only.required => Some(only.name.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                });
+                if let Some(property) = external {
+                    let local = naming::camel(&property);
+                    if !local.is_empty() {
+                        offers.push(Offer {
+                            rank: Rank::Holder,
+                            qualified: Some(qualify(&base, &local)),
+                            from: format!("the one property `{property}` of variant {} of {base}", index + 1),
+                            name: local,
+                        });
+                    }
+                }
+                if let Kind::Union(_, Some(tag)) = &self.ir.node(union).kind {
                     let value = tag.values.iter().find(|(_, v)| Some(*v) == variant).map(|(value, _)| value.clone());
                     if let Some(value) = value {
                         let local = naming::camel(&value);

@@ -21,7 +21,7 @@ enum Label {
     /// Sorted values.
     Enum(Vec<String>),
     /// The number of variants; for a tagged union, the property and the sorted tag values.
-    Union(usize, Option<(String, Vec<String>)>),
+    Union(usize, Option<(String, Vec<String>, bool, Option<String>)>),
     Nullable,
 }
 
@@ -47,7 +47,7 @@ fn label_and_children(ir: &Ir, kind: &Kind) -> (Label, Vec<NodeId>) {
             let mut values = tag.values.clone();
             values.sort_by(|a, b| a.0.cmp(&b.0));
             let label =
-                Label::Union(v.len(), Some((tag.property.clone(), values.iter().map(|(t, _)| t.clone()).collect())));
+                Label::Union(v.len(), Some((tag.property.clone(), values.iter().map(|(t, _)| t.clone()).collect(), tag.written_by_union, tag.content.clone())));
             (label, values.iter().map(|(_, n)| *n).collect())
         }
         Kind::Object(o) => {
