@@ -1,12 +1,12 @@
 //! The twin test: a 3.0 spec and its faithful 3.1 translation (see `twin.rs`) generate the
 //! same crate, byte for byte (the twin keeps its original's file name, so even the preambles
-//! agree). Run on every fixture, the committed SDK's specs, the seed pages and both full
-//! SailPoint specs.
+//! agree). Run on every fixture (single files, multi-file trees and page folders), the
+//! committed SDK's specs, the seed pages and both full SailPoint specs.
 
 use std::path::Path;
 
 use sdkgen::Options;
-use sdkgen_tests::twin::{page_to_openapi31, to_openapi31};
+use sdkgen_tests::twin::{page_to_openapi31, to_openapi31, tree_to_openapi31};
 use sdkgen_tests::{generate, options_for, repo_root, seed_options, shared_folder, shared_specs};
 use serde_json::Value;
 
@@ -56,6 +56,51 @@ fn every_fixture_and_its_31_twin_generate_the_same_crate() {
         }
     }
     assert!(count >= 15, "only {count} fixtures");
+}
+
+/// The specs kept in several files (`fixtures/multi-file/*/`, but the one already in 3.1), each
+/// file translated as what its `$ref`s say it holds.
+#[test]
+fn every_multi_file_fixture_and_its_31_twin_generate_the_same_crate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut count = 0;
+    for folder in std::fs::read_dir(repo_root().join("tests/fixtures/multi-file")).expect("multi-file fixtures") {
+        let folder = folder.expect("entry").path();
+        let roots: Vec<_> =
+            std::fs::read_dir(&folder).expect("a folder").map(|e| e.expect("entry").path()).filter(|p| p.is_file()).collect();
+        let [root] = roots.as_slice() else { panic!("{}: one root file", folder.display()) };
+        let text = std::fs::read_to_string(root).expect("read");
+        if text.contains("openapi: 3.1") || text.contains("\"openapi\": \"3.1") {
+            continue;
+        }
+        let out = dir.path().join(folder.file_name().expect("a name"));
+        tree_to_openapi31(root, &out);
+        let twin = out.join(root.file_name().expect("a name"));
+        assert_twins(&root.display().to_string(), &options_for(root), &options_for(&twin));
+        count += 1;
+    }
+    assert!(count >= 2, "only {count} multi-file fixtures");
+}
+
+/// The page fixtures (`fixtures/pages/*/`) whose operations are plain JSON; compressed pages
+/// are copied as they are.
+#[test]
+fn every_page_fixture_folder_and_its_31_twin_generate_the_same_crate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut translated = 0;
+    for folder in std::fs::read_dir(repo_root().join("tests/fixtures/pages")).expect("page fixtures") {
+        let folder = folder.expect("entry").path();
+        let twins = dir.path().join(folder.file_name().expect("a name"));
+        std::fs::create_dir(&twins).expect("mkdir");
+        for page in std::fs::read_dir(&folder).expect("a folder") {
+            let page = page.expect("entry").path();
+            let text = std::fs::read_to_string(&page).expect("read");
+            let twin = page_to_openapi31(&text).inspect(|_| translated += 1).unwrap_or(text);
+            std::fs::write(twins.join(page.file_name().expect("a name")), twin).expect("write");
+        }
+        assert_twins(&folder.display().to_string(), &options_for(&folder), &options_for(&twins));
+    }
+    assert!(translated >= 4, "only {translated} pages translated");
 }
 
 #[test]
