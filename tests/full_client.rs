@@ -9,7 +9,8 @@
 use std::path::PathBuf;
 
 use sdkgen_tests::{
-    assert_only_known_example_defects, cargo_in, full_options, repo_root, run_example_tests, shared_specs, write_crate,
+    assert_only_known_example_defects, full_options, repo_root, run_example_tests, run_smoke_tests, shared_specs,
+    write_smoke_crate,
 };
 
 /// Generates the crate of `spec` with its example tests and the smoke test `smoke` added, into
@@ -17,21 +18,8 @@ use sdkgen_tests::{
 fn full_crate(dir: &std::path::Path, name: &str, spec: &str, smoke: &str) -> PathBuf {
     let out = repo_root().join("target").join("full-smoke").join(name);
     let options = sdkgen::Options { example_tests: true, ..full_options(dir, name, &[spec]) };
-    write_crate(&options, &out);
-    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
-    let dev_dependencies = "\n[dev-dependencies]\nserde_json = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\nwiremock = \"0.6\"\n";
-    if !manifest.contains("[dev-dependencies]") {
-        std::fs::write(out.join("Cargo.toml"), manifest + dev_dependencies).expect("writable");
-    }
-    std::fs::copy(repo_root().join("tests/full_smoke").join(smoke), out.join("tests/smoke.rs")).expect("smoke test");
+    write_smoke_crate(&options, &out, &repo_root().join("tests/full_smoke").join(smoke));
     out
-}
-
-fn run_smoke(out: &std::path::Path, expected: usize) {
-    let output = cargo_in(out, "sdk-smoke", &["test", "--test", "smoke"]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains(&format!("test result: ok. {expected} passed")), "{stdout}");
 }
 
 /// Generates the crate of `spec`, checks that its examples decode but for the listed spec
@@ -43,7 +31,7 @@ fn examples_and_smoke(test: &str, name: &str, spec: &str, smoke: &str, expected:
     let decoded = assert_only_known_example_defects(&run, &[spec]);
     eprintln!("{spec}: {decoded} of {} distinct body examples decode", decoded + run.failures.len());
     assert_eq!((decoded, run.failures.len()), expected);
-    run_smoke(&out, smoke_tests);
+    run_smoke_tests(&out, smoke_tests);
 }
 
 #[test]

@@ -93,6 +93,28 @@ pub fn write_crate(options: &Options, out: &Path) {
     std::fs::copy(repo_root().join("Cargo.lock"), out.join("Cargo.lock")).expect("lock file");
 }
 
+/// Writes the crate `options` generate into `out` (see [`write_crate`]) with the test file
+/// `smoke` added as `tests/smoke.rs`, and the dev-dependencies such tests use (tokio, wiremock).
+pub fn write_smoke_crate(options: &Options, out: &Path, smoke: &Path) {
+    write_crate(options, out);
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
+    let dev_dependencies = "\n[dev-dependencies]\nserde_json = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\nwiremock = \"0.6\"\n";
+    if !manifest.contains("[dev-dependencies]") {
+        std::fs::write(out.join("Cargo.toml"), manifest + dev_dependencies).expect("writable");
+    }
+    std::fs::create_dir_all(out.join("tests")).expect("tests folder");
+    std::fs::copy(smoke, out.join("tests/smoke.rs")).expect("smoke test");
+}
+
+/// Runs the smoke tests of the crate at `out` (see [`write_smoke_crate`]) and asserts that
+/// `expected` of them ran and passed.
+pub fn run_smoke_tests(out: &Path, expected: usize) {
+    let output = cargo_in(out, "sdk-smoke", &["test", "--test", "smoke"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains(&format!("test result: ok. {expected} passed")), "{stdout}");
+}
+
 /// Runs cargo in the generated crate at `dir`, building into `target/{target}` so that the
 /// dependencies stay built between runs.
 pub fn cargo_in(dir: &Path, target: &str, args: &[&str]) -> std::process::Output {

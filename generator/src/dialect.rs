@@ -32,18 +32,9 @@ pub fn version(path: &Path, doc: &Value) -> Result<Version> {
     let invalid = |pointer: JsonPointer, message: String| Error::Invalid { file: path.to_path_buf(), pointer, message };
     const SUPPORTED: &str = "OpenAPI 3.0, 3.1 and 3.2 are read";
     match (doc.get("openapi"), doc.get("swagger")) {
-        (Some(Value::String(v)), _) => {
-            let mut parts = v.split('.');
-            match (parts.next(), parts.next()) {
-                (Some("3"), Some("0")) => Ok(Version::V30),
-                (Some("3"), Some("1")) => Ok(Version::V31),
-                (Some("3"), Some("2")) => Ok(Version::V32),
-                _ => Err(invalid(
-                    JsonPointer::root().push("openapi"),
-                    format!("OpenAPI version {v} is not supported: {SUPPORTED}"),
-                )),
-            }
-        }
+        (Some(Value::String(v)), _) => parse_version(v).ok_or_else(|| {
+            invalid(JsonPointer::root().push("openapi"), format!("OpenAPI version {v} is not supported: {SUPPORTED}"))
+        }),
         (Some(v), _) => Err(invalid(
             JsonPointer::root().push("openapi"),
             format!("`openapi` is {v}, not a version string such as \"3.1.0\""),
@@ -56,6 +47,17 @@ pub fn version(path: &Path, doc: &Value) -> Result<Version> {
             JsonPointer::root(),
             format!("not an OpenAPI document: there is no `openapi` field ({SUPPORTED})"),
         )),
+    }
+}
+
+/// The version an `openapi` field names (`3.1.0` -> 3.1), if it is one read here.
+pub fn parse_version(openapi: &str) -> Option<Version> {
+    let mut parts = openapi.split('.');
+    match (parts.next(), parts.next()) {
+        (Some("3"), Some("0")) => Some(Version::V30),
+        (Some("3"), Some("1")) => Some(Version::V31),
+        (Some("3"), Some("2")) => Some(Version::V32),
+        _ => None,
     }
 }
 

@@ -49,7 +49,7 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
         let typed = || {
             parse_as::<openapiv3::OpenAPI>(path, &text)
                 .ok()
-                .filter(|doc| doc.openapi.split('.').take(2).eq(["3", "0"]))
+                .filter(|doc| dialect::parse_version(&doc.openapi) == Some(dialect::Version::V30))
                 .filter(bundle::refs_fit_their_places)
         };
         let doc = if bundle::json_needs_no_bundling(&text) {

@@ -157,27 +157,16 @@ fn union_def(
     let name = ident(&t.name);
     let doc = type_doc(t);
     let mut idents = Uniquer::default();
-    // How many variants hold each type (boxed or not): `From` only for types held once.
-    let mut seen_types: HashMap<(RustType, bool), usize> = HashMap::new();
-    let parts: Vec<(proc_macro2::Ident, TokenStream, (RustType, bool))> = variants
+    let parts: Vec<(proc_macro2::Ident, Held)> = variants
         .iter()
         .map(|&v| {
             let full = variant_name(model, v);
             // `Target::Variant1(TargetVariant1)` rather than `Target::TargetVariant1(...)`.
             let short = full.strip_prefix(t.name.as_str()).filter(|s| s.starts_with(|c: char| c.is_ascii_uppercase()));
-            let variant = ident(&idents.claim(short.unwrap_or(&full).to_string()));
-            let rust_type = model.rust_type(v);
-            let mut ty = type_tokens(model, &rust_type, &TokenStream::new());
-            let boxed = model.needs_box(owner, model.unwrap_nullable(v).0);
-            if boxed {
-                ty = quote!(Box<#ty>);
-            }
-            let key = (rust_type, boxed);
-            *seen_types.entry(key.clone()).or_default() += 1;
-            (variant, ty, key)
+            (ident(&idents.claim(short.unwrap_or(&full).to_string())), held(model, owner, v))
         })
         .collect();
-    let defs = parts.iter().map(|(v, ty, _)| quote! { #v(#ty), });
+    let defs = parts.iter().map(|(v, (ty, _))| quote! { #v(#ty), });
     // With a discriminator, decoding reads the tag and decodes that variant only; encoding
     // writes the variant, which carries its tag.
     let (derives, tagged_de) = match tag {
@@ -221,16 +210,7 @@ fn union_def(
             (quote!(Serialize), de)
         }
     };
-    // `From` for each variant whose type is not shared with another variant.
-    let froms = parts.iter().filter(|(_, _, key)| seen_types[key] == 1).map(|(v, ty, _)| {
-        quote! {
-            impl From<#ty> for #name {
-                fn from(value: #ty) -> Self {
-                    Self::#v(value)
-                }
-            }
-        }
-    });
+    let froms = froms(&name, parts.iter().map(|(v, held)| (v, held)));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #derives)]
@@ -246,6 +226,42 @@ fn union_def(
 /// The type a variant holds, and its key for counting variants of one type (boxed or not).
 type Held = (TokenStream, (RustType, bool));
 
+/// What the variant at `node` of the union `owner` holds: its type, boxed where the union
+/// holds itself through it.
+fn held(model: &Model, owner: TypeId, node: NodeId) -> Held {
+    let rust_type = model.rust_type(node);
+    let mut ty = type_tokens(model, &rust_type, &TokenStream::new());
+    let boxed = model.needs_box(owner, model.unwrap_nullable(node).0);
+    if boxed {
+        ty = quote!(Box<#ty>);
+    }
+    (ty, (rust_type, boxed))
+}
+
+/// `From` for each variant whose type no other variant holds (for the others it would be
+/// ambiguous).
+fn froms<'p>(
+    name: &proc_macro2::Ident,
+    variants: impl Iterator<Item = (&'p proc_macro2::Ident, &'p Held)> + Clone,
+) -> Vec<TokenStream> {
+    let mut held_by: HashMap<&(RustType, bool), usize> = HashMap::new();
+    for (_, (_, key)) in variants.clone() {
+        *held_by.entry(key).or_default() += 1;
+    }
+    variants
+        .filter(|(_, (_, key))| held_by[key] == 1)
+        .map(|(v, (ty, _))| {
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#v(value)
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
 /// A tagged union whose variants hold all but the tag, as a person writes a Rust enum:
 /// `AddressAllocator::Explicit(..)`, `AddressAllocator::Auto`. It reads the tag to pick the
 /// variant and writes it back beside the variant's fields; a tag value this version of the
@@ -255,7 +271,6 @@ fn union_writing_its_tag(model: &Model, owner: TypeId, t: &TypeDef, tag: &Tag) -
     let doc = type_doc(t);
     let property = &tag.property;
     let mut idents = Uniquer::with_taken(["Unknown"]);
-    let mut seen_types: HashMap<(RustType, bool), usize> = HashMap::new();
     // (tag value, variant, its type unless it holds nothing but the tag)
     let parts: Vec<(&String, proc_macro2::Ident, Option<Held>)> = tag
         .values
@@ -265,17 +280,7 @@ fn union_writing_its_tag(model: &Model, owner: TypeId, t: &TypeDef, tag: &Tag) -
             // A variant that held nothing but the tag (its node is what is left: nothing).
             let unit = matches!(model.ir.node(*node).kind, Kind::FreeFormObject)
                 && matches!(model.ir.node(*node).hint, crate::ir::NameHint::Variant { .. });
-            let held = (!unit).then(|| {
-                let rust_type = model.rust_type(*node);
-                let mut ty = type_tokens(model, &rust_type, &TokenStream::new());
-                let boxed = model.needs_box(owner, *node);
-                if boxed {
-                    ty = quote!(Box<#ty>);
-                }
-                *seen_types.entry((rust_type.clone(), boxed)).or_default() += 1;
-                (ty, (rust_type, boxed))
-            });
-            (value, variant, held)
+            (value, variant, (!unit).then(|| held(model, owner, *node)))
         })
         .collect();
     let defs = parts.iter().map(|(value, v, held)| {
@@ -317,15 +322,7 @@ fn union_writing_its_tag(model: &Model, owner: TypeId, t: &TypeDef, tag: &Tag) -
     };
     let missing = format!("no `{property}`");
     let unknown_doc = format!(" A `{property}` this version of the spec does not list, kept as it came.");
-    let froms = parts.iter().filter_map(|(_, v, held)| held.as_ref().filter(|(_, key)| seen_types[key] == 1).map(|(ty, _)| {
-        quote! {
-            impl From<#ty> for #name {
-                fn from(value: #ty) -> Self {
-                    Self::#v(value)
-                }
-            }
-        }
-    }));
+    let froms = froms(&name, parts.iter().filter_map(|(_, v, held)| held.as_ref().map(|held| (v, held))));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]

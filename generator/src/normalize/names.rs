@@ -205,41 +205,29 @@ impl<'a> Namer<'a> {
                 // A tagged union's variant is what its tag value says: `ACCESS_PROFILE` ->
                 // `AccessProfile`; an externally tagged one's (`{"explicit": {...}}`), what its
                 // one property says.
-                let union = self.owner(parent);
-                let (variant, tagged) = match &self.ir.node(union).kind {
-                    Kind::Union(variants, tag) => (variants.get(index).copied(), tag.is_some()),
-                    _ => (None, false),
-                };
-                let external = variant.filter(|_| !tagged).and_then(|v| match &self.ir.node(self.owner(v)).kind {
-                    Kind::Object(o) if o.additional.is_none() => match o.fields.as_slice() {
-                        [only] if only.required => Some(only.name.clone()),
+                let Kind::Union(variants, tag) = &self.ir.node(self.owner(parent)).kind else { return offers };
+                let variant = variants.get(index).copied();
+                let said = match tag {
+                    Some(tag) => tag
+                        .values
+                        .iter()
+                        .find(|(_, v)| Some(*v) == variant)
+                        .map(|(value, _)| (value.clone(), format!("`{}: {value}` of {base}", tag.property))),
+                    None => variant.and_then(|v| match &self.ir.node(self.owner(v)).kind {
+                        Kind::Object(o) if o.additional.is_none() => match o.fields.as_slice() {
+                            [only] if only.required => Some((
+                                only.name.clone(),
+                                format!("the one property `{}` of variant {} of {base}", only.name, index + 1),
+                            )),
+                            _ => None,
+                        },
                         _ => None,
-                    },
-                    _ => None,
-                });
-                if let Some(property) = external {
-                    let local = naming::camel(&property);
+                    }),
+                };
+                if let Some((word, from)) = said {
+                    let local = naming::camel(&word);
                     if !local.is_empty() {
-                        offers.push(Offer {
-                            rank: Rank::Holder,
-                            qualified: Some(qualify(&base, &local)),
-                            from: format!("the one property `{property}` of variant {} of {base}", index + 1),
-                            name: local,
-                        });
-                    }
-                }
-                if let Kind::Union(_, Some(tag)) = &self.ir.node(union).kind {
-                    let value = tag.values.iter().find(|(_, v)| Some(*v) == variant).map(|(value, _)| value.clone());
-                    if let Some(value) = value {
-                        let local = naming::camel(&value);
-                        if !local.is_empty() {
-                            offers.push(Offer {
-                                rank: Rank::Holder,
-                                qualified: Some(qualify(&base, &local)),
-                                from: format!("`{}: {value}` of {base}", tag.property),
-                                name: local,
-                            });
-                        }
+                        offers.push(Offer { rank: Rank::Holder, qualified: Some(qualify(&base, &local)), from, name: local });
                     }
                 }
                 offers

@@ -253,11 +253,14 @@ fn error_variants(
             (status, body) => {
                 let pattern = match status {
                     Status::Range(digit) => {
-                        let (first, last) = (Literal::u16_unsuffixed(digit * 100), Literal::u16_unsuffixed(digit * 100 + 99));
-                        quote!(status @ #first..=#last)
+                        let range = status_range(digit);
+                        quote!(status @ #range)
                     }
                     // Any status not documented otherwise, but a success's.
-                    _ => quote!(status if !(200..=299).contains(&status)),
+                    _ => {
+                        let successes = status_range(2);
+                        quote!(status if !(#successes).contains(&status))
+                    }
                 };
                 match body {
                     Some(ty) => (
@@ -381,9 +384,14 @@ fn success_arms(op: &Operation, success: &Success, success_name: &proc_macro2::I
                     let code = Literal::u16_unsuffixed(code);
                     quote! { #code => #read.map(#success_name::#variant), }
                 }
-                (_, None) => quote! { status @ 200..=299 => Ok(#success_name::#variant { status }), },
+                // Only `2XX` is a success range.
+                (_, None) => {
+                    let range = status_range(2);
+                    quote! { status @ #range => Ok(#success_name::#variant { status }), }
+                }
                 (_, Some(read)) => {
-                    quote! { status @ 200..=299 => #read.map(|body| #success_name::#variant { status, body }), }
+                    let range = status_range(2);
+                    quote! { status @ #range => #read.map(|body| #success_name::#variant { status, body }), }
                 }
             }
         });
@@ -406,7 +414,7 @@ fn success_arms_of(op: &Operation, success: &Success, ranges: bool) -> TokenStre
         let codes: Vec<u16> = statuses.iter().filter_map(|s| if let Status::Code(c) = s { Some(*c) } else { None }).collect();
         let mut patterns = status_patterns(&codes);
         if statuses.iter().any(|s| matches!(s, Status::Range(_))) {
-            patterns.push(quote!(200..=299));
+            patterns.push(status_range(2));
         }
         if patterns.is_empty() {
             TokenStream::new()
@@ -435,6 +443,12 @@ fn success_arms_of(op: &Operation, success: &Success, ranges: bool) -> TokenStre
         Success::ByStatus(_) => {}
     }
     arms
+}
+
+/// The statuses of a range (`4XX`: `400..=499`), as a pattern.
+fn status_range(digit: u16) -> TokenStream {
+    let (first, last) = (Literal::u16_unsuffixed(digit * 100), Literal::u16_unsuffixed(digit * 100 + 99));
+    quote!(#first..=#last)
 }
 
 /// The patterns matching `codes` (sorted, distinct): a run of three or more consecutive
