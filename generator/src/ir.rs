@@ -104,6 +104,9 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Whether the operation sends credentials (it names at least one security requirement).
     pub authenticated: bool,
+    /// Dropshot's `x-dropshot-pagination`: the server pages with `page_token`, and a token
+    /// stands for the query that made it (later pages send only the token and `limit`).
+    pub dropshot_pagination: bool,
 }
 
 impl Operation {
@@ -407,12 +410,27 @@ pub enum StringFormat {
     DateTime,
     Date,
     Binary,
+    /// `uuid`.
+    Uuid,
+    /// `ipv4`, `ipv6`, `ip`.
+    Ipv4,
+    Ipv6,
+    Ip,
+    /// `byte`: base64 text of bytes.
+    Byte,
 }
 
+/// An integer's width and sign, from its `format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum IntegerFormat {
+    Int8,
+    Int16,
     Int32,
     Int64,
+    Uint8,
+    Uint16,
+    Uint32,
+    Uint64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

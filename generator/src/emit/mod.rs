@@ -13,6 +13,7 @@ use std::ops::Range;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::ir::{Kind, StringFormat};
 use crate::normalize::Model;
 use syntax::{crate_ident, doc_attrs_inner, ident};
 
@@ -21,6 +22,7 @@ use syntax::{crate_ident, doc_attrs_inner, ident};
 pub const RUNTIME: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../runtime/src/runtime/auth.rs")),
     ("body.rs", include_str!("../../runtime/src/runtime/body.rs")),
+    ("byte.rs", include_str!("../../runtime/src/runtime/byte.rs")),
     ("error.rs", include_str!("../../runtime/src/runtime/error.rs")),
     ("mod.rs", include_str!("../../runtime/src/runtime/mod.rs")),
     ("paginate.rs", include_str!("../../runtime/src/runtime/paginate.rs")),
@@ -189,6 +191,13 @@ pub fn emit_segment(model: &Model, options: &CrateOptions, prepared: &Prepared, 
 fn manifest(model: &Model, options: &CrateOptions) -> String {
     let titles: Vec<String> = model.ir.apis.iter().map(|a| format!("{} {}", a.title, a.version)).collect();
     let description = format!("Typed async client for {}", titles.join(", "));
+    // Only a crate whose spec has a `uuid` schema depends on `uuid` (an unused one costs a
+    // dependency, never a warning).
+    let uuid = if model.ir.schemas.iter().any(|s| s.kind == Kind::String(StringFormat::Uuid)) {
+        "uuid = { version = \"1\", default-features = false, features = [\"serde\", \"std\"] }\n"
+    } else {
+        ""
+    };
     format!(
         r#"# {header}
 [package]
@@ -210,7 +219,7 @@ serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
 tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
 tracing = {{ version = "0.1", optional = true }}
-
+{uuid}
 [features]
 # A `tracing` span per HTTP attempt: operation, method, path template, attempt and status.
 tracing = ["dep:tracing"]
@@ -268,8 +277,8 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
         mod runtime;
 
         pub use runtime::{
-            retry_after, ApiError, Auth, ClientAuthentication, ClientCredentials, ConfigError, DecodeError, Error,
-            FilePart, RawResponse, RetryPolicy, Secret, TransportError, TransportErrorKind,
+            retry_after, ApiError, Auth, Base64, ClientAuthentication, ClientCredentials, ConfigError, DecodeError,
+            Error, FilePart, InvalidBase64, RawResponse, RetryPolicy, Secret, TransportError, TransportErrorKind,
         };
         /// The streams of paginated lists, and what consumes them (`next`, `collect`, ...).
         pub use futures_util::stream::{Stream, StreamExt};

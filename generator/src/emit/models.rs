@@ -365,6 +365,11 @@ fn variant_name(model: &Model, node: NodeId) -> String {
         Resolved::Kind(kind) => match kind {
             Kind::String(StringFormat::DateTime) => "DateTime".into(),
             Kind::String(StringFormat::Date) => "Date".into(),
+            Kind::String(StringFormat::Uuid) => "Uuid".into(),
+            Kind::String(StringFormat::Ipv4) => "Ipv4".into(),
+            Kind::String(StringFormat::Ipv6) => "Ipv6".into(),
+            Kind::String(StringFormat::Ip) => "Ip".into(),
+            Kind::String(StringFormat::Byte) => "Bytes".into(),
             Kind::String(_) => "String".into(),
             Kind::Integer(_) => "Integer".into(),
             Kind::Number(_) => "Number".into(),

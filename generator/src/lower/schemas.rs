@@ -509,23 +509,34 @@ impl FormatName for openapiv3::NumberFormat {
     }
 }
 
-/// The Rust type of a string of this format: dates and date-times are parsed, `binary` is a
-/// file; anything else is text.
+/// The Rust type of a string of this format: the formats with a type of their own (README,
+/// "Formats") are parsed, `binary` is a file; anything else (`uri`, `email`, ...) is text.
 fn string_format(name: Option<&str>) -> StringFormat {
     match name {
         Some("date-time") => StringFormat::DateTime,
         Some("date") => StringFormat::Date,
         Some("binary") => StringFormat::Binary,
+        Some("uuid") => StringFormat::Uuid,
+        Some("ipv4") => StringFormat::Ipv4,
+        Some("ipv6") => StringFormat::Ipv6,
+        Some("ip") => StringFormat::Ip,
+        Some("byte") => StringFormat::Byte,
         _ => StringFormat::Plain,
     }
 }
 
-/// `int32` is `i32`; every other integer is `i64`.
+/// The integer formats OpenAPI and JSON Schema tooling use; any other (none, `unix-time`, ...)
+/// is `i64`, which holds every integer JSON parsers agree on.
 fn integer_format(name: Option<&str>) -> IntegerFormat {
-    if name == Some("int32") {
-        IntegerFormat::Int32
-    } else {
-        IntegerFormat::Int64
+    match name {
+        Some("int8") => IntegerFormat::Int8,
+        Some("int16") => IntegerFormat::Int16,
+        Some("int32") => IntegerFormat::Int32,
+        Some("uint8") => IntegerFormat::Uint8,
+        Some("uint16") => IntegerFormat::Uint16,
+        Some("uint32") => IntegerFormat::Uint32,
+        Some("uint64") => IntegerFormat::Uint64,
+        _ => IntegerFormat::Int64,
     }
 }
 

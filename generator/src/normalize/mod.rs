@@ -28,7 +28,7 @@ mod refine;
 mod rust_type;
 
 use names::{Choice, Namer};
-pub use operations::{CaseBody, ListItem, OperationPlan, Pagination, ParamForm, Success, SuccessCase};
+pub use operations::{CaseBody, ListItem, OperationPlan, PageField, PageStyle, Pagination, ParamForm, Success, SuccessCase};
 pub use rust_type::RustType;
 use recursion::Recursion;
 use refine::refine;
@@ -342,8 +342,8 @@ fn decode_rank(ir: &Ir, node: NodeId) -> u8 {
         Kind::Integer(_) => 1,
         Kind::Number(_) => 2,
         Kind::Enum(_) => 3,
-        Kind::String(StringFormat::DateTime | StringFormat::Date) => 4,
-        Kind::String(_) => 5,
+        Kind::String(StringFormat::Plain | StringFormat::Binary) => 5,
+        Kind::String(_) => 4,
         Kind::Array(_) => 6,
         Kind::Object(o) if o.fields.iter().any(|f| f.required) => 7,
         Kind::Object(_) => 8,

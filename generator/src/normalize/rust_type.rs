@@ -16,8 +16,22 @@ pub enum RustType {
     Date,
     /// The runtime's file upload (`format: binary`).
     FilePart,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// `std::net::Ipv4Addr`, `Ipv6Addr` and `IpAddr`.
+    Ipv4,
+    Ipv6,
+    IpAddr,
+    /// The runtime's `Base64`: bytes sent as base64 text (`format: byte`).
+    Base64,
+    I8,
+    I16,
     I32,
     I64,
+    U8,
+    U16,
+    U32,
+    U64,
     F32,
     F64,
     Bool,
@@ -34,7 +48,22 @@ pub enum RustType {
 impl RustType {
     /// Whether a value of it is `Copy` (taken by value and never cloned).
     pub fn is_copy(&self) -> bool {
-        matches!(self, Self::I32 | Self::I64 | Self::F32 | Self::F64 | Self::Bool)
+        self.is_integer()
+            || matches!(self, Self::F32 | Self::F64 | Self::Bool | Self::Uuid | Self::Ipv4 | Self::Ipv6 | Self::IpAddr)
+    }
+
+    /// Whether it is one of Rust's integers.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, Self::I8 | Self::I16 | Self::I32 | Self::I64 | Self::U8 | Self::U16 | Self::U32 | Self::U64)
+    }
+
+    /// Whether it names a type of the `uuid` crate, here or inside (the crate then depends on it).
+    pub fn mentions_uuid(&self) -> bool {
+        match self {
+            Self::Uuid => true,
+            Self::Map(t) | Self::Vec(t) | Self::Option(t) => t.mentions_uuid(),
+            _ => false,
+        }
     }
 
     /// Whether it names a type of `models.rs`, here or inside.
@@ -69,8 +98,19 @@ impl Model {
             Kind::String(StringFormat::Date) => RustType::Date,
             Kind::String(StringFormat::Binary) => RustType::FilePart,
             Kind::String(StringFormat::Plain) => RustType::String,
+            Kind::String(StringFormat::Uuid) => RustType::Uuid,
+            Kind::String(StringFormat::Ipv4) => RustType::Ipv4,
+            Kind::String(StringFormat::Ipv6) => RustType::Ipv6,
+            Kind::String(StringFormat::Ip) => RustType::IpAddr,
+            Kind::String(StringFormat::Byte) => RustType::Base64,
+            Kind::Integer(IntegerFormat::Int8) => RustType::I8,
+            Kind::Integer(IntegerFormat::Int16) => RustType::I16,
             Kind::Integer(IntegerFormat::Int32) => RustType::I32,
             Kind::Integer(IntegerFormat::Int64) => RustType::I64,
+            Kind::Integer(IntegerFormat::Uint8) => RustType::U8,
+            Kind::Integer(IntegerFormat::Uint16) => RustType::U16,
+            Kind::Integer(IntegerFormat::Uint32) => RustType::U32,
+            Kind::Integer(IntegerFormat::Uint64) => RustType::U64,
             Kind::Number(NumberFormat::Float) => RustType::F32,
             Kind::Number(NumberFormat::Double) => RustType::F64,
             Kind::Boolean => RustType::Bool,

@@ -1,6 +1,7 @@
 //! The runtime's own tests: units, and the client against local servers (wiremock, plain TCP
 //! listeners and a recording proxy). Nothing here leaves this machine.
 
+mod byte;
 mod errors;
 mod oauth;
 mod redirects;
