@@ -5,18 +5,22 @@
 use sdkgen_tests::{repo_root, run_smoke_tests, write_smoke_crate};
 
 #[test]
-fn documented_responses_and_tagged_unions_decode_as_documented() {
+fn fixture_clients_behave_as_documented() {
     let fixtures = repo_root().join("tests/fixtures");
     let options = sdkgen::Options {
         specs: vec![
             fixtures.join("error-responses.yaml"),
             fixtures.join("several-successes.yaml"),
             fixtures.join("tagged-unions.yaml"),
+            fixtures.join("formats.yaml"),
+            fixtures.join("pagination-token.yaml"),
+            fixtures.join("pagination-dropshot.yaml"),
+            fixtures.join("pagination-after.yaml"),
         ],
         crate_name: "fixture-smoke".into(),
         ..Default::default()
     };
     let out = repo_root().join("target").join("fixture-smoke").join("responses");
-    write_smoke_crate(&options, &out, &repo_root().join("tests/fixture_smoke/responses.rs"));
-    run_smoke_tests(&out, 8);
+    write_smoke_crate(&options, &out, &repo_root().join("tests/fixture_smoke/clients.rs"));
+    run_smoke_tests(&out, 16);
 }

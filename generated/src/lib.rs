@@ -30,9 +30,9 @@ pub mod v3;
 mod runtime;
 
 pub use runtime::{
-    retry_after, ApiError, Auth, ClientAuthentication, ClientCredentials, ConfigError,
-    DecodeError, Error, FilePart, RawResponse, RetryPolicy, Secret, TransportError,
-    TransportErrorKind,
+    retry_after, ApiError, Auth, Base64, ClientAuthentication, ClientCredentials,
+    ConfigError, DecodeError, Error, FilePart, InvalidBase64, RawResponse, RetryPolicy,
+    Secret, TransportError, TransportErrorKind,
 };
 
 /// The streams of paginated lists, and what consumes them (`next`, `collect`, ...).

@@ -1,7 +1,8 @@
 //! Compiled inside the crate generated from tests/fixtures/error-responses.yaml,
-//! several-successes.yaml and tagged-unions.yaml (see tests/fixture_client.rs): each documented
-//! response, from a local wiremock server, lands in its typed variant, and tagged unions read
-//! and write their tags.
+//! several-successes.yaml, tagged-unions.yaml, formats.yaml and the pagination-*.yaml fixtures
+//! (see tests/fixture_client.rs), against local wiremock servers: each documented response
+//! lands in its typed variant, tagged unions read and write their tags, formats are their types
+//! on the wire both ways, and each style of pagination streams lazily to the end.
 
 use fixture_smoke::error_responses::{self, CreateChargeError, GetChargeError};
 use fixture_smoke::several_successes::{self, GetJobLogSuccess, SubmitJobSuccess};
@@ -130,5 +131,207 @@ mod tagged {
         assert_eq!(address.value, Datum::Missing);
         let request = server.received_requests().await.expect("recorded").remove(0);
         assert_eq!(serde_json::from_slice::<Value>(&request.body).expect("JSON"), json!({"type": "auto"}));
+    }
+}
+
+mod formats {
+    use std::net::{IpAddr, Ipv4Addr};
+
+    use fixture_smoke::formats::Client;
+    use fixture_smoke::{Auth, Error};
+    use serde_json::json;
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    const ID: &str = "3f2c1e9a-7b4d-4c2e-9f1a-0d6b5e8c7a21";
+
+    fn device(id: &str) -> serde_json::Value {
+        json!({"id": id, "address": "192.0.2.10", "gateway": "2001:db8::1", "firmware": "aGVsbG8",
+               "port": 8443, "uptime_seconds": 18446744073709551615u64, "tag": ID})
+    }
+
+    #[tokio::test]
+    async fn formats_decode_as_their_types_and_parameters_go_as_text() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(format!("/devices/{ID}")))
+            .and(query_param("via", "2001:db8::1"))
+            .and(query_param("peers", ID))
+            .respond_with(ResponseTemplate::new(200).set_body_json(device(ID)))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let id: uuid::Uuid = ID.parse().expect("a uuid");
+        let via: IpAddr = "2001:db8::1".parse().expect("an address");
+        let device = client.get_device(id, Some(via), Some(&[id])).await.expect("the device");
+        assert_eq!((device.id, device.address, device.gateway), (id, Ipv4Addr::new(192, 0, 2, 10), Some(via)));
+        // Unpadded base64 is read; it is written back padded.
+        assert_eq!(&*device.firmware, b"hello");
+        assert_eq!((device.port, device.uptime_seconds), (Some(8443), Some(u64::MAX)));
+        assert_eq!(device.tag, Some(fixture_smoke::models::DeviceTag::Uuid(id)));
+        let written = serde_json::to_value(&device).expect("JSON");
+        assert_eq!((written["id"].as_str(), written["firmware"].as_str()), (Some(ID), Some("aGVsbG8=")));
+    }
+
+    #[tokio::test]
+    async fn a_value_not_of_its_format_is_a_decode_error_naming_the_field() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(device("not-a-uuid")))
+            .mount(&server)
+            .await;
+        let client = Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        match client.get_device(ID.parse().expect("a uuid"), None, None).await {
+            Err(Error::Decode(e)) => assert_eq!(e.path, "id", "{e:?}"),
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
+}
+
+mod pagination {
+    use fixture_smoke::{Auth, Error, StreamExt};
+    use serde_json::json;
+    use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    async fn requests(server: &MockServer) -> Vec<wiremock::Request> {
+        server.received_requests().await.expect("recording")
+    }
+
+    fn query(request: &wiremock::Request, name: &str) -> Vec<String> {
+        request.url.query_pairs().filter(|(k, _)| k == name).map(|(_, v)| v.into_owned()).collect()
+    }
+
+    /// Two pages of conversations: `a`, `b` then `c`, whose empty `next_cursor` ends the list;
+    /// the second page is `second`.
+    async fn conversations(second: ResponseTemplate) -> (MockServer, fixture_smoke::pagination_token::Client) {
+        let server = MockServer::start().await;
+        Mock::given(path("/conversations"))
+            .and(query_param_is_missing("cursor"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "data": [{"id": "a"}, {"id": "b"}], "next_cursor": "c2"})))
+            .mount(&server)
+            .await;
+        Mock::given(path("/conversations")).and(query_param("cursor", "c2")).respond_with(second).mount(&server).await;
+        let client =
+            fixture_smoke::pagination_token::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        (server, client)
+    }
+
+    fn last_page() -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": "c"}], "next_cursor": ""}))
+    }
+
+    #[tokio::test]
+    async fn a_token_stream_follows_the_cursor_to_the_end() {
+        use fixture_smoke::models::ListConversationsState;
+        let (server, client) = conversations(last_page()).await;
+        let ids: Vec<String> = client
+            .list_conversations_stream(Some(2), Some(ListConversationsState::Open))
+            .map(|c| c.expect("a conversation").id)
+            .collect()
+            .await;
+        assert_eq!(ids, ["a", "b", "c"]);
+        let sent = requests(&server).await;
+        assert_eq!(sent.len(), 2, "one request per page, none after the last");
+        // The caller's parameters go with every page.
+        assert!(sent.iter().all(|r| query(r, "state") == ["open"] && query(r, "per_page") == ["2"]));
+    }
+
+    #[tokio::test]
+    async fn pages_are_fetched_only_as_the_stream_is_read_and_never_after_it_is_dropped() {
+        let (server, client) = conversations(last_page()).await;
+        let mut stream = Box::pin(client.list_conversations_stream(None, None));
+        assert_eq!(requests(&server).await.len(), 0, "nothing before the first read");
+        assert_eq!(stream.next().await.expect("an item").expect("ok").id, "a");
+        assert_eq!(stream.next().await.expect("an item").expect("ok").id, "b");
+        assert_eq!(requests(&server).await.len(), 1, "the second page waits for the third item");
+        drop(stream);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert_eq!(requests(&server).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn an_error_is_an_item_of_the_stream_and_ends_it() {
+        let (server, client) =
+            conversations(ResponseTemplate::new(500).set_body_string("down")).await;
+        let items: Vec<Result<_, _>> = client.list_conversations_stream(None, None).collect().await;
+        assert_eq!(items.len(), 3, "two items, then the error");
+        assert!(matches!(&items[2], Err(Error::UnexpectedStatus(r)) if r.status == 500), "{:?}", items[2]);
+        assert_eq!(requests(&server).await.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_server_that_repeats_its_token_is_not_asked_forever() {
+        let (server, client) = conversations(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": "c"}], "next_cursor": "c2"})),
+        )
+        .await;
+        let items: Vec<_> = client.list_conversations_stream(None, None).collect().await;
+        assert_eq!(items.len(), 3);
+        assert_eq!(requests(&server).await.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn dropshot_later_pages_send_only_the_token_limit_and_required_parameters() {
+        use fixture_smoke::models::SortBy;
+        let server = MockServer::start().await;
+        Mock::given(path("/v1/silos/s1/instances"))
+            .and(query_param_is_missing("page_token"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "items": [{"id": "3f2c1e9a-7b4d-4c2e-9f1a-0d6b5e8c7a21", "name": "web"}], "next_page": "t2"})))
+            .mount(&server)
+            .await;
+        Mock::given(path("/v1/silos/s1/instances"))
+            .and(query_param("page_token", "t2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "items": [{"id": "4f2c1e9a-7b4d-4c2e-9f1a-0d6b5e8c7a21", "name": "db"}], "next_page": null})))
+            .mount(&server)
+            .await;
+        let client =
+            fixture_smoke::pagination_dropshot::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let names: Vec<String> = client
+            .instance_list_stream("s1", "p1", Some(1), Some(SortBy::NameDescending))
+            .map(|i| i.expect("an instance").name)
+            .collect()
+            .await;
+        assert_eq!(names, ["web", "db"]);
+        let sent = requests(&server).await;
+        assert_eq!(sent.len(), 2);
+        assert_eq!(query(&sent[0], "sort_by"), ["name_descending"]);
+        assert!(query(&sent[1], "sort_by").is_empty(), "the token stands for the sort");
+        assert!(sent.iter().all(|r| query(r, "project") == ["p1"] && query(r, "limit") == ["1"]));
+    }
+
+    #[tokio::test]
+    async fn an_after_last_stream_sends_the_last_id_while_there_is_more() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/v1/customers"))
+            .and(query_param_is_missing("starting_after"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "object": "list", "url": "/v1/customers", "has_more": true,
+                "data": [{"id": "cus_1"}, {"id": "cus_2"}]})))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/v1/customers"))
+            .and(query_param("starting_after", "cus_2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "object": "list", "url": "/v1/customers", "has_more": false, "data": [{"id": "cus_3"}]})))
+            .mount(&server)
+            .await;
+        let client =
+            fixture_smoke::pagination_after::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let ids: Vec<String> = client
+            .get_customers_stream(None, Some(&["sources"]), Some(2))
+            .map(|c| c.expect("a customer").id)
+            .collect()
+            .await;
+        assert_eq!(ids, ["cus_1", "cus_2", "cus_3"]);
+        let sent = requests(&server).await;
+        assert_eq!(sent.len(), 2);
+        assert!(sent.iter().all(|r| query(r, "expand") == ["sources"]), "list parameters go with every page");
     }
 }

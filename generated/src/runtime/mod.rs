@@ -7,6 +7,7 @@
 
 mod auth;
 mod body;
+mod byte;
 mod error;
 mod paginate;
 mod request;
@@ -18,9 +19,10 @@ mod url;
 pub use auth::{Auth, ClientAuthentication, ClientCredentials, Secret};
 pub(crate) use auth::SpecTokenUrl;
 pub use body::FilePart;
+pub use byte::{Base64, InvalidBase64};
 pub(crate) use body::Multipart;
 pub use error::{ApiError, ConfigError, DecodeError, Error, RawResponse, TransportError, TransportErrorKind};
-pub(crate) use paginate::paginate;
+pub(crate) use paginate::{next_offset, next_token, paginate, Page};
 pub(crate) use request::Core;
 pub use retry::{retry_after, RetryPolicy};
 pub(crate) use string_enum::string_enum;

@@ -53,6 +53,7 @@ impl<'a> SpecLowerer<'a> {
             body,
             responses,
             authenticated,
+            dropshot_pagination: op.extensions.get("x-dropshot-pagination").is_some_and(|v| v != &serde_json::Value::Bool(false)),
         }))
     }
 
@@ -190,6 +191,11 @@ impl<'a> SpecLowerer<'a> {
                     Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
                     None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
                 };
+                // An optional body that can hold nothing (an object with no properties and no
+                // others allowed, as Stripe declares for its GETs) is no body: no argument.
+                if !rb.required && media.schema.as_ref().is_some_and(|s| self.holds_nothing(s, &m_ptr)) {
+                    return Ok(Ok(None));
+                }
                 let encoding = BodyEncoding::of(content_type);
                 let examples =
                     if encoding == BodyEncoding::Json { self.body_examples(media, &m_ptr, schema) } else { Vec::new() };
@@ -205,6 +211,20 @@ impl<'a> SpecLowerer<'a> {
         };
 
         Ok(Ok(body))
+    }
+
+    /// Whether `schema` is an object that can hold nothing: no properties, and
+    /// `additionalProperties: false`.
+    fn holds_nothing(&mut self, schema: &'a openapiv3::ReferenceOr<openapiv3::Schema>, m_ptr: &JsonPointer) -> bool {
+        use openapiv3::{AdditionalProperties, SchemaKind, Type};
+        match self.resolve(schema, m_ptr.push("schema"), "schemas", |c| &c.schemas) {
+            Ok((s, _)) => matches!(
+                &s.schema_kind,
+                SchemaKind::Type(Type::Object(o))
+                    if o.properties.is_empty() && o.additional_properties == Some(AdditionalProperties::Any(false))
+            ),
+            Err(_) => false,
+        }
     }
 
     /// The documented responses: exact statuses, ranges (`4XX`) and `default`.

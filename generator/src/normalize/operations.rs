@@ -1,7 +1,7 @@
 //! What an operation is in Rust, decided before emit: how each parameter is taken, what a
 //! success returns, and whether the operation lists page by page.
 
-use super::{Model, Resolved, RustType};
+use super::{Model, Resolved, RustType, Shape, TypeId};
 use crate::ir::{HttpMethod, Kind, Operation, ParamLocation, Parameter, ResponseBody, Status, StringFormat};
 
 /// How a method takes a parameter's value.
@@ -9,7 +9,7 @@ use crate::ir::{HttpMethod, Kind, Operation, ParamLocation, Parameter, ResponseB
 pub enum ParamForm {
     /// `&str`: strings, and anything else that is sent as text.
     Str,
-    /// By value: string enums, numbers and booleans.
+    /// By value: string enums, numbers, booleans, UUIDs and IP addresses.
     Value(RustType),
     /// A list of items (query and header parameters), each sent as text.
     List(ListItem),
@@ -73,16 +73,91 @@ impl Success {
     }
 }
 
-/// A GET that lists with `limit` and `offset` (SailPoint's convention).
+/// An operation that lists page by page (README, "Pagination"): its stream yields `item`s.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pagination {
-    /// The type of `limit` (and so of the page size): `i32` or `i64`.
-    pub limit: RustType,
-    /// The type of `offset`, which may differ from `limit`'s.
-    pub offset: RustType,
     /// The type of one listed item.
     pub item: RustType,
+    pub style: PageStyle,
 }
+
+/// How the next page is asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageStyle {
+    /// `limit` and `offset` (SailPoint): the body is the array of items, and a short page is
+    /// the last.
+    Offset {
+        /// The type of `limit` (and so of the page size).
+        limit: RustType,
+        /// The type of `offset`, which may differ from `limit`'s.
+        offset: RustType,
+    },
+    /// A token query parameter (`page_token`, `cursor`, ...) fed from a field of the body
+    /// (`next_page`, `next_cursor`, ...); no token, or an empty one, ends the list.
+    Token {
+        /// The parameter's name on the wire.
+        param: String,
+        next: PageField,
+        items: PageField,
+        /// Dropshot's convention: later pages send only the token, `limit` and the required
+        /// parameters, since the token stands for the rest of the query.
+        dropshot: bool,
+    },
+    /// Stripe's convention: `starting_after` (or `after`) set to the last item's `id` while the
+    /// body says `has_more`.
+    AfterLast {
+        param: String,
+        has_more: PageField,
+        items: PageField,
+        /// The `id` field of the item type.
+        id: PageField,
+    },
+}
+
+/// A field of a model struct that a stream reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageField {
+    pub owner: TypeId,
+    /// Its index among the struct's fields.
+    pub index: usize,
+    /// Whether its Rust type is an `Option`.
+    pub optional: bool,
+}
+
+/// Query parameters that carry a page token, as APIs name them.
+const TOKEN_PARAMS: &[&str] = &[
+    "page_token",
+    "pageToken",
+    "pagetoken",
+    "cursor",
+    "next_token",
+    "nextToken",
+    "continuation_token",
+    "continuationToken",
+    "marker",
+];
+
+/// Response fields that carry the token of the next page.
+const NEXT_TOKEN_FIELDS: &[&str] = &[
+    "next_page",
+    "next_page_token",
+    "nextPageToken",
+    "next_cursor",
+    "nextCursor",
+    "next_token",
+    "nextToken",
+    "NextToken",
+    "continuation_token",
+    "continuationToken",
+    "next_marker",
+    "nextMarker",
+];
+
+/// Query parameters set to the last item's id (Stripe's, and OpenAI's and others' after it).
+const AFTER_PARAMS: &[&str] = &["starting_after", "after"];
+
+/// Response fields that hold the items of a page, when a body has more than one array.
+const ITEMS_FIELDS: &[&str] = &["items", "data", "results", "entries", "values", "records"];
 
 /// The facts of one operation that emit prints.
 #[derive(Clone, Debug)]
@@ -91,21 +166,31 @@ pub struct OperationPlan {
     pub pagination: Option<Pagination>,
 }
 
+/// Whether a parameter of this kind is taken by value: it is `Copy` and its text is its
+/// `Display` (numbers, booleans, UUIDs, IP addresses).
+fn taken_by_value(kind: &Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Integer(_)
+            | Kind::Number(_)
+            | Kind::Boolean
+            | Kind::String(StringFormat::Uuid | StringFormat::Ipv4 | StringFormat::Ipv6 | StringFormat::Ip)
+    )
+}
+
 impl Model {
     /// How the method of an operation takes the parameter `p`.
     pub fn param_form(&self, p: &Parameter) -> ParamForm {
-        match self.resolve(p.schema) {
-            Resolved::Model(_) if self.is_enum(p.schema) => ParamForm::Value(self.rust_type(p.schema)),
+        // A parameter that may be null is one that may be left out: the method's `Option`.
+        let (schema, _) = self.unwrap_nullable(p.schema);
+        match self.resolve(schema) {
+            Resolved::Model(_) if self.is_enum(schema) => ParamForm::Value(self.rust_type(schema)),
             Resolved::Model(_) => ParamForm::Str,
-            Resolved::Kind(Kind::Integer(_) | Kind::Number(_) | Kind::Boolean) => {
-                ParamForm::Value(self.rust_type(p.schema))
-            }
+            Resolved::Kind(kind) if taken_by_value(kind) => ParamForm::Value(self.rust_type(schema)),
             Resolved::Kind(Kind::Array(item)) if p.location != ParamLocation::Path => {
                 ParamForm::List(match self.resolve(*item) {
                     Resolved::Kind(Kind::String(StringFormat::Plain)) => ListItem::Str,
-                    Resolved::Kind(Kind::Integer(_) | Kind::Number(_) | Kind::Boolean) => {
-                        ListItem::Value(self.rust_type(*item))
-                    }
+                    Resolved::Kind(kind) if taken_by_value(kind) => ListItem::Value(self.rust_type(*item)),
                     Resolved::Model(_) if self.is_enum(*item) => ListItem::Value(self.rust_type(*item)),
                     _ => ListItem::Str,
                 })
@@ -155,35 +240,86 @@ impl Model {
         }
     }
 
-    /// A GET with optional integer `limit` and `offset`, no list parameters and no body, whose
-    /// every success is one JSON array.
+    /// How `op` lists page by page, if it follows one of the conventions: a GET with no body
+    /// whose one success is JSON.
     fn pagination(&self, op: &Operation, success: &Success) -> Option<Pagination> {
-        if op.method != HttpMethod::Get
-            || op.body.is_some()
-            || op.parameters.iter().any(|p| matches!(self.param_form(p), ParamForm::List(_)))
-        {
+        if op.method != HttpMethod::Get || op.body.is_some() {
             return None;
         }
-        let (ordered, _) = op.ordered_parameters();
+        let Success::Json(body) = success else { return None };
+        match body {
+            RustType::Vec(item) => self.offset_pagination(op, item),
+            RustType::Model(t) => self.envelope_pagination(op, *t),
+            _ => None,
+        }
+    }
+
+    /// Optional integer `limit` and `offset`, and the body is the array of items.
+    fn offset_pagination(&self, op: &Operation, item: &RustType) -> Option<Pagination> {
         let integer = |wire: &str| {
-            let p = ordered.iter().find(|p| p.name == wire && !p.required)?;
+            let p = op.parameters.iter().find(|p| p.name == wire && !p.required)?;
             match self.param_form(p) {
-                ParamForm::Value(t @ (RustType::I32 | RustType::I64)) => Some(t),
+                ParamForm::Value(t) if t.is_integer() => Some(t),
                 _ => None,
             }
         };
-        let limit = integer("limit")?;
-        let offset = integer("offset")?;
-        let item = op.successes().find_map(|r| match r.body {
-            ResponseBody::Json(s) => match (&self.ir.node(s).kind, self.type_of(s)) {
-                (Kind::Array(item), None) => Some(self.rust_type(*item)),
-                _ => None,
-            },
-            _ => None,
-        })?;
-        match success {
-            Success::Json(RustType::Vec(listed)) if **listed == item => Some(Pagination { limit, offset, item }),
-            _ => None,
+        let style = PageStyle::Offset { limit: integer("limit")?, offset: integer("offset")? };
+        Some(Pagination { item: item.clone(), style })
+    }
+
+    /// A body that is a struct holding the items and what leads to the next page.
+    fn envelope_pagination(&self, op: &Operation, envelope: TypeId) -> Option<Pagination> {
+        let Shape::Struct { fields, .. } = &self.type_def(envelope).shape else { return None };
+        let field = |index: usize| {
+            let (node, nullable) = self.unwrap_nullable(fields[index].node);
+            (PageField { owner: envelope, index, optional: nullable || !fields[index].required }, self.rust_type(node))
+        };
+        let named = |names: &[&str], wanted: &dyn Fn(&RustType) -> bool| {
+            names.iter().find_map(|name| {
+                let index = fields.iter().position(|f| f.name == *name)?;
+                let (f, t) = field(index);
+                wanted(&t).then_some((f, t))
+            })
+        };
+        // The items: the one array of the body, or the array named as items usually are.
+        let arrays: Vec<usize> =
+            (0..fields.len()).filter(|&i| matches!(field(i).1, RustType::Vec(_))).collect();
+        let (items, items_type) = match arrays.as_slice() {
+            [one] => field(*one),
+            _ => named(ITEMS_FIELDS, &|t| matches!(t, RustType::Vec(_)))?,
+        };
+        let RustType::Vec(item) = items_type else { return None };
+        let query_string = |names: &[&str]| {
+            names.iter().find_map(|name| {
+                op.parameters.iter().find(|p| {
+                    p.name == *name
+                        && p.location == ParamLocation::Query
+                        && !p.required
+                        && self.param_form(p) == ParamForm::Str
+                        && self.rust_type(self.unwrap_nullable(p.schema).0) == RustType::String
+                })
+            })
+        };
+        let is_string = |t: &RustType| *t == RustType::String;
+        if let Some(param) = query_string(TOKEN_PARAMS) {
+            if let Some((next, _)) = named(NEXT_TOKEN_FIELDS, &is_string) {
+                let dropshot = op.dropshot_pagination && param.name == "page_token";
+                let style = PageStyle::Token { param: param.name.clone(), next, items, dropshot };
+                return Some(Pagination { item: *item, style });
+            }
         }
+        let param = query_string(AFTER_PARAMS)?;
+        let (has_more, _) = named(&["has_more"], &|t| *t == RustType::Bool)?;
+        // The id of the last item leads on: the items must be structs with a string `id`.
+        let RustType::Model(item_type) = *item else { return None };
+        let Shape::Struct { fields: item_fields, .. } = &self.type_def(item_type).shape else { return None };
+        let index = item_fields.iter().position(|f| f.name == "id")?;
+        let (node, nullable) = self.unwrap_nullable(item_fields[index].node);
+        if self.rust_type(node) != RustType::String {
+            return None;
+        }
+        let id = PageField { owner: item_type, index, optional: nullable || !item_fields[index].required };
+        let style = PageStyle::AfterLast { param: param.name.clone(), has_more, items, id };
+        Some(Pagination { item: RustType::Model(item_type), style })
     }
 }

@@ -23,11 +23,12 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
     let builder =
         (ordered.len() - optional_start >= BUILDER_THRESHOLD).then(|| format_ident!("{}Builder", op_type));
     // Every name the generated code binds beside the parameters: the receiver, the body, the
-    // response, a builder's `client`, a stream's `page_size` (its `limit` and `offset` are the
-    // closure's own, and stand for the parameters of those names).
+    // response, a builder's `client`, a stream's own names.
     let mut taken = vec!["self", "body", "response"];
     taken.extend(builder.is_some().then_some("client"));
-    taken.extend(plan.pagination.is_some().then_some("page_size"));
+    if plan.pagination.is_some() {
+        taken.extend(super::pagination::STREAM_NAMES);
+    }
     let mut idents = Uniquer::with_taken(taken);
 
     let params: Vec<Param> = ordered.iter().map(|p| param(model, p, idents.claim(naming::snake(&p.name)))).collect();

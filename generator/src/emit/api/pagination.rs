@@ -2,14 +2,20 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
+use syn::Lifetime;
 
-use super::super::syntax::{ident, type_tokens};
+use super::super::syntax::{field_idents, ident, type_tokens};
 use super::params::Param;
-use crate::ir::Operation;
-use crate::normalize::{Model, Pagination, RustType};
+use crate::ir::{Operation, ParamLocation};
+use crate::normalize::{Model, PageField, PageStyle, Pagination, RustType, Shape};
 
-/// `{method}_stream(page_size, ...)`: every item the operation lists, fetched a page at a time
-/// through `limit` and `offset`.
+/// Names a stream binds beside the parameters (`limit` and `offset` of the offset style are
+/// the closure's own, and stand for the parameters of those names).
+pub const STREAM_NAMES: [&str; 6] =
+    ["page_size", "page_cursor", "page_body", "page_items", "page_next", "page_has_more"];
+
+/// `{method}_stream(...)`: every item the operation lists, a page at a time, fetched only as
+/// the consumer asks for them.
 pub fn stream(
     model: &Model,
     op: &Operation,
@@ -19,55 +25,52 @@ pub fn stream(
     error_name: &Ident,
     builder: Option<&Ident>,
 ) -> TokenStream {
+    let a = Lifetime::new("'a", proc_macro2::Span::call_site());
     let item = type_tokens(model, &pagination.item, &quote!(models::));
-    let limit_ty = type_tokens(model, &pagination.limit, &quote!(models::));
-    // The runtime counts in i64; a parameter declared int32 gets the value narrowed (a page
-    // size and an offset never come near i32::MAX in practice, and saturate if they do).
-    let narrow = |v: TokenStream, ty: &RustType| {
-        if *ty == RustType::I32 {
-            quote!(Some(i32::try_from(#v).unwrap_or(i32::MAX)))
-        } else {
-            quote!(Some(#v))
+    // The parameters the stream sets itself, and what it sends for each of them.
+    let managed: Vec<(&str, TokenStream)> = match &pagination.style {
+        PageStyle::Offset { limit, offset } => {
+            let mut managed =
+                vec![("limit", narrow(model, quote!(limit), limit)), ("offset", narrow(model, quote!(offset), offset))];
+            // Counting is work for the server that the stream does not use.
+            if params.iter().any(|p| p.wire == "count" && !p.required) {
+                managed.push(("count", quote!(None)));
+            }
+            managed
+        }
+        PageStyle::Token { param, .. } | PageStyle::AfterLast { param, .. } => {
+            vec![(param.as_str(), quote!(page_cursor.as_deref()))]
         }
     };
-    let page_size =
-        if pagination.limit == RustType::I32 { quote!(i64::from(page_size)) } else { quote!(page_size) };
-    let others: Vec<&Param> =
-        params.iter().filter(|p| !["limit", "offset", "count"].contains(&p.wire.as_str())).collect();
-    let signature = others.iter().map(|p| {
-        let (i, t) = (&p.ident, p.arg.tokens(model, None));
+    let managed_value = |wire: &str| managed.iter().find(|(w, _)| *w == wire).map(|(_, v)| v.clone());
+    let others: Vec<&Param> = params.iter().filter(|p| managed_value(&p.wire).is_none()).collect();
+    let page_size = match &pagination.style {
+        PageStyle::Offset { limit, .. } => Some(type_tokens(model, limit, &quote!())),
+        _ => None,
+    };
+    let signature: Vec<TokenStream> = page_size.iter().map(|t| quote!(page_size: #t)).chain(others.iter().map(|p| {
+        let (i, t) = (&p.ident, p.arg.tokens(model, Some(&a)));
         quote!(#i: #t)
-    });
-    // Borrowed strings become owned, so that the stream borrows only the client.
-    let owned = others.iter().filter(|p| !p.by_value()).map(|p| {
-        let i = &p.ident;
-        if p.required {
-            quote!(let #i = #i.to_owned();)
-        } else {
-            quote!(let #i = #i.map(str::to_owned);)
-        }
-    });
-    let clones = others.iter().filter(|p| !p.is_copy()).map(|p| {
-        let i = &p.ident;
-        quote!(let #i = #i.clone();)
-    });
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
-    let too_many = (others.len() + 2 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    })).collect();
+    // Dropshot's token stands for the query that made it: later pages send only the token,
+    // `limit` and what is required.
+    let dropshot = matches!(pagination.style, PageStyle::Token { dropshot: true, .. });
+    let only_first = |p: &Param| {
+        dropshot && !p.required && p.wire != "limit" && op.parameters.iter().any(|q| q.name == p.wire && q.location == ParamLocation::Query)
+    };
     // Each parameter's value in the call, and whether it is the parameter itself (a builder's
     // field is then written in shorthand).
     let values: Vec<(TokenStream, bool)> = params
         .iter()
-        .map(|p| match p.wire.as_str() {
-            "limit" => (narrow(quote!(limit), &pagination.limit), false),
-            "offset" => (narrow(quote!(offset), &pagination.offset), false),
-            "count" if !p.required => (quote!(None), false),
-            _ => {
-                let i = &p.ident;
-                match (p.by_value(), p.required) {
-                    (true, _) => (quote!(#i), true),
-                    (false, true) => (quote!(&#i), false),
-                    (false, false) => (quote!(#i.as_deref()), false),
-                }
+        .map(|p| {
+            if let Some(v) = managed_value(&p.wire) {
+                return (v, false);
+            }
+            let i = &p.ident;
+            if only_first(p) {
+                (quote!(if page_cursor.is_none() { #i } else { None }), false)
+            } else {
+                (quote!(#i), true)
             }
         })
         .collect();
@@ -75,7 +78,7 @@ pub fn stream(
     let call = match builder {
         None => {
             let values = values.iter().map(|(v, _)| v);
-            quote! { self.#method_ident(#(#values),*).await }
+            quote! { self.#method_ident(#(#values),*).await? }
         }
         Some(builder) => {
             let fields = params.iter().zip(&values).map(|(p, (v, itself))| {
@@ -86,28 +89,155 @@ pub fn stream(
                     quote!(#i: #v)
                 }
             });
-            quote! { #builder { client: self, #(#fields),* }.send().await }
+            quote! { #builder { client: self, #(#fields),* }.send().await? }
         }
     };
+    // References are `Copy`; an enum taken by value may not be, and each page gets its own.
+    let clones: Vec<TokenStream> = others
+        .iter()
+        .filter(|p| p.by_value() && !p.is_copy())
+        .map(|p| {
+            let i = &p.ident;
+            quote!(let #i = #i.clone();)
+        })
+        .collect();
+    // The closure's body: the clones, then the page's future.
+    let page = |fetch_page: TokenStream| {
+        if clones.is_empty() {
+            quote!(async move { #fetch_page })
+        } else {
+            quote!({ #(#clones)* async move { #fetch_page } })
+        }
+    };
+    let (start, fetch, how) = match &pagination.style {
+        PageStyle::Offset { limit, .. } => {
+            let page_size_i64 = match limit {
+                RustType::I64 => quote!(page_size),
+                RustType::I8 | RustType::I16 | RustType::I32 | RustType::U8 | RustType::U16 | RustType::U32 => {
+                    quote!(i64::from(page_size))
+                }
+                _ => quote!(i64::try_from(page_size).unwrap_or(i64::MAX)),
+            };
+            (
+                quote!(let page_size = #page_size_i64.max(1);),
+                {
+                    let page = page(quote! {
+                        let limit = page_size;
+                        let page_items = #call;
+                        let page_next = crate::runtime::next_offset(page_size, offset, page_items.len());
+                        Ok(crate::runtime::Page { items: page_items, next: page_next })
+                    });
+                    quote!(crate::runtime::paginate(0i64, move |offset: i64| #page))
+                },
+                "`page_size` at a time through `limit` and `offset` until a page comes back short".to_string(),
+            )
+        }
+        PageStyle::Token { param, next, items, dropshot } => {
+            let (items, items_field) = items_access(model, items);
+            let (next_value, next_field) = field_access(model, next);
+            let next_value = if next.optional { next_value } else { quote!(Some(#next_value)) };
+            (
+                TokenStream::new(),
+                {
+                    let page = page(quote! {
+                        let page_body = #call;
+                        let page_next = crate::runtime::next_token(#next_value);
+                        Ok(crate::runtime::Page { items: #items, next: page_next })
+                    });
+                    quote!(crate::runtime::paginate(None, move |page_cursor: Option<String>| #page))
+                },
+                format!(
+                    "a page at a time: each page's `{next_field}` is sent as `{param}` for the next, until \
+                     there is none (the items are each page's `{items_field}`){}",
+                    if *dropshot {
+                        "; later pages send only the token, `limit` and the required parameters, since the \
+                         token stands for the rest of the query"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        }
+        PageStyle::AfterLast { param, has_more, items, id } => {
+            let (items, items_field) = items_access(model, items);
+            let (has_more_value, has_more_field) = field_access(model, has_more);
+            let has_more_value =
+                if has_more.optional { quote!(#has_more_value.unwrap_or(false)) } else { has_more_value };
+            let id_ident = ident(&field_idents(struct_fields(model, id))[id.index]);
+            let last_id = if id.optional {
+                quote!(page_items.last().and_then(|last| last.#id_ident.clone()))
+            } else {
+                quote!(page_items.last().map(|last| last.#id_ident.clone()))
+            };
+            (
+                TokenStream::new(),
+                {
+                    let page = page(quote! {
+                        let page_body = #call;
+                        let page_has_more = #has_more_value;
+                        let page_items = #items;
+                        let page_next = if page_has_more { #last_id.map(Some) } else { None };
+                        Ok(crate::runtime::Page { items: page_items, next: page_next })
+                    });
+                    quote!(crate::runtime::paginate(None, move |page_cursor: Option<String>| #page))
+                },
+                format!(
+                    "a page at a time: while a page says `{has_more_field}`, the `id` of its last item is sent \
+                     as `{param}` for the next (the items are each page's `{items_field}`)"
+                ),
+            )
+        }
+    };
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
+    let too_many =
+        (others.len() + usize::from(page_size.is_some()) + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let stream_ident = format_ident!("{}_stream", method_name);
     let doc = format!(
-        " Every item that [`Client::{method_name}`] lists, fetched `page_size` at a time through `limit` \
-         and `offset` until a page comes back short. An error ends the stream."
+        " Every item that [`Client::{method_name}`] lists, fetched {how}. Pages are fetched as the stream is \
+         read; an error ends it."
     );
     quote! {
         #[doc = #doc]
         #deprecated
         #too_many
-        pub fn #stream_ident(
-            &self,
-            page_size: #limit_ty,
+        pub fn #stream_ident<'a>(
+            &'a self,
             #(#signature),*
-        ) -> impl crate::Stream<Item = Result<#item, Error<#error_name>>> + '_ {
-            #(#owned)*
-            crate::runtime::paginate(#page_size, move |limit, offset| {
-                #(#clones)*
-                async move { #call }
-            })
+        ) -> impl crate::Stream<Item = Result<#item, Error<#error_name>>> + 'a {
+            #start
+            #fetch
         }
     }
+}
+
+/// `Some(value)` as the parameter's type: the runtime counts in `i64`, and a narrower
+/// parameter gets the value narrowed (a page size and an offset never come near its limit in
+/// practice, and saturate if they do).
+fn narrow(model: &Model, v: TokenStream, ty: &RustType) -> TokenStream {
+    if *ty == RustType::I64 {
+        quote!(Some(#v))
+    } else {
+        let ty = type_tokens(model, ty, &quote!());
+        quote!(Some(#ty::try_from(#v).unwrap_or(#ty::MAX)))
+    }
+}
+
+fn struct_fields<'m>(model: &'m Model, field: &PageField) -> &'m [crate::normalize::FieldDef] {
+    match &model.type_def(field.owner).shape {
+        Shape::Struct { fields, .. } => fields,
+        _ => unreachable!("normalize reads page fields of structs only"),
+    }
+}
+
+/// `page_body.field`, and the field's name on the wire.
+fn field_access(model: &Model, field: &PageField) -> (TokenStream, String) {
+    let fields = struct_fields(model, field);
+    let f = ident(&field_idents(fields)[field.index]);
+    (quote!(page_body.#f), fields[field.index].name.clone())
+}
+
+/// The items of a page: an absent list is an empty one.
+fn items_access(model: &Model, field: &PageField) -> (TokenStream, String) {
+    let (access, name) = field_access(model, field);
+    (if field.optional { quote!(#access.unwrap_or_default()) } else { access }, name)
 }

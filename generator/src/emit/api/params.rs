@@ -91,7 +91,7 @@ pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
     let wire = &p.name;
     let form = model.param_form(p);
     let (arg, send) = match (p.location, form) {
-        (ParamLocation::Path, ParamForm::Value(t)) if model.is_enum(p.schema) => {
+        (ParamLocation::Path, ParamForm::Value(t)) if model.is_enum(model.unwrap_nullable(p.schema).0) => {
             (Arg::Value(t), quote!(.path_param(#wire, #id.as_str())))
         }
         (ParamLocation::Path, ParamForm::Value(t)) => (Arg::Value(t), quote!(.path_param(#wire, &#id.to_string()))),
