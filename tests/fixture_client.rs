@@ -16,11 +16,14 @@ fn fixture_clients_behave_as_documented() {
             fixtures.join("pagination-token.yaml"),
             fixtures.join("pagination-dropshot.yaml"),
             fixtures.join("pagination-after.yaml"),
+            fixtures.join("pagination-link.yaml"),
+            fixtures.join("pagination-total.yaml"),
+            fixtures.join("response-headers.yaml"),
         ],
         crate_name: "fixture-smoke".into(),
         ..Default::default()
     };
     let out = repo_root().join("target").join("fixture-smoke").join("responses");
     write_smoke_crate(&options, &out, &repo_root().join("tests/fixture_smoke/clients.rs"));
-    run_smoke_tests(&out, 16);
+    run_smoke_tests(&out, 21);
 }

@@ -247,6 +247,26 @@ pub struct Response {
     pub body: ResponseBody,
     /// The spec's examples of a JSON body (collected only when asked for).
     pub examples: Vec<Example>,
+    /// The documented headers (`Content-Type` aside, which OpenAPI says is ignored here).
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A documented response header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    /// As the spec spells it; HTTP matches it in any case.
+    pub name: String,
+    pub kind: HeaderKind,
+    pub description: Option<String>,
+}
+
+/// What a header's value is read as: the scalar its schema says, else text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderKind {
+    Integer,
+    Number,
+    Boolean,
+    Text,
 }
 
 impl Response {

@@ -2,7 +2,8 @@
 //! several-successes.yaml, tagged-unions.yaml, formats.yaml and the pagination-*.yaml fixtures
 //! (see tests/fixture_client.rs), against local wiremock servers: each documented response
 //! lands in its typed variant, tagged unions read and write their tags, formats are their types
-//! on the wire both ways, and each style of pagination streams lazily to the end.
+//! on the wire both ways, each style of pagination streams lazily to the end, and documented
+//! response headers are read.
 
 use fixture_smoke::error_responses::{self, CreateChargeError, GetChargeError};
 use fixture_smoke::several_successes::{self, GetJobLogSuccess, SubmitJobSuccess};
@@ -333,5 +334,126 @@ mod pagination {
         let sent = requests(&server).await;
         assert_eq!(sent.len(), 2);
         assert!(sent.iter().all(|r| query(r, "expand") == ["sources"]), "list parameters go with every page");
+    }
+
+    /// Issues `1..=3` on page one, `4` on page two (reached through `next`), and page two's
+    /// `Link` given by `last_link`.
+    async fn issues(server: &MockServer, next: String, last_link: Option<String>) {
+        Mock::given(path("/repos/o/r/issues"))
+            .and(query_param_is_missing("page"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("link", format!(r#"<{next}>; rel="next", <{next}&x=1>; rel="last""#))
+                    .set_body_json(json!([{"number": 1, "title": "a"}, {"number": 2, "title": "b"}, {"number": 3, "title": "c"}])),
+            )
+            .mount(server)
+            .await;
+        let mut second = ResponseTemplate::new(200).set_body_json(json!([{"number": 4, "title": "d"}]));
+        if let Some(link) = last_link {
+            second = second.insert_header("link", link);
+        }
+        Mock::given(path("/repos/o/r/issues")).and(query_param("page", "2")).respond_with(second).mount(server).await;
+    }
+
+    #[tokio::test]
+    async fn a_link_stream_follows_next_links_on_the_clients_origin() {
+        let server = MockServer::start().await;
+        issues(&server, format!("{}/repos/o/r/issues?page=2&state=open", server.uri()), None).await;
+        let client =
+            fixture_smoke::pagination_link::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let numbers: Vec<i64> = client
+            .issues_list_for_repo_stream("o", "r", None, None, None)
+            .map(|i| i.expect("an issue").number)
+            .collect()
+            .await;
+        assert_eq!(numbers, [1, 2, 3, 4]);
+        let sent = requests(&server).await;
+        assert_eq!(sent.len(), 2, "no link on the last page: no third request");
+        assert_eq!(query(&sent[1], "state"), ["open"], "the link is followed as given");
+        assert!(sent.iter().all(|r| r.headers.get("authorization").is_some()));
+    }
+
+    #[tokio::test]
+    async fn a_link_to_another_origin_is_an_error_and_is_not_followed() {
+        let server = MockServer::start().await;
+        let elsewhere = MockServer::start().await;
+        issues(&server, format!("{}/repos/o/r/issues?page=2", elsewhere.uri()), None).await;
+        let client =
+            fixture_smoke::pagination_link::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let items: Vec<_> = client.issues_list_for_repo_stream("o", "r", None, None, None).collect().await;
+        assert_eq!(items.len(), 4, "three issues, then the error");
+        assert!(matches!(&items[3], Err(Error::InvalidRequest(why)) if why.contains("another origin")), "{:?}", items[3]);
+        assert_eq!(requests(&elsewhere).await.len(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_relative_link_is_resolved_against_the_base_url() {
+        let server = MockServer::start().await;
+        issues(&server, "/repos/o/r/issues?page=2".to_string(), Some("<https://example.invalid/x>; rel=\"prev\"".into())).await;
+        let client =
+            fixture_smoke::pagination_link::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let items: Vec<_> = client.issues_list_for_repo_stream("o", "r", None, None, None).collect().await;
+        assert_eq!(items.len(), 4, "a `prev` link is not a next page: {items:?}");
+        assert!(items.iter().all(Result::is_ok));
+    }
+
+    #[tokio::test]
+    async fn an_offset_stream_ends_at_the_total_not_at_a_short_page() {
+        let server = MockServer::start().await;
+        // The server caps pages at 2 although 3 are asked for: without the total, the first
+        // short page would end the list after two accounts.
+        for (offset, ids) in [("0", vec!["a", "b"]), ("2", vec!["c", "d"]), ("4", vec!["e"])] {
+            let body: Vec<_> = ids.iter().map(|id| json!({"id": id})).collect();
+            Mock::given(path("/accounts"))
+                .and(query_param("offset", offset))
+                .respond_with(ResponseTemplate::new(200).insert_header("X-Total-Count", "5").set_body_json(body))
+                .mount(&server)
+                .await;
+        }
+        let client =
+            fixture_smoke::pagination_total::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let ids: Vec<String> = client.list_accounts_stream(3, None).map(|a| a.expect("an account").id).collect().await;
+        assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+        let sent = requests(&server).await;
+        assert_eq!(sent.len(), 3, "no request past the total");
+        assert_eq!(query(&sent[0], "count"), ["true"], "the count is asked for once");
+        assert!(query(&sent[1], "count").is_empty() && query(&sent[2], "count").is_empty());
+    }
+
+    #[tokio::test]
+    async fn documented_headers_come_typed_with_the_value_and_secrets_stay_hidden() {
+        let server = MockServer::start().await;
+        Mock::given(path("/sessions"))
+            .respond_with(
+                ResponseTemplate::new(201)
+                    .insert_header("set-cookie", "session=s3cr3t")
+                    .insert_header("x-ratelimit-remaining", "41")
+                    .set_body_json(json!({"user": "ada"})),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(path("/reports"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("x-ratelimit-remaining", "not a number")
+                    .insert_header("etag", "\"v1\"")
+                    .set_body_json(json!({"count": 2})),
+            )
+            .mount(&server)
+            .await;
+        let client =
+            fixture_smoke::response_headers::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let session = client.create_session_with_headers().await.expect("a session");
+        assert_eq!(session.value.user.as_deref(), Some("ada"));
+        assert_eq!(session.headers.x_rate_limit_remaining, Some(41));
+        assert_eq!(session.headers.set_cookie.as_ref().map(|c| c.expose()), Some("session=s3cr3t"));
+        assert!(!format!("{session:?}").contains("s3cr3t"), "{session:?}");
+        // The plain call is unchanged.
+        assert_eq!(client.create_session().await.expect("a session").user.as_deref(), Some("ada"));
+        let reports = client.list_reports().a("x").send_with_headers().await.expect("reports");
+        assert_eq!(reports.value.count, Some(2));
+        // A header that does not parse is `None`, not an error that would cost the body.
+        assert_eq!(reports.headers.x_rate_limit_remaining, None);
+        assert_eq!((reports.headers.e_tag.as_deref(), reports.headers.x_cached), (Some("\"v1\""), None));
     }
 }

@@ -46,10 +46,65 @@ where
     })
 }
 
-/// The offset of the page after one of `len` items at `offset`, unless it came back short.
-pub(crate) fn next_offset(page_size: i64, offset: i64, len: usize) -> Option<i64> {
+/// The offset of the page after one of `len` items at `offset`: none after an empty page; with
+/// the list's `total`, none once it is reached (a short page does not end it, since servers
+/// may cap the page size below the one asked for); without, none after a short page.
+pub(crate) fn next_offset(page_size: i64, offset: i64, len: usize, total: Option<i64>) -> Option<i64> {
     let len = i64::try_from(len).unwrap_or(i64::MAX);
-    (len >= page_size && len > 0).then(|| offset.saturating_add(len))
+    let next = offset.saturating_add(len);
+    let more = match total {
+        Some(total) => next < total,
+        None => len >= page_size,
+    };
+    (len > 0 && more).then_some(next)
+}
+
+/// The URL of the next page in a `Link` header (RFC 8288): the target of the link whose
+/// `rel` has `next`, as written (the request resolves and checks it).
+pub(crate) fn link_next(link: Option<&str>) -> Option<String> {
+    let link = link?;
+    let mut rest = link;
+    while let Some(open) = rest.find('<') {
+        let close = open + rest[open..].find('>')?;
+        let target = &rest[open + 1..close];
+        // The parameters run to the next link: a `<` outside quotes.
+        let after = &rest[close + 1..];
+        let mut end = after.len();
+        let mut quoted = false;
+        for (i, c) in after.char_indices() {
+            match c {
+                '"' => quoted = !quoted,
+                '<' if !quoted => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let params = &after[..end];
+        let is_next = params.split(';').any(|p| {
+            let Some((key, value)) = p.split_once('=') else { return false };
+            key.trim().eq_ignore_ascii_case("rel")
+                && value
+                    .trim()
+                    .trim_end_matches(',')
+                    .trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("next"))
+        });
+        if is_next {
+            return Some(target.trim().to_string());
+        }
+        rest = &after[end..];
+    }
+    None
+}
+
+/// The value of header `name` as a `T`: `None` when it is absent or does not parse (documented
+/// headers are often sent only sometimes, and a bad one must not cost the body).
+pub(crate) fn header_value<T: std::str::FromStr>(headers: &reqwest::header::HeaderMap, name: &str) -> Option<T> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
 /// The cursor of the next page from a page's token: none, or an empty one, ends the list.

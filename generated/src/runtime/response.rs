@@ -22,6 +22,10 @@ impl Response {
         self.status.as_u16()
     }
 
+    pub(crate) fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
     /// Decodes the body as the success type `T`.
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         self.decode()
@@ -80,6 +84,15 @@ impl Response {
             }))
         })
     }
+}
+
+/// A successful result with the headers the spec documents for it (`*_with_headers`).
+#[derive(Debug, Clone)]
+pub struct WithHeaders<T, H> {
+    pub value: T,
+    /// The documented headers, typed; each `None` when the server did not send it or sent
+    /// something that does not parse.
+    pub headers: H,
 }
 
 pub(crate) fn capped_text(body: &[u8]) -> String {

@@ -279,6 +279,7 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
         pub use runtime::{
             retry_after, ApiError, Auth, Base64, ClientAuthentication, ClientCredentials, ConfigError, DecodeError,
             Error, FilePart, InvalidBase64, RawResponse, RetryPolicy, Secret, TransportError, TransportErrorKind,
+            WithHeaders,
         };
         /// The streams of paginated lists, and what consumes them (`next`, `collect`, ...).
         pub use futures_util::stream::{Stream, StreamExt};

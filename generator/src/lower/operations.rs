@@ -277,10 +277,44 @@ impl<'a> SpecLowerer<'a> {
                     _ => ResponseBody::Binary,
                 },
             };
-            responses.push(Response { status, description: r.description.clone(), body, examples });
+            let headers = self.response_headers(r, &s_ptr);
+            responses.push(Response { status, description: r.description.clone(), body, examples, headers });
         }
 
         Ok(responses)
+    }
+
+    /// The documented headers of a response, each read as the scalar its schema says.
+    fn response_headers(&mut self, r: &'a openapiv3::Response, s_ptr: &JsonPointer) -> Vec<ResponseHeader> {
+        use openapiv3::{ParameterSchemaOrContent, SchemaKind, Type};
+        let mut headers = Vec::new();
+        for (name, header) in &r.headers {
+            if name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let h_ptr = s_ptr.push("headers").push(name);
+            let header = match self.resolve(header, h_ptr.clone(), "headers", |c| &c.headers) {
+                Ok((header, _)) => header,
+                Err(e) => {
+                    self.warn(&h_ptr, format!("header not read: {e}"));
+                    continue;
+                }
+            };
+            let schema = match &header.format {
+                ParameterSchemaOrContent::Schema(s) => {
+                    self.resolve(s, h_ptr.push("schema"), "schemas", |c| &c.schemas).ok().map(|(s, _)| s)
+                }
+                ParameterSchemaOrContent::Content(_) => None,
+            };
+            let kind = match schema.map(|s| &s.schema_kind) {
+                Some(SchemaKind::Type(Type::Integer(_))) => HeaderKind::Integer,
+                Some(SchemaKind::Type(Type::Number(_))) => HeaderKind::Number,
+                Some(SchemaKind::Type(Type::Boolean(_))) => HeaderKind::Boolean,
+                _ => HeaderKind::Text,
+            };
+            headers.push(ResponseHeader { name: name.clone(), kind, description: header.description.clone() });
+        }
+        headers
     }
 
     /// Whether the operation sends credentials: it names at least one security requirement.

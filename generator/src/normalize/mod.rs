@@ -28,7 +28,9 @@ mod refine;
 mod rust_type;
 
 use names::{Choice, Namer};
-pub use operations::{CaseBody, ListItem, OperationPlan, PageField, PageStyle, Pagination, ParamForm, Success, SuccessCase};
+pub use operations::{
+    CaseBody, ListItem, OperationPlan, PageField, PageStyle, Pagination, ParamForm, Success, SuccessCase, SuccessHeader,
+};
 pub use rust_type::RustType;
 use recursion::Recursion;
 use refine::refine;

@@ -2,7 +2,7 @@
 //! success returns, and whether the operation lists page by page.
 
 use super::{Model, Resolved, RustType, Shape, TypeId};
-use crate::ir::{HttpMethod, Kind, Operation, ParamLocation, Parameter, ResponseBody, Status, StringFormat};
+use crate::ir::{HeaderKind, HttpMethod, Kind, Operation, ParamLocation, Parameter, ResponseBody, Status, StringFormat};
 
 /// How a method takes a parameter's value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +91,16 @@ pub enum PageStyle {
         limit: RustType,
         /// The type of `offset`, which may differ from `limit`'s.
         offset: RustType,
+        /// The documented `X-Total-Count` header (an index into the plan's headers): with it,
+        /// the list ends at the total, not at the first short page (a server may cap the page
+        /// size below the one asked for), and an optional `count` parameter asks for it.
+        total: Option<usize>,
+    },
+    /// A `Link: <...>; rel="next"` header (GitHub, RFC 8288), followed while it stays on the
+    /// client's origin; the body is the array of items.
+    Link {
+        /// The documented `Link` header: an index into the plan's headers.
+        header: usize,
     },
     /// A token query parameter (`page_token`, `cursor`, ...) fed from a field of the body
     /// (`next_page`, `next_cursor`, ...); no token, or an empty one, ends the list.
@@ -164,6 +174,56 @@ const ITEMS_FIELDS: &[&str] = &["items", "data", "results", "entries", "values",
 pub struct OperationPlan {
     pub success: Success,
     pub pagination: Option<Pagination>,
+    /// The headers its successful responses document, once each: a `{Op}Headers` struct and
+    /// a `*_with_headers` method when there are any.
+    pub headers: Vec<SuccessHeader>,
+}
+
+/// A documented header of an operation's successful responses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuccessHeader {
+    pub name: String,
+    pub kind: HeaderKind,
+    pub description: Option<String>,
+    /// Its name says it carries a credential (`Set-Cookie`, `...-Token`, ...): a `Secret`, so
+    /// that it never shows in `Debug`.
+    pub secret: bool,
+}
+
+impl SuccessHeader {
+    fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
+}
+
+/// Whether a header of this name carries a credential.
+fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name == "set-cookie"
+        || name == "authorization"
+        || ["token", "secret", "password", "api-key", "apikey", "session"].iter().any(|w| name.contains(w))
+}
+
+/// The headers documented on `op`'s successful responses, once each (in any case), in the
+/// order first met.
+fn success_headers(op: &Operation) -> Vec<SuccessHeader> {
+    let mut headers: Vec<SuccessHeader> = Vec::new();
+    for h in op.successes().flat_map(|r| &r.headers) {
+        match headers.iter_mut().find(|known| known.is(&h.name)) {
+            Some(known) => {
+                if known.description.is_none() {
+                    known.description.clone_from(&h.description);
+                }
+            }
+            None => headers.push(SuccessHeader {
+                name: h.name.clone(),
+                kind: h.kind,
+                description: h.description.clone(),
+                secret: is_secret_header(&h.name),
+            }),
+        }
+    }
+    headers
 }
 
 /// Whether a parameter of this kind is taken by value: it is `Copy` and its text is its
@@ -202,8 +262,9 @@ impl Model {
     /// The facts of `op`, from its parameters and responses.
     pub(super) fn plan_operation(&self, op: &Operation) -> OperationPlan {
         let success = self.success(op);
-        let pagination = self.pagination(op, &success);
-        OperationPlan { success, pagination }
+        let headers = success_headers(op);
+        let pagination = self.pagination(op, &success, &headers);
+        OperationPlan { success, pagination, headers }
     }
 
     fn success(&self, op: &Operation) -> Success {
@@ -242,20 +303,23 @@ impl Model {
 
     /// How `op` lists page by page, if it follows one of the conventions: a GET with no body
     /// whose one success is JSON.
-    fn pagination(&self, op: &Operation, success: &Success) -> Option<Pagination> {
+    fn pagination(&self, op: &Operation, success: &Success, headers: &[SuccessHeader]) -> Option<Pagination> {
         if op.method != HttpMethod::Get || op.body.is_some() {
             return None;
         }
         let Success::Json(body) = success else { return None };
         match body {
-            RustType::Vec(item) => self.offset_pagination(op, item),
+            RustType::Vec(item) => self.offset_pagination(op, item, headers).or_else(|| {
+                let header = headers.iter().position(|h| h.is("link") && h.kind == HeaderKind::Text)?;
+                Some(Pagination { item: (**item).clone(), style: PageStyle::Link { header } })
+            }),
             RustType::Model(t) => self.envelope_pagination(op, *t),
             _ => None,
         }
     }
 
     /// Optional integer `limit` and `offset`, and the body is the array of items.
-    fn offset_pagination(&self, op: &Operation, item: &RustType) -> Option<Pagination> {
+    fn offset_pagination(&self, op: &Operation, item: &RustType, headers: &[SuccessHeader]) -> Option<Pagination> {
         let integer = |wire: &str| {
             let p = op.parameters.iter().find(|p| p.name == wire && !p.required)?;
             match self.param_form(p) {
@@ -263,7 +327,8 @@ impl Model {
                 _ => None,
             }
         };
-        let style = PageStyle::Offset { limit: integer("limit")?, offset: integer("offset")? };
+        let total = headers.iter().position(|h| h.is("x-total-count") && h.kind == HeaderKind::Integer);
+        let style = PageStyle::Offset { limit: integer("limit")?, offset: integer("offset")?, total };
         Some(Pagination { item: item.clone(), style })
     }
 

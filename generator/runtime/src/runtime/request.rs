@@ -109,6 +109,7 @@ impl Core {
             headers: Vec::new(),
             body: None,
             authenticate: false,
+            page_url: None,
         }
     }
 }
@@ -131,6 +132,9 @@ pub(crate) struct Request<'a> {
     /// The body, or why it could not be encoded.
     body: Option<Result<Body, String>>,
     authenticate: bool,
+    /// A next page's URL from a `Link` header, sent instead of the path and query, or why it
+    /// cannot be.
+    page_url: Option<Result<Url, String>>,
 }
 
 impl Request<'_> {
@@ -216,6 +220,24 @@ impl Request<'_> {
         self
     }
 
+    /// Sends the request to `url`, a next page's link, instead of the path and query built:
+    /// resolved against the base URL and refused unless it is on the client's origin, so that
+    /// a list never leads the client elsewhere.
+    pub(crate) fn at_url(mut self, url: Option<&str>) -> Self {
+        self.page_url = url.map(|url| {
+            let resolved = self.core.base.join(url).map_err(|e| format!("the next page's URL does not parse: {e}"))?;
+            if resolved.origin() == self.core.base.origin() {
+                Ok(resolved)
+            } else {
+                Err(format!(
+                    "the next page's URL is on another origin ({}); it is not followed",
+                    resolved.origin().ascii_serialization()
+                ))
+            }
+        });
+        self
+    }
+
     /// Sends the client's credentials with this request.
     pub(crate) fn authenticated(mut self) -> Self {
         self.authenticate = true;
@@ -223,12 +245,18 @@ impl Request<'_> {
     }
 
     pub(crate) async fn send<E>(self) -> Result<Response, Error<E>> {
-        let path = self.path.clone().map_err(Error::InvalidRequest)?;
-        let mut url = Url::parse(&format!("{}{}", self.core.base_url, path))
-            .map_err(|e| Error::InvalidRequest(format!("the request URL: {e}")))?;
-        if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&self.query);
-        }
+        let url = match self.page_url.clone() {
+            Some(page) => page.map_err(Error::InvalidRequest)?,
+            None => {
+                let path = self.path.clone().map_err(Error::InvalidRequest)?;
+                let mut url = Url::parse(&format!("{}{}", self.core.base_url, path))
+                    .map_err(|e| Error::InvalidRequest(format!("the request URL: {e}")))?;
+                if !self.query.is_empty() {
+                    url.query_pairs_mut().extend_pairs(&self.query);
+                }
+                url
+            }
+        };
         let mut headers = HeaderMap::new();
         for (name, value) in &self.headers {
             // Only visible ASCII (and spaces and tabs) is sent: CR and LF could add headers, and

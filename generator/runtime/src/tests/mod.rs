@@ -4,6 +4,7 @@
 mod byte;
 mod errors;
 mod oauth;
+mod paginate;
 mod redirects;
 mod retry;
 mod urls;

@@ -3,6 +3,7 @@
 //! success kinds and pagination that normalize decided); this only prints it.
 
 mod operation;
+mod headers;
 mod pagination;
 mod params;
 

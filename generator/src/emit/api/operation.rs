@@ -9,7 +9,7 @@ use super::pagination::stream;
 use super::params::{param, request_body, Arg, Param};
 use crate::ir::{Operation, ResponseBody, Status};
 use crate::naming::{self, Uniquer};
-use crate::normalize::{CaseBody, Model, OperationPlan, Success, SuccessCase};
+use crate::normalize::{CaseBody, Model, OperationPlan, PageStyle, Success, SuccessCase};
 
 /// Operations with at least this many optional parameters take them through a builder.
 const BUILDER_THRESHOLD: usize = 4;
@@ -28,6 +28,9 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
     taken.extend(builder.is_some().then_some("client"));
     if plan.pagination.is_some() {
         taken.extend(super::pagination::STREAM_NAMES);
+    }
+    if !plan.headers.is_empty() {
+        taken.extend(["headers", "page_url"]);
     }
     let mut idents = Uniquer::with_taken(taken);
 
@@ -80,7 +83,24 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
             }
         }
     };
+    // With documented headers, `*_with_headers` holds the call and the plain method returns
+    // its value; with `Link` pagination, a private `*_at` holds it, for the stream to send to
+    // the next page's URL.
+    let headers_name = format_ident!("{}Headers", op_type);
+    let has_headers = !plan.headers.is_empty();
+    let link = matches!(plan.pagination.as_ref().map(|p| &p.style), Some(PageStyle::Link { .. }));
+    let with_headers_ident = format_ident!("{}_with_headers", method_name);
+    let at_ident = format_ident!("{}_at", method_name);
     let call = |receiver: TokenStream| {
+        let at = link.then(|| quote!(.at_url(page_url)));
+        let read = if has_headers {
+            quote! {
+                let headers = #headers_name::read(response.headers());
+                (#outcome).map(|value| crate::WithHeaders { value, headers })
+            }
+        } else {
+            outcome.clone()
+        };
         quote! {
             let response = #receiver
                 .core
@@ -88,24 +108,77 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
                 #(#sends)*
                 #body_send
                 #auth
+                #at
                 .send()
                 .await?;
-            #outcome
+            #read
         }
     };
-    let (plain_call, builder_call) = (call(quote!(self)), call(quote!(client)));
+    let full_type = if has_headers { quote!(crate::WithHeaders<#ok_type, #headers_name>) } else { ok_type.clone() };
+    // The arguments in the order the methods take them.
+    let arg_names: Vec<proc_macro2::Ident> = required_params
+        .iter()
+        .map(|p| p.ident.clone())
+        .chain(body.iter().map(|_| ident("body")))
+        .chain(optional_params.iter().map(|p| p.ident.clone()))
+        .collect();
+    let sig_params: Vec<TokenStream> = sig_params.collect();
+    // The call that holds the request, from `receiver` with every argument bound.
+    let inner_call = |receiver: TokenStream| {
+        if link {
+            quote!(#receiver.#at_ident(None, #(#arg_names),*).await)
+        } else {
+            call(receiver)
+        }
+    };
+    let at_fn = link.then(|| {
+        let plain = call(quote!(self));
+        let too_many = (params.len() + usize::from(body.is_some()) + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            /// The call, sent to `page_url` (a next page's link) when given.
+            #deprecated
+            #too_many
+            async fn #at_ident(&self, page_url: Option<&str>, #(#sig_params),*) -> Result<#full_type, Error<#error_name>> {
+                #plain
+            }
+        }
+    });
+    let headers_doc = format!(
+        " [`Client::{method_name}`], with the headers the spec documents for its successful responses \
+         ([`{headers_name}`])."
+    );
     let (method, builder_def) = match &builder {
-        None => (
-            quote! {
-                #method_doc
-                #deprecated
-                #too_many
-                pub async fn #method_ident(&self, #(#sig_params),*) -> Result<#ok_type, Error<#error_name>> {
-                    #plain_call
+        None => {
+            let plain = if has_headers {
+                quote!(self.#with_headers_ident(#(#arg_names),*).await.map(|r| r.value))
+            } else {
+                call(quote!(self))
+            };
+            let with_headers = has_headers.then(|| {
+                let inner = inner_call(quote!(self));
+                quote! {
+                    #[doc = #headers_doc]
+                    #deprecated
+                    #too_many
+                    pub async fn #with_headers_ident(&self, #(#sig_params),*) -> Result<#full_type, Error<#error_name>> {
+                        #inner
+                    }
                 }
-            },
-            TokenStream::new(),
-        ),
+            });
+            (
+                quote! {
+                    #method_doc
+                    #deprecated
+                    #too_many
+                    pub async fn #method_ident(&self, #(#sig_params),*) -> Result<#ok_type, Error<#error_name>> {
+                        #plain
+                    }
+                    #with_headers
+                    #at_fn
+                },
+                TokenStream::new(),
+            )
+        }
         Some(builder) => {
             // A builder's fields borrow for `'a`.
             let a = Lifetime::new("'a", Span::call_site());
@@ -140,6 +213,34 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
             let builder_doc = format!(
                 " A call of [`Client::{method_name}`]: set the optional parameters, then [`send`]({builder}::send) it."
             );
+            let sends = if has_headers {
+                let inner = inner_call(quote!(client));
+                quote! {
+                    /// Sends the request.
+                    #deprecated
+                    pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
+                        self.send_with_headers().await.map(|r| r.value)
+                    }
+
+                    /// Sends the request; the result comes with the headers the spec documents
+                    /// for it.
+                    #deprecated
+                    pub async fn send_with_headers(self) -> Result<#full_type, Error<#error_name>> {
+                        let Self { client, #(#all_fields),* } = self;
+                        #inner
+                    }
+                }
+            } else {
+                let builder_call = call(quote!(client));
+                quote! {
+                    /// Sends the request.
+                    #deprecated
+                    pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
+                        let Self { client, #(#all_fields),* } = self;
+                        #builder_call
+                    }
+                }
+            };
             (
                 quote! {
                     #method_doc
@@ -147,6 +248,7 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
                     pub fn #method_ident<'a>(&'a self, #(#args),*) -> #builder<'a> {
                         #builder { client: self, #(#inits)* }
                     }
+                    #at_fn
                 },
                 quote! {
                     #[doc = #builder_doc]
@@ -159,17 +261,13 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
                     impl<'a> #builder<'a> {
                         #(#setters)*
 
-                        /// Sends the request.
-                        #deprecated
-                        pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
-                            let Self { client, #(#all_fields),* } = self;
-                            #builder_call
-                        }
+                        #sends
                     }
                 },
             )
         }
     };
+    let headers_def = has_headers.then(|| super::headers::headers_struct(&plan.headers, &headers_name, &method_name));
     let error_doc = if variants.is_empty() {
         format!(
             " [`Client::{method_name}`] documents no error responses: other statuses are `Error::UnexpectedStatus`."
@@ -187,8 +285,8 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
     let stream = plan
         .pagination
         .as_ref()
-        .map(|pagination| stream(model, op, pagination, &method_name, &params, &error_name, builder.as_ref()));
-    (quote! { #method #stream }, quote! { #success_enum #error #builder_def })
+        .map(|pagination| stream(model, op, plan, pagination, &method_name, &params, &error_name, builder.as_ref()));
+    (quote! { #method #stream }, quote! { #success_enum #error #headers_def #builder_def })
 }
 
 /// One variant per documented error response, and the match arm that makes it. A range

@@ -5,39 +5,49 @@ use quote::{format_ident, quote};
 use syn::Lifetime;
 
 use super::super::syntax::{field_idents, ident, type_tokens};
-use super::params::Param;
+use super::headers::header_idents;
+use super::params::{Arg, Param};
 use crate::ir::{Operation, ParamLocation};
-use crate::normalize::{Model, PageField, PageStyle, Pagination, RustType, Shape};
+use crate::normalize::{Model, OperationPlan, PageField, PageStyle, Pagination, RustType, Shape};
 
 /// Names a stream binds beside the parameters (`limit` and `offset` of the offset style are
 /// the closure's own, and stand for the parameters of those names).
-pub const STREAM_NAMES: [&str; 6] =
-    ["page_size", "page_cursor", "page_body", "page_items", "page_next", "page_has_more"];
+pub const STREAM_NAMES: [&str; 7] =
+    ["page_size", "page_cursor", "page_body", "page_items", "page_next", "page_has_more", "page_total"];
 
 /// `{method}_stream(...)`: every item the operation lists, a page at a time, fetched only as
 /// the consumer asks for them.
+#[allow(clippy::too_many_arguments)]
 pub fn stream(
     model: &Model,
     op: &Operation,
+    plan: &OperationPlan,
     pagination: &Pagination,
     method_name: &str,
     params: &[Param],
     error_name: &Ident,
     builder: Option<&Ident>,
 ) -> TokenStream {
+    let header_idents = header_idents(&plan.headers);
     let a = Lifetime::new("'a", proc_macro2::Span::call_site());
     let item = type_tokens(model, &pagination.item, &quote!(models::));
     // The parameters the stream sets itself, and what it sends for each of them.
     let managed: Vec<(&str, TokenStream)> = match &pagination.style {
-        PageStyle::Offset { limit, offset } => {
+        PageStyle::Offset { limit, offset, total } => {
             let mut managed =
                 vec![("limit", narrow(model, quote!(limit), limit)), ("offset", narrow(model, quote!(offset), offset))];
-            // Counting is work for the server that the stream does not use.
-            if params.iter().any(|p| p.wire == "count" && !p.required) {
-                managed.push(("count", quote!(None)));
+            // Counting is work for the server: asked for once, and only when the total is
+            // documented to come back (`X-Total-Count`).
+            if let Some(count) = params.iter().find(|p| p.wire == "count" && !p.required) {
+                let boolean = count.arg.without_option() == &Arg::Value(RustType::Bool);
+                managed.push((
+                    "count",
+                    if total.is_some() && boolean { quote!((offset == 0).then_some(true)) } else { quote!(None) },
+                ));
             }
             managed
         }
+        PageStyle::Link { .. } => Vec::new(),
         PageStyle::Token { param, .. } | PageStyle::AfterLast { param, .. } => {
             vec![(param.as_str(), quote!(page_cursor.as_deref()))]
         }
@@ -75,10 +85,19 @@ pub fn stream(
         })
         .collect();
     let method_ident = ident(method_name);
+    // The total and the next link come with the headers.
+    let with_headers = matches!(pagination.style, PageStyle::Offset { total: Some(_), .. });
+    let link = matches!(pagination.style, PageStyle::Link { .. });
     let call = match builder {
-        None => {
+        _ if link => {
+            let at = format_ident!("{}_at", method_name);
             let values = values.iter().map(|(v, _)| v);
-            quote! { self.#method_ident(#(#values),*).await? }
+            quote! { self.#at(page_cursor.as_deref(), #(#values),*).await? }
+        }
+        None => {
+            let method = if with_headers { format_ident!("{}_with_headers", method_name) } else { method_ident.clone() };
+            let values = values.iter().map(|(v, _)| v);
+            quote! { self.#method(#(#values),*).await? }
         }
         Some(builder) => {
             let fields = params.iter().zip(&values).map(|(p, (v, itself))| {
@@ -89,7 +108,8 @@ pub fn stream(
                     quote!(#i: #v)
                 }
             });
-            quote! { #builder { client: self, #(#fields),* }.send().await? }
+            let send = if with_headers { quote!(send_with_headers) } else { quote!(send) };
+            quote! { #builder { client: self, #(#fields),* }.#send().await? }
         }
     };
     // References are `Copy`; an enum taken by value may not be, and each page gets its own.
@@ -110,7 +130,7 @@ pub fn stream(
         }
     };
     let (start, fetch, how) = match &pagination.style {
-        PageStyle::Offset { limit, .. } => {
+        PageStyle::Offset { limit, total, .. } => {
             let page_size_i64 = match limit {
                 RustType::I64 => quote!(page_size),
                 RustType::I8 | RustType::I16 | RustType::I32 | RustType::U8 | RustType::U16 | RustType::U32 => {
@@ -120,16 +140,53 @@ pub fn stream(
             };
             (
                 quote!(let page_size = #page_size_i64.max(1);),
+                match total {
+                    None => {
+                        let page = page(quote! {
+                            let limit = page_size;
+                            let page_items = #call;
+                            let page_next = crate::runtime::next_offset(page_size, offset, page_items.len(), None);
+                            Ok(crate::runtime::Page { items: page_items, next: page_next })
+                        });
+                        quote!(crate::runtime::paginate(0i64, move |offset: i64| #page))
+                    }
+                    Some(total) => {
+                        let total = &header_idents[*total];
+                        let page = page(quote! {
+                            let limit = page_size;
+                            let page_body = #call;
+                            let page_total = page_total.or(page_body.headers.#total);
+                            let page_items = page_body.value;
+                            let page_next = crate::runtime::next_offset(page_size, offset, page_items.len(), page_total)
+                                .map(|next| (next, page_total));
+                            Ok(crate::runtime::Page { items: page_items, next: page_next })
+                        });
+                        quote!(crate::runtime::paginate((0i64, None), move |(offset, page_total): (i64, Option<i64>)| #page))
+                    }
+                },
+                match total {
+                    None => "`page_size` at a time through `limit` and `offset` until a page comes back short".to_string(),
+                    Some(_) => "`page_size` at a time through `limit` and `offset` until the total the first \
+                                page gives in `X-Total-Count` (or, without it, until a page comes back short)"
+                        .to_string(),
+                },
+            )
+        }
+        PageStyle::Link { header } => {
+            let link = &header_idents[*header];
+            (
+                TokenStream::new(),
                 {
                     let page = page(quote! {
-                        let limit = page_size;
-                        let page_items = #call;
-                        let page_next = crate::runtime::next_offset(page_size, offset, page_items.len());
-                        Ok(crate::runtime::Page { items: page_items, next: page_next })
+                        let page_body = #call;
+                        let page_next = crate::runtime::link_next(page_body.headers.#link.as_deref()).map(Some);
+                        Ok(crate::runtime::Page { items: page_body.value, next: page_next })
                     });
-                    quote!(crate::runtime::paginate(0i64, move |offset: i64| #page))
+                    quote!(crate::runtime::paginate(None, move |page_cursor: Option<String>| #page))
                 },
-                "`page_size` at a time through `limit` and `offset` until a page comes back short".to_string(),
+                "a page at a time: each page's `Link` header names the next (`rel=\"next\"`), which is \
+                 followed only while it stays on the client's origin (an error otherwise)"
+                    .to_string(),
             )
         }
         PageStyle::Token { param, next, items, dropshot } => {

@@ -1,0 +1,33 @@
+//! Following pages: the `Link` header, offsets with and without a total, and tokens.
+
+use crate::runtime::{link_next, next_offset, next_token};
+
+#[test]
+fn the_next_link_is_found_whatever_the_order_and_quoting() {
+    let github = r#"<https://api.github.com/r?page=2>; rel="next", <https://api.github.com/r?page=5>; rel="last""#;
+    assert_eq!(link_next(Some(github)).as_deref(), Some("https://api.github.com/r?page=2"));
+    let last_first = r#"<https://a/x?page=1>; rel="prev first", <https://a/x?page=3>; rel=next"#;
+    assert_eq!(link_next(Some(last_first)).as_deref(), Some("https://a/x?page=3"));
+    let several = r#"<https://a/3>; title="a, <b>"; rel="last next""#;
+    assert_eq!(link_next(Some(several)).as_deref(), Some("https://a/3"));
+    assert_eq!(link_next(Some(r#"<https://a/1>; rel="prev""#)), None);
+    assert_eq!(link_next(Some("garbage <")), None);
+    assert_eq!(link_next(None), None);
+}
+
+#[test]
+fn offsets_end_at_the_total_or_at_a_short_or_empty_page() {
+    assert_eq!(next_offset(10, 0, 10, None), Some(10));
+    assert_eq!(next_offset(10, 10, 3, None), None);
+    assert_eq!(next_offset(10, 0, 0, None), None);
+    assert_eq!(next_offset(10, 0, 4, Some(9)), Some(4), "a capped page does not end the list");
+    assert_eq!(next_offset(10, 8, 1, Some(9)), None);
+    assert_eq!(next_offset(10, 4, 0, Some(9)), None, "an empty page ends it whatever the total");
+}
+
+#[test]
+fn an_empty_token_ends_the_list() {
+    assert_eq!(next_token(Some("t".into())), Some(Some("t".into())));
+    assert_eq!(next_token(Some(String::new())), None);
+    assert_eq!(next_token(None), None);
+}
