@@ -11,6 +11,7 @@ use crate::{generate, write, Error, Options};
 pub const USAGE: &str = "\
 usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--names FILE]
               [--report PATH] [--check] [--strict] [--example-tests] [--emit-spec DIR]
+              [--changes PATH] [--changes-md PATH] [--bump]
 
   --spec FILE        an OpenAPI 3.0 spec (YAML or JSON); each becomes one API module. Its
                      `$ref`s may name other files inside its folder (a multi-file spec: give
@@ -26,7 +27,13 @@ usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--nam
                      skipped) as an error: exit 2 and write nothing
   --example-tests    also write tests/examples.rs: a test per example of a JSON body in the
                      specs, decoding it into the generated type for that body
-  --emit-spec DIR    write the OpenAPI documents assembled from the pages into DIR";
+  --emit-spec DIR    write the OpenAPI documents assembled from the pages into DIR
+  --changes PATH     compare the crate with the one already in DIR (its api.json) and write
+                     what changed for its users as JSON: the SemVer bump it implies, and the
+                     operations and types added, removed and changed, breaking or not
+  --changes-md PATH  the same as Markdown, ready for a changelog entry
+  --bump             set the crate's version from the previous one by that comparison (below
+                     1.0, a breaking change bumps the minor); without it the version is kept";
 
 #[derive(Debug, Default)]
 pub struct Args {
@@ -39,6 +46,9 @@ pub struct Args {
     pub strict: bool,
     pub example_tests: bool,
     pub emit_spec: Option<PathBuf>,
+    pub changes: Option<PathBuf>,
+    pub changes_md: Option<PathBuf>,
+    pub bump: bool,
 }
 
 pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
@@ -60,6 +70,9 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String
             "--strict" => parsed.strict = true,
             "--example-tests" => parsed.example_tests = true,
             "--emit-spec" => parsed.emit_spec = Some(value()?.into()),
+            "--changes" => parsed.changes = Some(value()?.into()),
+            "--changes-md" => parsed.changes_md = Some(value()?.into()),
+            "--bump" => parsed.bump = true,
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -121,15 +134,25 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
         Some(name) => name.clone(),
         None => default_crate_name(&out),
     };
-    let options =
-        Options {
-            specs: args.specs.clone(),
-            names: args.names.clone(),
-            crate_name,
-            example_tests: args.example_tests,
-            regenerate: regenerate.map(str::to_string),
-        };
+    // The crate already there: its public API, and its version, which regenerating keeps.
+    let previous = previous_surface(&out)?;
+    let mut options = Options {
+        specs: args.specs.clone(),
+        names: args.names.clone(),
+        crate_name,
+        example_tests: args.example_tests,
+        regenerate: regenerate.map(str::to_string),
+        version: previous.as_ref().map(|p| p.version.clone()),
+    };
     let mut generated = generate(&options)?;
+    let changes = previous.as_ref().map(|old| crate::changes::compare(old, &generated.surface));
+    if let Some(report) = &changes {
+        // Nothing to bump when regenerating changes no file.
+        if args.bump && report.to_version != report.from_version && !write::diff(&out, &generated.files)?.is_empty() {
+            options.version = Some(report.to_version.clone());
+            generated = generate(&options)?;
+        }
+    }
     // With --strict, what would be a warning is an error, and nothing is written.
     let level = if args.strict { "error" } else { "warning" };
     for w in &generated.report.warnings {
@@ -173,11 +196,47 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
     };
     generated.report.timings_ms.write = (clock.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
 
+    if args.changes.is_some() || args.changes_md.is_some() || args.bump {
+        match &changes {
+            Some(report) => {
+                eprintln!("{}", report.summary());
+                if let Some(path) = &args.changes {
+                    let json = serde_json::to_string_pretty(report).expect("reports serialize");
+                    std::fs::write(path, json + "\n").map_err(|source| Error::Write { path: path.clone(), source })?;
+                }
+                if let Some(path) = &args.changes_md {
+                    std::fs::write(path, report.markdown(&options.crate_name))
+                        .map_err(|source| Error::Write { path: path.clone(), source })?;
+                }
+            }
+            None => eprintln!(
+                "changes: {} holds no crate generated with its public API ({}), so there is nothing to compare with; \
+                 the version stays {}",
+                out.display(),
+                crate::SURFACE_FILE,
+                generated.surface.version
+            ),
+        }
+    }
+
     if let Some(path) = &args.report {
         let json = serde_json::to_string_pretty(&generated.report).expect("reports serialize");
         std::fs::write(path, json + "\n").map_err(|source| Error::Write { path: path.clone(), source })?;
     }
     Ok(code)
+}
+
+/// The public API of the crate already in `out`, if it was generated with one.
+fn previous_surface(out: &std::path::Path) -> Result<Option<crate::changes::Surface>, Error> {
+    let path = out.join(crate::SURFACE_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(Error::Read { file: path, source }),
+    };
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        Error::Usage(format!("{}: not the public API an sdkgen crate records ({e}); remove it to start afresh", path.display()))
+    })
 }
 
 /// The output folder's name, as a crate name.

@@ -5,6 +5,7 @@
 //! [`load`] (and [`bundle`]: other files, any JSON pointer; [`dialect`]: OpenAPI 3.1 and 3.2) -> [`lower`] (into [`ir`]) -> [`normalize`] -> [`emit`] -> [`format`] -> [`write`].
 
 pub mod bundle;
+pub mod changes;
 pub mod cli;
 pub mod dialect;
 pub mod emit;
@@ -47,13 +48,20 @@ pub struct Options {
     /// The command that regenerates the crate (`cargo xtask gen`), named in every file's
     /// header; `None`: the header says to run sdkgen again.
     pub regenerate: Option<String>,
+    /// The crate's version (`0.1.0` when not given); `--bump` sets it from the previous one.
+    pub version: Option<String>,
 }
 
 /// The generated crate, in memory, and the report on how it was made.
 pub struct Generated {
     pub files: Vec<OutputFile>,
     pub report: Report,
+    /// The crate's public API, also written as its `api.json`.
+    pub surface: changes::Surface,
 }
+
+/// The file of a generated crate that records its public API (see [`changes`]).
+pub const SURFACE_FILE: &str = "api.json";
 
 /// Runs every stage but writing.
 pub fn generate(options: &Options) -> Result<Generated> {
@@ -86,17 +94,22 @@ pub fn generate(options: &Options) -> Result<Generated> {
     let model = normalize::normalize(ir);
     timings.normalize = ms(clock);
 
+    let version = options.version.as_deref().unwrap_or("0.1.0");
     let crate_options = emit::CrateOptions {
         crate_name: &options.crate_name,
         inputs: &inputs,
         regenerate: options.regenerate.as_deref(),
         example_tests: options.example_tests,
+        version,
     };
     let mut files = render::emit_and_format(&model, &crate_options, &mut timings)?;
+    let surface = emit::surface::surface(&model, &options.crate_name, version);
+    let json = serde_json::to_string_pretty(&surface).map_err(|e| Error::Internal(format!("api.json: {e}")))?;
+    files.push(OutputFile { path: SURFACE_FILE.to_string(), text: json + "\n" });
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
     let report = Report::new(&model, inputs, timings);
-    Ok(Generated { files, report })
+    Ok(Generated { files, report, surface })
 }
 
 /// The OpenAPI documents that the documentation pages among `inputs` (files or folders) make,

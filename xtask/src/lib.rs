@@ -63,7 +63,15 @@ pub fn seed_options(root: &Path) -> Result<sdkgen::Options, String> {
         crate_name: CRATE_NAME.into(),
         example_tests: true,
         regenerate: Some(REGENERATE.into()),
+        // The version is kept from one generation to the next (`--bump` moves it).
+        version: committed_version(root),
     })
+}
+
+/// The version of the committed crate, from its record of its public API.
+fn committed_version(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("generated").join(sdkgen::SURFACE_FILE)).ok()?;
+    serde_json::from_str::<sdkgen::changes::Surface>(&text).ok().map(|s| s.version)
 }
 
 /// The same as `sdkgen` arguments, writing to `out`.

@@ -6,6 +6,7 @@
 mod api;
 mod examples;
 mod models;
+pub mod surface;
 mod syntax;
 
 use std::ops::Range;
@@ -48,6 +49,8 @@ pub struct CrateOptions<'a> {
     pub regenerate: Option<&'a str>,
     /// Whether to write `tests/examples.rs`.
     pub example_tests: bool,
+    /// The crate's version.
+    pub version: &'a str,
 }
 
 impl CrateOptions<'_> {
@@ -202,7 +205,7 @@ fn manifest(model: &Model, options: &CrateOptions) -> String {
         r#"# {header}
 [package]
 name = "{name}"
-version = "0.1.0"
+version = "{version}"
 edition = "2021"
 description = {description:?}
 publish = false
@@ -234,6 +237,7 @@ doctest = false
 "#,
         header = options.header(),
         name = options.crate_name,
+        version = options.version,
     )
 }
 

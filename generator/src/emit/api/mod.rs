@@ -18,6 +18,14 @@ use crate::ir::{Api, BodyEncoding, ResponseBody};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{Model, ParamForm, ListItem};
 
+pub use operation::{success_type_text, uses_builder};
+pub use params::body_arg;
+
+/// How the method of an operation takes the parameter `p`, as the surface records it.
+pub fn param_arg(model: &Model, p: &crate::ir::Parameter) -> TokenStream {
+    params::param(model, p, naming::snake(&p.name)).arg.tokens(model, None)
+}
+
 /// The Rust method name of each operation of `api`, in order.
 pub fn method_names(api: &Api) -> Vec<String> {
     let mut method_names = Uniquer::with_taken([

@@ -20,8 +20,7 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
     let error_name = format_ident!("{}Error", op_type);
     let (ordered, optional_start) = op.ordered_parameters();
     // Many optional parameters: the method takes the required ones and returns a builder.
-    let builder =
-        (ordered.len() - optional_start >= BUILDER_THRESHOLD).then(|| format_ident!("{}Builder", op_type));
+    let builder = uses_builder(op).then(|| format_ident!("{}Builder", op_type));
     // Every name the generated code binds beside the parameters: the receiver, the body, the
     // response, a builder's `client`, a stream's own names.
     let mut taken = vec!["self", "body", "response"];
@@ -86,6 +85,8 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
     // With documented headers, `*_with_headers` holds the call and the plain method returns
     // its value; with `Link` pagination, a private `*_at` holds it, for the stream to send to
     // the next page's URL.
+    // A deprecated method that calls another deprecated one must allow it.
+    let deprecated_calling = op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
     let headers_name = format_ident!("{}Headers", op_type);
     let has_headers = !plan.headers.is_empty();
     let link = matches!(plan.pagination.as_ref().map(|p| &p.style), Some(PageStyle::Link { .. }));
@@ -133,7 +134,7 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
     };
     let at_fn = link.then(|| {
         let plain = call(quote!(self));
-        let too_many = (params.len() + usize::from(body.is_some()) + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let too_many = (params.len() + usize::from(body.is_some()) + 1 > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         quote! {
             /// The call, sent to `page_url` (a next page's link) when given.
             #deprecated
@@ -156,6 +157,7 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
             };
             let with_headers = has_headers.then(|| {
                 let inner = inner_call(quote!(self));
+                let deprecated = if link { &deprecated_calling } else { &deprecated };
                 quote! {
                     #[doc = #headers_doc]
                     #deprecated
@@ -165,6 +167,7 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
                     }
                 }
             });
+            let deprecated = if has_headers { &deprecated_calling } else { &deprecated };
             (
                 quote! {
                     #method_doc
@@ -215,16 +218,17 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
             );
             let sends = if has_headers {
                 let inner = inner_call(quote!(client));
+                let send_with_headers_deprecated = if link { &deprecated_calling } else { &deprecated };
                 quote! {
                     /// Sends the request.
-                    #deprecated
+                    #deprecated_calling
                     pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
                         self.send_with_headers().await.map(|r| r.value)
                     }
 
                     /// Sends the request; the result comes with the headers the spec documents
                     /// for it.
-                    #deprecated
+                    #send_with_headers_deprecated
                     pub async fn send_with_headers(self) -> Result<#full_type, Error<#error_name>> {
                         let Self { client, #(#all_fields),* } = self;
                         #inner
@@ -393,6 +397,30 @@ fn error_variants(
 }
 
 /// The type a successful call returns.
+/// Whether the method of `op` returns a builder: it has many optional parameters.
+pub fn uses_builder(op: &Operation) -> bool {
+    let (ordered, optional_start) = op.ordered_parameters();
+    ordered.len() - optional_start >= BUILDER_THRESHOLD
+}
+
+/// What a successful call returns, as text: the type, or the operation's enum with the type of
+/// each status (`SubmitJobSuccess{200:Result,202:Job,204}`).
+pub fn success_type_text(model: &Model, op: &Operation, success: &Success) -> String {
+    match success {
+        Success::ByStatus(cases) => {
+            let cases: Vec<String> = cases
+                .iter()
+                .map(|c| match case_body_type(model, &c.body) {
+                    Some(t) => format!("{}:{}", c.status, super::super::surface::text(t)),
+                    None => c.status.to_string(),
+                })
+                .collect();
+            format!("{}Success{{{}}}", naming::type_ident(&op.id), cases.join(","))
+        }
+        other => super::super::surface::text(success_type(model, other)),
+    }
+}
+
 pub fn success_type(model: &Model, success: &Success) -> TokenStream {
     match success {
         Success::Unit => quote!(()),

@@ -1,0 +1,105 @@
+//! The public API of the crate as data (`api.json`), for `--changes` to compare with the next
+//! crate: read from the model, spelled as the generated code spells it.
+
+use proc_macro2::TokenStream;
+
+use super::api::{body_arg, method_names, param_arg, success_type_text, uses_builder};
+use super::syntax::{field_idents, type_tokens};
+use crate::changes::{FieldSurface, OperationSurface, ParamSurface, Surface, TypeSurface};
+use crate::normalize::{Model, Shape};
+
+/// The crate's public API.
+pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
+    let mut operations = Vec::new();
+    for (a, api) in model.ir.apis.iter().enumerate() {
+        let methods = method_names(api);
+        for (o, op) in api.operations.iter().enumerate() {
+            let plan = model.operation(a, o);
+            let (ordered, _) = op.ordered_parameters();
+            let params: Vec<ParamSurface> = ordered
+                .iter()
+                .map(|p| ParamSurface { name: p.name.clone(), ty: text(param_arg(model, p)), required: p.required })
+                .collect();
+            let body = op.body.as_ref().map(|b| text(body_arg(model, b).tokens(model, None)));
+            operations.push(OperationSurface {
+                module: api.module.clone(),
+                id: op.id.clone(),
+                method: methods[o].clone(),
+                http: format!("{} {}", op.method.as_upper(), op.path),
+                builder: uses_builder(op),
+                params,
+                body,
+                returns: success_type_text(model, op, &plan.success),
+                errors: op.errors().map(|r| r.status.to_string()).collect(),
+                stream: plan.pagination.is_some(),
+                headers: plan.headers.iter().map(|h| h.name.clone()).collect(),
+            });
+        }
+    }
+    operations.sort_by(|a, b| (&a.module, &a.id).cmp(&(&b.module, &b.id)));
+    let mut types: Vec<TypeSurface> = model
+        .types
+        .iter()
+        .map(|t| {
+            let (kind, fields, values) = match &t.shape {
+                Shape::Struct { fields, additional } => {
+                    let mut out: Vec<FieldSurface> = fields
+                        .iter()
+                        .zip(field_idents(fields))
+                        .map(|(f, _)| {
+                            let (node, nullable) = model.unwrap_nullable(f.node);
+                            let ty = text(type_tokens(model, &model.rust_type(node), &TokenStream::new()));
+                            let ty = if !f.required || nullable { format!("Option<{ty}>") } else { ty };
+                            FieldSurface { name: f.name.clone(), ty }
+                        })
+                        .collect();
+                    if let Some(node) = additional {
+                        let ty = text(type_tokens(model, &model.rust_type(*node), &TokenStream::new()));
+                        out.push(FieldSurface {
+                            name: "(additional properties)".into(),
+                            ty: format!("HashMap<String,{ty}>"),
+                        });
+                    }
+                    ("struct", out, Vec::new())
+                }
+                Shape::Enum { values } => ("enum", Vec::new(), values.clone()),
+                Shape::Union { variants, .. } => {
+                    let variants = variants
+                        .iter()
+                        .map(|&v| text(type_tokens(model, &model.rust_type(v), &TokenStream::new())))
+                        .collect();
+                    ("union", Vec::new(), variants)
+                }
+            };
+            TypeSurface { name: t.name.clone(), kind: kind.into(), non_exhaustive: false, fields, values }
+        })
+        .collect();
+    types.extend(model.aliases.iter().map(|a| TypeSurface {
+        name: a.name.clone(),
+        kind: "alias".into(),
+        non_exhaustive: false,
+        fields: Vec::new(),
+        values: vec![a.target.clone()],
+    }));
+    types.sort_by(|a, b| a.name.cmp(&b.name));
+    Surface { crate_name: crate_name.to_string(), version: version.to_string(), operations, types }
+}
+
+/// A type as text, without the spaces the token printer puts everywhere.
+pub fn text(tokens: TokenStream) -> String {
+    let printed = tokens.to_string();
+    let mut out = String::with_capacity(printed.len());
+    for (i, c) in printed.char_indices() {
+        if c != ' ' {
+            out.push(c);
+            continue;
+        }
+        // Keep a space only between two words (`dyn Trait`, `&'a str`): never here, but safe.
+        let before = printed[..i].chars().last().is_some_and(|p| p.is_alphanumeric() || p == '_');
+        let after = printed[i + 1..].chars().next().is_some_and(|n| n.is_alphanumeric() || n == '_');
+        if before && after {
+            out.push(' ');
+        }
+    }
+    out
+}
