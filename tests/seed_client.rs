@@ -16,11 +16,10 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 const TOKEN: &str = "test-token-5f2e";
 
 fn replace_description() -> JsonPatchOperation {
-    JsonPatchOperation {
-        op: JsonPatchOp::Replace,
-        path: "/description".into(),
-        value: Some(JsonPatchValue::from("A new description".to_string())),
-    }
+    // Model types are `#[non_exhaustive]`: built by `new`, optional fields set on the value.
+    let mut op = JsonPatchOperation::new(JsonPatchOp::Replace, "/description");
+    op.value = Some(JsonPatchValue::from("A new description".to_string()));
+    op
 }
 
 /// A server answering every request with `response`.
@@ -70,7 +69,8 @@ async fn v3_patch_sends_an_encoded_path_the_patch_content_type_a_bearer_token_an
     let server = server_answering(ResponseTemplate::new(200).set_body_json(&dto)).await;
     let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client");
 
-    let patch = JsonPatch { operations: Some(vec![replace_description()]) };
+    let mut patch = JsonPatch::default();
+    patch.operations = Some(vec![replace_description()]);
     let updated = client.patch_service_desk_integration("a/b c", &patch).await.expect("a 200 decodes");
 
     let request = only_request(&server).await;
@@ -108,7 +108,11 @@ async fn beta_patch_sends_a_bare_operation_array_to_an_encoded_path() {
 
     let operations = [
         replace_description(),
-        JsonPatchOperation { op: JsonPatchOp::Add, path: "/fields/-".into(), value: Some(JsonPatchValue::from(7_i64)) },
+        {
+            let mut add = JsonPatchOperation::new(JsonPatchOp::Add, "/fields/-");
+            add.value = Some(JsonPatchValue::from(7_i64));
+            add
+        },
     ];
     let updated =
         client.update_provisioning_policy("a/b c", UsageType::Create, &operations).await.expect("a 200 decodes");
@@ -137,7 +141,8 @@ async fn beta_patch_sends_a_bare_operation_array_to_an_encoded_path() {
 #[tokio::test]
 async fn every_documented_error_status_decodes_into_its_variant() {
     use v3::PatchServiceDeskIntegrationError as E;
-    let patch = JsonPatch { operations: Some(vec![replace_description()]) };
+    let mut patch = JsonPatch::default();
+    patch.operations = Some(vec![replace_description()]);
     for status in [400, 401, 403, 404, 429, 500] {
         let body = match status {
             401 => json!({"error": "JWT validation failed: JWT is expired"}),
@@ -152,15 +157,17 @@ async fn every_documented_error_status_decodes_into_its_variant() {
         let err = client.patch_service_desk_integration("id", &patch).await.expect_err("an error status");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         let Error::Api(api) = err else { panic!("{status}: expected a documented error, got {err:?}") };
-        let expected_error = || ErrorResponse {
-            detail_code: Some("400.1 Bad Request Content".into()),
-            tracking_id: Some("e7eab60924f64aa284175b9fa3309599".into()),
-            messages: Some(vec![sailpoint::models::ErrorMessage {
-                locale: Some("en-US".into()),
-                locale_origin: Some(LocaleOrigin::Default),
-                text: Some("The request was syntactically correct but its content is semantically invalid.".into()),
-            }]),
-            causes: Some(vec![]),
+        let expected_error = || {
+            let mut message = sailpoint::models::ErrorMessage::default();
+            message.locale = Some("en-US".into());
+            message.locale_origin = Some(LocaleOrigin::Default);
+            message.text = Some("The request was syntactically correct but its content is semantically invalid.".into());
+            let mut error = ErrorResponse::default();
+            error.detail_code = Some("400.1 Bad Request Content".into());
+            error.tracking_id = Some("e7eab60924f64aa284175b9fa3309599".into());
+            error.messages = Some(vec![message]);
+            error.causes = Some(vec![]);
+            error
         };
         match (status, api.body) {
             (400, E::BadRequest(b))

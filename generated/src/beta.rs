@@ -179,6 +179,7 @@ impl Client {
 
 /// The documented error responses of [`Client::update_provisioning_policy`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum UpdateProvisioningPolicyError {
     /// `400`: Client Error - Returned if the request body is invalid.
     BadRequest(models::ErrorResponse),

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The type of object that a reference points to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DtoType {
     /// `ACCOUNT_CORRELATION_CONFIG`
     AccountCorrelationConfig,
@@ -99,6 +100,7 @@ crate::runtime::string_enum!(DtoType, Unknown);
 
 /// One localized message of an error response.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorMessage {
     /// The locale for the message text, a BCP 47 language tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -113,6 +115,7 @@ pub struct ErrorMessage {
 
 /// The body of most error responses (400, 403, 404, 500).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Fine-grained error code providing more detail of the error.
     #[serde(rename = "detailCode", default, skip_serializing_if = "Option::is_none")]
@@ -130,6 +133,7 @@ pub struct ErrorResponse {
 
 /// One field of a provisioning policy.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FieldDetailsDto {
     /// The name of the attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -153,6 +157,7 @@ pub struct FieldDetailsDto {
 
 /// A JSON Patch document as defined by [RFC 6902](https://tools.ietf.org/html/rfc6902), wrapped in an object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JsonPatch {
     /// Operations to be applied
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,6 +166,7 @@ pub struct JsonPatch {
 
 /// The operation a JSON Patch operation performs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JsonPatchOp {
     /// `add`
     Add,
@@ -193,6 +199,7 @@ crate::runtime::string_enum!(JsonPatchOp, Unknown);
 
 /// One JSON Patch operation as defined by [RFC 6902](https://tools.ietf.org/html/rfc6902).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JsonPatchOperation {
     /// The operation to be performed
     pub op: JsonPatchOp,
@@ -203,9 +210,21 @@ pub struct JsonPatchOperation {
     pub value: Option<JsonPatchValue>,
 }
 
+impl JsonPatchOperation {
+    /// A value with the required fields; the optional ones are `None`, to be set on it.
+    pub fn new(op: impl Into<JsonPatchOp>, path: impl Into<String>) -> Self {
+        Self {
+            op: op.into(),
+            path: path.into(),
+            value: None,
+        }
+    }
+}
+
 /// The value of a JSON Patch operation, required for `add` and `replace`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum JsonPatchValue {
     Integer(i64),
     String(String),
@@ -240,6 +259,7 @@ impl From<serde_json::Map<String, serde_json::Value>> for JsonPatchValue {
 /// One item of an array value of a JSON Patch operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum JsonPatchValueItem {
     Integer(i64),
     String(String),
@@ -266,6 +286,7 @@ impl From<serde_json::Map<String, serde_json::Value>> for JsonPatchValueItem {
 
 /// How the locale of a message was chosen.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LocaleOrigin {
     /// `DEFAULT`
     Default,
@@ -286,6 +307,7 @@ crate::runtime::string_enum!(LocaleOrigin, Unknown);
 
 /// A reference to another object, by its DTO type, ID and display name.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ObjectRef {
     /// DTO type
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -300,6 +322,7 @@ pub struct ObjectRef {
 
 /// A reference to a plan initializer script.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PlanInitializerScript {
     /// This is a Rule that allows provisioning instruction changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -308,6 +331,7 @@ pub struct PlanInitializerScript {
 
 /// The configuration used to provision through a Service Desk integration.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProvisioningConfig {
     /// Specifies whether this configuration is used to manage provisioning requests for all sources from the org. If true, no managedResourceRefs are allowed.
     #[serde(
@@ -334,6 +358,7 @@ pub struct ProvisioningConfig {
 
 /// A provisioning policy of a source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProvisioningPolicyDto {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -345,8 +370,21 @@ pub struct ProvisioningPolicyDto {
     pub fields: Option<Vec<FieldDetailsDto>>,
 }
 
+impl ProvisioningPolicyDto {
+    /// A value with the required fields; the optional ones are `None`, to be set on it.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            usage_type: None,
+            fields: None,
+        }
+    }
+}
+
 /// A Service Desk integration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ServiceDeskIntegrationDto {
     /// System-generated unique ID of the Object
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -398,8 +436,35 @@ pub struct ServiceDeskIntegrationDto {
     pub before_provisioning_rule: Option<ObjectRef>,
 }
 
+impl ServiceDeskIntegrationDto {
+    /// A value with the required fields; the optional ones are `None`, to be set on it.
+    pub fn new(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        type_: impl Into<String>,
+        attributes: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            description: description.into(),
+            type_: type_.into(),
+            attributes: attributes.into(),
+            id: None,
+            created: None,
+            modified: None,
+            owner_ref: None,
+            cluster_ref: None,
+            cluster: None,
+            managed_sources: None,
+            provisioning_config: None,
+            before_provisioning_rule: None,
+        }
+    }
+}
+
 /// The body of a 429 response; the `Retry-After` header says how long to wait.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TooManyRequestsError {
     /// A message describing the error
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -408,6 +473,7 @@ pub struct TooManyRequestsError {
 
 /// The body of a 401 response.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnauthorizedError {
     /// A message describing the error
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -416,6 +482,7 @@ pub struct UnauthorizedError {
 
 /// The type of provisioning policy usage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageType {
     /// `CREATE`
     Create,

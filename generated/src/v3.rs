@@ -180,6 +180,7 @@ impl Client {
 
 /// The documented error responses of [`Client::patch_service_desk_integration`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum PatchServiceDeskIntegrationError {
     /// `400`: Client Error - Returned if the request body is invalid.
     BadRequest(models::ErrorResponse),

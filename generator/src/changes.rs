@@ -36,6 +36,9 @@ pub struct OperationSurface {
     pub returns: String,
     /// The documented error statuses (`404`, `4XX`, `default`): one variant each.
     pub errors: Vec<String>,
+    /// Whether the error enum is `#[non_exhaustive]`, so that a new status breaks no user.
+    #[serde(default)]
+    pub errors_non_exhaustive: bool,
     pub stream: bool,
     /// The documented success headers (`*_with_headers`).
     pub headers: Vec<String>,
@@ -246,10 +249,14 @@ fn compare_operations(old: &OperationSurface, new: &OperationSurface) -> Vec<Cha
         ));
     }
     for e in new.errors.iter().filter(|e| !old.errors.contains(e)) {
-        changes.push(Change::breaking(
-            format!("error status {e} added"),
-            "a new variant of the error enum: exhaustive matches on it no longer compile",
-        ));
+        changes.push(if old.errors_non_exhaustive && new.errors_non_exhaustive {
+            Change::additive(format!("error status {e} added"), "the error enum is `#[non_exhaustive]`")
+        } else {
+            Change::breaking(
+                format!("error status {e} added"),
+                "a new variant of the error enum: exhaustive matches on it no longer compile",
+            )
+        });
     }
     for e in old.errors.iter().filter(|e| !new.errors.contains(e)) {
         changes.push(Change::breaking(format!("error status {e} removed"), "a variant users may match on is gone"));

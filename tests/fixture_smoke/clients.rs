@@ -63,19 +63,20 @@ async fn a_range_carries_its_status_and_body() {
 #[tokio::test]
 async fn default_takes_what_nothing_else_documents_but_successes() {
     let (_s, client) = charges(ResponseTemplate::new(409).set_body_json(json!({"message": "taken", "code": "dup"}))).await;
-    match api_error(client.create_charge(&models::Charge { id: "c".into(), amount: 5 }).await) {
+    match api_error(client.create_charge(&models::Charge::new("c", 5)).await) {
         CreateChargeError::Default { status, body } => assert_eq!((status, body.code.as_deref()), (409, Some("dup"))),
         other => panic!("{other:?}"),
     }
     // A 2XX range is a success, whichever status in it.
     let (_s, client) = charges(ResponseTemplate::new(201).set_body_json(json!({"id": "c", "amount": 5}))).await;
-    let charge = client.create_charge(&models::Charge { id: "c".into(), amount: 5 }).await.expect("a success");
+    let charge = client.create_charge(&models::Charge::new("c", 5)).await.expect("a success");
     assert_eq!(charge.amount, 5);
 }
 
 #[tokio::test]
 async fn several_successes_land_in_their_variants() {
-    let body = models::JobRequest { task: Some("t".into()) };
+    let mut body = models::JobRequest::default();
+    body.task = Some("t".into());
     let (_s, client) = jobs(ResponseTemplate::new(200).set_body_json(json!({"output": "42"}))).await;
     assert!(matches!(client.submit_job(&body).await, Ok(SubmitJobSuccess::Ok(r)) if r.output == "42"));
     let (_s, client) = jobs(ResponseTemplate::new(202).set_body_json(json!({"id": "j1", "state": "queued"}))).await;
@@ -102,7 +103,7 @@ mod tagged {
 
     #[test]
     fn internally_tagged_variants_hold_the_rest_and_unit_variants_nothing() {
-        let explicit = Explicit { ip: "10.0.0.1".into(), pool: None };
+        let explicit = Explicit::new("10.0.0.1");
         round_trip(json!({"type": "explicit", "ip": "10.0.0.1"}), AddressAllocator::Explicit(explicit));
         round_trip(json!({"type": "auto"}), AddressAllocator::Auto);
         round_trip(json!({"type": "later", "x": 1}), AddressAllocator::Unknown(json!({"type": "later", "x": 1})));

@@ -90,11 +90,9 @@ async fn a_json_patch_sends_the_operations_as_json_patch() {
         "source": {"id": "2c9180835d191a86015d28455b4b232a", "type": "SOURCE", "name": "ODS-HR-Employees"}
     });
     let (server, client) = answering(ResponseTemplate::new(200).set_body_json(&profile)).await;
-    let operations = [JsonPatchOperation {
-        op: JsonPatchOperationOp::Replace,
-        path: "/requestable".into(),
-        value: Some(JsonPatchOperationValue::from(true)),
-    }];
+    let mut replace = JsonPatchOperation::new(JsonPatchOperationOp::Replace, "/requestable");
+    replace.value = Some(JsonPatchOperationValue::from(true));
+    let operations = [replace];
     let updated = client.patch_access_profile("2c91808a7190d06e01719938fcd20792", &operations).await.expect("200");
     assert_eq!(updated.name, "Employee-database-read-write");
 
@@ -109,7 +107,8 @@ async fn a_json_patch_sends_the_operations_as_json_patch() {
 async fn a_multipart_upload_sends_the_file_as_a_form_part() {
     let (server, client) = answering(ResponseTemplate::new(200).set_body_json(json!({"id": "schema-1", "name": "account"}))).await;
     let file = FilePart::new(b"id,name\n1,Ann\n".to_vec()).with_file_name("accounts.csv").with_content_type("text/csv");
-    let body = sailpoint_v3_full::models::SchemaAccount { file: Some(file) };
+    let mut body = sailpoint_v3_full::models::SchemaAccount::default();
+    body.file = Some(file);
     let schema = client.import_accounts_schema("2c9180835d191a86015d28455b4a2329", &body).await.expect("200");
     assert_eq!(schema.name.as_deref(), Some("account"));
 

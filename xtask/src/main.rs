@@ -10,6 +10,7 @@
 mod bench;
 mod corpus;
 mod fuzz;
+mod history;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,11 +26,13 @@ fn main() -> ExitCode {
         Some("fuzz-run") => ExitCode::from(fuzz::run(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
         Some("bench-run") => ExitCode::from(bench::run(&workspace_root()) as u8),
         Some("bench-peak") => ExitCode::from(bench::peak(&args.collect::<Vec<_>>()) as u8),
+        Some("history") => ExitCode::from(history::history(&args.collect::<Vec<_>>()) as u8),
         _ => {
             eprintln!(
                 "usage: cargo xtask gen [--check] [--report PATH] [--spec FILE ... --out DIR [--crate-name NAME]]"
             );
             eprintln!("       cargo xtask bench | bench-crate | fuzz [--seconds N] | corpus [--no-check] [NAME ...]");
+            eprintln!("       cargo xtask history --repo GIT_DIR [--file PATH] [--details]");
             ExitCode::from(2)
         }
     }

@@ -60,6 +60,9 @@ fn struct_def(
     let name = ident(&t.name);
     let doc = type_doc(t);
     let mut all_optional = true;
+    // The required fields, which `new` takes, and every field's ident.
+    let mut required: Vec<(proc_macro2::Ident, TokenStream)> = Vec::new();
+    let mut optional_fields: Vec<proc_macro2::Ident> = Vec::new();
     let fields: Vec<TokenStream> = fields
         .iter()
         .zip(field_idents(fields))
@@ -73,6 +76,9 @@ fn struct_def(
             all_optional &= optional;
             if optional {
                 ty = quote!(Option<#ty>);
+                optional_fields.push(ident(&field_ident));
+            } else {
+                required.push((ident(&field_ident), ty.clone()));
             }
             let mut serde_args = Vec::new();
             if field_ident != f.name {
@@ -103,13 +109,33 @@ fn struct_def(
         }
     });
     let default = all_optional.then(|| quote!(Default,));
+    // `#[non_exhaustive]`, so that a field the spec adds breaks no user: values are built by
+    // `new` (the required fields) or `default` (none), and optional fields set on the value.
+    let constructor = (!all_optional).then(|| {
+        let params = required.iter().map(|(i, ty)| quote!(#i: impl Into<#ty>));
+        let inits = required.iter().map(|(i, _)| quote!(#i: #i.into(),));
+        let nones = optional_fields.iter().map(|i| quote!(#i: None,));
+        let additional_init = additional.is_some().then(|| quote!(additional_properties: Default::default(),));
+        let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            impl #name {
+                /// A value with the required fields; the optional ones are `None`, to be set on it.
+                #too_many
+                pub fn new(#(#params),*) -> Self {
+                    Self { #(#inits)* #(#nones)* #additional_init }
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
         }
+        #constructor
     }
 }
 
@@ -129,6 +155,7 @@ fn enum_def(t: &TypeDef, values: &[String]) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#defs)*
             /// A value this version of the spec does not list, kept as it came.
@@ -215,6 +242,7 @@ fn union_def(
         #doc
         #[derive(Debug, Clone, PartialEq, #derives)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#defs)*
         }
@@ -326,6 +354,7 @@ fn union_writing_its_tag(model: &Model, owner: TypeId, t: &TypeDef, tag: &Tag) -
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#defs)*
             #[doc = #unknown_doc]

@@ -31,6 +31,7 @@ pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
                 body,
                 returns: success_type_text(model, op, &plan.success),
                 errors: op.errors().map(|r| r.status.to_string()).collect(),
+                errors_non_exhaustive: true,
                 stream: plan.pagination.is_some(),
                 headers: plan.headers.iter().map(|h| h.name.clone()).collect(),
             });
@@ -71,7 +72,8 @@ pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
                     ("union", Vec::new(), variants)
                 }
             };
-            TypeSurface { name: t.name.clone(), kind: kind.into(), non_exhaustive: false, fields, values }
+            // Every model type is `#[non_exhaustive]` (see emit::models).
+            TypeSurface { name: t.name.clone(), kind: kind.into(), non_exhaustive: true, fields, values }
         })
         .collect();
     types.extend(model.aliases.iter().map(|a| TypeSurface {

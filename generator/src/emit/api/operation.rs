@@ -282,6 +282,7 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
     let error = quote! {
         #[doc = #error_doc]
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         pub enum #error_name {
             #(#variants)*
         }
@@ -473,6 +474,7 @@ fn success_enum(
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
