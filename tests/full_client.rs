@@ -43,5 +43,5 @@ fn full_v3_client_examples_and_smoke_tests() {
 #[test]
 fn full_beta_client_examples_and_smoke_tests() {
     let test = "full_beta_client_examples_and_smoke_tests";
-    examples_and_smoke(test, "sailpoint-beta-full", "sailpoint-beta.yaml", "beta_smoke.rs", (274, 21), 2);
+    examples_and_smoke(test, "sailpoint-beta-full", "sailpoint-beta.yaml", "beta_smoke.rs", (272, 23), 2);
 }
