@@ -222,6 +222,22 @@ impl Uniquer {
         Self { taken: taken.into_iter().map(str::to_string).collect() }
     }
 
+    /// Claims `name`, or the first free variant of it, together with each of `suffixes`
+    /// appended: a name is taken only when all of them are free.
+    pub fn claim_with(&mut self, name: String, suffixes: &[&str]) -> String {
+        let sep = if name.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let candidates = std::iter::once(name.clone()).chain((2..).map(|n| format!("{name}{sep}{n}")));
+        for candidate in candidates {
+            let all = std::iter::once(candidate.clone()).chain(suffixes.iter().map(|s| format!("{candidate}{s}")));
+            let all: Vec<String> = all.collect();
+            if all.iter().all(|n| !self.taken.contains(n)) {
+                self.taken.extend(all);
+                return candidate;
+            }
+        }
+        unreachable!("an unused suffix exists")
+    }
+
     pub fn claim(&mut self, name: String) -> String {
         if self.taken.insert(name.clone()) {
             return name;

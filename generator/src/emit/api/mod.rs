@@ -37,8 +37,13 @@ pub fn method_names(api: &Api) -> Vec<String> {
         "with_max_response_bytes",
         "base_url",
     ]);
-    api.operations.iter().map(|op| method_names.claim(naming::snake(&op.id))).collect()
+    // Each name is claimed with the methods an operation may derive from it, so that no
+    // operation is named like another's stream or `_with_headers`.
+    api.operations.iter().map(|op| method_names.claim_with(naming::snake(&op.id), DERIVED_METHODS)).collect()
 }
+
+/// The suffixes of the methods an operation may have beside its own (`_at` is private).
+const DERIVED_METHODS: &[&str] = &["_stream", "_with_headers", "_at"];
 
 /// The operations `range` of API `api_index`: `impl Client { methods }` followed by their error
 /// enums and builders. Format splices the methods into the `impl Client` of [`api_head`].
