@@ -231,6 +231,13 @@ fn compare_operations(old: &OperationSurface, new: &OperationSurface) -> Vec<Cha
     for p in old.params.iter().filter(|p| !new.params.iter().any(|n| n.name == p.name)) {
         changes.push(Change::breaking(format!("parameter `{}` removed", p.name), signature));
     }
+    // A stream takes the parameters it does not set itself by position, builder or not.
+    if old.stream && new.stream && old.params != new.params && !changes.iter().any(|c| c.breaking) {
+        changes.push(Change::breaking(
+            "its `_stream` takes different parameters".into(),
+            "the stream takes the operation's parameters by position: calls written for the old one no longer compile",
+        ));
+    }
     // A plain method takes its parameters by position.
     let kept = |from: &[ParamSurface], other: &[ParamSurface]| -> Vec<String> {
         from.iter().filter(|p| other.iter().any(|o| o.name == p.name)).map(|p| p.name.clone()).collect()
