@@ -57,14 +57,6 @@ impl RustType {
         matches!(self, Self::I8 | Self::I16 | Self::I32 | Self::I64 | Self::U8 | Self::U16 | Self::U32 | Self::U64)
     }
 
-    /// Whether it names a type of the `uuid` crate, here or inside (the crate then depends on it).
-    pub fn mentions_uuid(&self) -> bool {
-        match self {
-            Self::Uuid => true,
-            Self::Map(t) | Self::Vec(t) | Self::Option(t) => t.mentions_uuid(),
-            _ => false,
-        }
-    }
 
     /// Whether it names a type of `models.rs`, here or inside.
     pub fn mentions_model(&self) -> bool {
