@@ -53,9 +53,14 @@ async fn a_range_carries_its_status_and_body() {
         GetChargeError::ClientError { status, body } => assert_eq!((status, body.message.as_str()), (418, "teapot")),
         other => panic!("{other:?}"),
     }
-    let (_s, client) = charges(ResponseTemplate::new(503)).await;
-    match api_error(client.get_charge("c1").await) {
-        GetChargeError::ServerError { status } => assert_eq!(status, 503),
+    let (_s, client) = charges(ResponseTemplate::new(503).insert_header("x-retry-in-seconds", "30")).await;
+    match client.get_charge("c1").await {
+        Err(Error::Api(e)) => {
+            // The headers the spec documents for error responses are read, typed, from the error.
+            let headers = error_responses::GetChargeErrorHeaders::read(&e.headers);
+            assert_eq!((headers.x_retry_in_seconds, headers.x_request_id), (Some(30), None));
+            assert!(matches!(e.body, GetChargeError::ServerError { status: 503 }), "{:?}", e.body);
+        }
         other => panic!("{other:?}"),
     }
 }

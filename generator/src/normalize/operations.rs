@@ -176,12 +176,15 @@ pub struct OperationPlan {
     pub pagination: Option<Pagination>,
     /// The headers its successful responses document, once each: a `{Op}Headers` struct and
     /// a `*_with_headers` method when there are any.
-    pub headers: Vec<SuccessHeader>,
+    pub headers: Vec<DocumentedHeader>,
+    /// The headers its error responses document, once each: a `{Op}ErrorHeaders` struct that
+    /// reads them from an `ApiError`'s headers.
+    pub error_headers: Vec<DocumentedHeader>,
 }
 
-/// A documented header of an operation's successful responses.
+/// A documented header of an operation's responses.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SuccessHeader {
+pub struct DocumentedHeader {
     pub name: String,
     pub kind: HeaderKind,
     pub description: Option<String>,
@@ -190,7 +193,7 @@ pub struct SuccessHeader {
     pub secret: bool,
 }
 
-impl SuccessHeader {
+impl DocumentedHeader {
     fn is(&self, name: &str) -> bool {
         self.name.eq_ignore_ascii_case(name)
     }
@@ -204,18 +207,17 @@ fn is_secret_header(name: &str) -> bool {
         || ["token", "secret", "password", "api-key", "apikey", "session"].iter().any(|w| name.contains(w))
 }
 
-/// The headers documented on `op`'s successful responses, once each (in any case), in the
-/// order first met.
-fn success_headers(op: &Operation) -> Vec<SuccessHeader> {
-    let mut headers: Vec<SuccessHeader> = Vec::new();
-    for h in op.successes().flat_map(|r| &r.headers) {
+/// The headers documented on `responses`, once each (in any case), in the order first met.
+fn documented_headers<'a>(responses: impl Iterator<Item = &'a crate::ir::Response>) -> Vec<DocumentedHeader> {
+    let mut headers: Vec<DocumentedHeader> = Vec::new();
+    for h in responses.flat_map(|r| &r.headers) {
         match headers.iter_mut().find(|known| known.is(&h.name)) {
             Some(known) => {
                 if known.description.is_none() {
                     known.description.clone_from(&h.description);
                 }
             }
-            None => headers.push(SuccessHeader {
+            None => headers.push(DocumentedHeader {
                 name: h.name.clone(),
                 kind: h.kind,
                 description: h.description.clone(),
@@ -262,9 +264,10 @@ impl Model {
     /// The facts of `op`, from its parameters and responses.
     pub(super) fn plan_operation(&self, op: &Operation) -> OperationPlan {
         let success = self.success(op);
-        let headers = success_headers(op);
+        let headers = documented_headers(op.successes());
+        let error_headers = documented_headers(op.errors());
         let pagination = self.pagination(op, &success, &headers);
-        OperationPlan { success, pagination, headers }
+        OperationPlan { success, pagination, headers, error_headers }
     }
 
     fn success(&self, op: &Operation) -> Success {
@@ -303,7 +306,7 @@ impl Model {
 
     /// How `op` lists page by page, if it follows one of the conventions: a GET with no body
     /// whose one success is JSON.
-    fn pagination(&self, op: &Operation, success: &Success, headers: &[SuccessHeader]) -> Option<Pagination> {
+    fn pagination(&self, op: &Operation, success: &Success, headers: &[DocumentedHeader]) -> Option<Pagination> {
         if op.method != HttpMethod::Get || op.body.is_some() {
             return None;
         }
@@ -319,7 +322,7 @@ impl Model {
     }
 
     /// Optional integer `limit` and `offset`, and the body is the array of items.
-    fn offset_pagination(&self, op: &Operation, item: &RustType, headers: &[SuccessHeader]) -> Option<Pagination> {
+    fn offset_pagination(&self, op: &Operation, item: &RustType, headers: &[DocumentedHeader]) -> Option<Pagination> {
         let integer = |wire: &str| {
             let p = op.parameters.iter().find(|p| p.name == wire && !p.required)?;
             match self.param_form(p) {

@@ -7,16 +7,17 @@ use quote::quote;
 use super::super::syntax::{doc_attrs, ident};
 use crate::ir::HeaderKind;
 use crate::naming::{self, Uniquer};
-use crate::normalize::SuccessHeader;
+use crate::normalize::DocumentedHeader;
 
 /// The field of each header, in order: the same wherever the struct is read.
-pub fn header_idents(headers: &[SuccessHeader]) -> Vec<Ident> {
+pub fn header_idents(headers: &[DocumentedHeader]) -> Vec<Ident> {
     let mut idents = Uniquer::default();
     headers.iter().map(|h| ident(&idents.claim(naming::snake(&h.name)))).collect()
 }
 
-/// `pub struct {name}` with one `Option` per header, and the function that reads them.
-pub fn headers_struct(headers: &[SuccessHeader], name: &Ident, method_name: &str) -> TokenStream {
+/// `pub struct {name}` with one `Option` per header, and the function that reads them; `doc`
+/// says whose headers they are.
+pub fn headers_struct(headers: &[DocumentedHeader], name: &Ident, doc: &str) -> TokenStream {
     let idents = header_idents(headers);
     let fields = headers.iter().zip(&idents).map(|(h, f)| {
         let ty = match (h.secret, h.kind) {
@@ -41,7 +42,6 @@ pub fn headers_struct(headers: &[SuccessHeader], name: &Ident, method_name: &str
             quote!(#f: crate::runtime::header_value(headers, #wire),)
         }
     });
-    let doc = format!(" The headers documented for a successful [`Client::{method_name}`].");
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
@@ -51,7 +51,8 @@ pub fn headers_struct(headers: &[SuccessHeader], name: &Ident, method_name: &str
         }
 
         impl #name {
-            fn read(headers: &reqwest::header::HeaderMap) -> Self {
+            /// The documented headers found in `headers`.
+            pub fn read(headers: &reqwest::header::HeaderMap) -> Self {
                 Self { #(#reads)* }
             }
         }

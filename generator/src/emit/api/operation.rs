@@ -271,7 +271,18 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
             )
         }
     };
-    let headers_def = has_headers.then(|| super::headers::headers_struct(&plan.headers, &headers_name, &method_name));
+    let headers_def = has_headers.then(|| {
+        let doc = format!(" The headers documented for a successful [`Client::{method_name}`].");
+        super::headers::headers_struct(&plan.headers, &headers_name, &doc)
+    });
+    let error_headers_name = format_ident!("{}ErrorHeaders", op_type);
+    let error_headers_def = (!plan.error_headers.is_empty()).then(|| {
+        let doc = format!(
+            " The headers documented for the error responses of [`Client::{method_name}`]: read them from an \
+             [`ApiError`](crate::ApiError)'s `headers` with [`{error_headers_name}::read`]."
+        );
+        super::headers::headers_struct(&plan.error_headers, &error_headers_name, &doc)
+    });
     let error_doc = if variants.is_empty() {
         format!(
             " [`Client::{method_name}`] documents no error responses: other statuses are `Error::UnexpectedStatus`."
@@ -291,7 +302,7 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
         .pagination
         .as_ref()
         .map(|pagination| stream(model, op, plan, pagination, &method_name, &params, &error_name, builder.as_ref()));
-    (quote! { #method #stream }, quote! { #success_enum #error #headers_def #builder_def })
+    (quote! { #method #stream }, quote! { #success_enum #error #headers_def #error_headers_def #builder_def })
 }
 
 /// One variant per documented error response, and the match arm that makes it. A range
