@@ -75,6 +75,25 @@ pub struct FieldSurface {
     pub ty: String,
 }
 
+impl Surface {
+    /// The public API of the crate already in `dir` (its `api.json`), if it was generated
+    /// with one.
+    pub fn read(dir: &std::path::Path) -> crate::Result<Option<Self>> {
+        let path = dir.join(crate::SURFACE_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(crate::Error::Read { file: path, source }),
+        };
+        serde_json::from_str(&text).map(Some).map_err(|e| {
+            crate::Error::Usage(format!(
+                "{}: not the public API an sdkgen crate records ({e}); remove it to start afresh",
+                path.display()
+            ))
+        })
+    }
+}
+
 /// The SemVer bump a change calls for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -135,7 +135,7 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
         None => default_crate_name(&out),
     };
     // The crate already there: its public API, and its version, which regenerating keeps.
-    let previous = previous_surface(&out)?;
+    let previous = crate::changes::Surface::read(&out)?;
     let mut options = Options {
         specs: args.specs.clone(),
         names: args.names.clone(),
@@ -224,19 +224,6 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
         std::fs::write(path, json + "\n").map_err(|source| Error::Write { path: path.clone(), source })?;
     }
     Ok(code)
-}
-
-/// The public API of the crate already in `out`, if it was generated with one.
-fn previous_surface(out: &std::path::Path) -> Result<Option<crate::changes::Surface>, Error> {
-    let path = out.join(crate::SURFACE_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => return Err(Error::Read { file: path, source }),
-    };
-    serde_json::from_str(&text).map(Some).map_err(|e| {
-        Error::Usage(format!("{}: not the public API an sdkgen crate records ({e}); remove it to start afresh", path.display()))
-    })
 }
 
 /// The output folder's name, as a crate name.

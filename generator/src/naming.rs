@@ -225,6 +225,7 @@ impl Uniquer {
     /// Claims `name`, or the first free variant of it, together with each of `suffixes`
     /// appended: a name is taken only when all of them are free.
     pub fn claim_with(&mut self, name: String, suffixes: &[&str]) -> String {
+        // Names ending in a digit get a separator so that `V1` + 2 stays readable.
         let sep = if name.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
         let candidates = std::iter::once(name.clone()).chain((2..).map(|n| format!("{name}{sep}{n}")));
         for candidate in candidates {
@@ -238,16 +239,9 @@ impl Uniquer {
         unreachable!("an unused suffix exists")
     }
 
+    /// Claims `name`, or the first free `name2`, `name3`, ...
     pub fn claim(&mut self, name: String) -> String {
-        if self.taken.insert(name.clone()) {
-            return name;
-        }
-        // Names ending in a digit get a separator so that `V1` + 2 stays readable.
-        let sep = if name.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
-        (2..)
-            .map(|n| format!("{name}{sep}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .expect("an unused suffix exists")
+        self.claim_with(name, &[])
     }
 }
 

@@ -70,8 +70,7 @@ pub fn seed_options(root: &Path) -> Result<sdkgen::Options, String> {
 
 /// The version of the committed crate, from its record of its public API.
 fn committed_version(root: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(root.join("generated").join(sdkgen::SURFACE_FILE)).ok()?;
-    serde_json::from_str::<sdkgen::changes::Surface>(&text).ok().map(|s| s.version)
+    sdkgen::changes::Surface::read(&root.join("generated")).ok().flatten().map(|s| s.version)
 }
 
 /// The same as `sdkgen` arguments, writing to `out`.

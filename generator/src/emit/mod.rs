@@ -14,7 +14,6 @@ use std::ops::Range;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Kind, StringFormat};
 use crate::normalize::Model;
 use syntax::{crate_ident, doc_attrs_inner, ident};
 
@@ -194,9 +193,7 @@ pub fn emit_segment(model: &Model, options: &CrateOptions, prepared: &Prepared, 
 fn manifest(model: &Model, options: &CrateOptions) -> String {
     let titles: Vec<String> = model.ir.apis.iter().map(|a| format!("{} {}", a.title, a.version)).collect();
     let description = format!("Typed async client for {}", titles.join(", "));
-    // Only a crate whose spec has a `uuid` schema depends on `uuid` (an unused one costs a
-    // dependency, never a warning).
-    let uuid = if model.ir.schemas.iter().any(|s| s.kind == Kind::String(StringFormat::Uuid)) {
+    let uuid = if model.uses_uuid() {
         "uuid = { version = \"1\", default-features = false, features = [\"serde\", \"std\"] }\n"
     } else {
         ""

@@ -6,7 +6,7 @@ use std::ops::Range;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::syntax::{doc_attrs, field_idents, ident, type_tokens};
+use super::syntax::{allow_many_arguments, doc_attrs, field_idents, ident, type_tokens};
 use crate::ir::{Kind, NodeId, Tag};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{FieldDef, Model, RustType, Shape, TypeDef, TypeId};
@@ -67,12 +67,7 @@ fn struct_def(
         .iter()
         .zip(field_idents(fields))
         .map(|(f, field_ident)| {
-            let (node, nullable) = model.unwrap_nullable(f.node);
-            let mut ty = type_tokens(model, &model.rust_type(node), &TokenStream::new());
-            if model.needs_box(owner, node) {
-                ty = quote!(Box<#ty>);
-            }
-            let optional = !f.required || nullable;
+            let (mut ty, optional) = field_type(model, owner, f);
             all_optional &= optional;
             if optional {
                 ty = quote!(Option<#ty>);
@@ -116,7 +111,7 @@ fn struct_def(
         let inits = required.iter().map(|(i, _)| quote!(#i: #i.into(),));
         let nones = optional_fields.iter().map(|i| quote!(#i: None,));
         let additional_init = additional.is_some().then(|| quote!(additional_properties: Default::default(),));
-        let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let too_many = allow_many_arguments(required.len());
         quote! {
             impl #name {
                 /// A value with the required fields; the optional ones are `None`, to be set on it.
@@ -137,6 +132,15 @@ fn struct_def(
         }
         #constructor
     }
+}
+
+/// The Rust type of a struct's field, without the `Option` it is in when it is optional, and
+/// whether it is.
+pub fn field_type(model: &Model, owner: TypeId, f: &FieldDef) -> (TokenStream, bool) {
+    let (node, nullable) = model.unwrap_nullable(f.node);
+    let ty = type_tokens(model, &model.rust_type(node), &TokenStream::new());
+    let ty = if model.needs_box(owner, node) { quote!(Box<#ty>) } else { ty };
+    (ty, !f.required || nullable)
 }
 
 /// A string enum that survives API growth: a value the spec does not list decodes into the

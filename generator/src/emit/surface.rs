@@ -2,11 +2,13 @@
 //! crate: read from the model, spelled as the generated code spells it.
 
 use proc_macro2::TokenStream;
+use quote::quote;
 
 use super::api::{body_arg, method_names, param_arg, success_type_text, uses_builder};
-use super::syntax::{field_idents, type_tokens};
+use super::models::field_type;
+use super::syntax::{type_text, type_tokens};
 use crate::changes::{FieldSurface, OperationSurface, ParamSurface, Surface, TypeSurface};
-use crate::normalize::{Model, Shape};
+use crate::normalize::{Model, Shape, TypeId};
 
 /// The crate's public API.
 pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
@@ -18,9 +20,9 @@ pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
             let (ordered, _) = op.ordered_parameters();
             let params: Vec<ParamSurface> = ordered
                 .iter()
-                .map(|p| ParamSurface { name: p.name.clone(), ty: text(param_arg(model, p)), required: p.required })
+                .map(|p| ParamSurface { name: p.name.clone(), ty: type_text(param_arg(model, p)), required: p.required })
                 .collect();
-            let body = op.body.as_ref().map(|b| text(body_arg(model, b).tokens(model, None)));
+            let body = op.body.as_ref().map(|b| type_text(body_arg(model, b).tokens(model, None)));
             operations.push(OperationSurface {
                 module: api.module.clone(),
                 id: op.id.clone(),
@@ -41,21 +43,20 @@ pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
     let mut types: Vec<TypeSurface> = model
         .types
         .iter()
-        .map(|t| {
+        .enumerate()
+        .map(|(i, t)| {
             let (kind, fields, values) = match &t.shape {
                 Shape::Struct { fields, additional } => {
                     let mut out: Vec<FieldSurface> = fields
                         .iter()
-                        .zip(field_idents(fields))
-                        .map(|(f, _)| {
-                            let (node, nullable) = model.unwrap_nullable(f.node);
-                            let ty = text(type_tokens(model, &model.rust_type(node), &TokenStream::new()));
-                            let ty = if !f.required || nullable { format!("Option<{ty}>") } else { ty };
-                            FieldSurface { name: f.name.clone(), ty }
+                        .map(|f| {
+                            let (ty, optional) = field_type(model, TypeId(i as u32), f);
+                            let ty = if optional { quote!(Option<#ty>) } else { ty };
+                            FieldSurface { name: f.name.clone(), ty: type_text(ty) }
                         })
                         .collect();
                     if let Some(node) = additional {
-                        let ty = text(type_tokens(model, &model.rust_type(*node), &TokenStream::new()));
+                        let ty = type_text(type_tokens(model, &model.rust_type(*node), &TokenStream::new()));
                         out.push(FieldSurface {
                             name: "(additional properties)".into(),
                             ty: format!("HashMap<String,{ty}>"),
@@ -67,7 +68,7 @@ pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
                 Shape::Union { variants, .. } => {
                     let variants = variants
                         .iter()
-                        .map(|&v| text(type_tokens(model, &model.rust_type(v), &TokenStream::new())))
+                        .map(|&v| type_text(type_tokens(model, &model.rust_type(v), &TokenStream::new())))
                         .collect();
                     ("union", Vec::new(), variants)
                 }
@@ -85,23 +86,4 @@ pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
     }));
     types.sort_by(|a, b| a.name.cmp(&b.name));
     Surface { crate_name: crate_name.to_string(), version: version.to_string(), operations, types }
-}
-
-/// A type as text, without the spaces the token printer puts everywhere.
-pub fn text(tokens: TokenStream) -> String {
-    let printed = tokens.to_string();
-    let mut out = String::with_capacity(printed.len());
-    for (i, c) in printed.char_indices() {
-        if c != ' ' {
-            out.push(c);
-            continue;
-        }
-        // Keep a space only between two words (`dyn Trait`, `&'a str`): never here, but safe.
-        let before = printed[..i].chars().last().is_some_and(|p| p.is_alphanumeric() || p == '_');
-        let after = printed[i + 1..].chars().next().is_some_and(|n| n.is_alphanumeric() || n == '_');
-        if before && after {
-            out.push(' ');
-        }
-    }
-    out
 }

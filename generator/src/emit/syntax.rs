@@ -43,6 +43,32 @@ fn doc_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// `#[allow(clippy::too_many_arguments)]` for a function of `arguments` arguments (`self`
+/// included), when clippy would object.
+pub fn allow_many_arguments(arguments: usize) -> Option<TokenStream> {
+    (arguments > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]))
+}
+
+/// A type's tokens as text, without the spaces the token printer puts everywhere (for
+/// `api.json`).
+pub fn type_text(tokens: TokenStream) -> String {
+    let printed = tokens.to_string();
+    let mut out = String::with_capacity(printed.len());
+    for (i, c) in printed.char_indices() {
+        if c != ' ' {
+            out.push(c);
+            continue;
+        }
+        // A space stays only between two words (`&'a str` would need one).
+        let before = printed[..i].chars().last().is_some_and(|p| p.is_alphanumeric() || p == '_');
+        let after = printed[i + 1..].chars().next().is_some_and(|n| n.is_alphanumeric() || n == '_');
+        if before && after {
+            out.push(' ');
+        }
+    }
+    out
+}
+
 /// The tokens of `ty`, with model types behind `models_path` (`models::` in an API module,
 /// nothing in `models.rs` itself).
 pub fn type_tokens(model: &Model, ty: &RustType, models_path: &TokenStream) -> TokenStream {

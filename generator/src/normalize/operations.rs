@@ -93,8 +93,12 @@ pub enum PageStyle {
         offset: RustType,
         /// The documented `X-Total-Count` header (an index into the plan's headers): with it,
         /// the list ends at the total, not at the first short page (a server may cap the page
-        /// size below the one asked for), and an optional `count` parameter asks for it.
+        /// size below the one asked for).
         total: Option<usize>,
+        /// Whether the first page sends `count=true` (an optional boolean `count` parameter
+        /// and a documented total: SailPoint's `count` asks for `X-Total-Count`); otherwise an
+        /// optional `count` is not sent.
+        ask_count: bool,
     },
     /// A `Link: <...>; rel="next"` header (GitHub, RFC 8288), followed while it stays on the
     /// client's origin; the body is the array of items.
@@ -109,9 +113,10 @@ pub enum PageStyle {
         param: String,
         next: PageField,
         items: PageField,
-        /// Dropshot's convention: later pages send only the token, `limit` and the required
-        /// parameters, since the token stands for the rest of the query.
-        dropshot: bool,
+        /// The query parameters sent with the first page only (wire names): Dropshot's token
+        /// stands for the query that made it, so later pages send only the token, `limit` and
+        /// the required parameters.
+        first_page_only: Vec<String>,
     },
     /// Stripe's convention: `starting_after` (or `after`) set to the last item's `id` while the
     /// body says `has_more`.
@@ -331,7 +336,11 @@ impl Model {
             }
         };
         let total = headers.iter().position(|h| h.is("x-total-count") && h.kind == HeaderKind::Integer);
-        let style = PageStyle::Offset { limit: integer("limit")?, offset: integer("offset")?, total };
+        let ask_count = total.is_some()
+            && op.parameters.iter().any(|p| {
+                p.name == "count" && !p.required && self.param_form(p) == ParamForm::Value(RustType::Bool)
+            });
+        let style = PageStyle::Offset { limit: integer("limit")?, offset: integer("offset")?, total, ask_count };
         Some(Pagination { item: item.clone(), style })
     }
 
@@ -371,8 +380,18 @@ impl Model {
         let is_string = |t: &RustType| *t == RustType::String;
         if let Some(param) = query_string(TOKEN_PARAMS) {
             if let Some((next, _)) = named(NEXT_TOKEN_FIELDS, &is_string) {
-                let dropshot = op.dropshot_pagination && param.name == "page_token";
-                let style = PageStyle::Token { param: param.name.clone(), next, items, dropshot };
+                let first_page_only = if op.dropshot_pagination && param.name == "page_token" {
+                    op.parameters
+                        .iter()
+                        .filter(|p| {
+                            p.location == ParamLocation::Query && !p.required && !["limit", "page_token"].contains(&p.name.as_str())
+                        })
+                        .map(|p| p.name.clone())
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let style = PageStyle::Token { param: param.name.clone(), next, items, first_page_only };
                 return Some(Pagination { item: *item, style });
             }
         }

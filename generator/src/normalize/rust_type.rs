@@ -114,6 +114,12 @@ impl Model {
         }
     }
 
+    /// Whether the crate needs the `uuid` crate: its specs have a `uuid` schema (an unused one
+    /// costs a dependency, never a warning).
+    pub fn uses_uuid(&self) -> bool {
+        self.ir.schemas.iter().any(|s| s.kind == Kind::String(StringFormat::Uuid))
+    }
+
     /// Whether `node` is a string enum of `models.rs` (taken by value, sent by `as_str`).
     pub fn is_enum(&self, node: NodeId) -> bool {
         matches!(self.resolve(node), Resolved::Model(t) if matches!(t.shape, super::Shape::Enum { .. }))

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, Span, TokenStream};
 use syn::Lifetime;
 use quote::{format_ident, quote};
 
-use super::super::syntax::{doc_attrs, ident, type_tokens};
+use super::super::syntax::{allow_many_arguments, doc_attrs, ident, type_text, type_tokens};
 use super::pagination::stream;
 use super::params::{param, request_body, Arg, Param};
 use crate::ir::{Operation, ResponseBody, Status};
@@ -68,8 +68,7 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
     let path = &op.path;
     let operation_id = &op.id;
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let too_many =
-        (params.len() + usize::from(body.is_some()) > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let too_many = allow_many_arguments(1 + params.len() + usize::from(body.is_some()));
     // With no documented status, every answer is unexpected: no `match` to write.
     let outcome = if ok_arms.is_empty() && arms.is_empty() {
         quote!(Err(response.unexpected_status()))
@@ -134,7 +133,7 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
     };
     let at_fn = link.then(|| {
         let plain = call(quote!(self));
-        let too_many = (params.len() + usize::from(body.is_some()) + 1 > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let too_many = allow_many_arguments(2 + params.len() + usize::from(body.is_some()));
         quote! {
             /// The call, sent to `page_url` (a next page's link) when given.
             #deprecated
@@ -423,13 +422,13 @@ pub fn success_type_text(model: &Model, op: &Operation, success: &Success) -> St
             let cases: Vec<String> = cases
                 .iter()
                 .map(|c| match case_body_type(model, &c.body) {
-                    Some(t) => format!("{}:{}", c.status, super::super::surface::text(t)),
+                    Some(t) => format!("{}:{}", c.status, type_text(t)),
                     None => c.status.to_string(),
                 })
                 .collect();
             format!("{}Success{{{}}}", naming::type_ident(&op.id), cases.join(","))
         }
-        other => super::super::surface::text(success_type(model, other)),
+        other => type_text(success_type(model, other)),
     }
 }
 

@@ -4,10 +4,10 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use syn::Lifetime;
 
-use super::super::syntax::{field_idents, ident, type_tokens};
+use super::super::syntax::{allow_many_arguments, field_idents, ident, type_tokens};
 use super::headers::header_idents;
-use super::params::{Arg, Param};
-use crate::ir::{Operation, ParamLocation};
+use super::params::Param;
+use crate::ir::Operation;
 use crate::normalize::{Model, OperationPlan, PageField, PageStyle, Pagination, RustType, Shape};
 
 /// Names a stream binds beside the parameters (`limit` and `offset` of the offset style are
@@ -33,17 +33,11 @@ pub fn stream(
     let item = type_tokens(model, &pagination.item, &quote!(models::));
     // The parameters the stream sets itself, and what it sends for each of them.
     let managed: Vec<(&str, TokenStream)> = match &pagination.style {
-        PageStyle::Offset { limit, offset, total } => {
+        PageStyle::Offset { limit, offset, ask_count, .. } => {
             let mut managed =
                 vec![("limit", narrow(model, quote!(limit), limit)), ("offset", narrow(model, quote!(offset), offset))];
-            // Counting is work for the server: asked for once, and only when the total is
-            // documented to come back (`X-Total-Count`).
-            if let Some(count) = params.iter().find(|p| p.wire == "count" && !p.required) {
-                let boolean = count.arg.without_option() == &Arg::Value(RustType::Bool);
-                managed.push((
-                    "count",
-                    if total.is_some() && boolean { quote!((offset == 0).then_some(true)) } else { quote!(None) },
-                ));
+            if params.iter().any(|p| p.wire == "count" && !p.required) {
+                managed.push(("count", if *ask_count { quote!((offset == 0).then_some(true)) } else { quote!(None) }));
             }
             managed
         }
@@ -62,11 +56,9 @@ pub fn stream(
         let (i, t) = (&p.ident, p.arg.tokens(model, Some(&a)));
         quote!(#i: #t)
     })).collect();
-    // Dropshot's token stands for the query that made it: later pages send only the token,
-    // `limit` and what is required.
-    let dropshot = matches!(pagination.style, PageStyle::Token { dropshot: true, .. });
-    let only_first = |p: &Param| {
-        dropshot && !p.required && p.wire != "limit" && op.parameters.iter().any(|q| q.name == p.wire && q.location == ParamLocation::Query)
+    let only_first = |p: &Param| match &pagination.style {
+        PageStyle::Token { first_page_only, .. } => first_page_only.contains(&p.wire),
+        _ => false,
     };
     // Each parameter's value in the call, and whether it is the parameter itself (a builder's
     // field is then written in shorthand).
@@ -189,7 +181,7 @@ pub fn stream(
                     .to_string(),
             )
         }
-        PageStyle::Token { param, next, items, dropshot } => {
+        PageStyle::Token { param, next, items, first_page_only } => {
             let (items, items_field) = items_access(model, items);
             let (next_value, next_field) = field_access(model, next);
             let next_value = if next.optional { next_value } else { quote!(Some(#next_value)) };
@@ -206,7 +198,7 @@ pub fn stream(
                 format!(
                     "a page at a time: each page's `{next_field}` is sent as `{param}` for the next, until \
                      there is none (the items are each page's `{items_field}`){}",
-                    if *dropshot {
+                    if !first_page_only.is_empty() {
                         "; later pages send only the token, `limit` and the required parameters, since the \
                          token stands for the rest of the query"
                     } else {
@@ -246,8 +238,7 @@ pub fn stream(
         }
     };
     let deprecated = op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
-    let too_many =
-        (others.len() + usize::from(page_size.is_some()) + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let too_many = allow_many_arguments(1 + usize::from(page_size.is_some()) + others.len());
     let stream_ident = format_ident!("{}_stream", method_name);
     let doc = format!(
         " Every item that [`Client::{method_name}`] lists, fetched {how}. Pages are fetched as the stream is \
