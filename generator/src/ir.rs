@@ -493,12 +493,14 @@ pub enum NameHint {
     },
     RequestBody {
         operation: String,
-        /// The operation's path, which names the resource (`naming::resource_noun`).
+        /// The operation's method and path, which name the resource (`naming::resource_noun`).
+        method: HttpMethod,
         path: String,
     },
     Response {
         operation: String,
         status: Status,
+        method: HttpMethod,
         path: String,
     },
     Parameter {

@@ -115,28 +115,37 @@ pub fn singular(raw: &str) -> String {
     }
 }
 
-/// What a path names, singular, and the same one step more specific: its last segment that is
-/// not a parameter, after the static segment before it. `/access-requests/{id}` ->
-/// `AccessRequest`; `/sources/{id}/schemas` -> `Schema` (more specific: `SourceSchema`). Two
-/// static segments in a row read as one name (`/workflow-library/triggers` ->
-/// `WorkflowLibraryTrigger`), and a last segment that is no plural noun
-/// (`/accounts/{id}/enable`) says little alone: it comes after the segment before it
-/// (`AccountEnable`).
-pub fn resource_noun(path: &str) -> (String, Option<String>) {
+/// What a path names: its last segment that is not a parameter, singular.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    /// `/access-requests/{id}` -> `AccessRequest`; two static segments in a row read as one
+    /// name (`/workflow-library/triggers` -> `WorkflowLibraryTrigger`), and a last segment that
+    /// is no plural noun (`/accounts/{id}/enable`) says little alone: it comes after the
+    /// segment before it (`AccountEnable`).
+    pub noun: String,
+    /// The same one step more specific, after the static segment before it:
+    /// `/sources/{id}/schemas` -> `SourceSchema`.
+    pub specific: Option<String>,
+    /// The last segment is no plural noun and follows another (`/accounts/{id}/enable`,
+    /// `/roles/bulk-delete`): posted to, it is an action on what comes before.
+    pub action: bool,
+}
+
+pub fn resource_noun(path: &str) -> Resource {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let is_param = |s: &str| s.starts_with('{') || s.starts_with(':');
-    let Some(last_at) = segments.iter().rposition(|s| !is_param(s)) else { return (String::new(), None) };
+    let none = Resource { noun: String::new(), specific: None, action: false };
+    let Some(last_at) = segments.iter().rposition(|s| !is_param(s)) else { return none };
     let last = segments[last_at];
     let noun = singular(last);
     let previous_at = segments[..last_at].iter().rposition(|s| !is_param(s));
-    let Some(previous_at) = previous_at else { return (noun, None) };
+    let Some(previous_at) = previous_at else { return Resource { noun, ..none } };
     let compound = format!("{}{noun}", singular(segments[previous_at]));
-    if noun == camel(last) || previous_at + 1 == last_at {
-        // Not a plural noun (`enable`, `summary`), or one with the segment before it
-        // (`/workflow-library/triggers`): the two read as one name.
-        (compound, None)
+    let action = noun == camel(last);
+    if action || previous_at + 1 == last_at {
+        Resource { noun: compound, specific: None, action }
     } else {
-        (noun, Some(compound))
+        Resource { noun, specific: Some(compound), action }
     }
 }
 
@@ -267,12 +276,17 @@ mod tests {
         ] {
             assert_eq!(singular(plural), one, "{plural}");
         }
-        let noun = |p: &str| resource_noun(p);
-        assert_eq!(noun("/access-requests"), ("AccessRequest".into(), None));
-        assert_eq!(noun("/workflow-library/triggers"), ("WorkflowLibraryTrigger".into(), None));
-        assert_eq!(noun("/sources/{id}/schemas/{schemaId}"), ("Schema".into(), Some("SourceSchema".into())));
-        assert_eq!(noun("/accounts/{id}/enable"), ("AccountEnable".into(), None));
-        assert_eq!(noun("/{id}"), (String::new(), None));
+        let noun = |p: &str| {
+            let r = resource_noun(p);
+            (r.noun, r.specific, r.action)
+        };
+        assert_eq!(noun("/access-requests"), ("AccessRequest".into(), None, false));
+        assert_eq!(noun("/workflow-library/triggers"), ("WorkflowLibraryTrigger".into(), None, false));
+        assert_eq!(noun("/sources/{id}/schemas/{schemaId}"), ("Schema".into(), Some("SourceSchema".into()), false));
+        assert_eq!(noun("/accounts/{id}/enable"), ("AccountEnable".into(), None, true));
+        assert_eq!(noun("/roles/bulk-delete"), ("RoleBulkDelete".into(), None, true));
+        assert_eq!(noun("/search"), ("Search".into(), None, false));
+        assert_eq!(noun("/{id}"), (String::new(), None, false));
     }
 
     #[test]

@@ -35,11 +35,11 @@ impl<'a> SpecLowerer<'a> {
             Ok(parameters) => parameters,
             Err(reason) => return Ok(Err(reason)),
         };
-        let body = match self.request_body(op, &ptr, &op_name, path)? {
+        let body = match self.request_body(op, &ptr, &op_name, method, path)? {
             Ok(body) => body,
             Err(reason) => return Ok(Err(reason)),
         };
-        let responses = self.responses(op, &ptr, &op_name, path)?;
+        let responses = self.responses(op, &ptr, &op_name, method, path)?;
         let authenticated = self.authenticated(doc, op, &ptr);
         Ok(Ok(Operation {
             id,
@@ -174,6 +174,7 @@ impl<'a> SpecLowerer<'a> {
         op: &'a openapiv3::Operation,
         ptr: &JsonPointer,
         op_name: &str,
+        method: HttpMethod,
         path: &str,
     ) -> Result<std::result::Result<Option<RequestBody>, String>> {
         let body = match &op.request_body {
@@ -186,7 +187,7 @@ impl<'a> SpecLowerer<'a> {
                 };
                 let m_ptr = rb_ptr.push("content").push(content_type);
                 let hint = reused_hint(&rb_ptr, "requestBodies", |k| format!("{}Request", naming::camel(k)))
-                    .unwrap_or(NameHint::RequestBody { operation: op_name.to_string(), path: path.to_string() });
+                    .unwrap_or(NameHint::RequestBody { operation: op_name.to_string(), method, path: path.to_string() });
                 let schema = match &media.schema {
                     Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
                     None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
@@ -233,6 +234,7 @@ impl<'a> SpecLowerer<'a> {
         op: &'a openapiv3::Operation,
         ptr: &JsonPointer,
         op_name: &str,
+        method: HttpMethod,
         path: &str,
     ) -> Result<Vec<Response>> {
         let mut responses = Vec::new();
@@ -263,6 +265,7 @@ impl<'a> SpecLowerer<'a> {
                         .unwrap_or(NameHint::Response {
                             operation: op_name.to_string(),
                             status,
+                            method,
                             path: path.to_string(),
                         });
                         let m_ptr = s_ptr.push("content").push(ct);

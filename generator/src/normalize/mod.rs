@@ -195,6 +195,7 @@ pub fn normalize(ir: Ir) -> Model {
                 source: NameSource::Derived("nothing names it".into()),
                 rank: names::Rank::Fallback,
                 votes: 0,
+                read: false,
                 qualified: None,
             });
             let first_site = members[&c].iter().map(|&n| ir.node(n).site.clone()).min().expect("classes have members");
@@ -276,7 +277,8 @@ pub fn normalize(ir: Ir) -> Model {
 }
 
 /// Gives each class its name. Where several want one name, the strongest claim keeps it (the
-/// best rank, then the most sites, then the first site: sites do not depend on the order of
+/// best rank, then what a `GET` returns, then the most sites, then the first site: sites do
+/// not depend on the order of
 /// paths in the file); each other grows its qualifier in front (`ApprovalScheme` ->
 /// `AccessProfileApprovalScheme`), and what still collides, or would grow past 40 characters,
 /// is numbered.
@@ -287,7 +289,8 @@ fn resolve_collisions(wanted: Vec<(ClassId, Choice, Site)>) -> Vec<(ClassId, Str
     }
     let mut second: Vec<(String, Site, ClassId, NameSource)> = Vec::new();
     for (name, mut claims) in by_name {
-        claims.sort_by(|a, b| (a.1.rank, std::cmp::Reverse(a.1.votes), &a.2).cmp(&(b.1.rank, std::cmp::Reverse(b.1.votes), &b.2)));
+        let strength = |(_, c, site): &(ClassId, Choice, Site)| (c.rank, !c.read, std::cmp::Reverse(c.votes), site.clone());
+        claims.sort_by_cached_key(strength);
         for (i, (class, choice, site)) in claims.into_iter().enumerate() {
             let name = match (&choice.qualified, i) {
                 (_, 0) => name.clone(),

@@ -37,6 +37,8 @@ pub(super) struct Choice {
     pub rank: Rank,
     /// How many sites offered the name.
     pub votes: usize,
+    /// A `GET` offered it: the resource as read (see `Offer::read`).
+    pub read: bool,
     /// The name one step more specific, from the context its sites stand in (the type holding
     /// the property, the path), for when another type has the name.
     pub qualified: Option<String>,
@@ -51,6 +53,9 @@ struct Offer {
     name: String,
     from: String,
     qualified: Option<String>,
+    /// Offered by what a `GET` returns: the resource as it is read, whose claim to the
+    /// resource's name beats that of a body sent to it or a receipt for work accepted.
+    read: bool,
 }
 
 /// Property names that say what a value is to its holder, not what it is: `data`, `items`,
@@ -117,7 +122,7 @@ impl<'a> Namer<'a> {
         let mut offers: Vec<(NodeId, Offer)> = Vec::new();
         for &n in all {
             let node = self.ir.node(n);
-            let own = |rank, name: &str| Offer { rank, name: naming::type_ident(name), from: String::new(), qualified: None };
+            let own = |rank, name: &str| Offer { rank, name: naming::type_ident(name), from: String::new(), qualified: None, read: false };
             match &node.hint {
                 NameHint::Overlay(name) => offers.push((n, own(Rank::Overlay, name))),
                 NameHint::Component(name) => offers.push((n, own(Rank::Component, name))),
@@ -144,7 +149,7 @@ impl<'a> Namer<'a> {
                 if operations.len() > 1 && !status.is_success() {
                     let name = format!("{}Response", status.variant_name());
                     let from = format!("{status} response of {} operations", operations.len());
-                    offers.push((nodes[0], Offer { rank: Rank::SharedStatus, name, from, qualified: None }));
+                    offers.push((nodes[0], Offer { rank: Rank::SharedStatus, name, from, qualified: None, read: false }));
                 }
             }
             for &n in &nodes {
@@ -186,11 +191,11 @@ impl<'a> Namer<'a> {
     /// The names the site `node` offers for what stands there.
     fn offers(&mut self, node: NodeId) -> Vec<Offer> {
         let hint = self.ir.node(node).hint.clone();
-        let fallback = |name: String, from: String| Offer { rank: Rank::Fallback, name, from, qualified: None };
+        let fallback = |name: String, from: String| Offer { rank: Rank::Fallback, name, from, qualified: None, read: false };
         match hint {
             NameHint::None => Vec::new(),
             NameHint::Overlay(name) | NameHint::Component(name) => {
-                vec![Offer { rank: Rank::Component, from: format!("component {name}"), name, qualified: None }]
+                vec![Offer { rank: Rank::Component, from: format!("component {name}"), name, qualified: None, read: false }]
             }
             NameHint::Property { parent, name } => {
                 let Some(base) = self.base(parent) else { return Vec::new() };
@@ -227,27 +232,27 @@ impl<'a> Namer<'a> {
                 if let Some((word, from)) = said {
                     let local = naming::camel(&word);
                     if !local.is_empty() {
-                        offers.push(Offer { rank: Rank::Holder, qualified: Some(qualify(&base, &local)), from, name: local });
+                        offers.push(Offer { rank: Rank::Holder, qualified: Some(qualify(&base, &local)), from, name: local, read: false });
                     }
                 }
                 offers
             }
             NameHint::AllOfPart { merged } => self.offers(merged),
-            NameHint::Reused { name, detail } => vec![Offer { rank: Rank::Reused, name, from: detail, qualified: None }],
-            NameHint::RequestBody { operation, path } => {
+            NameHint::Reused { name, detail } => vec![Offer { rank: Rank::Reused, name, from: detail, qualified: None, read: false }],
+            NameHint::RequestBody { operation, method, path } => {
                 let mut offers = vec![fallback(format!("{operation}Request"), format!("request body of {operation}"))];
                 // An array body (a bulk request) is no resource: its items are named below.
                 let is_array = matches!(self.ir.node(self.owner(node)).kind, Kind::Array(_));
                 if !is_array {
-                    offers.extend(resource_offer(&path, &operation, "Request"));
+                    offers.extend(resource_offer(&path, method, &operation, Role::Request));
                 }
                 offers
             }
-            NameHint::Response { operation, status, path } => {
+            NameHint::Response { operation, status, method, path } => {
                 if status.is_success() {
                     let mut offers =
                         vec![fallback(format!("{operation}Response"), format!("{status} response of {operation}"))];
-                    offers.extend(resource_offer(&path, &operation, "Response"));
+                    offers.extend(resource_offer(&path, method, &operation, Role::Response));
                     offers
                 } else {
                     let name = format!("{operation}{}", status.variant_name());
@@ -269,10 +274,10 @@ impl<'a> Namer<'a> {
         // A short word (`Op`, `Key`, `Hit`) says nothing alone either, and a name the
         // generated code uses itself (`Method`, `Error`) is better qualified than renamed.
         if is_generic(&local) || local.len() <= 4 || naming::is_reserved_type_name(&local) {
-            vec![Offer { rank: Rank::Holder, name: qualify(&context, &local), from, qualified: None }]
+            vec![Offer { rank: Rank::Holder, name: qualify(&context, &local), from, qualified: None, read: false }]
         } else {
             let qualified = Some(qualify(&context, &local));
-            vec![Offer { rank: Rank::Holder, name: local, from, qualified }]
+            vec![Offer { rank: Rank::Holder, name: local, from, qualified, read: false }]
         }
     }
 
@@ -296,10 +301,12 @@ impl<'a> Namer<'a> {
             NameHint::Parameter { operation, name } => {
                 self.holder(suffixed(&name), operation, format!("{what} of `{name}`"))
             }
-            NameHint::Response { operation, status, path } if status.is_success() => {
-                resource_offer(&path, &operation, suffix).into_iter().collect()
+            NameHint::Response { operation, status, method, path } if status.is_success() => {
+                resource_offer(&path, method, &operation, Role::Element(suffix)).into_iter().collect()
             }
-            NameHint::RequestBody { operation, path } => resource_offer(&path, &operation, suffix).into_iter().collect(),
+            NameHint::RequestBody { operation, method, path } => {
+                resource_offer(&path, method, &operation, Role::Element(suffix)).into_iter().collect()
+            }
             _ => Vec::new(),
         };
         if let Some(base) = self.base(parent) {
@@ -308,22 +315,48 @@ impl<'a> Namer<'a> {
                 name: format!("{base}{suffix}"),
                 from: format!("{what} of {base}"),
                 qualified: None,
+                read: false,
             });
         }
         offers
     }
 }
 
+/// What a body is to its operation.
+#[derive(Clone, Copy)]
+enum Role<'s> {
+    Request,
+    Response,
+    /// Its items (`"Item"`) or map values (`"Value"`).
+    Element(&'s str),
+}
+
 /// The name of the resource a path names (`GET /accounts/{id}` -> `Account`), and one step
 /// more specific for when that is taken: the path's segment before, else the noun with what
-/// it is to the operation (`AccountRequest`, `AccountItem`).
-fn resource_offer(path: &str, operation: &str, role: &str) -> Option<Offer> {
-    let (noun, specific) = naming::resource_noun(path);
-    (!noun.is_empty()).then(|| Offer {
+/// it is to the operation (`AccountRequest`, `AccountItem`). What is posted to an action
+/// (`POST /accounts/{id}/unlock`) and what it answers are no resource but the action's request
+/// and response: `AccountUnlockRequest`, `AccountUnlockResponse`.
+fn resource_offer(path: &str, method: HttpMethod, operation: &str, role: Role) -> Option<Offer> {
+    let resource = naming::resource_noun(path);
+    if resource.noun.is_empty() {
+        return None;
+    }
+    let suffix = match role {
+        Role::Request => "Request",
+        Role::Response => "Response",
+        Role::Element(suffix) => suffix,
+    };
+    let from = format!("the resource of {operation}'s path");
+    let action = format!("{}{suffix}", resource.noun);
+    if resource.action && method == HttpMethod::Post && !matches!(role, Role::Element(_)) && action.len() <= LONGEST {
+        return Some(Offer { rank: Rank::Resource, name: action, from, qualified: None, read: false });
+    }
+    Some(Offer {
         rank: Rank::Resource,
-        qualified: Some(specific.unwrap_or_else(|| format!("{noun}{role}"))),
-        from: format!("the resource of {operation}'s path"),
-        name: noun,
+        qualified: Some(resource.specific.unwrap_or(action)),
+        from,
+        name: resource.noun,
+        read: method == HttpMethod::Get && !matches!(role, Role::Request),
     })
 }
 
@@ -349,6 +382,7 @@ fn choose(mut offers: Vec<(NodeId, Offer)>) -> Option<Choice> {
         qualified: BTreeMap<&'o str, usize>,
         /// The best rank it was offered with.
         rank: Option<Rank>,
+        read: bool,
     }
     let mut tally: BTreeMap<&str, Tally> = BTreeMap::new();
     for (node, offer) in offers.iter().filter(|(_, o)| tier(o.rank) == best_rank) {
@@ -356,6 +390,7 @@ fn choose(mut offers: Vec<(NodeId, Offer)>) -> Option<Choice> {
         entry.rank = Some(entry.rank.map_or(offer.rank, |r| r.min(offer.rank)));
         entry.sites.insert(*node);
         entry.froms.insert(offer.from.as_str());
+        entry.read |= offer.read;
         if let Some(q) = &offer.qualified {
             *entry.qualified.entry(q.as_str()).or_default() += 1;
         }
@@ -363,7 +398,7 @@ fn choose(mut offers: Vec<(NodeId, Offer)>) -> Option<Choice> {
     fn key<'n>((name, t): &(&'n str, Tally)) -> (std::cmp::Reverse<usize>, usize, &'n str) {
         (std::cmp::Reverse(t.sites.len()), name.len(), name)
     }
-    let (name, Tally { sites, froms, qualified: qualifiers, rank }) =
+    let (name, Tally { sites, froms, qualified: qualifiers, rank, read }) =
         tally.into_iter().min_by(|a, b| key(a).cmp(&key(b)))?;
     let qualified = qualifiers
         .into_iter()
@@ -375,5 +410,5 @@ fn choose(mut offers: Vec<(NodeId, Offer)>) -> Option<Choice> {
         Rank::Title => NameSource::Title,
         _ => NameSource::Derived(froms.into_iter().next().unwrap_or_default().to_string()),
     };
-    Some(Choice { name: name.to_string(), source, rank: rank.unwrap_or(best_rank), votes: sites.len(), qualified })
+    Some(Choice { name: name.to_string(), source, rank: rank.unwrap_or(best_rank), votes: sites.len(), read, qualified })
 }
