@@ -134,13 +134,60 @@ impl Client {
     /// - `source_id`: The Source id.
     /// - `usage_type`: The type of ProvisioningPolicy usage.
     /// - `body`: The JSONPatch payload used to update the schema.
-    pub async fn update_provisioning_policy(
-        &self,
-        source_id: &str,
+    pub fn update_provisioning_policy<'a>(
+        &'a self,
+        source_id: &'a str,
         usage_type: models::UsageType,
-        body: &[models::JsonPatchOperation],
+        body: &'a [models::JsonPatchOperation],
+    ) -> UpdateProvisioningPolicyBuilder<'a> {
+        UpdateProvisioningPolicyBuilder {
+            client: self,
+            source_id,
+            usage_type,
+            body,
+        }
+    }
+}
+
+/// The documented error responses of [`Client::update_provisioning_policy`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum UpdateProvisioningPolicyError {
+    /// `400`: Client Error - Returned if the request body is invalid.
+    BadRequest(models::ErrorResponse),
+    /// `401`: Unauthorized - Returned if there is no authorization header, or if the JWT token is expired.
+    Unauthorized(models::UnauthorizedError),
+    /// `403`: Forbidden - Returned if the user you are running as, doesn't have access to this end-point.
+    Forbidden(models::ErrorResponse),
+    /// `404`: Not Found - returned if the request URL refers to a resource or object that does not exist
+    NotFound(models::ErrorResponse),
+    /// `429`: Too Many Requests - Returned in response to too many requests in a given period of time - rate limited. The Retry-After header in the response includes how long to wait before trying again.
+    TooManyRequests {
+        body: models::TooManyRequestsError,
+        /// How long the server asks to wait (`Retry-After`).
+        retry_after: Option<std::time::Duration>,
+    },
+    /// `500`: Internal Server Error - Returned if there is an unexpected error.
+    InternalServerError(models::ErrorResponse),
+}
+
+/// A call of [`Client::update_provisioning_policy`]: `.await` it, or [`send`](UpdateProvisioningPolicyBuilder::send) it.
+#[derive(Clone)]
+#[must_use = "a call does nothing until it is awaited or sent"]
+pub struct UpdateProvisioningPolicyBuilder<'a> {
+    client: &'a Client,
+    source_id: &'a str,
+    usage_type: models::UsageType,
+    body: &'a [models::JsonPatchOperation],
+}
+
+impl<'a> UpdateProvisioningPolicyBuilder<'a> {
+    /// Sends the request.
+    pub async fn send(
+        self,
     ) -> Result<models::ProvisioningPolicyDto, Error<UpdateProvisioningPolicyError>> {
-        let response = self
+        let Self { client, source_id, usage_type, body } = self;
+        let response = client
             .core
             .request(
                 Method::PATCH,
@@ -177,24 +224,15 @@ impl Client {
     }
 }
 
-/// The documented error responses of [`Client::update_provisioning_policy`].
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum UpdateProvisioningPolicyError {
-    /// `400`: Client Error - Returned if the request body is invalid.
-    BadRequest(models::ErrorResponse),
-    /// `401`: Unauthorized - Returned if there is no authorization header, or if the JWT token is expired.
-    Unauthorized(models::UnauthorizedError),
-    /// `403`: Forbidden - Returned if the user you are running as, doesn't have access to this end-point.
-    Forbidden(models::ErrorResponse),
-    /// `404`: Not Found - returned if the request URL refers to a resource or object that does not exist
-    NotFound(models::ErrorResponse),
-    /// `429`: Too Many Requests - Returned in response to too many requests in a given period of time - rate limited. The Retry-After header in the response includes how long to wait before trying again.
-    TooManyRequests {
-        body: models::TooManyRequestsError,
-        /// How long the server asks to wait (`Retry-After`).
-        retry_after: Option<std::time::Duration>,
-    },
-    /// `500`: Internal Server Error - Returned if there is an unexpected error.
-    InternalServerError(models::ErrorResponse),
+impl<'a> std::future::IntoFuture for UpdateProvisioningPolicyBuilder<'a> {
+    type Output = Result<
+        models::ProvisioningPolicyDto,
+        Error<UpdateProvisioningPolicyError>,
+    >;
+
+    type IntoFuture = crate::CallFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }

@@ -30,9 +30,9 @@ pub mod v3;
 mod runtime;
 
 pub use runtime::{
-    retry_after, ApiError, Auth, Base64, ClientAuthentication, ClientCredentials,
-    ConfigError, DecodeError, Error, FilePart, InvalidBase64, RawResponse, RetryPolicy,
-    Secret, TransportError, TransportErrorKind, WithHeaders,
+    retry_after, ApiError, Auth, Base64, CallFuture, ClientAuthentication,
+    ClientCredentials, ConfigError, DecodeError, Error, FilePart, InvalidBase64,
+    RawResponse, RetryPolicy, Secret, TransportError, TransportErrorKind, WithHeaders,
 };
 
 /// The streams of paginated lists, and what consumes them (`next`, `collect`, ...).

@@ -132,15 +132,60 @@ impl Client {
     ///
     /// - `id`: ID of the Service Desk integration to update
     /// - `body`: A list of SDIM update operations according to the [JSON Patch](https://tools.ietf.org/html/rfc6902) standard. PATCH can only be applied to the following fields: * "beforeProvisioningRule" A 403 Forbidden Error indicates that you attempted to PATCH a field that is not allowed.
-    pub async fn patch_service_desk_integration(
-        &self,
-        id: &str,
-        body: &models::JsonPatch,
+    pub fn patch_service_desk_integration<'a>(
+        &'a self,
+        id: &'a str,
+        body: &'a models::JsonPatch,
+    ) -> PatchServiceDeskIntegrationBuilder<'a> {
+        PatchServiceDeskIntegrationBuilder {
+            client: self,
+            id,
+            body,
+        }
+    }
+}
+
+/// The documented error responses of [`Client::patch_service_desk_integration`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum PatchServiceDeskIntegrationError {
+    /// `400`: Client Error - Returned if the request body is invalid.
+    BadRequest(models::ErrorResponse),
+    /// `401`: Unauthorized - Returned if there is no authorization header, or if the JWT token is expired.
+    Unauthorized(models::UnauthorizedError),
+    /// `403`: Forbidden - Returned if the user you are running as, doesn't have access to this end-point.
+    Forbidden(models::ErrorResponse),
+    /// `404`: Not Found - returned if the request URL refers to a resource or object that does not exist
+    NotFound(models::ErrorResponse),
+    /// `429`: Too Many Requests - Returned in response to too many requests in a given period of time - rate limited. The Retry-After header in the response includes how long to wait before trying again.
+    TooManyRequests {
+        body: models::TooManyRequestsError,
+        /// How long the server asks to wait (`Retry-After`).
+        retry_after: Option<std::time::Duration>,
+    },
+    /// `500`: Internal Server Error - Returned if there is an unexpected error.
+    InternalServerError(models::ErrorResponse),
+}
+
+/// A call of [`Client::patch_service_desk_integration`]: `.await` it, or [`send`](PatchServiceDeskIntegrationBuilder::send) it.
+#[derive(Clone)]
+#[must_use = "a call does nothing until it is awaited or sent"]
+pub struct PatchServiceDeskIntegrationBuilder<'a> {
+    client: &'a Client,
+    id: &'a str,
+    body: &'a models::JsonPatch,
+}
+
+impl<'a> PatchServiceDeskIntegrationBuilder<'a> {
+    /// Sends the request.
+    pub async fn send(
+        self,
     ) -> Result<
         models::ServiceDeskIntegrationDto,
         Error<PatchServiceDeskIntegrationError>,
     > {
-        let response = self
+        let Self { client, id, body } = self;
+        let response = client
             .core
             .request(
                 Method::PATCH,
@@ -178,24 +223,15 @@ impl Client {
     }
 }
 
-/// The documented error responses of [`Client::patch_service_desk_integration`].
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum PatchServiceDeskIntegrationError {
-    /// `400`: Client Error - Returned if the request body is invalid.
-    BadRequest(models::ErrorResponse),
-    /// `401`: Unauthorized - Returned if there is no authorization header, or if the JWT token is expired.
-    Unauthorized(models::UnauthorizedError),
-    /// `403`: Forbidden - Returned if the user you are running as, doesn't have access to this end-point.
-    Forbidden(models::ErrorResponse),
-    /// `404`: Not Found - returned if the request URL refers to a resource or object that does not exist
-    NotFound(models::ErrorResponse),
-    /// `429`: Too Many Requests - Returned in response to too many requests in a given period of time - rate limited. The Retry-After header in the response includes how long to wait before trying again.
-    TooManyRequests {
-        body: models::TooManyRequestsError,
-        /// How long the server asks to wait (`Retry-After`).
-        retry_after: Option<std::time::Duration>,
-    },
-    /// `500`: Internal Server Error - Returned if there is an unexpected error.
-    InternalServerError(models::ErrorResponse),
+impl<'a> std::future::IntoFuture for PatchServiceDeskIntegrationBuilder<'a> {
+    type Output = Result<
+        models::ServiceDeskIntegrationDto,
+        Error<PatchServiceDeskIntegrationError>,
+    >;
+
+    type IntoFuture = crate::CallFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }

@@ -28,7 +28,8 @@ pub struct OperationSurface {
     pub method: String,
     /// `GET /path`.
     pub http: String,
-    /// Whether the method returns a builder (optional parameters are its setters).
+    /// Whether the method returns a call whose setters take the optional parameters (every
+    /// method does since; crates before took them by position when they had fewer than four).
     pub builder: bool,
     /// In the order the method takes them.
     pub params: Vec<ParamSurface>,
@@ -40,7 +41,11 @@ pub struct OperationSurface {
     #[serde(default)]
     pub errors_non_exhaustive: bool,
     pub stream: bool,
-    /// The documented success headers (`*_with_headers`).
+    /// Whether the stream is the call's `stream()`, which takes the parameters as the call
+    /// does (crates before it had a `*_stream` method taking them by position).
+    #[serde(default)]
+    pub stream_on_call: bool,
+    /// The documented success headers (`send_with_headers`).
     pub headers: Vec<String>,
 }
 
@@ -219,7 +224,7 @@ fn compare_operations(old: &OperationSurface, new: &OperationSurface) -> Vec<Cha
     let mut changes = Vec::new();
     let signature = "the method's signature changes: calls written for the old one no longer compile";
     if old.builder != new.builder {
-        let form = |b: bool| if b { "a builder" } else { "a plain method" };
+        let form = |b: bool| if b { "a call with setters" } else { "a method taking every parameter" };
         changes.push(Change::breaking(format!("now {}, was {}", form(new.builder), form(old.builder)), signature));
     }
     if old.http != new.http {
@@ -230,7 +235,7 @@ fn compare_operations(old: &OperationSurface, new: &OperationSurface) -> Vec<Cha
         match old_params.get(p.name.as_str()) {
             None if !p.required && new.builder && old.builder => changes.push(Change::additive(
                 format!("optional parameter `{}` added", p.name),
-                "a new setter of the builder; existing calls are unchanged",
+                "a new setter of the call; existing calls are unchanged",
             )),
             None => changes.push(Change::breaking(
                 format!("{} parameter `{}` added", if p.required { "required" } else { "optional" }, p.name),
@@ -250,14 +255,21 @@ fn compare_operations(old: &OperationSurface, new: &OperationSurface) -> Vec<Cha
     for p in old.params.iter().filter(|p| !new.params.iter().any(|n| n.name == p.name)) {
         changes.push(Change::breaking(format!("parameter `{}` removed", p.name), signature));
     }
-    // A stream takes the parameters it does not set itself by position, builder or not.
-    if old.stream && new.stream && old.params != new.params && !changes.iter().any(|c| c.breaking) {
+    if old.stream && new.stream && old.stream_on_call != new.stream_on_call {
+        changes.push(Change::breaking(
+            "its stream is now the call's `stream()`, was a `_stream` method".into(),
+            "calls written for the old stream no longer compile",
+        ));
+    }
+    // A `_stream` method took the parameters it does not set itself by position.
+    let positional_stream = old.stream && new.stream && !(old.stream_on_call && new.stream_on_call);
+    if positional_stream && old.params != new.params && !changes.iter().any(|c| c.breaking) {
         changes.push(Change::breaking(
             "its `_stream` takes different parameters".into(),
             "the stream takes the operation's parameters by position: calls written for the old one no longer compile",
         ));
     }
-    // A plain method takes its parameters by position.
+    // A method without setters took its parameters by position.
     let kept = |from: &[ParamSurface], other: &[ParamSurface]| -> Vec<String> {
         from.iter().filter(|p| other.iter().any(|o| o.name == p.name)).map(|p| p.name.clone()).collect()
     };

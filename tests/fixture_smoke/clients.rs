@@ -171,7 +171,7 @@ mod formats {
         let client = Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
         let id: uuid::Uuid = ID.parse().expect("a uuid");
         let via: IpAddr = "2001:db8::1".parse().expect("an address");
-        let device = client.get_device(id, Some(via), Some(&[id])).await.expect("the device");
+        let device = client.get_device(id).via(via).peers(&[id]).await.expect("the device");
         assert_eq!((device.id, device.address, device.gateway), (id, Ipv4Addr::new(192, 0, 2, 10), Some(via)));
         // Unpadded base64 is read; it is written back padded.
         assert_eq!(&*device.firmware, b"hello");
@@ -189,7 +189,7 @@ mod formats {
             .mount(&server)
             .await;
         let client = Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
-        match client.get_device(ID.parse().expect("a uuid"), None, None).await {
+        match client.get_device(ID.parse().expect("a uuid")).await {
             Err(Error::Decode(e)) => assert_eq!(e.path, "id", "{e:?}"),
             other => panic!("expected a decode error, got {other:?}"),
         }
@@ -235,7 +235,10 @@ mod pagination {
         use fixture_smoke::models::ListConversationsState;
         let (server, client) = conversations(last_page()).await;
         let ids: Vec<String> = client
-            .list_conversations_stream(Some(2), Some(ListConversationsState::Open))
+            .list_conversations()
+            .per_page(2)
+            .state(ListConversationsState::Open)
+            .stream()
             .map(|c| c.expect("a conversation").id)
             .collect()
             .await;
@@ -249,7 +252,7 @@ mod pagination {
     #[tokio::test]
     async fn pages_are_fetched_only_as_the_stream_is_read_and_never_after_it_is_dropped() {
         let (server, client) = conversations(last_page()).await;
-        let mut stream = Box::pin(client.list_conversations_stream(None, None));
+        let mut stream = Box::pin(client.list_conversations().stream());
         assert_eq!(requests(&server).await.len(), 0, "nothing before the first read");
         assert_eq!(stream.next().await.expect("an item").expect("ok").id, "a");
         assert_eq!(stream.next().await.expect("an item").expect("ok").id, "b");
@@ -263,7 +266,7 @@ mod pagination {
     async fn an_error_is_an_item_of_the_stream_and_ends_it() {
         let (server, client) =
             conversations(ResponseTemplate::new(500).set_body_string("down")).await;
-        let items: Vec<Result<_, _>> = client.list_conversations_stream(None, None).collect().await;
+        let items: Vec<Result<_, _>> = client.list_conversations().stream().collect().await;
         assert_eq!(items.len(), 3, "two items, then the error");
         assert!(matches!(&items[2], Err(Error::UnexpectedStatus(r)) if r.status == 500), "{:?}", items[2]);
         assert_eq!(requests(&server).await.len(), 2);
@@ -275,7 +278,7 @@ mod pagination {
             ResponseTemplate::new(200).set_body_json(json!({"data": [{"id": "c"}], "next_cursor": "c2"})),
         )
         .await;
-        let items: Vec<_> = client.list_conversations_stream(None, None).collect().await;
+        let items: Vec<_> = client.list_conversations().stream().collect().await;
         assert_eq!(items.len(), 3);
         assert_eq!(requests(&server).await.len(), 2);
     }
@@ -299,7 +302,10 @@ mod pagination {
         let client =
             fixture_smoke::pagination_dropshot::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
         let names: Vec<String> = client
-            .instance_list_stream("s1", "p1", Some(1), Some(SortBy::NameDescending))
+            .instance_list("s1", "p1")
+            .limit(1)
+            .sort_by(SortBy::NameDescending)
+            .stream()
             .map(|i| i.expect("an instance").name)
             .collect()
             .await;
@@ -332,7 +338,10 @@ mod pagination {
         let client =
             fixture_smoke::pagination_after::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
         let ids: Vec<String> = client
-            .get_customers_stream(None, Some(&["sources"]), Some(2))
+            .get_customers()
+            .expand(&["sources"])
+            .limit(2)
+            .stream()
             .map(|c| c.expect("a customer").id)
             .collect()
             .await;
@@ -368,7 +377,7 @@ mod pagination {
         let client =
             fixture_smoke::pagination_link::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
         let numbers: Vec<i64> = client
-            .issues_list_for_repo_stream("o", "r", None, None, None)
+            .issues_list_for_repo("o", "r").stream()
             .map(|i| i.expect("an issue").number)
             .collect()
             .await;
@@ -386,7 +395,7 @@ mod pagination {
         issues(&server, format!("{}/repos/o/r/issues?page=2", elsewhere.uri()), None).await;
         let client =
             fixture_smoke::pagination_link::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
-        let items: Vec<_> = client.issues_list_for_repo_stream("o", "r", None, None, None).collect().await;
+        let items: Vec<_> = client.issues_list_for_repo("o", "r").stream().collect().await;
         assert_eq!(items.len(), 4, "three issues, then the error");
         assert!(matches!(&items[3], Err(Error::InvalidRequest(why)) if why.contains("another origin")), "{:?}", items[3]);
         assert_eq!(requests(&elsewhere).await.len(), 0);
@@ -398,7 +407,7 @@ mod pagination {
         issues(&server, "/repos/o/r/issues?page=2".to_string(), Some("<https://example.invalid/x>; rel=\"prev\"".into())).await;
         let client =
             fixture_smoke::pagination_link::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
-        let items: Vec<_> = client.issues_list_for_repo_stream("o", "r", None, None, None).collect().await;
+        let items: Vec<_> = client.issues_list_for_repo("o", "r").stream().collect().await;
         assert_eq!(items.len(), 4, "a `prev` link is not a next page: {items:?}");
         assert!(items.iter().all(Result::is_ok));
     }
@@ -418,7 +427,7 @@ mod pagination {
         }
         let client =
             fixture_smoke::pagination_total::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
-        let ids: Vec<String> = client.list_accounts_stream(3, None).map(|a| a.expect("an account").id).collect().await;
+        let ids: Vec<String> = client.list_accounts().stream(3).map(|a| a.expect("an account").id).collect().await;
         assert_eq!(ids, ["a", "b", "c", "d", "e"]);
         let sent = requests(&server).await;
         assert_eq!(sent.len(), 3, "no request past the total");
@@ -449,7 +458,7 @@ mod pagination {
             .await;
         let client =
             fixture_smoke::response_headers::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
-        let session = client.create_session_with_headers().await.expect("a session");
+        let session = client.create_session().send_with_headers().await.expect("a session");
         assert_eq!(session.value.user.as_deref(), Some("ada"));
         assert_eq!(session.headers.x_rate_limit_remaining, Some(41));
         assert_eq!(session.headers.set_cookie.as_ref().map(|c| c.expose()), Some("session=s3cr3t"));

@@ -162,7 +162,7 @@ async fn a_list_streams_every_item_a_page_at_a_time() {
             .await;
     }
     let client = Client::with_base_url(server.uri(), Auth::bearer("smoke-token")).expect("a valid client");
-    let items: Vec<_> = client.list_accounts_stream(2, None, Some("sourceId eq \"s\""), None).collect().await;
+    let items: Vec<_> = client.list_accounts().filters("sourceId eq \"s\"").stream(2).collect().await;
     let ids: Vec<String> = items.into_iter().map(|r| r.expect("a page").id.expect("an id")).collect();
     assert_eq!(ids, ["acc-0", "acc-1", "acc-2", "acc-3", "acc-4"]);
     let requests = server.received_requests().await.unwrap();
@@ -181,7 +181,7 @@ async fn an_error_in_the_middle_of_a_list_ends_the_stream_with_it() {
         .await;
     Mock::given(query_param("offset", "2")).respond_with(ResponseTemplate::new(500).set_body_json(error_body())).mount(&server).await;
     let client = Client::with_base_url(server.uri(), Auth::bearer("smoke-token")).expect("a valid client");
-    let items: Vec<_> = client.list_accounts_stream(2, None, None, None).collect().await;
+    let items: Vec<_> = client.list_accounts().stream(2).collect().await;
     assert_eq!(items.len(), 3);
     assert!(items[0].is_ok() && items[1].is_ok());
     assert_eq!(items[2].as_ref().expect_err("the 500").status().map(|s| s.as_u16()), Some(500));

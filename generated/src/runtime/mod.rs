@@ -8,6 +8,7 @@
 mod auth;
 mod body;
 mod byte;
+mod call;
 mod error;
 mod paginate;
 mod request;
@@ -20,6 +21,7 @@ pub use auth::{Auth, ClientAuthentication, ClientCredentials, Secret};
 pub(crate) use auth::SpecTokenUrl;
 pub use body::FilePart;
 pub use byte::{Base64, InvalidBase64};
+pub use call::CallFuture;
 pub(crate) use body::Multipart;
 pub use error::{ApiError, ConfigError, DecodeError, Error, RawResponse, TransportError, TransportErrorKind};
 pub(crate) use paginate::{header_value, link_next, next_offset, next_token, paginate, Page};

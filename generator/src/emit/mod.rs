@@ -23,6 +23,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../runtime/src/runtime/auth.rs")),
     ("body.rs", include_str!("../../runtime/src/runtime/body.rs")),
     ("byte.rs", include_str!("../../runtime/src/runtime/byte.rs")),
+    ("call.rs", include_str!("../../runtime/src/runtime/call.rs")),
     ("error.rs", include_str!("../../runtime/src/runtime/error.rs")),
     ("mod.rs", include_str!("../../runtime/src/runtime/mod.rs")),
     ("paginate.rs", include_str!("../../runtime/src/runtime/paginate.rs")),
@@ -278,7 +279,7 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
         mod runtime;
 
         pub use runtime::{
-            retry_after, ApiError, Auth, Base64, ClientAuthentication, ClientCredentials, ConfigError, DecodeError,
+            retry_after, ApiError, Auth, Base64, CallFuture, ClientAuthentication, ClientCredentials, ConfigError, DecodeError,
             Error, FilePart, InvalidBase64, RawResponse, RetryPolicy, Secret, TransportError, TransportErrorKind,
             WithHeaders,
         };

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::api::{body_arg, method_names, param_arg, success_type_text, uses_builder};
+use super::api::{body_arg, method_names, param_arg, success_type_text};
 use super::models::field_type;
 use super::syntax::{type_text, type_tokens};
 use crate::changes::{FieldSurface, OperationSurface, ParamSurface, Surface, TypeSurface};
@@ -28,13 +28,15 @@ pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
                 id: op.id.clone(),
                 method: methods[o].clone(),
                 http: format!("{} {}", op.method.as_upper(), op.path),
-                builder: uses_builder(op),
+                // Every method returns a call (see emit::api::operation).
+                builder: true,
                 params,
                 body,
                 returns: success_type_text(model, op, &plan.success),
                 errors: op.errors().map(|r| r.status.to_string()).collect(),
                 errors_non_exhaustive: true,
                 stream: plan.pagination.is_some(),
+                stream_on_call: true,
                 headers: plan.headers.iter().map(|h| h.name.clone()).collect(),
             });
         }

@@ -46,12 +46,6 @@ pub enum RustType {
 }
 
 impl RustType {
-    /// Whether a value of it is `Copy` (taken by value and never cloned).
-    pub fn is_copy(&self) -> bool {
-        self.is_integer()
-            || matches!(self, Self::F32 | Self::F64 | Self::Bool | Self::Uuid | Self::Ipv4 | Self::Ipv6 | Self::IpAddr)
-    }
-
     /// Whether it is one of Rust's integers.
     pub fn is_integer(&self) -> bool {
         matches!(self, Self::I8 | Self::I16 | Self::I32 | Self::I64 | Self::U8 | Self::U16 | Self::U32 | Self::U64)

@@ -211,5 +211,5 @@ fn what_operations_return_and_how_they_list() {
     assert_eq!(model.operation(0, 2).success, by_status);
     assert_eq!(model.operation(0, 3).success, Success::Text);
     assert_eq!(model.operation(0, 4).success, Success::Unit);
-    assert!(item_type.mentions_model() && !item_type.is_copy() && RustType::I64.is_copy());
+    assert!(item_type.mentions_model() && !RustType::I64.mentions_model());
 }

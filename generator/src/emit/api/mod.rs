@@ -18,7 +18,7 @@ use crate::ir::{Api, BodyEncoding, ResponseBody};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{Model, ParamForm, ListItem};
 
-pub use operation::{success_type_text, uses_builder};
+pub use operation::success_type_text;
 pub use params::body_arg;
 
 /// How the method of an operation takes the parameter `p`, as the surface records it.
@@ -37,13 +37,9 @@ pub fn method_names(api: &Api) -> Vec<String> {
         "with_max_response_bytes",
         "base_url",
     ]);
-    // Each name is claimed with the methods an operation may derive from it, so that no
-    // operation is named like another's stream or `_with_headers`.
-    api.operations.iter().map(|op| method_names.claim_with(naming::snake(&op.id), DERIVED_METHODS)).collect()
+    // Each name is claimed with the private `_at` a `Link`-paged operation adds beside it.
+    api.operations.iter().map(|op| method_names.claim_with(naming::snake(&op.id), &["_at"])).collect()
 }
-
-/// The suffixes of the methods an operation may have beside its own (`_at` is private).
-const DERIVED_METHODS: &[&str] = &["_stream", "_with_headers", "_at"];
 
 /// The operations `range` of API `api_index`: `impl Client { methods }` followed by their error
 /// enums and builders. Format splices the methods into the `impl Client` of [`api_head`].

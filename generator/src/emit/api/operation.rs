@@ -11,20 +11,19 @@ use crate::ir::{Operation, ResponseBody, Status};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{CaseBody, Model, OperationPlan, PageStyle, Success, SuccessCase};
 
-/// Operations with at least this many optional parameters take them through a builder.
-const BUILDER_THRESHOLD: usize = 4;
-
 /// The method (and stream) of `op`, for `impl Client`, and its error enum and builder.
 pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_name: String) -> (TokenStream, TokenStream) {
     let op_type = naming::type_ident(&op.id);
     let error_name = format_ident!("{}Error", op_type);
     let (ordered, optional_start) = op.ordered_parameters();
-    // Many optional parameters: the method takes the required ones and returns a builder.
-    let builder = uses_builder(op).then(|| format_ident!("{}Builder", op_type));
+    // The method takes the required parameters and the body, and returns a call to set the
+    // optional ones on and await.
+    let builder = format_ident!("{}Builder", op_type);
     // Every name the generated code binds beside the parameters: the receiver, the body, the
     // response, a builder's `client`, a stream's own names.
     let mut taken = vec!["self", "body", "response"];
-    taken.extend(builder.is_some().then_some("client"));
+    // A call's fields and setters share names with its own methods.
+    taken.extend(["client", "send", "send_with_headers", "stream", "clone", "into_future"]);
     if plan.pagination.is_some() {
         taken.extend(super::pagination::STREAM_NAMES);
     }
@@ -62,13 +61,14 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
     };
     let (variants, arms) = error_variants(model, op, &error_name);
 
-    let method_doc = method_doc(op, &params, body.as_ref().and_then(|(_, _, d)| d.as_deref()));
+    let method_doc =
+        method_doc(op, required_params, optional_params, body.as_ref().and_then(|(_, _, d)| d.as_deref()));
     let method_ident = ident(&method_name);
     let http_method = ident(op.method.as_upper());
     let path = &op.path;
     let operation_id = &op.id;
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let too_many = allow_many_arguments(1 + params.len() + usize::from(body.is_some()));
+    let too_many = allow_many_arguments(1 + optional_start + usize::from(body.is_some()));
     // With no documented status, every answer is unexpected: no `match` to write.
     let outcome = if ok_arms.is_empty() && arms.is_empty() {
         quote!(Err(response.unexpected_status()))
@@ -89,7 +89,6 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
     let headers_name = format_ident!("{}Headers", op_type);
     let has_headers = !plan.headers.is_empty();
     let link = matches!(plan.pagination.as_ref().map(|p| &p.style), Some(PageStyle::Link { .. }));
-    let with_headers_ident = format_ident!("{}_with_headers", method_name);
     let at_ident = format_ident!("{}_at", method_name);
     let call = |receiver: TokenStream| {
         let at = link.then(|| quote!(.at_url(page_url)));
@@ -143,131 +142,115 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
             }
         }
     });
-    let headers_doc = format!(
-        " [`Client::{method_name}`], with the headers the spec documents for its successful responses \
-         ([`{headers_name}`])."
-    );
-    let (method, builder_def) = match &builder {
-        None => {
-            let plain = if has_headers {
-                quote!(self.#with_headers_ident(#(#arg_names),*).await.map(|r| r.value))
-            } else {
-                call(quote!(self))
-            };
-            let with_headers = has_headers.then(|| {
-                let inner = inner_call(quote!(self));
-                let deprecated = if link { &deprecated_calling } else { &deprecated };
-                quote! {
-                    #[doc = #headers_doc]
-                    #deprecated
-                    #too_many
-                    pub async fn #with_headers_ident(&self, #(#sig_params),*) -> Result<#full_type, Error<#error_name>> {
-                        #inner
-                    }
-                }
-            });
-            let deprecated = if has_headers { &deprecated_calling } else { &deprecated };
-            (
-                quote! {
-                    #method_doc
-                    #deprecated
-                    #too_many
-                    pub async fn #method_ident(&self, #(#sig_params),*) -> Result<#ok_type, Error<#error_name>> {
-                        #plain
-                    }
-                    #with_headers
-                    #at_fn
-                },
-                TokenStream::new(),
-            )
+    // A call's fields borrow for `'a`.
+    let a = Lifetime::new("'a", Span::call_site());
+    let required: Vec<(proc_macro2::Ident, TokenStream)> = required_params
+        .iter()
+        .map(|p| (p.ident.clone(), p.arg.tokens(model, Some(&a))))
+        .chain(body.iter().map(|(arg, _, _)| (ident("body"), arg.tokens(model, Some(&a)))))
+        .collect();
+    let field_defs = required.iter().map(|(i, t)| quote!(#i: #t,)).chain(optional_params.iter().map(|p| {
+        let (i, t) = (&p.ident, p.arg.tokens(model, Some(&a)));
+        quote!(#i: #t,)
+    }));
+    let all_fields: Vec<_> =
+        required.iter().map(|(i, _)| i.clone()).chain(optional_params.iter().map(|p| p.ident.clone())).collect();
+    let args = required.iter().map(|(i, t)| quote!(#i: #t));
+    let inits = required.iter().map(|(i, _)| quote!(#i,)).chain(optional_params.iter().map(|p| {
+        let i = &p.ident;
+        quote!(#i: None,)
+    }));
+    let setters = optional_params.iter().map(|p| {
+        let i = &p.ident;
+        let inner = p.arg.without_option().tokens(model, Some(&a));
+        let doc = match one_line(&p.doc) {
+            d if d.is_empty() => format!("`{}`", p.wire),
+            d => format!("`{}`: {d}", p.wire),
+        };
+        let doc = doc_attrs(Some(&doc));
+        quote! {
+            #doc
+            pub fn #i(mut self, #i: #inner) -> Self {
+                self.#i = Some(#i);
+                self
+            }
         }
-        Some(builder) => {
-            // A builder's fields borrow for `'a`.
-            let a = Lifetime::new("'a", Span::call_site());
-            let required: Vec<(proc_macro2::Ident, TokenStream)> = required_params
-                .iter()
-                .map(|p| (p.ident.clone(), p.arg.tokens(model, Some(&a))))
-                .chain(body.iter().map(|(arg, _, _)| (ident("body"), arg.tokens(model, Some(&a)))))
-                .collect();
-            let field_defs = required.iter().map(|(i, t)| quote!(#i: #t,)).chain(optional_params.iter().map(|p| {
-                let (i, t) = (&p.ident, p.arg.tokens(model, Some(&a)));
-                quote!(#i: #t,)
-            }));
-            let all_fields: Vec<_> =
-                required.iter().map(|(i, _)| i.clone()).chain(optional_params.iter().map(|p| p.ident.clone())).collect();
-            let args = required.iter().map(|(i, t)| quote!(#i: #t));
-            let inits = required.iter().map(|(i, _)| quote!(#i,)).chain(optional_params.iter().map(|p| {
-                let i = &p.ident;
-                quote!(#i: None,)
-            }));
-            let setters = optional_params.iter().map(|p| {
-                let i = &p.ident;
-                let inner = p.arg.without_option().tokens(model, Some(&a));
-                let doc = doc_attrs(Some(&format!("`{}`: {}", p.wire, one_line(&p.doc))));
-                quote! {
-                    #doc
-                    pub fn #i(mut self, #i: #inner) -> Self {
-                        self.#i = Some(#i);
-                        self
-                    }
-                }
-            });
-            let builder_doc = format!(
-                " A call of [`Client::{method_name}`]: set the optional parameters, then [`send`]({builder}::send) it."
-            );
-            let sends = if has_headers {
-                let inner = inner_call(quote!(client));
-                let send_with_headers_deprecated = if link { &deprecated_calling } else { &deprecated };
-                quote! {
-                    /// Sends the request.
-                    #deprecated_calling
-                    pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
-                        self.send_with_headers().await.map(|r| r.value)
-                    }
+    });
+    let builder_doc = format!(
+        " A call of [`Client::{method_name}`]: `.await` it, or [`send`]({builder}::send) it{}{}.",
+        if optional_params.is_empty() { "" } else { ", after setting any of its optional parameters" },
+        if plan.pagination.is_some() { format!("; [`stream`]({builder}::stream) reads every page") } else { String::new() }
+    );
+    let sends = if has_headers {
+        let inner = inner_call(quote!(client));
+        let send_with_headers_deprecated = if link { &deprecated_calling } else { &deprecated };
+        quote! {
+            /// Sends the request.
+            #deprecated_calling
+            pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
+                self.send_with_headers().await.map(|r| r.value)
+            }
 
-                    /// Sends the request; the result comes with the headers the spec documents
-                    /// for it.
-                    #send_with_headers_deprecated
-                    pub async fn send_with_headers(self) -> Result<#full_type, Error<#error_name>> {
-                        let Self { client, #(#all_fields),* } = self;
-                        #inner
-                    }
-                }
-            } else {
-                let builder_call = call(quote!(client));
-                quote! {
-                    /// Sends the request.
-                    #deprecated
-                    pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
-                        let Self { client, #(#all_fields),* } = self;
-                        #builder_call
-                    }
-                }
-            };
-            (
-                quote! {
-                    #method_doc
-                    #deprecated
-                    pub fn #method_ident<'a>(&'a self, #(#args),*) -> #builder<'a> {
-                        #builder { client: self, #(#inits)* }
-                    }
-                    #at_fn
-                },
-                quote! {
-                    #[doc = #builder_doc]
-                    #[must_use = "a call does nothing until it is sent"]
-                    pub struct #builder<'a> {
-                        client: &'a Client,
-                        #(#field_defs)*
-                    }
+            /// Sends the request; the result comes with the headers the spec documents
+            /// for it.
+            #send_with_headers_deprecated
+            pub async fn send_with_headers(self) -> Result<#full_type, Error<#error_name>> {
+                let Self { client, #(#all_fields),* } = self;
+                #inner
+            }
+        }
+    } else {
+        let builder_call = call(quote!(client));
+        quote! {
+            /// Sends the request.
+            #deprecated
+            pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
+                let Self { client, #(#all_fields),* } = self;
+                #builder_call
+            }
+        }
+    };
+    let stream = plan
+        .pagination
+        .as_ref()
+        .map(|pagination| stream(model, op, plan, pagination, &method_name, &params, &error_name));
+    // Every method returns a call, so that a parameter the spec adds later is a new setter
+    // and no call written today stops compiling.
+    let method = quote! {
+        #method_doc
+        #deprecated
+        #too_many
+        pub fn #method_ident<'a>(&'a self, #(#args),*) -> #builder<'a> {
+            #builder { client: self, #(#inits)* }
+        }
+        #at_fn
+    };
+    let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    let builder_def = quote! {
+        #[doc = #builder_doc]
+        #[derive(Clone)]
+        #[must_use = "a call does nothing until it is awaited or sent"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#field_defs)*
+        }
 
-                    impl<'a> #builder<'a> {
-                        #(#setters)*
+        impl<'a> #builder<'a> {
+            #(#setters)*
 
-                        #sends
-                    }
-                },
-            )
+            #sends
+
+            #stream
+        }
+
+        #allow_deprecated
+        impl<'a> std::future::IntoFuture for #builder<'a> {
+            type Output = Result<#ok_type, Error<#error_name>>;
+            type IntoFuture = crate::CallFuture<'a, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
         }
     };
     let headers_def = has_headers.then(|| {
@@ -297,11 +280,7 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
             #(#variants)*
         }
     };
-    let stream = plan
-        .pagination
-        .as_ref()
-        .map(|pagination| stream(model, op, plan, pagination, &method_name, &params, &error_name, builder.as_ref()));
-    (quote! { #method #stream }, quote! { #success_enum #error #headers_def #error_headers_def #builder_def })
+    (method, quote! { #success_enum #error #headers_def #error_headers_def #builder_def })
 }
 
 /// One variant per documented error response, and the match arm that makes it. A range
@@ -405,13 +384,6 @@ fn error_variants(
         arms.push(arm);
     }
     (variants, arms)
-}
-
-/// The type a successful call returns.
-/// Whether the method of `op` returns a builder: it has many optional parameters.
-pub fn uses_builder(op: &Operation) -> bool {
-    let (ordered, optional_start) = op.ordered_parameters();
-    ordered.len() - optional_start >= BUILDER_THRESHOLD
 }
 
 /// What a successful call returns, as text: the type, or the operation's enum with the type of
@@ -617,7 +589,7 @@ fn status_patterns(codes: &[u16]) -> Vec<TokenStream> {
     patterns
 }
 
-fn method_doc(op: &Operation, params: &[Param], body_doc: Option<&str>) -> TokenStream {
+fn method_doc(op: &Operation, required: &[Param], optional: &[Param], body_doc: Option<&str>) -> TokenStream {
     let mut text = String::new();
     for part in [&op.summary, &op.description].into_iter().flatten() {
         let part = part.trim();
@@ -632,19 +604,21 @@ fn method_doc(op: &Operation, params: &[Param], body_doc: Option<&str>) -> Token
         text.push_str("\n\n");
     }
     text.push_str(&format!("`{} {}` (`{}`)", op.method.as_upper(), op.path, op.id));
-    let mut args: Vec<String> = params
-        .iter()
-        .map(|p| match one_line(&p.doc) {
-            d if d.is_empty() => format!("- `{}`", p.ident),
-            d => format!("- `{}`: {d}", p.ident),
-        })
-        .collect();
+    let item = |p: &Param| match one_line(&p.doc) {
+        d if d.is_empty() => format!("- `{}`", p.ident),
+        d => format!("- `{}`: {d}", p.ident),
+    };
+    let mut args: Vec<String> = required.iter().map(item).collect();
     if let Some(d) = body_doc {
         args.push(format!("- `body`: {}", one_line(d)));
     }
     if !args.is_empty() {
         text.push_str("\n\n# Arguments\n\n");
         text.push_str(&args.join("\n"));
+    }
+    if !optional.is_empty() {
+        text.push_str("\n\n# Optional parameters\n\nSet on the call this returns, each by its method:\n\n");
+        text.push_str(&optional.iter().map(item).collect::<Vec<_>>().join("\n"));
     }
     doc_attrs(Some(&text))
 }

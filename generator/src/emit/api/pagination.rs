@@ -2,22 +2,20 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use syn::Lifetime;
 
-use super::super::syntax::{allow_many_arguments, field_idents, ident, type_tokens};
+use super::super::syntax::{field_idents, ident, type_tokens};
 use super::headers::header_idents;
 use super::params::Param;
 use crate::ir::Operation;
 use crate::normalize::{Model, OperationPlan, PageField, PageStyle, Pagination, RustType, Shape};
 
-/// Names a stream binds beside the parameters (`limit` and `offset` of the offset style are
-/// the closure's own, and stand for the parameters of those names).
-pub const STREAM_NAMES: [&str; 7] =
-    ["page_size", "page_cursor", "page_body", "page_items", "page_next", "page_has_more", "page_total"];
+/// Names a stream binds beside the parameters (`offset` of the offset style is the closure's
+/// own, and stands for the parameter of that name).
+pub const STREAM_NAMES: [&str; 8] =
+    ["page_size", "page_cursor", "page_body", "page_items", "page_next", "page_has_more", "page_total", "page_call"];
 
-/// `{method}_stream(...)`: every item the operation lists, a page at a time, fetched only as
-/// the consumer asks for them.
-#[allow(clippy::too_many_arguments)]
+/// `stream(...)` of a call: every item the operation lists, a page at a time, fetched only as
+/// the consumer asks for them. Each page is a copy of the call with the paging parameters set.
 pub fn stream(
     model: &Model,
     op: &Operation,
@@ -26,100 +24,75 @@ pub fn stream(
     method_name: &str,
     params: &[Param],
     error_name: &Ident,
-    builder: Option<&Ident>,
 ) -> TokenStream {
     let header_idents = header_idents(&plan.headers);
-    let a = Lifetime::new("'a", proc_macro2::Span::call_site());
     let item = type_tokens(model, &pagination.item, &quote!(models::));
-    // The parameters the stream sets itself, and what it sends for each of them.
-    let managed: Vec<(&str, TokenStream)> = match &pagination.style {
+    let field = |wire: &str| params.iter().find(|p| p.wire == wire).map(|p| p.ident.clone());
+    // What each page sets on its copy of the call.
+    let mut sets: Vec<TokenStream> = Vec::new();
+    match &pagination.style {
         PageStyle::Offset { limit, offset, ask_count, .. } => {
-            let mut managed =
-                vec![("limit", narrow(model, quote!(limit), limit)), ("offset", narrow(model, quote!(offset), offset))];
-            if params.iter().any(|p| p.wire == "count" && !p.required) {
-                managed.push(("count", if *ask_count { quote!((offset == 0).then_some(true)) } else { quote!(None) }));
+            for (wire, value) in [("limit", narrow(model, quote!(page_size), limit)), ("offset", narrow(model, quote!(offset), offset))] {
+                let i = field(wire).expect("normalize finds offset paging by its parameters");
+                sets.push(quote!(page_call.#i = #value;));
             }
-            managed
+            if let Some(count) = params.iter().find(|p| p.wire == "count" && !p.required) {
+                let i = &count.ident;
+                let value = if *ask_count { quote!((offset == 0).then_some(true)) } else { quote!(None) };
+                sets.push(quote!(page_call.#i = #value;));
+            }
         }
-        PageStyle::Link { .. } => Vec::new(),
-        PageStyle::Token { param, .. } | PageStyle::AfterLast { param, .. } => {
-            vec![(param.as_str(), quote!(page_cursor.as_deref()))]
+        PageStyle::Link { .. } => {}
+        PageStyle::Token { param, first_page_only, .. } => {
+            let i = field(param).expect("normalize finds token paging by its parameter");
+            sets.push(quote!(page_call.#i = page_cursor.as_deref();));
+            // The token stands for the rest of the query.
+            let later: Vec<&Ident> =
+                params.iter().filter(|p| !p.required && first_page_only.contains(&p.wire)).map(|p| &p.ident).collect();
+            if !later.is_empty() {
+                sets.push(quote!(if page_cursor.is_some() { #(page_call.#later = None;)* }));
+            }
         }
-    };
-    let managed_value = |wire: &str| managed.iter().find(|(w, _)| *w == wire).map(|(_, v)| v.clone());
-    let others: Vec<&Param> = params.iter().filter(|p| managed_value(&p.wire).is_none()).collect();
+        PageStyle::AfterLast { param, .. } => {
+            let i = field(param).expect("normalize finds cursor paging by its parameter");
+            sets.push(quote!(page_call.#i = page_cursor.as_deref();));
+        }
+    }
     let page_size = match &pagination.style {
         PageStyle::Offset { limit, .. } => Some(type_tokens(model, limit, &quote!())),
         _ => None,
     };
-    let signature: Vec<TokenStream> = page_size.iter().map(|t| quote!(page_size: #t)).chain(others.iter().map(|p| {
-        let (i, t) = (&p.ident, p.arg.tokens(model, Some(&a)));
-        quote!(#i: #t)
-    })).collect();
-    let only_first = |p: &Param| match &pagination.style {
-        PageStyle::Token { first_page_only, .. } => first_page_only.contains(&p.wire),
-        _ => false,
-    };
-    // Each parameter's value in the call, and whether it is the parameter itself (a builder's
-    // field is then written in shorthand).
-    let values: Vec<(TokenStream, bool)> = params
-        .iter()
-        .map(|p| {
-            if let Some(v) = managed_value(&p.wire) {
-                return (v, false);
-            }
-            let i = &p.ident;
-            if only_first(p) {
-                (quote!(if page_cursor.is_none() { #i } else { None }), false)
-            } else {
-                (quote!(#i), true)
-            }
-        })
-        .collect();
-    let method_ident = ident(method_name);
+    let signature: Vec<TokenStream> = page_size.iter().map(|t| quote!(page_size: #t)).collect();
     // The total and the next link come with the headers.
     let with_headers = matches!(pagination.style, PageStyle::Offset { total: Some(_), .. });
-    let link = matches!(pagination.style, PageStyle::Link { .. });
-    let call = match builder {
-        _ if link => {
-            let at = format_ident!("{}_at", method_name);
-            let values = values.iter().map(|(v, _)| v);
-            quote! { self.#at(page_cursor.as_deref(), #(#values),*).await? }
-        }
-        None => {
-            let method = if with_headers { format_ident!("{}_with_headers", method_name) } else { method_ident.clone() };
-            let values = values.iter().map(|(v, _)| v);
-            quote! { self.#method(#(#values),*).await? }
-        }
-        Some(builder) => {
-            let fields = params.iter().zip(&values).map(|(p, (v, itself))| {
-                let i = &p.ident;
-                if *itself {
-                    quote!(#i)
-                } else {
-                    quote!(#i: #v)
-                }
-            });
-            let send = if with_headers { quote!(send_with_headers) } else { quote!(send) };
-            quote! { #builder { client: self, #(#fields),* }.#send().await? }
-        }
+    let call = if matches!(pagination.style, PageStyle::Link { .. }) {
+        let at = format_ident!("{}_at", method_name);
+        let fields: Vec<&Ident> = params.iter().map(|p| &p.ident).collect();
+        let body = op.body.as_ref().map(|_| ident("body"));
+        // The client's `_at` takes the required parameters, the body, then the optional ones.
+        let (required, optional): (Vec<&Param>, Vec<&Param>) = params.iter().partition(|p| p.required);
+        let (required, optional): (Vec<&Ident>, Vec<&Ident>) =
+            (required.iter().map(|p| &p.ident).collect(), optional.iter().map(|p| &p.ident).collect());
+        quote! {{
+            let Self { client, #(#fields,)* #body } = page_call;
+            client.#at(page_cursor.as_deref(), #(#required,)* #body #(#optional),*).await?
+        }}
+    } else if with_headers {
+        quote!(page_call.send_with_headers().await?)
+    } else {
+        quote!(page_call.send().await?)
     };
-    // References are `Copy`; an enum taken by value may not be, and each page gets its own.
-    let clones: Vec<TokenStream> = others
-        .iter()
-        .filter(|p| p.by_value() && !p.is_copy())
-        .map(|p| {
-            let i = &p.ident;
-            quote!(let #i = #i.clone();)
-        })
-        .collect();
-    // The closure's body: the clones, then the page's future.
+    // The closure's body: a copy of the call, then the page's future.
+    let rebind = (!sets.is_empty()).then(|| quote!(let mut page_call = page_call;));
     let page = |fetch_page: TokenStream| {
-        if clones.is_empty() {
-            quote!(async move { #fetch_page })
-        } else {
-            quote!({ #(#clones)* async move { #fetch_page } })
-        }
+        quote!({
+            let page_call = Clone::clone(&self);
+            async move {
+                #rebind
+                #(#sets)*
+                #fetch_page
+            }
+        })
     };
     let (start, fetch, how) = match &pagination.style {
         PageStyle::Offset { limit, total, .. } => {
@@ -135,7 +108,6 @@ pub fn stream(
                 match total {
                     None => {
                         let page = page(quote! {
-                            let limit = page_size;
                             let page_items = #call;
                             let page_next = crate::runtime::next_offset(page_size, offset, page_items.len(), None);
                             Ok(crate::runtime::Page { items: page_items, next: page_next })
@@ -145,7 +117,6 @@ pub fn stream(
                     Some(total) => {
                         let total = &header_idents[*total];
                         let page = page(quote! {
-                            let limit = page_size;
                             let page_body = #call;
                             let page_total = page_total.or(page_body.headers.#total);
                             let page_items = page_body.value;
@@ -238,8 +209,6 @@ pub fn stream(
         }
     };
     let deprecated = op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
-    let too_many = allow_many_arguments(1 + usize::from(page_size.is_some()) + others.len());
-    let stream_ident = format_ident!("{}_stream", method_name);
     let doc = format!(
         " Every item that [`Client::{method_name}`] lists, fetched {how}. Pages are fetched as the stream is \
          read; an error ends it."
@@ -247,11 +216,7 @@ pub fn stream(
     quote! {
         #[doc = #doc]
         #deprecated
-        #too_many
-        pub fn #stream_ident<'a>(
-            &'a self,
-            #(#signature),*
-        ) -> impl crate::Stream<Item = Result<#item, Error<#error_name>>> + 'a {
+        pub fn stream(self, #(#signature),*) -> impl crate::Stream<Item = Result<#item, Error<#error_name>>> + 'a {
             #start
             #fetch
         }

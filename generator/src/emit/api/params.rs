@@ -74,18 +74,6 @@ pub struct Param {
     pub required: bool,
 }
 
-impl Param {
-    /// Whether it is taken by value (enums, numbers, booleans), not borrowed.
-    pub fn by_value(&self) -> bool {
-        matches!(self.arg.without_option(), Arg::Value(_))
-    }
-
-    /// Whether its value is `Copy`, so a stream can reuse it without cloning.
-    pub fn is_copy(&self) -> bool {
-        matches!(self.arg.without_option(), Arg::Value(t) if t.is_copy())
-    }
-}
-
 pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
     let id = ident(&name);
     let wire = &p.name;
