@@ -198,7 +198,7 @@ fn full_v3_type_lists() {
 
 /// A handful of representative items of the inlined V3 crate: the shared error body and
 /// object reference, a JSON Patch operation, a oneOf, and operations that list with query
-/// parameters (through a builder, and as a stream of pages), patch, upload a file and download text.
+/// parameters (its call, sent and as a stream of pages), patch, upload a file and download text.
 #[test]
 fn full_v3_representative_items() {
     let Some(dir) = shared_specs("full_v3_representative_items") else { return };
@@ -218,12 +218,18 @@ fn full_v3_representative_items() {
             match &item {
                 syn::Item::Struct(s) => push(s.ident.to_string(), item.clone()),
                 syn::Item::Enum(e) => push(e.ident.to_string(), item.clone()),
-                syn::Item::Impl(i) => {
+                // A method of the client by its name, a call's as `Type::method`.
+                syn::Item::Impl(i) if i.trait_.is_none() => {
+                    let self_ty = &i.self_ty;
+                    let owner = self_ty.to_token_stream().to_string();
+                    let owner = owner.split_whitespace().next().unwrap_or_default().to_string();
                     for f in &i.items {
                         if let syn::ImplItem::Fn(f) = f {
                             let mut f = f.clone();
                             f.attrs.retain(|a| !a.path().is_ident("doc"));
-                            push(f.sig.ident.to_string(), syn::parse_quote!(impl Client { #f }));
+                            let name = if owner == "Client" { f.sig.ident.to_string() } else { format!("{owner}::{}", f.sig.ident) };
+                            let generics = &i.generics;
+                            push(name, syn::parse_quote!(impl #generics #self_ty { #f }));
                         }
                     }
                 }
@@ -240,10 +246,12 @@ fn full_v3_representative_items() {
         &[
             "list_accounts",
             "ListAccountsBuilder",
-            "list_accounts_stream",
+            "ListAccountsBuilder::send",
+            "ListAccountsBuilder::stream",
             "patch_service_desk_integration",
-            "import_accounts_schema",
-            "get_password_dictionary",
+            "PatchServiceDeskIntegrationBuilder::send",
+            "ImportAccountsSchemaBuilder::send",
+            "GetPasswordDictionaryBuilder::send",
         ],
     );
     insta::assert_snapshot!("full_v3_representative_items", format!("{models}\n{api}"));

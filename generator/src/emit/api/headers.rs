@@ -1,5 +1,5 @@
 //! The documented headers of an operation's successful responses: a struct of them, typed,
-//! read from a response by `*_with_headers`.
+//! read from a response by a call's `send_with_headers`.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;

@@ -1,4 +1,5 @@
-//! One operation: its method (or builder), its enum of documented errors, and its stream.
+//! One operation: its method, the call it returns (setters, `send`, `IntoFuture`, `stream`),
+//! and its enum of documented errors.
 
 use proc_macro2::{Literal, Span, TokenStream};
 use syn::Lifetime;
@@ -11,7 +12,7 @@ use crate::ir::{Operation, ResponseBody, Status};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{CaseBody, Model, OperationPlan, PageStyle, Success, SuccessCase};
 
-/// The method (and stream) of `op`, for `impl Client`, and its error enum and builder.
+/// The method of `op`, for `impl Client`; and its error enum and call, for beside it.
 pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_name: String) -> (TokenStream, TokenStream) {
     let op_type = naming::type_ident(&op.id);
     let error_name = format_ident!("{}Error", op_type);
@@ -81,9 +82,9 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_nam
             }
         }
     };
-    // With documented headers, `*_with_headers` holds the call and the plain method returns
-    // its value; with `Link` pagination, a private `*_at` holds it, for the stream to send to
-    // the next page's URL.
+    // With documented headers, the call's `send_with_headers` holds the request and `send`
+    // returns its value; with `Link` pagination, a private `*_at` of the client holds it, for
+    // the stream to send to the next page's URL.
     // A deprecated method that calls another deprecated one must allow it.
     let deprecated_calling = op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
     let headers_name = format_ident!("{}Headers", op_type);
