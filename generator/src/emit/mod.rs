@@ -127,12 +127,12 @@ const OPERATIONS_PER_SEGMENT: usize = 40;
 
 /// What every segment reads and that is worked out once, before they are emitted.
 pub struct Prepared {
-    /// The method name of each operation, per API.
-    method_names: Vec<Vec<String>>,
+    /// The names of each operation, per API.
+    operation_names: Vec<Vec<api::OperationNames>>,
 }
 
 pub fn prepare(model: &Model) -> Prepared {
-    Prepared { method_names: model.ir.apis.iter().map(api::method_names).collect() }
+    Prepared { operation_names: model.ir.apis.iter().map(api::operation_names).collect() }
 }
 
 /// Every file of the crate, and its segments.
@@ -186,7 +186,7 @@ pub fn emit_segment(model: &Model, options: &CrateOptions, prepared: &Prepared, 
         Segment::Models(range) => Content::Rust(models::models(model, range.clone())),
         Segment::ApiHead { api } => Content::Rust(api::api_head(model, *api, options.crate_name)),
         Segment::ApiOperations { api, range } => {
-            Content::Rust(api::api_operations(model, *api, &prepared.method_names[*api], range.clone()))
+            Content::Rust(api::api_operations(model, *api, &prepared.operation_names[*api], range.clone()))
         }
     }
 }

@@ -254,12 +254,20 @@ impl<'a> SpecLowerer<'a> {
                     Some(id) if !id.trim().is_empty() => id.clone(),
                     _ => derived_operation_id(method, path),
                 };
-                if !seen_ids.insert(id.to_snake_case()) {
-                    return Err(self.invalid(
+                // Ids must be unique; a repeated one is numbered so that everything keyed by
+                // it (the report, `api.json`) stays apart. Ids that differ only in case or
+                // separators (`getThing`, `get_thing`) are fine: emit numbers their names.
+                let id = if seen_ids.contains(&id) {
+                    let unique = (2..).map(|n| format!("{id}{n}")).find(|c| !seen_ids.contains(c)).expect("a free number");
+                    self.warn(
                         &op_ptr.push("operationId"),
-                        format!("operationId `{id}` is used by another operation"),
-                    ));
-                }
+                        format!("operationId `{id}` is used by another operation; this one is called `{unique}`"),
+                    );
+                    unique
+                } else {
+                    id
+                };
+                seen_ids.insert(id.clone());
                 let source = OperationSource { path, method, id, op, path_params: &item.parameters, ptr: op_ptr.clone() };
                 match self.operation(doc, source)? {
                     Ok(operation) => api.operations.push(operation),

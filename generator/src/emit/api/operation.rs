@@ -8,13 +8,15 @@ use quote::{format_ident, quote};
 use super::super::syntax::{allow_many_arguments, doc_attrs, ident, type_text, type_tokens};
 use super::pagination::stream;
 use super::params::{param, request_body, Arg, Param};
+use super::OperationNames;
 use crate::ir::{Operation, ResponseBody, Status};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{CaseBody, Model, OperationPlan, PageStyle, Success, SuccessCase};
 
 /// The method of `op`, for `impl Client`; and its error enum and call, for beside it.
-pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, method_name: String) -> (TokenStream, TokenStream) {
-    let op_type = naming::type_ident(&op.id);
+pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, names: &OperationNames) -> (TokenStream, TokenStream) {
+    let method_name = names.method.clone();
+    let op_type = &names.types;
     let error_name = format_ident!("{}Error", op_type);
     let (ordered, optional_start) = op.ordered_parameters();
     // The method takes the required parameters and the body, and returns a call to set the
@@ -389,7 +391,7 @@ fn error_variants(
 
 /// What a successful call returns, as text: the type, or the operation's enum with the type of
 /// each status (`SubmitJobSuccess{200:Result,202:Job,204}`).
-pub fn success_type_text(model: &Model, op: &Operation, success: &Success) -> String {
+pub fn success_type_text(model: &Model, op_type: &str, success: &Success) -> String {
     match success {
         Success::ByStatus(cases) => {
             let cases: Vec<String> = cases
@@ -399,7 +401,7 @@ pub fn success_type_text(model: &Model, op: &Operation, success: &Success) -> St
                     None => c.status.to_string(),
                 })
                 .collect();
-            format!("{}Success{{{}}}", naming::type_ident(&op.id), cases.join(","))
+            format!("{op_type}Success{{{}}}", cases.join(","))
         }
         other => type_text(success_type(model, other)),
     }
