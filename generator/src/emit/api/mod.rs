@@ -1,11 +1,12 @@
-//! One module per API: its server, its `Client`, one method per operation, and one enum of
-//! documented error responses per operation. What to print comes from the model (the types,
+//! One module per API: its server, its `Client`, one method per operation, and per operation
+//! the call that method returns and the enum of its documented error responses. What to print comes from the model (the types,
 //! success kinds and pagination that normalize decided); this only prints it.
 
 mod operation;
 mod headers;
 mod pagination;
 mod params;
+mod responses;
 
 use std::ops::Range;
 
@@ -18,7 +19,7 @@ use crate::ir::{Api, BodyEncoding, ResponseBody};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{Model, ParamForm, ListItem};
 
-pub use operation::success_type_text;
+pub use responses::success_type_text;
 pub use params::body_arg;
 
 /// How the method of an operation takes the parameter `p`, as the surface records it.
