@@ -18,6 +18,7 @@ fn fixture_clients_behave_as_documented() {
             fixtures.join("pagination-after.yaml"),
             fixtures.join("pagination-link.yaml"),
             fixtures.join("pagination-total.yaml"),
+            fixtures.join("pagination-envelope.yaml"),
             fixtures.join("response-headers.yaml"),
         ],
         crate_name: "fixture-smoke".into(),
@@ -25,5 +26,5 @@ fn fixture_clients_behave_as_documented() {
     };
     let out = repo_root().join("target").join("fixture-smoke").join("responses");
     write_smoke_crate(&options, &out, &repo_root().join("tests/fixture_smoke/clients.rs"));
-    run_smoke_tests(&out, 21);
+    run_smoke_tests(&out, 23);
 }

@@ -436,6 +436,46 @@ mod pagination {
     }
 
     #[tokio::test]
+    async fn an_offset_envelope_stream_ends_at_the_total_its_pages_give() {
+        let server = MockServer::start().await;
+        // Pages capped at 2 although 3 are asked for; the envelope's `total_count` ends the list.
+        for (offset, ids) in [("0", vec!["a", "b"]), ("2", vec!["c", "d"]), ("4", vec!["e"])] {
+            let entries: Vec<_> = ids.iter().map(|id| json!({"id": id})).collect();
+            Mock::given(path("/folders/f1/items"))
+                .and(query_param("offset", offset))
+                .respond_with(ResponseTemplate::new(200).set_body_json(json!({"total_count": 5, "entries": entries})))
+                .mount(&server)
+                .await;
+        }
+        let client =
+            fixture_smoke::pagination_envelope::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let ids: Vec<String> =
+            client.list_folder_items("f1").sort("name").stream(3).map(|i| i.expect("an item").id).collect().await;
+        assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+        let sent = requests(&server).await;
+        assert_eq!(sent.len(), 3, "no request past the total");
+        assert!(sent.iter().all(|r| query(r, "limit") == ["3"] && query(r, "sort") == ["name"]));
+    }
+
+    #[tokio::test]
+    async fn an_offset_envelope_stream_without_a_total_ends_at_a_short_page() {
+        let server = MockServer::start().await;
+        for (offset, keys) in [("0", vec!["a", "b"]), ("2", vec!["c"])] {
+            let items: Vec<_> = keys.iter().map(|key| json!({"key": key})).collect();
+            Mock::given(path("/flags"))
+                .and(query_param("offset", offset))
+                .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": items, "_links": {}})))
+                .mount(&server)
+                .await;
+        }
+        let client =
+            fixture_smoke::pagination_envelope::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let keys: Vec<String> = client.list_flags().stream(2).map(|f| f.expect("a flag").key).collect().await;
+        assert_eq!(keys, ["a", "b", "c"]);
+        assert_eq!(requests(&server).await.len(), 2);
+    }
+
+    #[tokio::test]
     async fn documented_headers_come_typed_with_the_value_and_secrets_stay_hidden() {
         let server = MockServer::start().await;
         Mock::given(path("/sessions"))

@@ -29,7 +29,7 @@ mod rust_type;
 
 use names::{Choice, Namer};
 pub use operations::{
-    CaseBody, ListItem, OperationPlan, PageField, PageStyle, Pagination, ParamForm, Success, SuccessCase, DocumentedHeader,
+    CaseBody, ListItem, OffsetEnvelope, OperationPlan, PageField, PageStyle, Pagination, ParamForm, Success, SuccessCase, DocumentedHeader,
 };
 pub use rust_type::RustType;
 use recursion::Recursion;

@@ -81,11 +81,19 @@ pub struct Pagination {
     pub style: PageStyle,
 }
 
+/// The body of a limit/offset page that holds its items beside other fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OffsetEnvelope {
+    pub items: PageField,
+    /// `total_count`, `totalCount`, `total` or `totalSize`: the list ends there.
+    pub total: Option<PageField>,
+}
+
 /// How the next page is asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PageStyle {
-    /// `limit` and `offset` (SailPoint): the body is the array of items, and a short page is
-    /// the last.
+    /// `limit` and `offset` (SailPoint): the body is the array of items (or an envelope
+    /// holding them), and a short page is the last.
     Offset {
         /// The type of `limit` (and so of the page size).
         limit: RustType,
@@ -99,6 +107,9 @@ pub enum PageStyle {
         /// and a documented total: SailPoint's `count` asks for `X-Total-Count`); otherwise an
         /// optional `count` is not sent.
         ask_count: bool,
+        /// When the body is a struct holding the items (Box, LaunchDarkly): where they are, and
+        /// the integer total it may give.
+        envelope: Option<OffsetEnvelope>,
     },
     /// A `Link: <...>; rel="next"` header (GitHub, RFC 8288), followed while it stays on the
     /// client's origin; the body is the array of items.
@@ -173,6 +184,9 @@ const AFTER_PARAMS: &[&str] = &["starting_after", "after"];
 
 /// Response fields that hold the items of a page, when a body has more than one array.
 const ITEMS_FIELDS: &[&str] = &["items", "data", "results", "entries", "values", "records"];
+
+/// The fields of a limit/offset envelope that give the length of the whole list.
+const TOTAL_FIELDS: &[&str] = &["total_count", "totalCount", "total", "totalSize", "total_size"];
 
 /// The facts of one operation that emit prints.
 #[derive(Clone, Debug)]
@@ -317,17 +331,24 @@ impl Model {
         }
         let Success::Json(body) = success else { return None };
         match body {
-            RustType::Vec(item) => self.offset_pagination(op, item, headers).or_else(|| {
+            RustType::Vec(item) => self.offset_pagination(op, item, headers, None).or_else(|| {
                 let header = headers.iter().position(|h| h.is("link") && h.kind == HeaderKind::Text)?;
                 Some(Pagination { item: (**item).clone(), style: PageStyle::Link { header } })
             }),
-            RustType::Model(t) => self.envelope_pagination(op, *t),
+            RustType::Model(t) => self.envelope_pagination(op, *t, headers),
             _ => None,
         }
     }
 
-    /// Optional integer `limit` and `offset`, and the body is the array of items.
-    fn offset_pagination(&self, op: &Operation, item: &RustType, headers: &[DocumentedHeader]) -> Option<Pagination> {
+    /// Optional integer `limit` and `offset`; the body is the array of items, or `envelope`
+    /// holds them.
+    fn offset_pagination(
+        &self,
+        op: &Operation,
+        item: &RustType,
+        headers: &[DocumentedHeader],
+        envelope: Option<OffsetEnvelope>,
+    ) -> Option<Pagination> {
         let integer = |wire: &str| {
             let p = op.parameters.iter().find(|p| p.name == wire && !p.required)?;
             match self.param_form(p) {
@@ -340,12 +361,12 @@ impl Model {
             && op.parameters.iter().any(|p| {
                 p.name == "count" && !p.required && self.param_form(p) == ParamForm::Value(RustType::Bool)
             });
-        let style = PageStyle::Offset { limit: integer("limit")?, offset: integer("offset")?, total, ask_count };
+        let style = PageStyle::Offset { limit: integer("limit")?, offset: integer("offset")?, total, ask_count, envelope };
         Some(Pagination { item: item.clone(), style })
     }
 
     /// A body that is a struct holding the items and what leads to the next page.
-    fn envelope_pagination(&self, op: &Operation, envelope: TypeId) -> Option<Pagination> {
+    fn envelope_pagination(&self, op: &Operation, envelope: TypeId, headers: &[DocumentedHeader]) -> Option<Pagination> {
         let Shape::Struct { fields, .. } = &self.type_def(envelope).shape else { return None };
         let field = |index: usize| {
             let (node, nullable) = self.unwrap_nullable(fields[index].node);
@@ -394,6 +415,10 @@ impl Model {
                 let style = PageStyle::Token { param: param.name.clone(), next, items, first_page_only };
                 return Some(Pagination { item: *item, style });
             }
+        }
+        let total = named(TOTAL_FIELDS, &|t| t.is_integer()).map(|(f, _)| f);
+        if let Some(pagination) = self.offset_pagination(op, &item, headers, Some(OffsetEnvelope { items: items.clone(), total })) {
+            return Some(pagination);
         }
         let param = query_string(AFTER_PARAMS)?;
         let (has_more, _) = named(&["has_more"], &|t| *t == RustType::Bool)?;

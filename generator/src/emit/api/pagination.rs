@@ -95,7 +95,7 @@ pub fn stream(
         })
     };
     let (start, fetch, how) = match &pagination.style {
-        PageStyle::Offset { limit, total, .. } => {
+        PageStyle::Offset { limit, total, envelope, .. } => {
             let page_size_i64 = match limit {
                 RustType::I64 => quote!(page_size),
                 RustType::I8 | RustType::I16 | RustType::I32 | RustType::U8 | RustType::U16 | RustType::U32 => {
@@ -103,37 +103,75 @@ pub fn stream(
                 }
                 _ => quote!(i64::try_from(page_size).unwrap_or(i64::MAX)),
             };
-            (
-                quote!(let page_size = #page_size_i64.max(1);),
-                match total {
-                    None => {
-                        let page = page(quote! {
-                            let page_items = #call;
-                            let page_next = crate::runtime::next_offset(page_size, offset, page_items.len(), None);
-                            Ok(crate::runtime::Page { items: page_items, next: page_next })
-                        });
-                        quote!(crate::runtime::paginate(0i64, move |offset: i64| #page))
+            // The total, from the `X-Total-Count` header or the envelope's field, once known.
+            let header_total = total.map(|total| {
+                let total = &header_idents[total];
+                quote!(let page_total = page_total.or(page_body.headers.#total);)
+            });
+            // Read before the envelope's items are moved out of it.
+            let field_total = envelope.as_ref().and_then(|e| e.total.as_ref()).map(|field| {
+                let (access, _) = field_access(model, field);
+                let (node, _) = model.unwrap_nullable(struct_fields(model, field)[field.index].node);
+                let value = match (model.rust_type(node) == RustType::I64, field.optional) {
+                    (true, true) => access,
+                    (true, false) => quote!(Some(#access)),
+                    (false, true) => quote!(#access.and_then(|total| i64::try_from(total).ok())),
+                    (false, false) => quote!(i64::try_from(#access).ok()),
+                };
+                quote!(let page_total = page_total.or(#value);)
+            });
+            let read_page = match envelope {
+                Some(e) => {
+                    let items = items_access(model, &e.items).0;
+                    let unwrap = header_total.is_some().then(|| quote!(let page_body = page_body.value;));
+                    quote! {
+                        let page_body = #call;
+                        #header_total
+                        #unwrap
+                        #field_total
+                        let page_items = #items;
                     }
-                    Some(total) => {
-                        let total = &header_idents[*total];
-                        let page = page(quote! {
-                            let page_body = #call;
-                            let page_total = page_total.or(page_body.headers.#total);
-                            let page_items = page_body.value;
-                            let page_next = crate::runtime::next_offset(page_size, offset, page_items.len(), page_total)
-                                .map(|next| (next, page_total));
-                            Ok(crate::runtime::Page { items: page_items, next: page_next })
-                        });
-                        quote!(crate::runtime::paginate((0i64, None), move |(offset, page_total): (i64, Option<i64>)| #page))
-                    }
+                }
+                None if header_total.is_some() => quote! {
+                    let page_body = #call;
+                    #header_total
+                    let page_items = page_body.value;
                 },
-                match total {
-                    None => "`page_size` at a time through `limit` and `offset` until a page comes back short".to_string(),
-                    Some(_) => "`page_size` at a time through `limit` and `offset` until the total the first \
-                                page gives in `X-Total-Count` (or, without it, until a page comes back short)"
-                        .to_string(),
-                },
-            )
+                None => quote!(let page_items = #call;),
+            };
+            let has_total = header_total.is_some() || field_total.is_some();
+            let page_next = if has_total {
+                quote! {
+                    crate::runtime::next_offset(page_size, offset, page_items.len(), page_total)
+                        .map(|next| (next, page_total))
+                }
+            } else {
+                quote!(crate::runtime::next_offset(page_size, offset, page_items.len(), None))
+            };
+            let page = page(quote! {
+                #read_page
+                let page_next = #page_next;
+                Ok(crate::runtime::Page { items: page_items, next: page_next })
+            });
+            let fetch = if has_total {
+                quote!(crate::runtime::paginate((0i64, None), move |(offset, page_total): (i64, Option<i64>)| #page))
+            } else {
+                quote!(crate::runtime::paginate(0i64, move |offset: i64| #page))
+            };
+            let how = match (total.is_some(), envelope.as_ref().and_then(|e| e.total.as_ref())) {
+                (true, _) => "`page_size` at a time through `limit` and `offset` until the total the first page \
+                              gives in `X-Total-Count` (or, without it, until a page comes back short)"
+                    .to_string(),
+                (false, Some(field)) => format!(
+                    "`page_size` at a time through `limit` and `offset` until the total the pages give in \
+                     `{}` (or, without it, until a page comes back short)",
+                    field_access(model, field).1
+                ),
+                (false, None) => {
+                    "`page_size` at a time through `limit` and `offset` until a page comes back short".to_string()
+                }
+            };
+            (quote!(let page_size = #page_size_i64.max(1);), fetch, how)
         }
         PageStyle::Link { header } => {
             let link = &header_idents[*header];
