@@ -55,8 +55,7 @@ pub fn operation_names(api: &Api) -> Vec<OperationNames> {
     api.operations
         .iter()
         .map(|op| OperationNames {
-            // Claimed with the private `_at` a `Link`-paged operation adds beside it.
-            method: methods.claim_with(naming::snake(&op.id), &["_at"]),
+            method: methods.claim(naming::snake(&op.id)),
             types: types.claim_with(naming::type_ident(&op.id), TYPE_SUFFIXES),
         })
         .collect()

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::super::syntax::{allow_many_arguments, doc_attrs, ident};
 use super::pagination::stream;
-use super::params::{param, request_body, Arg, Param};
+use super::params::{param, request_body, Param};
 use super::responses::{error_variants, success_arms, success_enum, success_type};
 use super::OperationNames;
 use crate::ir::Operation;
@@ -23,32 +23,20 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, names: &Op
     // The method takes the required parameters and the body, and returns a call to set the
     // optional ones on and await.
     let builder = format_ident!("{}Builder", op_type);
-    // Every name the generated code binds beside the parameters: the receiver, the body, the
-    // response, a builder's `client`, a stream's own names.
-    let mut taken = vec!["self", "body", "response"];
-    // A call's fields and setters share names with its own methods.
-    taken.extend(["client", "send", "send_with_headers", "stream", "clone", "into_future"]);
-    if plan.pagination.is_some() {
-        taken.extend(super::pagination::STREAM_NAMES);
-    }
-    if !plan.headers.is_empty() {
-        taken.extend(["headers", "page_url"]);
-    }
+    // Every name the generated code binds beside the parameters where they are locals (a
+    // call's `send` unpacks them): the receiver, the body, the response, the call's `client`,
+    // the headers read and the page URL sent to. A call's setters share names with its own
+    // methods too. (A stream reaches the parameters through its copy of the call only.)
+    let taken = [
+        "self", "body", "response", "client", "headers", "page_url", "send", "send_with_headers", "send_at", "stream",
+        "clone", "into_future",
+    ];
     let mut idents = Uniquer::with_taken(taken);
 
     let params: Vec<Param> = ordered.iter().map(|p| param(model, p, idents.claim(naming::snake(&p.name)))).collect();
     let (required_params, optional_params) = params.split_at(optional_start);
 
     let body = op.body.as_ref().map(|b| request_body(model, b));
-    let sig = |i: &proc_macro2::Ident, arg: &Arg| {
-        let t = arg.tokens(model, None);
-        quote!(#i: #t)
-    };
-    let sig_params = required_params
-        .iter()
-        .map(|p| sig(&p.ident, &p.arg))
-        .chain(body.iter().map(|(arg, _, _)| sig(&ident("body"), arg)))
-        .chain(optional_params.iter().map(|p| sig(&p.ident, &p.arg)));
     let sends: Vec<&TokenStream> = params.iter().map(|p| &p.send).collect();
     let body_send = body.as_ref().map(|(_, send, _)| send);
     let auth = op.authenticated.then(|| quote!(.authenticated()));
@@ -86,14 +74,13 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, names: &Op
         }
     };
     // With documented headers, the call's `send_with_headers` holds the request and `send`
-    // returns its value; with `Link` pagination, a private `*_at` of the client holds it, for
-    // the stream to send to the next page's URL.
+    // returns its value; with `Link` pagination, its private `send_at` holds it, for the stream
+    // to send to the next page's URL.
     // A deprecated method that calls another deprecated one must allow it.
     let deprecated_calling = op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
     let headers_name = format_ident!("{}Headers", op_type);
     let has_headers = !plan.headers.is_empty();
     let link = matches!(plan.pagination.as_ref().map(|p| &p.style), Some(PageStyle::Link { .. }));
-    let at_ident = format_ident!("{}_at", method_name);
     let call = |receiver: TokenStream| {
         let at = link.then(|| quote!(.at_url(page_url)));
         let read = if has_headers {
@@ -118,34 +105,6 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, names: &Op
         }
     };
     let full_type = if has_headers { quote!(crate::WithHeaders<#ok_type, #headers_name>) } else { ok_type.clone() };
-    // The arguments in the order the methods take them.
-    let arg_names: Vec<proc_macro2::Ident> = required_params
-        .iter()
-        .map(|p| p.ident.clone())
-        .chain(body.iter().map(|_| ident("body")))
-        .chain(optional_params.iter().map(|p| p.ident.clone()))
-        .collect();
-    let sig_params: Vec<TokenStream> = sig_params.collect();
-    // The call that holds the request, from `receiver` with every argument bound.
-    let inner_call = |receiver: TokenStream| {
-        if link {
-            quote!(#receiver.#at_ident(None, #(#arg_names),*).await)
-        } else {
-            call(receiver)
-        }
-    };
-    let at_fn = link.then(|| {
-        let plain = call(quote!(self));
-        let too_many = allow_many_arguments(2 + params.len() + usize::from(body.is_some()));
-        quote! {
-            /// The call, sent to `page_url` (a next page's link) when given.
-            #deprecated
-            #too_many
-            async fn #at_ident(&self, page_url: Option<&str>, #(#sig_params),*) -> Result<#full_type, Error<#error_name>> {
-                #plain
-            }
-        }
-    });
     // A call's fields borrow for `'a`.
     let a = Lifetime::new("'a", Span::call_site());
     let required: Vec<(proc_macro2::Ident, TokenStream)> = required_params
@@ -185,9 +144,22 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, names: &Op
         if optional_params.is_empty() { "" } else { ", after setting any of its optional parameters" },
         if plan.pagination.is_some() { format!("; [`stream`]({builder}::stream) reads every page") } else { String::new() }
     );
+    let unpack = quote!(let Self { client, #(#all_fields),* } = self;);
+    let request = call(quote!(client));
     let sends = if has_headers {
-        let inner = inner_call(quote!(client));
-        let send_with_headers_deprecated = if link { &deprecated_calling } else { &deprecated };
+        // `Link` paging (whose link is a documented header) sends the request from `send_at`.
+        let (with_headers, send_at) = if link {
+            let send_at = quote! {
+                /// Sends the request to `page_url` (a next page's link) when given.
+                async fn send_at(self, page_url: Option<&str>) -> Result<#full_type, Error<#error_name>> {
+                    #unpack
+                    #request
+                }
+            };
+            (quote!(self.send_at(None).await), Some(send_at))
+        } else {
+            (quote!(#unpack #request), None)
+        };
         quote! {
             /// Sends the request.
             #deprecated_calling
@@ -197,20 +169,20 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, names: &Op
 
             /// Sends the request; the result comes with the headers the spec documents
             /// for it.
-            #send_with_headers_deprecated
+            #deprecated
             pub async fn send_with_headers(self) -> Result<#full_type, Error<#error_name>> {
-                let Self { client, #(#all_fields),* } = self;
-                #inner
+                #with_headers
             }
+
+            #send_at
         }
     } else {
-        let builder_call = call(quote!(client));
         quote! {
             /// Sends the request.
             #deprecated
             pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
-                let Self { client, #(#all_fields),* } = self;
-                #builder_call
+                #unpack
+                #request
             }
         }
     };
@@ -227,7 +199,6 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, names: &Op
         pub fn #method_ident<'a>(&'a self, #(#args),*) -> #builder<'a> {
             #builder { client: self, #(#inits)* }
         }
-        #at_fn
     };
     let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     let builder_def = quote! {

@@ -1,18 +1,13 @@
 //! The stream of an operation that lists page by page (see `normalize::Pagination`).
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::super::syntax::{field_idents, ident, type_tokens};
 use super::headers::header_idents;
 use super::params::Param;
 use crate::ir::Operation;
 use crate::normalize::{Model, OperationPlan, PageField, PageStyle, Pagination, RustType, Shape};
-
-/// Names a stream binds beside the parameters (`offset` of the offset style is the closure's
-/// own, and stands for the parameter of that name).
-pub const STREAM_NAMES: [&str; 8] =
-    ["page_size", "page_cursor", "page_body", "page_items", "page_next", "page_has_more", "page_total", "page_call"];
 
 /// `stream(...)` of a call: every item the operation lists, a page at a time, fetched only as
 /// the consumer asks for them. Each page is a copy of the call with the paging parameters set.
@@ -66,17 +61,7 @@ pub fn stream(
     // The total and the next link come with the headers.
     let with_headers = matches!(pagination.style, PageStyle::Offset { total: Some(_), .. });
     let call = if matches!(pagination.style, PageStyle::Link { .. }) {
-        let at = format_ident!("{}_at", method_name);
-        let fields: Vec<&Ident> = params.iter().map(|p| &p.ident).collect();
-        let body = op.body.as_ref().map(|_| ident("body"));
-        // The client's `_at` takes the required parameters, the body, then the optional ones.
-        let (required, optional): (Vec<&Param>, Vec<&Param>) = params.iter().partition(|p| p.required);
-        let (required, optional): (Vec<&Ident>, Vec<&Ident>) =
-            (required.iter().map(|p| &p.ident).collect(), optional.iter().map(|p| &p.ident).collect());
-        quote! {{
-            let Self { client, #(#fields,)* #body } = page_call;
-            client.#at(page_cursor.as_deref(), #(#required,)* #body #(#optional),*).await?
-        }}
+        quote!(page_call.send_at(page_cursor.as_deref()).await?)
     } else if with_headers {
         quote!(page_call.send_with_headers().await?)
     } else {
