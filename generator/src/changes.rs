@@ -29,7 +29,8 @@ pub struct OperationSurface {
     /// `GET /path`.
     pub http: String,
     /// Whether the method returns a call whose setters take the optional parameters (every
-    /// method does since; crates before took them by position when they had fewer than four).
+    /// crate written now says so; crates before took them by position when they had fewer than
+    /// four, and comparing with one of those reports the change as breaking).
     pub builder: bool,
     /// In the order the method takes them.
     pub params: Vec<ParamSurface>,
@@ -42,7 +43,8 @@ pub struct OperationSurface {
     pub errors_non_exhaustive: bool,
     pub stream: bool,
     /// Whether the stream is the call's `stream()`, which takes the parameters as the call
-    /// does (crates before it had a `*_stream` method taking them by position).
+    /// does (crates before it had a `*_stream` method taking them by position: comparing with
+    /// one of those reports the move as breaking; every crate written now has it).
     #[serde(default)]
     pub stream_on_call: bool,
     /// The documented success headers (`send_with_headers`).
@@ -261,21 +263,6 @@ fn compare_operations(old: &OperationSurface, new: &OperationSurface) -> Vec<Cha
             "calls written for the old stream no longer compile",
         ));
     }
-    // A `_stream` method took the parameters it does not set itself by position.
-    let positional_stream = old.stream && new.stream && !(old.stream_on_call && new.stream_on_call);
-    if positional_stream && old.params != new.params && !changes.iter().any(|c| c.breaking) {
-        changes.push(Change::breaking(
-            "its `_stream` takes different parameters".into(),
-            "the stream takes the operation's parameters by position: calls written for the old one no longer compile",
-        ));
-    }
-    // A method without setters took its parameters by position.
-    let kept = |from: &[ParamSurface], other: &[ParamSurface]| -> Vec<String> {
-        from.iter().filter(|p| other.iter().any(|o| o.name == p.name)).map(|p| p.name.clone()).collect()
-    };
-    if !new.builder && !old.builder && kept(&old.params, &new.params) != kept(&new.params, &old.params) {
-        changes.push(Change::breaking("parameters reordered".into(), signature));
-    }
     if old.body != new.body {
         let text = |b: &Option<String>| b.clone().map_or("none".to_string(), |b| format!("`{b}`"));
         changes.push(Change::breaking(format!("body now {}, was {}", text(&new.body), text(&old.body)), signature));
@@ -300,12 +287,16 @@ fn compare_operations(old: &OperationSurface, new: &OperationSurface) -> Vec<Cha
         changes.push(Change::breaking(format!("error status {e} removed"), "a variant users may match on is gone"));
     }
     match (old.stream, new.stream) {
-        (false, true) => changes.push(Change::additive("now has a `_stream`".into(), "a new method")),
-        (true, false) => changes.push(Change::breaking("its `_stream` is gone".into(), "a method users may call is gone")),
+        (false, true) => changes.push(Change::additive("now has a `stream()`".into(), "a new method of the call")),
+        (true, false) => changes.push(Change::breaking("its stream is gone".into(), "a method users may call is gone")),
         _ => {}
     }
     for h in new.headers.iter().filter(|h| !old.headers.contains(h)) {
-        let why = if old.headers.is_empty() { "a new method (`_with_headers`)" } else { "a new field of a `#[non_exhaustive]` struct" };
+        let why = if old.headers.is_empty() {
+            "a new method of the call (`send_with_headers`)"
+        } else {
+            "a new field of a `#[non_exhaustive]` struct"
+        };
         changes.push(Change::additive(format!("documents header `{h}`"), why));
     }
     for h in old.headers.iter().filter(|h| !new.headers.contains(h)) {
