@@ -278,10 +278,9 @@ pub fn normalize(ir: Ir) -> Model {
 
 /// Gives each class its name. Where several want one name, the strongest claim keeps it (the
 /// best rank, then what a `GET` returns, then the most sites, then the first site: sites do
-/// not depend on the order of
-/// paths in the file); each other grows its qualifier in front (`ApprovalScheme` ->
-/// `AccessProfileApprovalScheme`), and what still collides, or would grow past 40 characters,
-/// is numbered.
+/// not depend on the order of paths in the file); each other grows its qualifier in front
+/// (`ApprovalScheme` -> `AccessProfileApprovalScheme`), and what still collides, or would
+/// grow past 40 characters, is numbered.
 fn resolve_collisions(wanted: Vec<(ClassId, Choice, Site)>) -> Vec<(ClassId, String, NameSource)> {
     let mut by_name: BTreeMap<String, Vec<(ClassId, Choice, Site)>> = BTreeMap::new();
     for w in wanted {

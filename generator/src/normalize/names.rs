@@ -58,6 +58,13 @@ struct Offer {
     read: bool,
 }
 
+impl Offer {
+    /// An offer of anything but what a `GET` returns.
+    fn new(rank: Rank, name: String, from: String, qualified: Option<String>) -> Self {
+        Self { rank, name, from, qualified, read: false }
+    }
+}
+
 /// Property names that say what a value is to its holder, not what it is: `data`, `items`,
 /// `type`. A type named only that would say nothing, so its holder's name goes first.
 const GENERIC: &[&str] = &[
@@ -122,7 +129,7 @@ impl<'a> Namer<'a> {
         let mut offers: Vec<(NodeId, Offer)> = Vec::new();
         for &n in all {
             let node = self.ir.node(n);
-            let own = |rank, name: &str| Offer { rank, name: naming::type_ident(name), from: String::new(), qualified: None, read: false };
+            let own = |rank, name: &str| Offer::new(rank, naming::type_ident(name), String::new(), None);
             match &node.hint {
                 NameHint::Overlay(name) => offers.push((n, own(Rank::Overlay, name))),
                 NameHint::Component(name) => offers.push((n, own(Rank::Component, name))),
@@ -149,7 +156,7 @@ impl<'a> Namer<'a> {
                 if operations.len() > 1 && !status.is_success() {
                     let name = format!("{}Response", status.variant_name());
                     let from = format!("{status} response of {} operations", operations.len());
-                    offers.push((nodes[0], Offer { rank: Rank::SharedStatus, name, from, qualified: None, read: false }));
+                    offers.push((nodes[0], Offer::new(Rank::SharedStatus, name, from, None)));
                 }
             }
             for &n in &nodes {
@@ -191,11 +198,11 @@ impl<'a> Namer<'a> {
     /// The names the site `node` offers for what stands there.
     fn offers(&mut self, node: NodeId) -> Vec<Offer> {
         let hint = self.ir.node(node).hint.clone();
-        let fallback = |name: String, from: String| Offer { rank: Rank::Fallback, name, from, qualified: None, read: false };
+        let fallback = |name: String, from: String| Offer::new(Rank::Fallback, name, from, None);
         match hint {
             NameHint::None => Vec::new(),
             NameHint::Overlay(name) | NameHint::Component(name) => {
-                vec![Offer { rank: Rank::Component, from: format!("component {name}"), name, qualified: None, read: false }]
+                vec![Offer::new(Rank::Component, name.clone(), format!("component {name}"), None)]
             }
             NameHint::Property { parent, name } => {
                 let Some(base) = self.base(parent) else { return Vec::new() };
@@ -232,13 +239,13 @@ impl<'a> Namer<'a> {
                 if let Some((word, from)) = said {
                     let local = naming::camel(&word);
                     if !local.is_empty() {
-                        offers.push(Offer { rank: Rank::Holder, qualified: Some(qualify(&base, &local)), from, name: local, read: false });
+                        offers.push(Offer::new(Rank::Holder, local.clone(), from, Some(qualify(&base, &local))));
                     }
                 }
                 offers
             }
             NameHint::AllOfPart { merged } => self.offers(merged),
-            NameHint::Reused { name, detail } => vec![Offer { rank: Rank::Reused, name, from: detail, qualified: None, read: false }],
+            NameHint::Reused { name, detail } => vec![Offer::new(Rank::Reused, name, detail, None)],
             NameHint::RequestBody { operation, method, path } => {
                 let mut offers = vec![fallback(format!("{operation}Request"), format!("request body of {operation}"))];
                 // An array body (a bulk request) is no resource: its items are named below.
@@ -274,10 +281,10 @@ impl<'a> Namer<'a> {
         // A short word (`Op`, `Key`, `Hit`) says nothing alone either, and a name the
         // generated code uses itself (`Method`, `Error`) is better qualified than renamed.
         if is_generic(&local) || local.len() <= 4 || naming::is_reserved_type_name(&local) {
-            vec![Offer { rank: Rank::Holder, name: qualify(&context, &local), from, qualified: None, read: false }]
+            vec![Offer::new(Rank::Holder, qualify(&context, &local), from, None)]
         } else {
             let qualified = Some(qualify(&context, &local));
-            vec![Offer { rank: Rank::Holder, name: local, from, qualified, read: false }]
+            vec![Offer::new(Rank::Holder, local, from, qualified)]
         }
     }
 
@@ -310,13 +317,7 @@ impl<'a> Namer<'a> {
             _ => Vec::new(),
         };
         if let Some(base) = self.base(parent) {
-            offers.push(Offer {
-                rank: Rank::Fallback,
-                name: format!("{base}{suffix}"),
-                from: format!("{what} of {base}"),
-                qualified: None,
-                read: false,
-            });
+            offers.push(Offer::new(Rank::Fallback, format!("{base}{suffix}"), format!("{what} of {base}"), None));
         }
         offers
     }
@@ -349,7 +350,7 @@ fn resource_offer(path: &str, method: HttpMethod, operation: &str, role: Role) -
     let from = format!("the resource of {operation}'s path");
     let action = format!("{}{suffix}", resource.noun);
     if resource.action && method == HttpMethod::Post && !matches!(role, Role::Element(_)) && action.len() <= LONGEST {
-        return Some(Offer { rank: Rank::Resource, name: action, from, qualified: None, read: false });
+        return Some(Offer::new(Rank::Resource, action, from, None));
     }
     Some(Offer {
         rank: Rank::Resource,
