@@ -412,19 +412,24 @@ mod pagination {
         assert!(items.iter().all(Result::is_ok));
     }
 
+    /// Mounts the three pages of a list of five (`a`..`e`) capped at two items a page, at
+    /// offsets 0, 2 and 4, each answered as `page` makes it from its ids.
+    async fn by_offset(server: &MockServer, at: &str, page: impl Fn(&[&str]) -> ResponseTemplate) {
+        for (offset, ids) in [("0", &["a", "b"][..]), ("2", &["c", "d"]), ("4", &["e"])] {
+            Mock::given(path(at)).and(query_param("offset", offset)).respond_with(page(ids)).mount(server).await;
+        }
+    }
+
     #[tokio::test]
     async fn an_offset_stream_ends_at_the_total_not_at_a_short_page() {
         let server = MockServer::start().await;
         // The server caps pages at 2 although 3 are asked for: without the total, the first
         // short page would end the list after two accounts.
-        for (offset, ids) in [("0", vec!["a", "b"]), ("2", vec!["c", "d"]), ("4", vec!["e"])] {
+        by_offset(&server, "/accounts", |ids| {
             let body: Vec<_> = ids.iter().map(|id| json!({"id": id})).collect();
-            Mock::given(path("/accounts"))
-                .and(query_param("offset", offset))
-                .respond_with(ResponseTemplate::new(200).insert_header("X-Total-Count", "5").set_body_json(body))
-                .mount(&server)
-                .await;
-        }
+            ResponseTemplate::new(200).insert_header("X-Total-Count", "5").set_body_json(body)
+        })
+        .await;
         let client =
             fixture_smoke::pagination_total::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
         let ids: Vec<String> = client.list_accounts().stream(3).map(|a| a.expect("an account").id).collect().await;
@@ -439,14 +444,11 @@ mod pagination {
     async fn an_offset_envelope_stream_ends_at_the_total_its_pages_give() {
         let server = MockServer::start().await;
         // Pages capped at 2 although 3 are asked for; the envelope's `total_count` ends the list.
-        for (offset, ids) in [("0", vec!["a", "b"]), ("2", vec!["c", "d"]), ("4", vec!["e"])] {
+        by_offset(&server, "/folders/f1/items", |ids| {
             let entries: Vec<_> = ids.iter().map(|id| json!({"id": id})).collect();
-            Mock::given(path("/folders/f1/items"))
-                .and(query_param("offset", offset))
-                .respond_with(ResponseTemplate::new(200).set_body_json(json!({"total_count": 5, "entries": entries})))
-                .mount(&server)
-                .await;
-        }
+            ResponseTemplate::new(200).set_body_json(json!({"total_count": 5, "entries": entries}))
+        })
+        .await;
         let client =
             fixture_smoke::pagination_envelope::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
         let ids: Vec<String> =
