@@ -7,17 +7,23 @@ mod oauth;
 mod paginate;
 mod redirects;
 mod retry;
+mod schemes;
+mod styles;
 mod urls;
 
 pub(crate) use crate::test_support::RecordingProxy;
-use crate::runtime::{Auth, Core, Error, SpecTokenUrl};
+use crate::runtime::{Auth, Core, Error, Scheme, SchemeKind, SpecTokenUrl};
+
+/// The one scheme of the tests that do not test schemes: OAuth2, which takes any token.
+pub(crate) const OAUTH2: &[Scheme] = &[Scheme { name: "oauth2", kind: SchemeKind::OAuth2 }];
 
 /// A core for `base` with no retries.
 pub(crate) fn core(base: &str, auth: Auth, token: SpecTokenUrl) -> Core {
-    Core::new(base, auth, token).expect("a valid core").with_retry(crate::RetryPolicy::none())
+    Core::new(base, auth, token, OAUTH2).expect("a valid core").with_retry(crate::RetryPolicy::none())
 }
 
-/// `GET path` with credentials, its status, or the error.
+/// `GET path` with the client's token if it has one (else anonymously), its status, or the
+/// error.
 pub(crate) async fn get(core: &Core, path: &'static str) -> Result<u16, Error<()>> {
-    core.request(reqwest::Method::GET, "test", path).authenticated().send::<()>().await.map(|r| r.status())
+    core.request(reqwest::Method::GET, "test", path).security(&[&["oauth2"], &[]]).send::<()>().await.map(|r| r.status())
 }

@@ -163,6 +163,7 @@ async fn the_token_url_follows_the_client_and_a_placeholder_elsewhere_is_refused
         "https://acme.api.identitynow.com/v3",
         Auth::client_credentials("id", "s"),
         SpecTokenUrl::SameOrigin("/oauth/token"),
+        super::OAUTH2,
     )
     .unwrap()
     .with_http_client(proxy.client())
@@ -177,6 +178,7 @@ async fn the_token_url_follows_the_client_and_a_placeholder_elsewhere_is_refused
         "https://acme.api.identitynow.com/v3",
         Auth::client_credentials("id", "s"),
         SpecTokenUrl::Elsewhere("https://tenant.identitynow.com/oauth/token"),
+        super::OAUTH2,
     )
     .unwrap()
     .with_http_client(proxy.client());
@@ -185,14 +187,14 @@ async fn the_token_url_follows_the_client_and_a_placeholder_elsewhere_is_refused
     assert!(proxy.seen().is_empty(), "{:?}", proxy.seen());
 
     // No token URL in the spec at all.
-    let core = crate::runtime::Core::new("https://api.example.com", Auth::client_credentials("id", "s"), SpecTokenUrl::None).unwrap();
+    let core = crate::runtime::Core::new("https://api.example.com", Auth::client_credentials("id", "s"), SpecTokenUrl::None, super::OAUTH2).unwrap();
     let err = get(&core, "/x").await.expect_err("refused");
     assert!(matches!(&err, Error::Auth(why) if why.contains("Auth::client_credentials_at")), "{err:?}");
 
     // An explicit token URL is the caller's choice, and the only host that gets the secret.
     let proxy = RecordingProxy::start().await;
     let auth = Auth::client_credentials_at("https://login.example.org/oauth2/token", "id", "s");
-    let core = crate::runtime::Core::new("https://api.example.com", auth, SpecTokenUrl::SameOrigin("/oauth/token"))
+    let core = crate::runtime::Core::new("https://api.example.com", auth, SpecTokenUrl::SameOrigin("/oauth/token"), super::OAUTH2)
         .unwrap()
         .with_http_client(proxy.client());
     let _ = get(&core, "/x").await.expect_err("the proxy refuses");

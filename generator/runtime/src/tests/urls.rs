@@ -71,7 +71,7 @@ fn a_variable_with_an_enum_takes_only_its_values() {
 
 #[test]
 fn base_urls_must_be_http_with_a_host_and_no_credentials_query_or_fragment() {
-    let make = |url: &str, auth: Auth| Core::new(url, auth, SpecTokenUrl::None);
+    let make = |url: &str, auth: Auth| Core::new(url, auth, SpecTokenUrl::None, super::OAUTH2);
     assert!(make("https://api.example.com/v3/", Auth::bearer("t")).is_ok());
     assert!(make("http://127.0.0.1:8080", Auth::bearer("t")).is_ok());
     assert!(make("http://localhost:8080", Auth::bearer("t")).is_ok());
@@ -91,7 +91,7 @@ fn base_urls_must_be_http_with_a_host_and_no_credentials_query_or_fragment() {
 #[test]
 fn an_explicit_token_url_must_be_https_or_loopback() {
     let cc = |url: &str| Auth::client_credentials_at(url, "id", "secret");
-    let make = |auth| Core::new("https://api.example.com", auth, SpecTokenUrl::None);
+    let make = |auth| Core::new("https://api.example.com", auth, SpecTokenUrl::None, super::OAUTH2);
     assert!(make(cc("https://login.example.com/oauth/token")).is_ok());
     assert!(make(cc("http://127.0.0.1:9/token")).is_ok());
     for bad in ["http://login.example.com/oauth/token", "not a url", "https://u:secret@login.example.com/t"] {
