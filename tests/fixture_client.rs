@@ -28,3 +28,21 @@ fn fixture_clients_behave_as_documented() {
     write_smoke_crate(&options, &out, &repo_root().join("tests/fixture_smoke/clients.rs"));
     run_smoke_tests(&out, 23);
 }
+
+/// Every security scheme, parameter style and body encoding, as the exact bytes on the wire.
+#[test]
+fn fixture_clients_send_what_the_spec_says_on_the_wire() {
+    let fixtures = repo_root().join("tests/fixtures");
+    let options = sdkgen::Options {
+        specs: vec![
+            fixtures.join("security-schemes.yaml"),
+            fixtures.join("parameter-styles.yaml"),
+            fixtures.join("body-encodings.yaml"),
+        ],
+        crate_name: "fixture-wire".into(),
+        ..Default::default()
+    };
+    let out = repo_root().join("target").join("fixture-smoke").join("wire");
+    write_smoke_crate(&options, &out, &repo_root().join("tests/fixture_smoke/wire.rs"));
+    run_smoke_tests(&out, 6);
+}

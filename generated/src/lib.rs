@@ -32,7 +32,8 @@ mod runtime;
 pub use runtime::{
     retry_after, ApiError, Auth, Base64, CallFuture, ClientAuthentication,
     ClientCredentials, ConfigError, DecodeError, Error, FilePart, InvalidBase64,
-    RawResponse, RetryPolicy, Secret, TransportError, TransportErrorKind, WithHeaders,
+    RawResponse, Refreshing, RetryPolicy, Secret, Token, TransportError,
+    TransportErrorKind, WithHeaders,
 };
 
 /// The streams of paginated lists, and what consumes them (`next`, `collect`, ...).

@@ -42,6 +42,76 @@ pub const TOKEN_URL: &str = "https://tenant.api.identitynow.com/oauth/token";
 /// The scopes the spec's client-credentials flow lists, for [`Auth::with_scopes`].
 pub const TOKEN_SCOPES: &[&str] = &["sp:scopes:default", "sp:scopes:all"];
 
+/// The security schemes of the spec, as the runtime places their credentials.
+const SCHEMES: &[crate::runtime::Scheme] = &[
+    crate::runtime::Scheme {
+        name: "oauth2",
+        kind: crate::runtime::SchemeKind::OAuth2,
+    },
+    crate::runtime::Scheme {
+        name: "bearerAuth",
+        kind: crate::runtime::SchemeKind::Http {
+            scheme: "Bearer",
+        },
+    },
+];
+
+/// Credentials for the security schemes of this API: one setter per scheme. Each call sends
+/// those of the first of its operation's security requirements that are all set here, and
+/// fails before sending, naming the schemes it needs, when none are.
+///
+/// ```no_run
+/// use sailpoint::v3;
+/// let credentials = v3::Credentials::new().bearer_auth("token");
+/// let client = v3::Client::new("sailpoint", credentials)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Credentials {
+    auth: Auth,
+}
+
+impl Credentials {
+    /// No credentials yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `oauth2`: sent as `Authorization: Bearer <access token>`.
+    ///
+    /// OAuth2 Bearer token (JWT). See [IdentityNow REST API Authentication](https://developer.sailpoint.com/docs/authentication.html) for more information.
+    /// - Directions for generating a [personal access token](https://developer.sailpoint.com/docs/authentication.html#personal-access-tokens)
+    /// - Directions using [client credentials flow](https://developer.sailpoint.com/docs/authentication.html#client-credentials-grant-flow)
+    /// - Directions for using [authorization code flow](https://developer.sailpoint.com/docs/authentication.html#authorization-code-grant-flow)
+    ///
+    /// Which authentication method should I choose? See our [guide](https://developer.sailpoint.com/docs/authentication.html#which-oauth-2-0-grant-flow-should-i-use)
+    ///
+    /// Learn more about how to find your `tokenUrl` and `authorizationUrl` [in our docs](https://developer.sailpoint.com/docs/authentication.html#finding-your-tenant-s-oauth-details)
+    ///
+    /// A token you hold, a [`Token::refreshing`](crate::Token::refreshing) one, or
+    /// [`Token::client_credentials`](crate::Token::client_credentials) for the spec's client-credentials flow.
+    pub fn oauth2(mut self, token: impl Into<crate::Token>) -> Self {
+        self.auth = self.auth.token_for("oauth2", token);
+        self
+    }
+
+    /// `bearerAuth`: sent as `Authorization: Bearer <token>`.
+    ///
+    /// Not defined in the spec's `components.securitySchemes`: taken as an HTTP bearer token.
+    ///
+    /// A token you hold, or a [`Token::refreshing`](crate::Token::refreshing) one.
+    pub fn bearer_auth(mut self, token: impl Into<crate::Token>) -> Self {
+        self.auth = self.auth.token_for("bearerAuth", token);
+        self
+    }
+}
+
+impl From<Credentials> for Auth {
+    fn from(credentials: Credentials) -> Self {
+        credentials.auth
+    }
+}
+
 /// Client for SailPoint - SaaS API 3.0.0.
 ///
 /// ```no_run
@@ -67,7 +137,7 @@ pub struct Client {
 impl Client {
     /// A client for the spec's server, with `tenant` filled in (see [`SERVER_URL`]).
     /// Fails when a value does not fit its place in the URL, or as [`Client::with_base_url`] does.
-    pub fn new(tenant: &str, auth: Auth) -> Result<Self, ConfigError> {
+    pub fn new(tenant: &str, auth: impl Into<Auth>) -> Result<Self, ConfigError> {
         Self::with_base_url(server_url(tenant)?, auth)
     }
 
@@ -77,13 +147,14 @@ impl Client {
     /// [`Auth::client_credentials_at`] is not `https`.
     pub fn with_base_url(
         base_url: impl AsRef<str>,
-        auth: Auth,
+        auth: impl Into<Auth>,
     ) -> Result<Self, ConfigError> {
         Ok(Self {
             core: Core::new(
                 base_url.as_ref(),
-                auth,
+                auth.into(),
                 crate::runtime::SpecTokenUrl::SameOrigin("/oauth/token"),
+                SCHEMES,
             )?,
         })
     }
@@ -194,7 +265,7 @@ impl<'a> PatchServiceDeskIntegrationBuilder<'a> {
             )
             .path_param("id", id)
             .json_body("application/json-patch+json", body)
-            .authenticated()
+            .security(&[&["bearerAuth"]])
             .send()
             .await?;
         match response.status() {

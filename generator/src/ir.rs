@@ -41,6 +41,8 @@ pub struct Api {
     pub server: Option<Server>,
     /// The OAuth2 client-credentials flow of the spec's security schemes, if any.
     pub token: Option<TokenEndpoint>,
+    /// The spec's security schemes that its operations require, in the spec's order.
+    pub schemes: Vec<SecurityScheme>,
     pub operations: Vec<Operation>,
     pub skipped: Vec<Skipped>,
 }
@@ -83,6 +85,35 @@ pub struct TokenEndpoint {
     pub scopes: Vec<String>,
 }
 
+/// A security scheme of `components.securitySchemes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Its key in `components.securitySchemes`, which requirements name.
+    pub name: String,
+    pub kind: SchemeKind,
+    pub description: Option<String>,
+}
+
+/// How a scheme's credential is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `apiKey`: in the header, query parameter or cookie `name`.
+    ApiKey { location: KeyLocation, name: String },
+    /// `http` with `scheme: basic`.
+    Basic,
+    /// `http` with any other scheme: `Authorization: <word> <token>` (`Bearer` for bearer).
+    Http { word: String },
+    /// `oauth2` or `openIdConnect`: a bearer access token.
+    OAuth2 { client_credentials: bool },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Skipped {
     pub site: Site,
@@ -102,8 +133,10 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     pub body: Option<RequestBody>,
     pub responses: Vec<Response>,
-    /// Whether the operation sends credentials (it names at least one security requirement).
-    pub authenticated: bool,
+    /// Its security requirements: alternatives, each the names of the schemes that go
+    /// together; an empty alternative means no credentials are needed. No alternatives at all
+    /// (`security: []`, or none given anywhere): the operation sends no credentials.
+    pub security: Vec<Vec<String>>,
     /// Dropshot's `x-dropshot-pagination`: the server pages with `page_token`, and a token
     /// stands for the query that made it (later pages send only the token and `limit`).
     pub dropshot_pagination: bool,
@@ -180,6 +213,7 @@ pub enum ParamLocation {
     Path,
     Query,
     Header,
+    Cookie,
 }
 
 #[derive(Debug)]
@@ -190,6 +224,52 @@ pub struct Parameter {
     pub required: bool,
     pub description: Option<String>,
     pub schema: NodeId,
+    pub serialization: Serialization,
+}
+
+/// How a parameter's value is written on the wire: its `style` and `explode`, `allowReserved`,
+/// or JSON when it is given by `content`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Serialization {
+    pub style: ParamStyle,
+    pub explode: bool,
+    pub allow_reserved: bool,
+    /// Given by `content: application/json`: the value's JSON text is the value.
+    pub json: bool,
+}
+
+impl Serialization {
+    /// OpenAPI's default for a parameter in `location`: `simple` in paths and headers, `form`
+    /// in queries and cookies, exploded only for `form`.
+    pub fn default_for(location: ParamLocation) -> Self {
+        let style = match location {
+            ParamLocation::Path | ParamLocation::Header => ParamStyle::Simple,
+            ParamLocation::Query | ParamLocation::Cookie => ParamStyle::Form,
+        };
+        Self { style, explode: style == ParamStyle::Form, allow_reserved: false, json: false }
+    }
+}
+
+/// A parameter's (or a form property's) `style`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    Simple,
+    Label,
+    Matrix,
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+/// A property of a form or multipart body with an `encoding` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyEncoding {
+    pub name: String,
+    /// Form bodies: how the property is written.
+    pub serialization: Option<Serialization>,
+    /// Multipart bodies: the part's content type, when the spec gives one.
+    pub content_type: Option<String>,
 }
 
 #[derive(Debug)]
@@ -202,6 +282,8 @@ pub struct RequestBody {
     pub schema: NodeId,
     /// The spec's examples of a JSON body (collected only when asked for).
     pub examples: Vec<Example>,
+    /// The media type's `encoding`, for form and multipart bodies.
+    pub encoding_of: Vec<PropertyEncoding>,
 }
 
 /// An example the spec gives for a body: test data for the generated types.

@@ -1,5 +1,7 @@
-//! Credentials: bearer tokens, and OAuth2 client credentials as RFC 6749 (section 4.4) has
-//! them, with the rule for where the client secret may go.
+//! Credentials for every kind of OpenAPI security scheme (API keys in a header, query or
+//! cookie; HTTP Basic, bearer and other HTTP schemes; OAuth2 and OpenID Connect tokens, fixed,
+//! refreshed or fetched by client credentials as RFC 6749 section 4.4 has them), how a call
+//! picks them from its operation's security requirements, and where secrets may go.
 //!
 //! The secret goes only to a host the caller chose: the token URL given to
 //! [`Auth::client_credentials_at`], or the spec's token URL when it is on the API's own host,
@@ -50,32 +52,66 @@ impl From<&str> for Secret {
     }
 }
 
-/// How requests prove who sends them. Credentials are sent only to the client's own origin,
-/// never across a redirect to another one, and never over plain `http` except to this machine.
+/// The credentials a client holds, for the security schemes of its API.
+///
+/// Each API module's `Credentials` sets them scheme by scheme (one setter per scheme of the
+/// spec, named after it); the shorthands here give one credential to every scheme of its kind:
+/// [`Auth::bearer`] and the OAuth2 ones to each scheme that takes a token (HTTP bearer, OAuth2,
+/// OpenID Connect), [`Auth::basic`] to each HTTP Basic scheme. Each call sends the credentials
+/// of the first of its operation's security requirements that the client can meet in full.
+/// Credentials are sent only to the client's own origin, never across a redirect to another
+/// one, and never over plain `http` except to this machine.
 #[derive(Clone, Debug, Default)]
-pub enum Auth {
-    /// Send no credentials.
-    #[default]
-    None,
-    /// `Authorization: Bearer <token>`: a personal access token or an OAuth2 access token.
-    Bearer(Secret),
-    /// OAuth2 client credentials: access tokens are fetched from the token URL, cached until
-    /// shortly before they expire, and fetched anew once when the API answers 401.
-    ClientCredentials(ClientCredentials),
+pub struct Auth {
+    entries: Vec<Entry>,
+}
+
+/// One credential, and the scheme it is for (`None`: every scheme of its kind).
+#[derive(Clone, Debug)]
+struct Entry {
+    scheme: Option<String>,
+    credential: Credential,
+}
+
+/// A credential as a scheme sends it.
+#[derive(Clone, Debug)]
+pub(crate) enum Credential {
+    /// An API key, sent in the header, query parameter or cookie the scheme names.
+    Key(Secret),
+    /// HTTP Basic.
+    Basic { username: String, password: Secret },
+    /// A token: `Authorization: Bearer <token>` (or the scheme's own word for HTTP schemes).
+    Token(Token),
 }
 
 impl Auth {
-    /// Bearer-token authentication with `token`.
-    pub fn bearer(token: impl Into<Secret>) -> Self {
-        Self::Bearer(token.into())
+    /// No credentials: operations that require some fail before anything is sent.
+    #[allow(non_upper_case_globals)]
+    pub const None: Auth = Auth { entries: Vec::new() };
+
+    /// No credentials (as [`Auth::None`]).
+    pub fn none() -> Self {
+        Self::default()
     }
 
-    /// OAuth2 client credentials against the spec's token URL, when the spec puts it on the
-    /// API's own host: tokens are then fetched from its path on the client's own origin (each
-    /// API module's `TOKEN_URL` says). Otherwise requests fail with [`Error::Auth`](super::Error)
-    /// and [`Auth::client_credentials_at`] is the way.
+    /// A token for every scheme that takes one (HTTP bearer, OAuth2, OpenID Connect): a
+    /// personal access token, or an OAuth2 access token you obtained.
+    pub fn bearer(token: impl Into<Secret>) -> Self {
+        Self::none().with_token(None, Token::Static(token.into()))
+    }
+
+    /// HTTP Basic with `username` and `password`, for every HTTP Basic scheme.
+    pub fn basic(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Self::none().with(None, Credential::Basic { username: username.into(), password: password.into() })
+    }
+
+    /// OAuth2 client credentials, for every scheme that takes a token, against the spec's
+    /// token URL when the spec puts it on the API's own host: tokens are then fetched from its
+    /// path on the client's own origin (each API module's `TOKEN_URL` says). Otherwise
+    /// requests fail with [`Error::Auth`](super::Error) and [`Auth::client_credentials_at`] is
+    /// the way.
     pub fn client_credentials(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
-        Self::ClientCredentials(ClientCredentials::new(None, client_id.into(), client_secret.into()))
+        Self::none().with_token(None, Token::client_credentials(client_id, client_secret))
     }
 
     /// OAuth2 client credentials against `token_url`, your tenant's token endpoint. It must be
@@ -85,14 +121,17 @@ impl Auth {
         client_id: impl Into<String>,
         client_secret: impl Into<Secret>,
     ) -> Self {
-        Self::ClientCredentials(ClientCredentials::new(Some(token_url.into()), client_id.into(), client_secret.into()))
+        Self::none().with_token(None, Token::client_credentials_at(token_url, client_id, client_secret))
     }
 
     /// Asks the token URL for these scopes (client credentials; other kinds ignore them). Each
     /// API module's `TOKEN_SCOPES` lists those the spec names.
     pub fn with_scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
-        if let Self::ClientCredentials(cc) = &mut self {
-            cc.scopes = scopes.into_iter().map(Into::into).collect();
+        let scopes: Vec<String> = scopes.into_iter().map(Into::into).collect();
+        for entry in &mut self.entries {
+            if let Credential::Token(Token::ClientCredentials(cc)) = &mut entry.credential {
+                cc.scopes.clone_from(&scopes);
+            }
         }
         self
     }
@@ -100,11 +139,252 @@ impl Auth {
     /// How the client authenticates to the token URL (client credentials; other kinds ignore
     /// it). The default is HTTP Basic.
     pub fn with_client_authentication(mut self, how: ClientAuthentication) -> Self {
-        if let Self::ClientCredentials(cc) = &mut self {
-            cc.authentication = how;
+        for entry in &mut self.entries {
+            if let Credential::Token(Token::ClientCredentials(cc)) = &mut entry.credential {
+                cc.authentication = how;
+            }
         }
         self
     }
+
+    /// These credentials and `other`'s; for a scheme both give, `other`'s.
+    pub fn and(mut self, other: Auth) -> Self {
+        for entry in other.entries {
+            self = self.with(entry.scheme, entry.credential);
+        }
+        self
+    }
+
+    /// Whether no credential is held.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The API key of the scheme named `scheme` (what a module's `Credentials` setter does).
+    pub fn api_key_for(self, scheme: &str, key: impl Into<Secret>) -> Self {
+        self.with(Some(scheme.to_string()), Credential::Key(key.into()))
+    }
+
+    /// HTTP Basic for the scheme named `scheme`.
+    pub fn basic_for(self, scheme: &str, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.with(Some(scheme.to_string()), Credential::Basic { username: username.into(), password: password.into() })
+    }
+
+    /// A token for the scheme named `scheme`.
+    pub fn token_for(self, scheme: &str, token: impl Into<Token>) -> Self {
+        self.with_token(Some(scheme.to_string()), token.into())
+    }
+
+    fn with_token(self, scheme: Option<String>, token: Token) -> Self {
+        self.with(scheme, Credential::Token(token))
+    }
+
+    fn with(mut self, scheme: Option<String>, credential: Credential) -> Self {
+        let same_target = |e: &Entry| {
+            e.scheme == scheme && std::mem::discriminant(&e.credential) == std::mem::discriminant(&credential)
+        };
+        self.entries.retain(|e| !same_target(e));
+        self.entries.push(Entry { scheme, credential });
+        self
+    }
+
+    /// The client-credentials grants held, to settle their token URLs when the client is made.
+    fn client_credentials_mut(&mut self) -> impl Iterator<Item = &mut ClientCredentials> {
+        self.entries.iter_mut().filter_map(|e| match &mut e.credential {
+            Credential::Token(Token::ClientCredentials(cc)) => Some(cc),
+            _ => None,
+        })
+    }
+
+    /// The credential held for `scheme`: one given for it by name, else one given for every
+    /// scheme of its kind.
+    fn for_scheme(&self, scheme: &Scheme) -> Option<&Credential> {
+        let fits = |c: &Credential| match (scheme.kind, c) {
+            (SchemeKind::ApiKey { .. }, Credential::Key(_)) => true,
+            (SchemeKind::Basic, Credential::Basic { .. }) => true,
+            (SchemeKind::Http { .. } | SchemeKind::OAuth2, Credential::Token(_)) => true,
+            _ => false,
+        };
+        let named = self.entries.iter().rev().find(|e| e.scheme.as_deref() == Some(scheme.name) && fits(&e.credential));
+        let any = || self.entries.iter().rev().find(|e| e.scheme.is_none() && fits(&e.credential));
+        named.or_else(any).map(|e| &e.credential)
+    }
+
+    /// The schemes and credentials to send for an operation whose security requirements are
+    /// `requirements` (alternatives, each a set of schemes that go together): the first one
+    /// whose credentials are all held, else none when one requirement is empty (the operation
+    /// may be called anonymously). `Err`: the requirements no credential held can meet.
+    pub(crate) fn select<'s>(
+        &'s self,
+        schemes: &'static [Scheme],
+        requirements: &[&[&'static str]],
+    ) -> Result<Vec<(&'static Scheme, &'s Credential)>, String> {
+        let mut anonymous = false;
+        for requirement in requirements {
+            if requirement.is_empty() {
+                anonymous = true;
+                continue;
+            }
+            let chosen: Option<Vec<_>> = requirement
+                .iter()
+                .map(|name| {
+                    let scheme = schemes.iter().find(|s| s.name == *name)?;
+                    self.for_scheme(scheme).map(|c| (scheme, c))
+                })
+                .collect();
+            if let Some(chosen) = chosen {
+                return Ok(chosen);
+            }
+        }
+        if anonymous || requirements.is_empty() {
+            return Ok(Vec::new());
+        }
+        let alternatives: Vec<String> = requirements
+            .iter()
+            .map(|r| r.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(" and "))
+            .collect();
+        Err(format!(
+            "the operation needs credentials for {}, and the client has none for it (set them with the \
+             API module's `Credentials`)",
+            alternatives.join(", or ")
+        ))
+    }
+}
+
+impl From<Token> for Auth {
+    /// The token for every scheme that takes one.
+    fn from(token: Token) -> Self {
+        Self::none().with_token(None, token)
+    }
+}
+
+/// One of the spec's security schemes, as the generated API module describes it.
+#[derive(Clone, Copy, Debug)]
+pub struct Scheme {
+    /// Its name in `components.securitySchemes`.
+    pub name: &'static str,
+    pub kind: SchemeKind,
+}
+
+/// How a scheme sends its credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// An API key, as the header, query parameter or cookie `name`.
+    ApiKey { place: KeyPlace, name: &'static str },
+    /// HTTP Basic: `Authorization: Basic <base64 of user:password>`.
+    Basic,
+    /// Another HTTP scheme: `Authorization: <scheme> <token>` (`Bearer` for bearer).
+    Http { scheme: &'static str },
+    /// OAuth2 or OpenID Connect: `Authorization: Bearer <access token>`.
+    OAuth2,
+}
+
+/// Where an API key goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyPlace {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// A token for a scheme that takes one: fixed, fetched by client credentials, or refreshed by
+/// a function of yours when the API answers 401.
+#[derive(Clone)]
+pub enum Token {
+    /// A token used as it is.
+    Static(Secret),
+    /// OAuth2 client credentials: access tokens are fetched from the token URL, cached until
+    /// shortly before they expire, and fetched anew once when the API answers 401.
+    ClientCredentials(ClientCredentials),
+    /// A token used until the API answers 401, then replaced once by what `refresh` gives (an
+    /// authorization-code flow's refresh, a token of your own store).
+    Refreshing(Refreshing),
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Token::Static(s) => f.debug_tuple("Static").field(s).finish(),
+            Token::ClientCredentials(cc) => f.debug_tuple("ClientCredentials").field(cc).finish(),
+            Token::Refreshing(_) => f.write_str("Refreshing(***)"),
+        }
+    }
+}
+
+impl Token {
+    /// OAuth2 client credentials against the spec's token URL (see [`Auth::client_credentials`]).
+    pub fn client_credentials(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
+        Self::ClientCredentials(ClientCredentials::new(None, client_id.into(), client_secret.into()))
+    }
+
+    /// OAuth2 client credentials against `token_url` (see [`Auth::client_credentials_at`]).
+    pub fn client_credentials_at(
+        token_url: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Self {
+        Self::ClientCredentials(ClientCredentials::new(Some(token_url.into()), client_id.into(), client_secret.into()))
+    }
+
+    /// `token` until the API answers 401; then `refresh()` gives the next one, and the call is
+    /// sent once more with it. Concurrent calls share one refresh.
+    pub fn refreshing<F, Fut>(token: impl Into<Secret>, refresh: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<Secret, String>> + Send + 'static,
+    {
+        let refresh: RefreshFn = Arc::new(move || Box::pin(refresh()));
+        Self::Refreshing(Refreshing { current: Arc::new(tokio::sync::Mutex::new(token.into())), refresh })
+    }
+
+    /// The token to send now; `rejected` is the one the API answered 401 to, if any.
+    pub(crate) async fn current(&self, request: &TokenRequest<'_>, rejected: Option<&Secret>) -> Result<Secret, String> {
+        match self {
+            Token::Static(s) => Ok(s.clone()),
+            Token::ClientCredentials(cc) => cc.token(request, rejected).await,
+            Token::Refreshing(r) => {
+                let mut current = r.current.lock().await;
+                if rejected.is_some_and(|rejected| *rejected == *current) {
+                    *current = (r.refresh)().await.map_err(|why| format!("refreshing the token failed: {why}"))?;
+                }
+                Ok(current.clone())
+            }
+        }
+    }
+
+    /// Whether a 401 may be answered with another token.
+    pub(crate) fn renews(&self) -> bool {
+        !matches!(self, Token::Static(_))
+    }
+}
+
+impl From<Secret> for Token {
+    fn from(value: Secret) -> Self {
+        Token::Static(value)
+    }
+}
+
+impl From<String> for Token {
+    fn from(value: String) -> Self {
+        Token::Static(value.into())
+    }
+}
+
+impl From<&str> for Token {
+    fn from(value: &str) -> Self {
+        Token::Static(value.into())
+    }
+}
+
+type RefreshFn = Arc<
+    dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Secret, String>> + Send>> + Send + Sync,
+>;
+
+/// A token and the function that renews it.
+#[derive(Clone)]
+pub struct Refreshing {
+    current: Arc<tokio::sync::Mutex<Secret>>,
+    refresh: RefreshFn,
 }
 
 /// How the client proves itself to the token URL (RFC 6749, section 2.3.1).
@@ -137,6 +417,8 @@ pub struct ClientCredentials {
     client_secret: Secret,
     scopes: Vec<String>,
     authentication: ClientAuthentication,
+    /// Where tokens are fetched, or why they cannot be: settled when the client is made.
+    url: Option<Result<Url, String>>,
     /// Held while a token is fetched, so that concurrent calls wait for that one fetch.
     cache: Arc<tokio::sync::Mutex<Option<CachedToken>>>,
 }
@@ -170,14 +452,24 @@ pub(crate) enum SpecTokenUrl {
     Elsewhere(&'static str),
 }
 
-/// Where a client's client credentials get tokens, decided when the client is made:
-/// `Err` holds why there is no such place, for the requests that would need one.
-pub(crate) fn token_url(auth: &Auth, base: &Url, spec: SpecTokenUrl) -> Result<Result<Url, String>, ConfigError> {
-    let Auth::ClientCredentials(cc) = auth else {
-        return Ok(Err("the client has no client credentials".into()));
-    };
-    if let Some(text) = &cc.token_url {
-        let refuse = |reason: &str| ConfigError::TokenUrl { url: text.clone(), reason: reason.into() };
+impl Auth {
+    /// Settles where each client-credentials grant gets its tokens, when the client is made:
+    /// a token URL the user gave must be usable (else the client is refused); the spec's is
+    /// used only on the client's own origin. A grant with no such place keeps why, for the
+    /// requests that would need a token.
+    pub(crate) fn settle_token_urls(&mut self, base: &Url, spec: SpecTokenUrl) -> Result<(), ConfigError> {
+        for cc in self.client_credentials_mut() {
+            cc.url = Some(token_url(cc.token_url.as_deref(), base, spec)?);
+        }
+        Ok(())
+    }
+}
+
+/// Where a grant with the token URL `given` (if the user gave one) gets tokens:
+/// `Err` in the inner result holds why there is no such place.
+fn token_url(given: Option<&str>, base: &Url, spec: SpecTokenUrl) -> Result<Result<Url, String>, ConfigError> {
+    if let Some(text) = given {
+        let refuse = |reason: &str| ConfigError::TokenUrl { url: text.to_string(), reason: reason.into() };
         let url = Url::parse(text).map_err(|e| refuse(&e.to_string()))?;
         if !url.username().is_empty() || url.password().is_some() {
             return Err(ConfigError::TokenUrl {
@@ -205,7 +497,6 @@ pub(crate) fn token_url(auth: &Auth, base: &Url, spec: SpecTokenUrl) -> Result<R
 /// What the token request needs of the client that makes it.
 pub(crate) struct TokenRequest<'a> {
     pub(crate) http: &'a reqwest::Client,
-    pub(crate) url: &'a Url,
     pub(crate) timeout: Option<Duration>,
     pub(crate) connect_timeout: Option<Duration>,
 }
@@ -218,6 +509,7 @@ impl ClientCredentials {
             client_secret,
             scopes: Vec::new(),
             authentication: ClientAuthentication::default(),
+            url: None,
             cache: Default::default(),
         }
     }
@@ -233,19 +525,24 @@ impl ClientCredentials {
                 return Ok(cached.token.clone());
             }
         }
-        let fetched = self.fetch(request).await.map_err(|why| self.redact(why))?;
+        let url = match &self.url {
+            Some(Ok(url)) => url,
+            Some(Err(why)) => return Err(why.clone()),
+            None => return Err("the client credentials were not given to a client".into()),
+        };
+        let fetched = self.fetch(request, url).await.map_err(|why| self.redact(why))?;
         let token = fetched.token.clone();
         *cache = Some(fetched);
         Ok(token)
     }
 
-    async fn fetch(&self, r: &TokenRequest<'_>) -> Result<CachedToken, String> {
+    async fn fetch(&self, r: &TokenRequest<'_>, url: &Url) -> Result<CachedToken, String> {
         let scope = self.scopes.join(" ");
         let mut form = vec![("grant_type", "client_credentials")];
         if !scope.is_empty() {
             form.push(("scope", &scope));
         }
-        let mut request = r.http.post(r.url.clone()).header(ACCEPT, "application/json");
+        let mut request = r.http.post(url.clone()).header(ACCEPT, "application/json");
         match self.authentication {
             // RFC 6749 2.3.1: the id and secret are form-encoded, then used as Basic's user and
             // password (reqwest marks the header sensitive).
@@ -261,7 +558,7 @@ impl ClientCredentials {
         if let Some(timeout) = r.timeout {
             request = request.timeout(timeout);
         }
-        let transport = |e| TransportError::new(e, &Method::POST, r.url, r.timeout, r.connect_timeout);
+        let transport = |e| TransportError::new(e, &Method::POST, url, r.timeout, r.connect_timeout);
         let mut response =
             request.send().await.map_err(|e| format!("the token request failed: {}", transport(e)))?;
         let status = response.status();

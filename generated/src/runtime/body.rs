@@ -24,7 +24,8 @@ pub(crate) struct Multipart {
 
 #[derive(Clone, Debug)]
 enum PartData {
-    Text(String),
+    /// Text, with its content type when it is not plain text (a JSON part).
+    Text(String, Option<&'static str>),
     File(FilePart),
 }
 
@@ -33,13 +34,41 @@ impl Multipart {
         Self::default()
     }
 
-    /// A text field: strings as they are, other values as JSON. `None` adds nothing.
+    /// A text field: strings, numbers and booleans as text; objects and arrays as JSON parts
+    /// (`application/json`, OpenAPI's default for them). `None` adds nothing.
     pub(crate) fn field<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
         match serde_json::to_value(value) {
             Ok(serde_json::Value::Null) => {}
-            Ok(serde_json::Value::String(s)) => self.parts.push((name, PartData::Text(s))),
-            Ok(other) => self.parts.push((name, PartData::Text(other.to_string()))),
+            Ok(serde_json::Value::String(s)) => self.parts.push((name, PartData::Text(s, None))),
+            Ok(v @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => {
+                self.parts.push((name, PartData::Text(v.to_string(), Some("application/json"))))
+            }
+            Ok(other) => self.parts.push((name, PartData::Text(other.to_string(), None))),
             Err(e) => self.error = self.error.or(Some(format!("field `{name}`: {e}"))),
+        }
+        self
+    }
+
+    /// One file part per item, all under `name` (an array of files).
+    pub(crate) fn files(mut self, name: &'static str, files: &[FilePart]) -> Self {
+        for file in files {
+            self.parts.push((name, PartData::File(file.clone())));
+        }
+        self
+    }
+
+    /// The content type the spec's `encoding` gives the parts named `name`: a text part is
+    /// sent with it, and a file with it unless the file gives its own.
+    pub(crate) fn content_type(mut self, name: &'static str, content_type: &'static str) -> Self {
+        for (part, data) in &mut self.parts {
+            if *part != name {
+                continue;
+            }
+            match data {
+                PartData::Text(_, ct) => *ct = Some(content_type),
+                PartData::File(file) if file.content_type.is_none() => file.content_type = Some(content_type.into()),
+                PartData::File(_) => {}
+            }
         }
         self
     }
@@ -84,7 +113,13 @@ impl Multipart {
         }
         for (name, data) in self.parts {
             form = match data {
-                PartData::Text(text) => form.text(name, text),
+                PartData::Text(text, None) => form.text(name, text),
+                PartData::Text(text, Some(content_type)) => {
+                    let part = reqwest::multipart::Part::text(text)
+                        .mime_str(content_type)
+                        .map_err(|e| Error::Encode(e.to_string()))?;
+                    form.part(name, part)
+                }
                 PartData::File(file) => {
                     let mut part = reqwest::multipart::Part::bytes(file.bytes);
                     if let Some(file_name) = file.file_name {

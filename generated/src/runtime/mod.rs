@@ -15,9 +15,11 @@ mod request;
 mod response;
 mod retry;
 mod string_enum;
+pub(crate) mod style;
 mod url;
 
-pub use auth::{Auth, ClientAuthentication, ClientCredentials, Secret};
+pub use auth::{Auth, ClientAuthentication, ClientCredentials, Refreshing, Secret, Token};
+pub(crate) use auth::{KeyPlace, Scheme, SchemeKind};
 pub(crate) use auth::SpecTokenUrl;
 pub use body::FilePart;
 pub use byte::{Base64, InvalidBase64};
@@ -29,4 +31,5 @@ pub(crate) use request::Core;
 pub use response::WithHeaders;
 pub use retry::{retry_after, RetryPolicy};
 pub(crate) use string_enum::string_enum;
+pub(crate) use style::{FormEncoding, ParamAt, Place, Style};
 pub(crate) use url::{server_url, ServerVariable};

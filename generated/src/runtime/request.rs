@@ -3,15 +3,16 @@
 use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION};
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 
-use super::auth::{self, Auth, Secret, SpecTokenUrl, TokenRequest};
+use super::auth::{Auth, Credential, KeyPlace, Scheme, SchemeKind, Secret, SpecTokenUrl, TokenRequest};
 use super::body::{Body, Multipart};
 use super::error::{ConfigError, Error, TransportError, TransportErrorKind};
 use super::response::Response;
 use super::retry::{retry_after, RetryPolicy};
+use super::style::{self, query_pair, FormEncoding, ParamAt, Place, Style};
 use super::url::{self as urls, may_carry_credentials};
 
 /// Redirects followed at most, per attempt.
@@ -27,31 +28,36 @@ pub(crate) struct Core {
     /// The same, parsed: its origin is the only one credentials are sent to.
     base: Url,
     auth: Auth,
+    /// The security schemes of the API, which operations' requirements name.
+    schemes: &'static [Scheme],
     http: reqwest::Client,
     retry: RetryPolicy,
     /// The limit on each attempt, from sending to the last byte of the response.
     timeout: Option<Duration>,
     /// The limit on connecting, when the HTTP client is the client's own.
     connect_timeout: Option<Duration>,
-    /// Where client credentials get tokens, or why they cannot.
-    token_url: Result<Url, String>,
     /// Responses larger than this are refused.
     max_response_bytes: usize,
 }
 
 impl Core {
-    /// A client of the API at `base_url`. Fails when the URL is not an `http(s)` URL, when
-    /// credentials would travel over plain `http` to another machine, or when the token URL
-    /// given to `Auth::client_credentials_at` cannot be used.
-    pub(crate) fn new(base_url: &str, auth: Auth, spec_token_url: SpecTokenUrl) -> Result<Self, ConfigError> {
+    /// A client of the API at `base_url`, whose security schemes are `schemes`. Fails when the
+    /// URL is not an `http(s)` URL, when credentials would travel over plain `http` to another
+    /// machine, or when the token URL given to `Auth::client_credentials_at` cannot be used.
+    pub(crate) fn new(
+        base_url: &str,
+        mut auth: Auth,
+        spec_token_url: SpecTokenUrl,
+        schemes: &'static [Scheme],
+    ) -> Result<Self, ConfigError> {
         let base = urls::base_url(base_url)?;
-        if !matches!(auth, Auth::None) && !may_carry_credentials(&base) {
+        if !auth.is_empty() && !may_carry_credentials(&base) {
             return Err(ConfigError::BaseUrl {
                 url: base_url.to_string(),
                 reason: "credentials are sent only over https, or over http to this machine".into(),
             });
         }
-        let token_url = auth::token_url(&auth, &base, spec_token_url)?;
+        auth.settle_token_urls(&base, spec_token_url)?;
         let http = reqwest::Client::builder()
             .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(CONNECT_TIMEOUT)
@@ -63,11 +69,11 @@ impl Core {
             base_url: base_url.trim_end_matches('/').to_string(),
             base,
             auth,
+            schemes,
             http,
             retry: RetryPolicy::default(),
             timeout: Some(Duration::from_secs(60)),
             connect_timeout: Some(CONNECT_TIMEOUT),
-            token_url,
             max_response_bytes: 64 * 1024 * 1024,
         })
     }
@@ -107,8 +113,9 @@ impl Core {
             path: Ok(path_template.to_string()),
             query: Vec::new(),
             headers: Vec::new(),
+            cookies: Vec::new(),
             body: None,
-            authenticate: false,
+            security: None,
             page_url: None,
         }
     }
@@ -127,11 +134,15 @@ pub(crate) struct Request<'a> {
     method: Method,
     /// The path with the parameters filled in so far, or why a value cannot be sent.
     path: Result<String, String>,
-    query: Vec<(&'static str, String)>,
+    /// The query string's `name=value` pairs, each already percent-encoded.
+    query: Vec<String>,
     headers: Vec<(&'static str, String)>,
+    /// Cookie parameters, `name=value` each already encoded, sent in one `Cookie` header.
+    cookies: Vec<String>,
     /// The body, or why it could not be encoded.
     body: Option<Result<Body, String>>,
-    authenticate: bool,
+    /// The operation's security requirements: alternatives, each the schemes that go together.
+    security: Option<&'static [&'static [&'static str]]>,
     /// A next page's URL from a `Link` header, sent instead of the path and query, or why it
     /// cannot be.
     page_url: Option<Result<Url, String>>,
@@ -155,7 +166,7 @@ impl Request<'_> {
     /// Adds `name=value` to the query string when there is a value.
     pub(crate) fn query(mut self, name: &'static str, value: Option<impl ToString>) -> Self {
         if let Some(value) = value {
-            self.query.push((name, value.to_string()));
+            self.query.push(query_pair(name, &value.to_string()));
         }
         self
     }
@@ -163,7 +174,55 @@ impl Request<'_> {
     /// Adds `name=item` once per item (the `form`, `explode: true` style).
     pub(crate) fn query_each<T: ToString>(mut self, name: &'static str, values: Option<&[T]>) -> Self {
         for value in values.into_iter().flatten() {
-            self.query.push((name, value.to_string()));
+            self.query.push(query_pair(name, &value.to_string()));
+        }
+        self
+    }
+
+    /// Sends a parameter in the place, style and explode the spec gives (OpenAPI's style
+    /// tables; see `style.rs`), from the value's JSON form: objects and arrays as the style
+    /// spreads them, `allow_reserved` leaving RFC 3986's reserved characters of query values
+    /// as they are.
+    pub(crate) fn param<T: Serialize + ?Sized>(mut self, at: ParamAt, value: Option<&T>) -> Self {
+        let Some(value) = value else { return self };
+        let value = match serde_json::to_value(value) {
+            Ok(value) => value,
+            Err(e) => {
+                self.path = Err(format!("parameter `{}` could not be encoded: {e}", at.name));
+                return self;
+            }
+        };
+        self.styled(at, &value)
+    }
+
+    /// Sends a parameter given by `content: application/json`: its JSON text, as one value.
+    pub(crate) fn param_json<T: Serialize + ?Sized>(self, mut at: ParamAt, value: Option<&T>) -> Self {
+        let Some(value) = value else { return self };
+        let text = serde_json::to_string(value).unwrap_or_default();
+        at.style = Style::Form;
+        at.explode = false;
+        if matches!(at.place, Place::Path | Place::Header) {
+            at.style = Style::Simple;
+        }
+        self.styled(at, &serde_json::Value::String(text))
+    }
+
+    fn styled(mut self, at: ParamAt, value: &serde_json::Value) -> Self {
+        match at.place {
+            Place::Path => {
+                let name = at.name;
+                self.path = self.path.and_then(|path| {
+                    let text = style::path(&at, value)?;
+                    Ok(path.replace(&format!("{{{name}}}"), &text))
+                });
+            }
+            Place::Query => self.query.extend(style::query(&at, value)),
+            Place::Header => {
+                if let Some(text) = style::header(value) {
+                    self.headers.push((at.name, text));
+                }
+            }
+            Place::Cookie => self.cookies.extend(style::cookie(&at, value)),
         }
         self
     }
@@ -198,12 +257,19 @@ impl Request<'_> {
         }
     }
 
-    /// Sends `body` as `application/x-www-form-urlencoded`.
-    pub(crate) fn form_body<B: Serialize + ?Sized>(mut self, content_type: &'static str, body: &B) -> Self {
+    /// Sends `body` as `application/x-www-form-urlencoded`: nested objects in bracket notation,
+    /// arrays repeating their name, unless the spec's `encoding` says otherwise for a property.
+    pub(crate) fn form_body<B: Serialize + ?Sized>(
+        mut self,
+        content_type: &'static str,
+        body: &B,
+        encoding: &[FormEncoding],
+    ) -> Self {
         self.body = Some(
-            serde_urlencoded::to_string(body)
-                .map(|text| Body::Bytes { content_type, bytes: text.into_bytes() })
-                .map_err(|e| e.to_string()),
+            serde_json::to_value(body)
+                .map_err(|e| e.to_string())
+                .and_then(|value| style::form_body(&value, encoding))
+                .map(|text| Body::Bytes { content_type, bytes: text.into_bytes() }),
         );
         self
     }
@@ -238,9 +304,10 @@ impl Request<'_> {
         self
     }
 
-    /// Sends the client's credentials with this request.
-    pub(crate) fn authenticated(mut self) -> Self {
-        self.authenticate = true;
+    /// The operation's security requirements (alternatives, each a set of the API's schemes
+    /// that go together): the call sends the credentials of the first one the client meets.
+    pub(crate) fn security(mut self, requirements: &'static [&'static [&'static str]]) -> Self {
+        self.security = Some(requirements);
         self
     }
 
@@ -252,7 +319,7 @@ impl Request<'_> {
                 let mut url = Url::parse(&format!("{}{}", self.core.base_url, path))
                     .map_err(|e| Error::InvalidRequest(format!("the request URL: {e}")))?;
                 if !self.query.is_empty() {
-                    url.query_pairs_mut().extend_pairs(&self.query);
+                    url.set_query(Some(&self.query.join("&")));
                 }
                 url
             }
@@ -273,15 +340,23 @@ impl Request<'_> {
             self.method,
             Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
         );
+        let chosen = match self.security {
+            Some(requirements) => {
+                self.core.auth.select(self.core.schemes, requirements).map_err(Error::Auth)?
+            }
+            None => Vec::new(),
+        };
         let mut attempt = 1;
-        // The fetched token the API answered 401 to, once: a new one is fetched and sent once.
-        let mut rejected: Option<Secret> = None;
+        // The renewable tokens the API answered 401 to, once: new ones are had and sent once.
+        let mut rejected: Option<Vec<Option<Secret>>> = None;
         loop {
-            let token = if self.authenticate { self.credential(rejected.as_ref()).await? } else { None };
-            let outcome = self.follow_redirects(&url, &headers, body.as_ref(), token.as_ref(), attempt).await;
-            if let (Ok(hop), Auth::ClientCredentials(_)) = (&outcome, &self.core.auth) {
-                if hop.response.status() == StatusCode::UNAUTHORIZED && hop.sent_credentials && rejected.is_none() {
-                    rejected = token;
+            let tokens = self.tokens(&chosen, rejected.as_deref()).await?;
+            let credentials = Credentials::place(&chosen, &tokens)?;
+            let outcome = self.follow_redirects(&url, &headers, body.as_ref(), &credentials, attempt).await;
+            let renews = chosen.iter().any(|(_, c)| matches!(c, Credential::Token(t) if t.renews()));
+            if let Ok(hop) = &outcome {
+                if hop.response.status() == StatusCode::UNAUTHORIZED && hop.sent_credentials && renews && rejected.is_none() {
+                    rejected = Some(tokens);
                     continue;
                 }
             }
@@ -314,44 +389,78 @@ impl Request<'_> {
         }
     }
 
-    /// The credential to send: the bearer token, or an access token of the client credentials.
-    async fn credential<E>(&self, rejected: Option<&Secret>) -> Result<Option<Secret>, Error<E>> {
-        match &self.core.auth {
-            Auth::None => Ok(None),
-            Auth::Bearer(token) => Ok(Some(token.clone())),
-            Auth::ClientCredentials(cc) => {
-                let url = self.core.token_url.as_ref().map_err(|why| Error::Auth(why.clone()))?;
-                let request = TokenRequest {
-                    http: &self.core.http,
-                    url,
-                    timeout: self.core.timeout,
-                    connect_timeout: self.core.connect_timeout,
-                };
-                cc.token(&request, rejected).await.map(Some).map_err(Error::Auth)
-            }
+    /// The token of each chosen credential that is a token (`None` for the others): fixed,
+    /// refreshed, or fetched by client credentials. `rejected`: the tokens the API answered
+    /// 401 to, which are renewed.
+    async fn tokens<E>(
+        &self,
+        chosen: &[(&'static Scheme, &Credential)],
+        rejected: Option<&[Option<Secret>]>,
+    ) -> Result<Vec<Option<Secret>>, Error<E>> {
+        let request =
+            TokenRequest { http: &self.core.http, timeout: self.core.timeout, connect_timeout: self.core.connect_timeout };
+        let mut tokens = Vec::with_capacity(chosen.len());
+        for (i, (_, credential)) in chosen.iter().enumerate() {
+            let token = match credential {
+                Credential::Token(token) => {
+                    let rejected = rejected.and_then(|r| r.get(i)).and_then(Option::as_ref);
+                    Some(token.current(&request, rejected).await.map_err(Error::Auth)?)
+                }
+                _ => None,
+            };
+            tokens.push(token);
         }
+        Ok(tokens)
     }
 
     /// One attempt: the request, and the redirects it meets, up to [`MAX_REDIRECTS`]. The
-    /// credential goes only to the client's own origin, so it never follows a redirect to
+    /// credentials go only to the client's own origin, so they never follow a redirect to
     /// another host, port or scheme.
     async fn follow_redirects<E>(
         &self,
         start: &Url,
         headers: &HeaderMap,
         mut body: Option<&Body>,
-        token: Option<&Secret>,
+        credentials: &Credentials,
         attempt: u32,
     ) -> Result<Hop, Error<E>> {
-        let authorization = token.map(bearer_header).transpose()?;
         let mut method = self.method.clone();
         let mut url = start.clone();
         let mut redirects = 0;
         loop {
-            let credential = authorization.as_ref().filter(|_| url.origin() == self.core.base.origin());
-            let mut request = self.core.http.request(method.clone(), url.clone()).headers(headers.clone());
-            if let Some(value) = credential {
-                request = request.header(AUTHORIZATION, value.clone());
+            let own_origin = url.origin() == self.core.base.origin();
+            let send_credentials = own_origin && !credentials.is_empty();
+            // An API key in the query joins the URL only here, on the way out: every URL the
+            // client shows (errors, tracing) is the one without it.
+            let mut wire_url = url.clone();
+            if send_credentials && !credentials.query.is_empty() {
+                let mut query = wire_url.query().map(str::to_string).unwrap_or_default();
+                for pair in &credentials.query {
+                    if !query.is_empty() {
+                        query.push('&');
+                    }
+                    query.push_str(pair.expose());
+                }
+                wire_url.set_query(Some(&query));
+            }
+            let mut request = self.core.http.request(method.clone(), wire_url).headers(headers.clone());
+            let mut cookies = self.cookies.join("; ");
+            if send_credentials {
+                for (name, value) in &credentials.headers {
+                    request = request.header(name.clone(), value.clone());
+                }
+                for cookie in &credentials.cookies {
+                    if !cookies.is_empty() {
+                        cookies.push_str("; ");
+                    }
+                    cookies.push_str(cookie.expose());
+                }
+            }
+            if !cookies.is_empty() {
+                let mut value = HeaderValue::from_str(&cookies)
+                    .map_err(|_| Error::InvalidRequest("a cookie is not a valid header value".into()))?;
+                value.set_sensitive(send_credentials && !credentials.cookies.is_empty());
+                request = request.header(COOKIE, value);
             }
             if let Some(timeout) = self.core.timeout {
                 request = request.timeout(timeout);
@@ -367,7 +476,7 @@ impl Request<'_> {
             let status = response.status().as_u16();
             let location = response.headers().get(LOCATION).filter(|_| matches!(status, 301 | 302 | 303 | 307 | 308));
             let Some(location) = location else {
-                return Ok(Hop { response, sent_credentials: credential.is_some(), url });
+                return Ok(Hop { response, sent_credentials: send_credentials, url });
             };
             if redirects == MAX_REDIRECTS {
                 let kind = TransportErrorKind::TooManyRedirects { limit: MAX_REDIRECTS };
@@ -451,9 +560,59 @@ struct Hop {
     url: Url,
 }
 
-fn bearer_header<E>(token: &Secret) -> Result<HeaderValue, Error<E>> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-        .map_err(|_| Error::InvalidRequest("the bearer token is not a valid header value".into()))?;
+/// The credentials of one attempt, as they go on the wire: headers (marked sensitive, so that
+/// reqwest never shows them), query pairs and cookies (encoded, held as secrets).
+#[derive(Default)]
+struct Credentials {
+    headers: Vec<(HeaderName, HeaderValue)>,
+    query: Vec<Secret>,
+    cookies: Vec<Secret>,
+}
+
+impl Credentials {
+    fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.query.is_empty() && self.cookies.is_empty()
+    }
+
+    /// Where each chosen scheme puts its credential, with `tokens` the tokens had for them.
+    fn place<E>(chosen: &[(&'static Scheme, &Credential)], tokens: &[Option<Secret>]) -> Result<Self, Error<E>> {
+        let mut placed = Credentials::default();
+        for ((scheme, credential), token) in chosen.iter().zip(tokens) {
+            let invalid = || Error::InvalidRequest(format!("the credential of `{}` is not a valid header value", scheme.name));
+            match (scheme.kind, credential, token) {
+                (SchemeKind::ApiKey { place, name }, Credential::Key(key), _) => match place {
+                    KeyPlace::Header => {
+                        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
+                        placed.headers.push((name, sensitive(key.expose()).ok_or_else(invalid)?));
+                    }
+                    KeyPlace::Query => placed.query.push(Secret::new(query_pair(name, key.expose()))),
+                    KeyPlace::Cookie => placed.cookies.push(Secret::new(style::cookie_pair(name, key.expose()))),
+                },
+                (SchemeKind::Basic, Credential::Basic { username, password }, _) => {
+                    let pair = format!("{username}:{}", password.expose());
+                    let encoded = super::byte::Base64(pair.into_bytes()).encode();
+                    placed.headers.push((AUTHORIZATION, sensitive(&format!("Basic {encoded}")).ok_or_else(invalid)?));
+                }
+                (SchemeKind::Http { scheme: word }, Credential::Token(_), Some(token)) => {
+                    let value = sensitive(&format!("{word} {}", token.expose())).ok_or_else(invalid)?;
+                    placed.headers.push((AUTHORIZATION, value));
+                }
+                (SchemeKind::OAuth2, Credential::Token(_), Some(token)) => {
+                    let value = sensitive(&format!("Bearer {}", token.expose())).ok_or_else(invalid)?;
+                    placed.headers.push((AUTHORIZATION, value));
+                }
+                // `Auth::select` pairs each scheme with a credential of its kind.
+                _ => return Err(Error::Auth(format!("the credential held for `{}` is not of its kind", scheme.name))),
+            }
+        }
+        Ok(placed)
+    }
+}
+
+/// A header value marked sensitive, if `text` is plain visible ASCII.
+fn sensitive(text: &str) -> Option<HeaderValue> {
+    let plain = text.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
+    let mut value = HeaderValue::from_str(text).ok().filter(|_| plain)?;
     value.set_sensitive(true);
-    Ok(value)
+    Some(value)
 }

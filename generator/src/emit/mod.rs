@@ -31,6 +31,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("response.rs", include_str!("../../runtime/src/runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/src/runtime/retry.rs")),
     ("string_enum.rs", include_str!("../../runtime/src/runtime/string_enum.rs")),
+    ("style.rs", include_str!("../../runtime/src/runtime/style.rs")),
     ("url.rs", include_str!("../../runtime/src/runtime/url.rs")),
 ];
 
@@ -217,7 +218,6 @@ reqwest = {{ version = "0.12", default-features = false, features = ["multipart"
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
-serde_urlencoded = "0.7"
 tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
 tracing = {{ version = "0.1", optional = true }}
 {uuid}
@@ -280,8 +280,8 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
 
         pub use runtime::{
             retry_after, ApiError, Auth, Base64, CallFuture, ClientAuthentication, ClientCredentials, ConfigError, DecodeError,
-            Error, FilePart, InvalidBase64, RawResponse, RetryPolicy, Secret, TransportError, TransportErrorKind,
-            WithHeaders,
+            Error, FilePart, InvalidBase64, RawResponse, Refreshing, RetryPolicy, Secret, Token, TransportError,
+            TransportErrorKind, WithHeaders,
         };
         /// The streams of paginated lists, and what consumes them (`next`, `collect`, ...).
         pub use futures_util::stream::{Stream, StreamExt};

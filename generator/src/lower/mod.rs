@@ -64,6 +64,49 @@ pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>, examp
     Ok(ir)
 }
 
+/// The security schemes of `components.securitySchemes`, in the spec's order: how each sends
+/// its credential. (One given by `$ref` was resolved by the load stage, or is not a scheme.)
+fn security_schemes(doc: &openapiv3::OpenAPI) -> Vec<SecurityScheme> {
+    use openapiv3::{APIKeyLocation, SecurityScheme as S};
+    let Some(components) = &doc.components else { return Vec::new() };
+    components
+        .security_schemes
+        .iter()
+        .filter_map(|(name, scheme)| {
+            let ReferenceOr::Item(scheme) = scheme else { return None };
+            let (kind, description) = match scheme {
+                S::APIKey { location, name, description, .. } => {
+                    let location = match location {
+                        APIKeyLocation::Header => KeyLocation::Header,
+                        APIKeyLocation::Query => KeyLocation::Query,
+                        APIKeyLocation::Cookie => KeyLocation::Cookie,
+                    };
+                    (SchemeKind::ApiKey { location, name: name.clone() }, description)
+                }
+                S::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                    (SchemeKind::Basic, description)
+                }
+                S::HTTP { scheme, description, .. } => {
+                    // RFC 7235 scheme names are case-insensitive; servers expect them as the
+                    // registry spells them (`Bearer`, `Digest`), so the first letter is raised.
+                    let word = if scheme.eq_ignore_ascii_case("bearer") {
+                        "Bearer".to_string()
+                    } else {
+                        let mut chars = scheme.chars();
+                        chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+                    };
+                    (SchemeKind::Http { word }, description)
+                }
+                S::OAuth2 { flows, description, .. } => {
+                    (SchemeKind::OAuth2 { client_credentials: flows.client_credentials.is_some() }, description)
+                }
+                S::OpenIDConnect { description, .. } => (SchemeKind::OAuth2 { client_credentials: false }, description),
+            };
+            Some(SecurityScheme { name: name.clone(), kind, description: description.clone() })
+        })
+        .collect()
+}
+
 /// `sailpoint-v3.inlined.json` -> `sailpoint_v3_inlined`.
 fn module_name(file_name: &str) -> String {
     let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
@@ -89,6 +132,8 @@ struct SpecLowerer<'a> {
     depth: usize,
     /// Whether to keep the examples of bodies.
     examples: bool,
+    /// Security schemes that requirements name and the spec does not define, once each.
+    undefined_schemes: Vec<String>,
 }
 
 impl<'a> SpecLowerer<'a> {
@@ -111,6 +156,7 @@ impl<'a> SpecLowerer<'a> {
             is_overlay,
             depth: 0,
             examples: false,
+            undefined_schemes: Vec::new(),
         }
     }
 
@@ -223,6 +269,7 @@ impl<'a> SpecLowerer<'a> {
             description: doc.info.description.clone(),
             server,
             token: None,
+            schemes: security_schemes(doc),
             operations: Vec::new(),
             skipped: Vec::new(),
         };
@@ -276,6 +323,17 @@ impl<'a> SpecLowerer<'a> {
             }
         }
         self.finish();
+        // Schemes that requirements name but the spec never defines: read as HTTP bearer (see
+        // `operations::security`).
+        for name in std::mem::take(&mut self.undefined_schemes) {
+            api.schemes.push(SecurityScheme {
+                name,
+                kind: SchemeKind::Http { word: "Bearer".into() },
+                description: Some(
+                    "Not defined in the spec's `components.securitySchemes`: taken as an HTTP bearer token.".into(),
+                ),
+            });
+        }
         Ok(api)
     }
 

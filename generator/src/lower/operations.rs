@@ -40,7 +40,7 @@ impl<'a> SpecLowerer<'a> {
             Err(reason) => return Ok(Err(reason)),
         };
         let responses = self.responses(op, &ptr, &op_name, method, path)?;
-        let authenticated = self.authenticated(doc, op, &ptr);
+        let security = self.security(doc, op, &ptr);
         Ok(Ok(Operation {
             id,
             method,
@@ -52,7 +52,7 @@ impl<'a> SpecLowerer<'a> {
             parameters,
             body,
             responses,
-            authenticated,
+            security,
             dropshot_pagination: op.extensions.get("x-dropshot-pagination").is_some_and(|v| v != &serde_json::Value::Bool(false)),
         }))
     }
@@ -84,27 +84,25 @@ impl<'a> SpecLowerer<'a> {
         }
         let mut parameters = Vec::new();
         let mut param_sites = Vec::new();
-        for ((name, loc), (p, p_ptr)) in params {
+        for ((name, _), (p, p_ptr)) in params {
             let data = p.parameter_data_ref();
-            let location = match loc {
-                "path" => ParamLocation::Path,
-                "query" => ParamLocation::Query,
-                "header" => ParamLocation::Header,
-                _ => {
-                    if data.required {
-                        return Ok(Err(format!("required cookie parameter `{name}` is not supported")));
-                    }
-                    self.warn(&p_ptr, format!("cookie parameter `{name}` is not supported; it is left out"));
-                    continue;
-                }
-            };
+            let (location, mut serialization) = serialization(p);
             let hint = reused_hint(&p_ptr, "parameters", naming::camel)
                 .unwrap_or(NameHint::Parameter { operation: op_name.to_string(), name: name.clone() });
             let schema = match &data.format {
                 openapiv3::ParameterSchemaOrContent::Schema(s) => self.schema_ref(s, p_ptr.push("schema"), hint)?,
-                openapiv3::ParameterSchemaOrContent::Content(_) => {
-                    self.warn(&p_ptr, "a parameter given by `content` is sent as a string");
-                    self.push(Kind::String(StringFormat::Plain), Docs::default(), &p_ptr, hint)
+                openapiv3::ParameterSchemaOrContent::Content(content) => {
+                    // The one media type the parameter is written in: JSON (its text is the
+                    // value), or any other, whose schema is sent as the style says.
+                    let Some((media_type, media)) = content.first() else {
+                        return Ok(Err(format!("parameter `{name}` is given by a `content` with no media type")));
+                    };
+                    serialization.json = BodyEncoding::of(media_type) == BodyEncoding::Json;
+                    let m_ptr = p_ptr.push("content").push(media_type);
+                    match &media.schema {
+                        Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
+                        None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
+                    }
                 }
             };
             param_sites.push(self.user_site(&p_ptr));
@@ -114,6 +112,7 @@ impl<'a> SpecLowerer<'a> {
                 required: data.required || location == ParamLocation::Path,
                 description: data.description.clone(),
                 schema,
+                serialization,
             });
         }
         // A path parameter named one way in the path and another in `parameters` (a known
@@ -159,6 +158,7 @@ impl<'a> SpecLowerer<'a> {
                         required: true,
                         description: None,
                         schema,
+                        serialization: Serialization::default_for(ParamLocation::Path),
                     });
                 }
             }
@@ -200,6 +200,7 @@ impl<'a> SpecLowerer<'a> {
                 let encoding = BodyEncoding::of(content_type);
                 let examples =
                     if encoding == BodyEncoding::Json { self.body_examples(media, &m_ptr, schema) } else { Vec::new() };
+                let encoding_of = media.encoding.iter().map(|(name, e)| property_encoding(encoding, name, e)).collect();
                 Some(RequestBody {
                     content_type: content_type.clone(),
                     encoding,
@@ -207,6 +208,7 @@ impl<'a> SpecLowerer<'a> {
                     description: rb.description.clone(),
                     schema,
                     examples,
+                    encoding_of,
                 })
             }
         };
@@ -320,34 +322,37 @@ impl<'a> SpecLowerer<'a> {
         headers
     }
 
-    /// Whether the operation sends credentials: it names at least one security requirement.
-    fn authenticated(&mut self, doc: &'a openapiv3::OpenAPI, op: &'a openapiv3::Operation, ptr: &JsonPointer) -> bool {
+    /// The operation's security requirements (its own, else the document's), each an
+    /// alternative of schemes that go together. A scheme that `components.securitySchemes`
+    /// does not define (a known defect of real specs: SailPoint's `bearerAuth`) is taken as an
+    /// HTTP bearer scheme of that name, with a warning, since a token is what such specs' APIs
+    /// take far more often than anything else.
+    fn security(&mut self, doc: &'a openapiv3::OpenAPI, op: &'a openapiv3::Operation, ptr: &JsonPointer) -> Vec<Vec<String>> {
         let (security, sec_ptr) = match &op.security {
             Some(s) => (Some(s), ptr.push("security")),
             None => (doc.security.as_ref(), JsonPointer::root().push("security")),
         };
-        let mut authenticated = false;
+        let mut requirements = Vec::new();
         for (i, requirement) in security.into_iter().flatten().enumerate() {
             for scheme in requirement.keys() {
-                authenticated = true;
-                let known = self.components.and_then(|c| c.security_schemes.get(scheme));
-                match known {
-                    None => self.warn(
-                        &sec_ptr.push(i.to_string()).push(scheme),
-                        format!("security scheme `{scheme}` is not defined in components.securitySchemes; sending the client's bearer token"),
+                if self.components.is_some_and(|c| c.security_schemes.contains_key(scheme)) {
+                    continue;
+                }
+                self.warn(
+                    &sec_ptr.push(i.to_string()).push(scheme),
+                    format!(
+                        "security scheme `{scheme}` is not defined in components.securitySchemes; it is taken \
+                         as an HTTP bearer token (`Authorization: Bearer`)"
                     ),
-                    Some(ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { .. })) => self.warn(
-                        &sec_ptr.push(i.to_string()).push(scheme),
-                        format!("security scheme `{scheme}` is an API key, which is not supported yet; sending the client's bearer token"),
-                    ),
-                    Some(_) => {}
+                );
+                if !self.undefined_schemes.contains(scheme) {
+                    self.undefined_schemes.push(scheme.clone());
                 }
             }
+            requirements.push(requirement.keys().cloned().collect());
         }
-
-        authenticated
+        requirements
     }
-
 
     /// A JSON body's examples: its `example`, every entry of its `examples` (following `$ref`s
     /// into components.examples), or, when it has neither, its schema's `example`. An example
@@ -412,4 +417,53 @@ fn reused_hint(ptr: &JsonPointer, section: &str, name: impl Fn(&str) -> String) 
     let key = ptr.as_str().strip_prefix(&prefix)?;
     let key = unescape(key);
     Some(NameHint::Reused { name: name(&key), detail: format!("#/components/{section}/{key}") })
+}
+
+/// Where a parameter goes and how it is written: its `style` and `explode` as given, else
+/// OpenAPI's defaults for its place.
+fn serialization(p: &openapiv3::Parameter) -> (ParamLocation, Serialization) {
+    use openapiv3::{Parameter as P, PathStyle};
+    let (location, style, allow_reserved) = match p {
+        P::Path { style, .. } => (
+            ParamLocation::Path,
+            match style {
+                PathStyle::Simple => ParamStyle::Simple,
+                PathStyle::Label => ParamStyle::Label,
+                PathStyle::Matrix => ParamStyle::Matrix,
+            },
+            false,
+        ),
+        P::Query { style, allow_reserved, .. } => (ParamLocation::Query, query_style(style), *allow_reserved),
+        P::Header { .. } => (ParamLocation::Header, ParamStyle::Simple, false),
+        P::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form, false),
+    };
+    let explode = p.parameter_data_ref().explode.unwrap_or(style == ParamStyle::Form);
+    (location, Serialization { style, explode, allow_reserved, json: false })
+}
+
+fn query_style(style: &openapiv3::QueryStyle) -> ParamStyle {
+    match style {
+        openapiv3::QueryStyle::Form => ParamStyle::Form,
+        openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+        openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+        openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+    }
+}
+
+/// A property's entry of a media type's `encoding`: for a form body, its style (with `style`
+/// absent, OpenAPI's default, `form` exploded: openapiv3 reads a missing `explode` as false);
+/// for a multipart body, its part's content type (the first, when the spec lists several).
+fn property_encoding(body: BodyEncoding, name: &str, e: &openapiv3::Encoding) -> PropertyEncoding {
+    let serialization = (body == BodyEncoding::FormUrlEncoded).then(|| {
+        let (style, explode) = match &e.style {
+            Some(style) => (query_style(style), e.explode),
+            None => (ParamStyle::Form, true),
+        };
+        Serialization { style, explode, allow_reserved: e.allow_reserved, json: false }
+    });
+    let content_type = (body == BodyEncoding::Multipart)
+        .then(|| e.content_type.as_deref().and_then(|c| c.split(',').next()).map(|c| c.trim().to_string()))
+        .flatten()
+        .filter(|c| !c.is_empty());
+    PropertyEncoding { name: name.to_string(), serialization, content_type }
 }

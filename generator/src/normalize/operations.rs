@@ -2,7 +2,9 @@
 //! success returns, and whether the operation lists page by page.
 
 use super::{Model, Resolved, RustType, Shape, TypeId};
-use crate::ir::{HeaderKind, HttpMethod, Kind, Operation, ParamLocation, Parameter, ResponseBody, Status, StringFormat};
+use crate::ir::{
+    HeaderKind, HttpMethod, Kind, Operation, ParamLocation, Parameter, ResponseBody, Serialization, Status, StringFormat,
+};
 
 /// How a method takes a parameter's value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,14 +13,20 @@ pub enum ParamForm {
     Str,
     /// By value: string enums, numbers, booleans, UUIDs and IP addresses.
     Value(RustType),
-    /// A list of items (query and header parameters), each sent as text.
+    /// A list of items (query, header and cookie parameters).
     List(ListItem),
+    /// `&T`: a struct, union or map of the spec (Stripe's `created[gt]=...`), sent in its
+    /// style from its JSON form.
+    Ref(RustType),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ListItem {
+    /// Each sent as text.
     Str,
     Value(RustType),
+    /// A model type that is no enum, sent from its JSON form.
+    Model(RustType),
 }
 
 /// What a call returns when the server answers with a documented 2xx status.
@@ -266,18 +274,33 @@ impl Model {
         let (schema, _) = self.unwrap_nullable(p.schema);
         match self.resolve(schema) {
             Resolved::Model(_) if self.is_enum(schema) => ParamForm::Value(self.rust_type(schema)),
-            Resolved::Model(_) => ParamForm::Str,
+            Resolved::Model(_) if p.location == ParamLocation::Path && !p.serialization.json => ParamForm::Str,
+            Resolved::Model(_) => ParamForm::Ref(self.rust_type(schema)),
             Resolved::Kind(kind) if taken_by_value(kind) => ParamForm::Value(self.rust_type(schema)),
-            Resolved::Kind(Kind::Array(item)) if p.location != ParamLocation::Path => {
+            Resolved::Kind(Kind::Array(item)) => {
                 ParamForm::List(match self.resolve(*item) {
                     Resolved::Kind(Kind::String(StringFormat::Plain)) => ListItem::Str,
                     Resolved::Kind(kind) if taken_by_value(kind) => ListItem::Value(self.rust_type(*item)),
                     Resolved::Model(_) if self.is_enum(*item) => ListItem::Value(self.rust_type(*item)),
+                    Resolved::Model(_) => ListItem::Model(self.rust_type(*item)),
                     _ => ListItem::Str,
                 })
             }
             Resolved::Kind(_) => ParamForm::Str,
         }
+    }
+
+    /// Whether `p` is sent through the runtime's style serializer (`param`, `param_json`): a
+    /// style, explode or `allowReserved` other than its place's default, `content`, a cookie,
+    /// or a struct or union value. Others go the plain way (text, or one pair per item).
+    pub fn styled(&self, p: &Parameter) -> bool {
+        p.serialization != Serialization::default_for(p.location)
+            || p.location == ParamLocation::Cookie
+            || match self.param_form(p) {
+                ParamForm::Ref(_) | ParamForm::List(ListItem::Model(_)) => true,
+                ParamForm::List(_) => p.location == ParamLocation::Path,
+                ParamForm::Str | ParamForm::Value(_) => false,
+            }
     }
 
     /// The facts of `op`, from its parameters and responses.

@@ -45,6 +45,7 @@ impl Builder {
                 description: None,
                 server: None,
                 token: None,
+                schemes: Vec::new(),
                 operations: Vec::new(),
                 skipped: Vec::new(),
             });
@@ -70,7 +71,7 @@ impl Builder {
             parameters,
             body: None,
             responses,
-            authenticated: false,
+            security: Vec::new(),
             dropshot_pagination: false,
         });
     }
@@ -81,7 +82,14 @@ impl Builder {
 }
 
 fn query(name: &str, schema: NodeId) -> Parameter {
-    Parameter { name: name.into(), location: ParamLocation::Query, required: false, description: None, schema }
+    Parameter {
+        name: name.into(),
+        location: ParamLocation::Query,
+        required: false,
+        description: None,
+        schema,
+        serialization: crate::ir::Serialization::default_for(ParamLocation::Query),
+    }
 }
 
 fn component(name: &str) -> NameHint {

@@ -3,7 +3,7 @@
 //! `deepObject` in queries, `simple` in headers and `form` in cookies, each exploded or not.
 //!
 //! A value comes as its JSON form, so a struct, a map, an array and a scalar all go the same
-//! way. Every name and value is percent-encoded on its own and the style's delimiters are
+//! way; an object's properties go in the order of their names. Every name and value is percent-encoded on its own and the style's delimiters are
 //! written as they are, so a `,` inside a value is `%2C` and never splits it. What the tables
 //! leave undefined follows the convention of the APIs that use it (Stripe, and the `qs`
 //! library that many servers parse with): a nested object in a `deepObject` is `a[b][c]=v`, an
@@ -82,6 +82,14 @@ pub(crate) fn cookie_pair(name: &str, value: &str) -> String {
     format!("{name}={}", utf8_percent_encode(value, SEGMENT))
 }
 
+/// An object's properties in the order of their names: the same bytes whether or not some crate
+/// of the program turns on serde_json's `preserve_order`.
+fn sorted(map: &serde_json::Map<String, Value>) -> impl Iterator<Item = (&String, &Value)> {
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    entries.into_iter()
+}
+
 /// A scalar's text: a string as it is, a number or boolean as JSON writes it, null as nothing.
 fn scalar(value: &Value) -> String {
     match value {
@@ -101,7 +109,7 @@ enum Spread {
 fn spread(value: &Value) -> Spread {
     match value {
         Value::Array(items) => Spread::Items(items.iter().map(scalar_or_json).collect()),
-        Value::Object(map) => Spread::Pairs(map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), scalar_or_json(v))).collect()),
+        Value::Object(map) => Spread::Pairs(sorted(map).filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), scalar_or_json(v))).collect()),
         other => Spread::Scalar(scalar(other)),
     }
 }
@@ -182,7 +190,7 @@ pub(crate) fn query(at: &ParamAt, value: &Value) -> Vec<String> {
 fn deep(prefix: &str, value: &Value, enc: &dyn Fn(&str) -> String, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
-            for (k, v) in map {
+            for (k, v) in sorted(map) {
                 deep(&format!("{prefix}[{}]", form(k)), v, enc, out);
             }
         }
@@ -231,7 +239,7 @@ pub(crate) fn form_body(value: &Value, encodings: &[FormEncoding]) -> Result<Str
         return Err("a form body must be an object".into());
     };
     let mut pairs = Vec::new();
-    for (key, v) in map {
+    for (key, v) in sorted(map) {
         if v.is_null() {
             continue;
         }

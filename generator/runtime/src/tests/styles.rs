@@ -23,21 +23,22 @@ fn query_row(style: Style, explode: bool) -> [String; 3] {
 
 #[test]
 fn path_styles_match_the_table() {
-    assert_eq!(path_row(Style::Simple, false), ["5", "3,4,5", "role,admin,firstName,Alex"]);
-    assert_eq!(path_row(Style::Simple, true), ["5", "3,4,5", "role=admin,firstName=Alex"]);
-    assert_eq!(path_row(Style::Label, false), [".5", ".3,4,5", ".role,admin,firstName,Alex"]);
-    assert_eq!(path_row(Style::Label, true), [".5", ".3.4.5", ".role=admin.firstName=Alex"]);
-    assert_eq!(path_row(Style::Matrix, false), [";id=5", ";id=3,4,5", ";id=role,admin,firstName,Alex"]);
-    assert_eq!(path_row(Style::Matrix, true), [";id=5", ";id=3;id=4;id=5", ";role=admin;firstName=Alex"]);
+    // Properties go in the order of their names: `firstName` before `role`.
+    assert_eq!(path_row(Style::Simple, false), ["5", "3,4,5", "firstName,Alex,role,admin"]);
+    assert_eq!(path_row(Style::Simple, true), ["5", "3,4,5", "firstName=Alex,role=admin"]);
+    assert_eq!(path_row(Style::Label, false), [".5", ".3,4,5", ".firstName,Alex,role,admin"]);
+    assert_eq!(path_row(Style::Label, true), [".5", ".3.4.5", ".firstName=Alex.role=admin"]);
+    assert_eq!(path_row(Style::Matrix, false), [";id=5", ";id=3,4,5", ";id=firstName,Alex,role,admin"]);
+    assert_eq!(path_row(Style::Matrix, true), [";id=5", ";id=3;id=4;id=5", ";firstName=Alex;role=admin"]);
 }
 
 #[test]
 fn query_styles_match_the_table() {
-    assert_eq!(query_row(Style::Form, true), ["id=5", "id=3&id=4&id=5", "role=admin&firstName=Alex"]);
-    assert_eq!(query_row(Style::Form, false), ["id=5", "id=3,4,5", "id=role,admin,firstName,Alex"]);
+    assert_eq!(query_row(Style::Form, true), ["id=5", "id=3&id=4&id=5", "firstName=Alex&role=admin"]);
+    assert_eq!(query_row(Style::Form, false), ["id=5", "id=3,4,5", "id=firstName,Alex,role,admin"]);
     assert_eq!(query_row(Style::SpaceDelimited, false)[1], "id=3%204%205");
     assert_eq!(query_row(Style::PipeDelimited, false)[1], "id=3|4|5");
-    assert_eq!(query_row(Style::DeepObject, true)[2], "id[role]=admin&id[firstName]=Alex");
+    assert_eq!(query_row(Style::DeepObject, true)[2], "id[firstName]=Alex&id[role]=admin");
 }
 
 #[test]
@@ -66,7 +67,7 @@ fn allow_reserved_keeps_reserved_characters_but_not_those_that_end_a_value() {
 #[test]
 fn headers_and_cookies() {
     assert_eq!(style::header(&json!([3, 4, 5])).as_deref(), Some("3,4,5"));
-    assert_eq!(style::header(&json!({"role": "admin"})).as_deref(), Some("role,admin"));
+    assert_eq!(style::header(&json!({"role": "admin", "id": 5})).as_deref(), Some("id,5,role,admin"));
     assert_eq!(style::cookie(&at(Place::Cookie, Style::Form, false), &json!([3, 4])), ["id=3,4"]);
     assert_eq!(style::cookie(&at(Place::Cookie, Style::Form, true), &json!([3, 4])), ["id=3", "id=4"]);
     assert_eq!(style::cookie(&at(Place::Cookie, Style::Form, true), &json!("a b;c")), ["id=a%20b%3Bc"]);
@@ -86,8 +87,8 @@ fn form_bodies_bracket_nested_objects_repeat_arrays_and_follow_encoding() {
     let text = style::form_body(&body, &encoding).unwrap();
     assert_eq!(
         text,
-        "amount=100&metadata[order]=6735&metadata[note]=a%26b&card[address][city]=Z%C3%BCrich\
-         &expand[0]=customer&expand[1]=invoice&tags=x&tags=y"
+        "amount=100&card[address][city]=Z%C3%BCrich&expand[0]=customer&expand[1]=invoice\
+         &metadata[note]=a%26b&metadata[order]=6735&tags=x&tags=y"
     );
     assert!(style::form_body(&json!([1]), &[]).is_err());
 }

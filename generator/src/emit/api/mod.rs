@@ -2,6 +2,7 @@
 //! the call that method returns and the enum of its documented error responses. What to print comes from the model (the types,
 //! success kinds and pagination that normalize decided); this only prints it.
 
+mod credentials;
 mod operation;
 mod headers;
 mod pagination;
@@ -15,7 +16,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::syntax::{crate_ident, ident};
-use crate::ir::{Api, BodyEncoding, ResponseBody};
+use crate::ir::{Api, BodyEncoding, ResponseBody, SchemeKind};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{Model, ParamForm, ListItem};
 
@@ -83,7 +84,9 @@ fn uses_models(model: &Model, api_index: usize) -> bool {
     let api = &model.ir.apis[api_index];
     api.operations.iter().enumerate().any(|(i, op)| {
         let params = op.parameters.iter().any(|p| match model.param_form(p) {
-            ParamForm::Value(t) | ParamForm::List(ListItem::Value(t)) => t.mentions_model(),
+            ParamForm::Value(t)
+            | ParamForm::Ref(t)
+            | ParamForm::List(ListItem::Value(t) | ListItem::Model(t)) => t.mentions_model(),
             _ => false,
         });
         let body = op.body.as_ref().is_some_and(|b| params::body_arg(model, b).mentions_model());
@@ -112,6 +115,7 @@ pub fn api_head(model: &Model, api_index: usize, crate_name: &str) -> TokenStrea
     let server = server_items(api);
     let (token_url_item, token_url_arg) = token_items(api);
     let constructor = constructor(api);
+    let credentials = credentials::items(api, crate_name);
     let models_import = uses_models.then(|| {
         quote!(
             use crate::models;
@@ -140,6 +144,7 @@ pub fn api_head(model: &Model, api_index: usize, crate_name: &str) -> TokenStrea
 
         #server
         #token_url_item
+        #credentials
 
         #(#[doc = #client_doc])*
         #[derive(Debug, Clone)]
@@ -154,8 +159,8 @@ pub fn api_head(model: &Model, api_index: usize, crate_name: &str) -> TokenStrea
             /// a test server. Fails when it is not an `http(s)` URL, when `auth` would send
             /// credentials over plain `http` to another machine, or when the token URL given to
             /// [`Auth::client_credentials_at`] is not `https`.
-            pub fn with_base_url(base_url: impl AsRef<str>, auth: Auth) -> Result<Self, ConfigError> {
-                Ok(Self { core: Core::new(base_url.as_ref(), auth, #token_url_arg)? })
+            pub fn with_base_url(base_url: impl AsRef<str>, auth: impl Into<Auth>) -> Result<Self, ConfigError> {
+                Ok(Self { core: Core::new(base_url.as_ref(), auth.into(), #token_url_arg, SCHEMES)? })
             }
 
             /// Sends requests through `http`: your timeouts, proxies and TLS settings. Give it
@@ -298,13 +303,15 @@ fn constructor(api: &Api) -> TokenStream {
     let doc = doc.lines();
     quote! {
         #(#[doc = #doc])*
-        pub fn new(#(#params: &str,)* auth: Auth) -> Result<Self, ConfigError> {
+        pub fn new(#(#params: &str,)* auth: impl Into<Auth>) -> Result<Self, ConfigError> {
             Self::with_base_url(server_url(#(#params),*)?, auth)
         }
     }
 }
 
-/// The client's documentation, with an example of making one with each kind of auth.
+/// The client's documentation, with an example of making one with the spec's kind of
+/// credentials: a token and OAuth2 client credentials when a scheme takes a token (or the spec
+/// names none), else its `Credentials`.
 fn client_doc(api: &Api, crate_name: &str) -> Vec<String> {
     let krate = crate_ident(crate_name);
     let module = &api.module;
@@ -316,6 +323,8 @@ fn client_doc(api: &Api, crate_name: &str) -> Vec<String> {
         .map(|v| format!("{:?}, ", v.default))
         .collect();
     let has_new = api.server.as_ref().is_some_and(|s| s.is_absolute());
+    let takes_token = api.schemes.is_empty()
+        || api.schemes.iter().any(|s| matches!(s.kind, SchemeKind::Http { .. } | SchemeKind::OAuth2 { .. }));
     let mut lines = vec![
         format!("Client for {} {}.", api.title, api.version),
         String::new(),
@@ -324,15 +333,33 @@ fn client_doc(api: &Api, crate_name: &str) -> Vec<String> {
         format!("use {krate}::{{{module}, Auth, RetryPolicy}};"),
         String::new(),
     ];
+    let (auth, retry_auth) = if takes_token {
+        (
+            "Auth::bearer(\"token\")".to_string(),
+            "    Auth::client_credentials_at(\"https://api.example.com/oauth/token\", \"client id\", \"secret\"),"
+                .to_string(),
+        )
+    } else {
+        let credentials = format!("{module}::Credentials::new(){}", credentials::first_calls(api));
+        (credentials.clone(), format!("    {credentials},"))
+    };
     if has_new {
-        lines.push("// A personal access token, against the spec's server.".into());
-        lines.push(format!("let client = {module}::Client::new({new_args}Auth::bearer(\"token\"))?;"));
+        lines.push(if takes_token {
+            "// A personal access token, against the spec's server.".into()
+        } else {
+            "// The spec's credentials, against its server.".into()
+        });
+        lines.push(format!("let client = {module}::Client::new({new_args}{auth})?;"));
     }
     lines.extend([
-        "// OAuth2 client credentials, another base URL, more retries and a shorter timeout.".to_string(),
+        if takes_token {
+            "// OAuth2 client credentials, another base URL, more retries and a shorter timeout.".to_string()
+        } else {
+            "// Another base URL, more retries and a shorter timeout.".to_string()
+        },
         format!("let client = {module}::Client::with_base_url("),
         "    \"https://api.example.com\",".into(),
-        "    Auth::client_credentials_at(\"https://api.example.com/oauth/token\", \"client id\", \"secret\"),".into(),
+        retry_auth,
         ")?".into(),
         ".with_retry(RetryPolicy { max_attempts: 5, ..RetryPolicy::default() })".into(),
         ".with_timeout(Some(Duration::from_secs(20)));".into(),

@@ -39,7 +39,7 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, names: &Op
     let body = op.body.as_ref().map(|b| request_body(model, b));
     let sends: Vec<&TokenStream> = params.iter().map(|p| &p.send).collect();
     let body_send = body.as_ref().map(|(_, send, _)| send);
-    let auth = op.authenticated.then(|| quote!(.authenticated()));
+    let auth = security(&op.security);
 
     let success_name = format_ident!("{}Success", op_type);
     let ok_type = match &plan.success {
@@ -294,4 +294,13 @@ fn method_doc(op: &Operation, required: &[Param], optional: &[Param], body_doc: 
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `.security(...)`: the operation's requirements, when it has any.
+fn security(requirements: &[Vec<String>]) -> Option<TokenStream> {
+    if requirements.is_empty() {
+        return None;
+    }
+    let alternatives = requirements.iter().map(|r| quote!(&[#(#r),*]));
+    Some(quote!(.security(&[#(#alternatives),*])))
 }

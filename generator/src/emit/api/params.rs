@@ -5,7 +5,7 @@ use syn::Lifetime;
 use quote::quote;
 
 use super::super::syntax::{field_idents, ident, type_tokens};
-use crate::ir::{BodyEncoding, Parameter, ParamLocation, RequestBody};
+use crate::ir::{BodyEncoding, ParamLocation, ParamStyle, Parameter, RequestBody};
 use crate::normalize::{ListItem, Model, ParamForm, Resolved, RustType, Shape};
 
 /// A type as a method takes it. A builder holds the same values, borrowing for `'a`.
@@ -78,33 +78,78 @@ pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
     let id = ident(&name);
     let wire = &p.name;
     let form = model.param_form(p);
-    let (arg, send) = match (p.location, form) {
-        (ParamLocation::Path, ParamForm::Value(t)) if model.is_enum(model.unwrap_nullable(p.schema).0) => {
-            (Arg::Value(t), quote!(.path_param(#wire, #id.as_str())))
-        }
-        (ParamLocation::Path, ParamForm::Value(t)) => (Arg::Value(t), quote!(.path_param(#wire, &#id.to_string()))),
-        (ParamLocation::Path, _) => (Arg::Str, quote!(.path_param(#wire, #id))),
-        (location, form) => {
-            let query = location == ParamLocation::Query;
-            let (arg, method) = match form {
-                ParamForm::List(item) => {
-                    let item = match item {
-                        ListItem::Str => Arg::Str,
-                        ListItem::Value(t) => Arg::Value(t),
-                    };
-                    (Arg::Slice(Box::new(item)), if query { quote!(query_each) } else { quote!(header_each) })
+    let arg = match &form {
+        ParamForm::Str => Arg::Str,
+        ParamForm::Value(t) => Arg::Value(t.clone()),
+        ParamForm::Ref(t) => Arg::Ref(t.clone()),
+        ParamForm::List(item) => Arg::Slice(Box::new(match item {
+            ListItem::Str => Arg::Str,
+            ListItem::Value(t) | ListItem::Model(t) => Arg::Value(t.clone()),
+        })),
+    };
+    let send = if model.styled(p) {
+        styled_send(p, &arg, &id)
+    } else {
+        match (p.location, &form) {
+            (ParamLocation::Path, ParamForm::Value(_)) if model.is_enum(model.unwrap_nullable(p.schema).0) => {
+                quote!(.path_param(#wire, #id.as_str()))
+            }
+            (ParamLocation::Path, ParamForm::Value(_)) => quote!(.path_param(#wire, &#id.to_string())),
+            (ParamLocation::Path, _) => quote!(.path_param(#wire, #id)),
+            (location, form) => {
+                let query = location == ParamLocation::Query;
+                let method = match form {
+                    ParamForm::List(_) if query => quote!(query_each),
+                    ParamForm::List(_) => quote!(header_each),
+                    _ if query => quote!(query),
+                    _ => quote!(header),
+                };
+                if p.required {
+                    quote!(.#method(#wire, Some(#id)))
+                } else {
+                    quote!(.#method(#wire, #id))
                 }
-                ParamForm::Value(t) => (Arg::Value(t), if query { quote!(query) } else { quote!(header) }),
-                ParamForm::Str => (Arg::Str, if query { quote!(query) } else { quote!(header) }),
-            };
-            if p.required {
-                (arg, quote!(.#method(#wire, Some(#id))))
-            } else {
-                (Arg::Option(Box::new(arg)), quote!(.#method(#wire, #id)))
             }
         }
     };
+    let arg = if p.required || p.location == ParamLocation::Path { arg } else { Arg::Option(Box::new(arg)) };
     Param { ident: id, wire: p.name.clone(), arg, send, doc: p.description.clone().unwrap_or_default(), required: p.required }
+}
+
+/// A parameter sent through the runtime's style serializer: where, in which style, and its
+/// value as an `Option<&T>`.
+fn styled_send(p: &Parameter, arg: &Arg, id: &Ident) -> TokenStream {
+    let wire = &p.name;
+    let place = ident(match p.location {
+        ParamLocation::Path => "Path",
+        ParamLocation::Query => "Query",
+        ParamLocation::Header => "Header",
+        ParamLocation::Cookie => "Cookie",
+    });
+    let s = p.serialization;
+    let style = style_ident(s.style);
+    let (explode, allow_reserved) = (s.explode, s.allow_reserved);
+    let required = p.required || p.location == ParamLocation::Path;
+    // Values taken by value (numbers, enums) are lent; references are passed on.
+    let value = match (arg, required) {
+        (Arg::Value(_), true) => quote!(Some(&#id)),
+        (Arg::Value(_), false) => quote!(#id.as_ref()),
+        (_, true) => quote!(Some(#id)),
+        (_, false) => quote!(#id),
+    };
+    let method = if s.json { quote!(param_json) } else { quote!(param) };
+    quote! {
+        .#method(
+            crate::runtime::ParamAt {
+                place: crate::runtime::Place::#place,
+                name: #wire,
+                style: crate::runtime::Style::#style,
+                explode: #explode,
+                allow_reserved: #allow_reserved,
+            },
+            #value,
+        )
+    }
 }
 
 /// The fields of a `multipart/form-data` body that the spec types as an object.
@@ -144,21 +189,43 @@ pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option
     let send = match b.encoding {
         BodyEncoding::Json if b.required => quote!(.json_body(#content_type, body)),
         BodyEncoding::Json => quote!(.json_body_opt(#content_type, body)),
-        BodyEncoding::FormUrlEncoded => quote!(.form_body(#content_type, body)),
+        BodyEncoding::FormUrlEncoded => {
+            let encodings = b.encoding_of.iter().filter_map(|e| {
+                let s = e.serialization?;
+                let (name, style, explode, allow_reserved) = (&e.name, style_ident(s.style), s.explode, s.allow_reserved);
+                Some(quote! {
+                    crate::runtime::FormEncoding {
+                        name: #name,
+                        style: crate::runtime::Style::#style,
+                        explode: #explode,
+                        allow_reserved: #allow_reserved,
+                    }
+                })
+            });
+            quote!(.form_body(#content_type, body, &[#(#encodings),*]))
+        }
         BodyEncoding::Multipart => match multipart_fields(model, b) {
             Some(fields) => {
                 let parts = fields.iter().zip(field_idents(fields)).map(|(f, field)| {
                     let wire = &f.name;
                     let field = ident(&field);
                     let (node, nullable) = model.unwrap_nullable(f.node);
-                    let is_file = model.rust_type(node) == RustType::FilePart;
-                    match (is_file, f.required && !nullable) {
-                        (true, true) => quote!(.file(#wire, &body.#field)),
-                        (true, false) => quote!(.file_opt(#wire, body.#field.as_ref())),
-                        (false, _) => quote!(.field(#wire, &body.#field)),
+                    let rust_type = model.rust_type(node);
+                    let is_file = rust_type == RustType::FilePart;
+                    let is_files = rust_type == RustType::Vec(Box::new(RustType::FilePart));
+                    match (is_file, is_files, f.required && !nullable) {
+                        (true, _, true) => quote!(.file(#wire, &body.#field)),
+                        (true, _, false) => quote!(.file_opt(#wire, body.#field.as_ref())),
+                        (_, true, true) => quote!(.files(#wire, &body.#field)),
+                        (_, true, false) => quote!(.files(#wire, body.#field.as_deref().unwrap_or_default())),
+                        _ => quote!(.field(#wire, &body.#field)),
                     }
                 });
-                quote!(.multipart_body(Multipart::new() #(#parts)*))
+                let content_types = b.encoding_of.iter().filter_map(|e| {
+                    let (name, content_type) = (&e.name, e.content_type.as_ref()?);
+                    Some(quote!(.content_type(#name, #content_type)))
+                });
+                quote!(.multipart_body(Multipart::new() #(#parts)* #(#content_types)*))
             }
             None => quote!(.multipart_body(Multipart::from_object(body))),
         },
@@ -166,4 +233,17 @@ pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option
         BodyEncoding::Binary => quote!(.raw_body(#content_type, body)),
     };
     (body_arg(model, b), send, b.description.clone())
+}
+
+/// The runtime's `Style` variant for a style.
+fn style_ident(style: ParamStyle) -> Ident {
+    ident(match style {
+        ParamStyle::Simple => "Simple",
+        ParamStyle::Label => "Label",
+        ParamStyle::Matrix => "Matrix",
+        ParamStyle::Form => "Form",
+        ParamStyle::SpaceDelimited => "SpaceDelimited",
+        ParamStyle::PipeDelimited => "PipeDelimited",
+        ParamStyle::DeepObject => "DeepObject",
+    })
 }
