@@ -245,7 +245,7 @@ fn fixture_specs_build_without_warnings() {
     specs.sort();
     assert!(specs.len() >= 10);
     assert_builds_cleanly(
-        &sdkgen::Options { specs, names: None, crate_name: "fixtures".into(), example_tests: true, regenerate: None, version: None },
+        &sdkgen::Options { specs, names: None, crate_name: "fixtures".into(), example_tests: true, mock_tests: false, regenerate: None, version: None },
         "fixtures",
     );
 }

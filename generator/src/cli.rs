@@ -27,6 +27,10 @@ usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--nam
                      skipped) as an error: exit 2 and write nothing
   --example-tests    also write tests/examples.rs: a test per example of a JSON body in the
                      specs, decoding it into the generated type for that body
+  --mock-tests       also write tests/mock_server.rs: a test per operation that sends a call
+                     made from the spec's examples (or values fitting its schemas) to the
+                     validating mock server at MOCK_SERVER_URL (MOCK_SERVER_URL_{MODULE} when
+                     the crate has several APIs) and asserts a documented answer
   --emit-spec DIR    write the OpenAPI documents assembled from the pages into DIR
   --changes PATH     compare the crate with the one already in DIR (its api.json) and write
                      what changed for its users as JSON: the SemVer bump it implies, and the
@@ -45,6 +49,7 @@ pub struct Args {
     pub check: bool,
     pub strict: bool,
     pub example_tests: bool,
+    pub mock_tests: bool,
     pub emit_spec: Option<PathBuf>,
     pub changes: Option<PathBuf>,
     pub changes_md: Option<PathBuf>,
@@ -69,6 +74,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String
             "--check" => parsed.check = true,
             "--strict" => parsed.strict = true,
             "--example-tests" => parsed.example_tests = true,
+            "--mock-tests" => parsed.mock_tests = true,
             "--emit-spec" => parsed.emit_spec = Some(value()?.into()),
             "--changes" => parsed.changes = Some(value()?.into()),
             "--changes-md" => parsed.changes_md = Some(value()?.into()),
@@ -141,6 +147,7 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
         names: args.names.clone(),
         crate_name,
         example_tests: args.example_tests,
+        mock_tests: args.mock_tests,
         regenerate: regenerate.map(str::to_string),
         version: previous.as_ref().map(|p| p.version.clone()),
     };

@@ -435,6 +435,27 @@ pub struct SchemaNode {
     pub docs: Docs,
     pub site: Site,
     pub hint: NameHint,
+    /// What a value of this schema must be beyond its kind, read only for the mock tests
+    /// (`--mock-tests`), which make values that a validating server accepts.
+    pub facts: Option<Box<ValueFacts>>,
+}
+
+/// The schema's example and constraints: enough to make a value that fits it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValueFacts {
+    /// `example`, else `default`.
+    pub example: Option<serde_json::Value>,
+    /// A string format the Rust type does not carry (`email`, `uri`, `hostname`...).
+    pub format: Option<String>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<String>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub exclusive_maximum: bool,
+    pub multiple_of: Option<f64>,
+    pub min_items: Option<usize>,
 }
 
 /// What a schema is, in the terms that decide its Rust type. Children are other nodes.

@@ -45,6 +45,10 @@ pub struct Options {
     /// Also write `tests/examples.rs`: one test per example the specs give for a JSON request
     /// or response body, decoding it into the type the client uses for that body.
     pub example_tests: bool,
+    /// Also write `tests/mock_server.rs`: one test per operation, sending a call made from the
+    /// spec's examples (or values made to fit its schemas) to the validating mock server at
+    /// `MOCK_SERVER_URL` and asserting a documented answer that decodes.
+    pub mock_tests: bool,
     /// The command that regenerates the crate (`cargo xtask gen`), named in every file's
     /// header; `None`: the header says to run sdkgen again.
     pub regenerate: Option<String>,
@@ -83,7 +87,7 @@ pub fn generate(options: &Options) -> Result<Generated> {
     timings.load = ms(clock);
 
     let clock = Instant::now();
-    let ir = lower::lower(&specs, names.as_ref(), options.example_tests)?;
+    let ir = lower::lower(&specs, names.as_ref(), options.example_tests, options.mock_tests)?;
     let mut inputs: Vec<String> = specs.iter().map(|s| s.file_name.clone()).collect();
     inputs.extend(names.as_ref().map(|(file, _)| file.clone()));
     // The IR holds all that later stages need: free the documents before emitting.
@@ -100,6 +104,7 @@ pub fn generate(options: &Options) -> Result<Generated> {
         inputs: &inputs,
         regenerate: options.regenerate.as_deref(),
         example_tests: options.example_tests,
+        mock_tests: options.mock_tests,
         version,
     };
     let mut files = render::emit_and_format(&model, &crate_options, &mut timings)?;

@@ -104,7 +104,10 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> Result<Drift> {
         let path = out_dir.join(extra);
         fs::remove_file(&path).map_err(io(&path))?;
     }
-    fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    // Nothing was staged when the only change is files to remove.
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    }
     Ok(drift)
 }
 

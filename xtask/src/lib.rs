@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod conformance;
+
 /// The package name of the committed SDK.
 pub const CRATE_NAME: &str = "sailpoint";
 /// The names overlay inside `specs/`; every other YAML or JSON file there is a spec.
@@ -62,6 +64,7 @@ pub fn seed_options(root: &Path) -> Result<sdkgen::Options, String> {
         names: Some(root.join("specs").join(NAMES_FILE)),
         crate_name: CRATE_NAME.into(),
         example_tests: true,
+        mock_tests: false,
         regenerate: Some(REGENERATE.into()),
         // The version is kept from one generation to the next (`--bump` moves it).
         version: committed_version(root),

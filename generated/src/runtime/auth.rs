@@ -199,11 +199,13 @@ impl Auth {
     /// The credential held for `scheme`: one given for it by name, else one given for every
     /// scheme of its kind.
     fn for_scheme(&self, scheme: &Scheme) -> Option<&Credential> {
-        let fits = |c: &Credential| match (scheme.kind, c) {
-            (SchemeKind::ApiKey { .. }, Credential::Key(_)) => true,
-            (SchemeKind::Basic, Credential::Basic { .. }) => true,
-            (SchemeKind::Http { .. } | SchemeKind::OAuth2, Credential::Token(_)) => true,
-            _ => false,
+        let fits = |c: &Credential| {
+            matches!(
+                (scheme.kind, c),
+                (SchemeKind::ApiKey { .. }, Credential::Key(_))
+                    | (SchemeKind::Basic, Credential::Basic { .. })
+                    | (SchemeKind::Http { .. } | SchemeKind::OAuth2, Credential::Token(_))
+            )
         };
         let named = self.entries.iter().rev().find(|e| e.scheme.as_deref() == Some(scheme.name) && fits(&e.credential));
         let any = || self.entries.iter().rev().find(|e| e.scheme.is_none() && fits(&e.credential));

@@ -35,7 +35,12 @@ const MAX_DEPTH: usize = 200;
 
 /// Lowers every spec (and the names overlay). With `examples`, the examples of JSON bodies are
 /// kept too, for the generated example tests; without, they cost nothing.
-pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>, examples: bool) -> Result<Ir> {
+pub fn lower(
+    specs: &[LoadedSpec],
+    names: Option<&(String, NamesOverlay)>,
+    examples: bool,
+    facts: bool,
+) -> Result<Ir> {
     let mut ir = Ir::default();
     let mut modules = HashSet::new();
     for spec in specs {
@@ -48,6 +53,7 @@ pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>, examp
         let mut l = SpecLowerer::new(&mut ir, spec.file_name.as_str(), &spec.path, spec.doc.components.as_ref(), false);
         l.origins = &spec.origins;
         l.examples = examples;
+        l.facts = facts;
         let api = l.api(spec, module)?;
         ir.apis.push(api);
     }
@@ -132,6 +138,8 @@ struct SpecLowerer<'a> {
     depth: usize,
     /// Whether to keep the examples of bodies.
     examples: bool,
+    /// Whether to keep each schema's example and constraints (for the mock tests).
+    facts: bool,
     /// Security schemes that requirements name and the spec does not define, once each.
     undefined_schemes: Vec<String>,
 }
@@ -156,6 +164,7 @@ impl<'a> SpecLowerer<'a> {
             is_overlay,
             depth: 0,
             examples: false,
+            facts: false,
             undefined_schemes: Vec::new(),
         }
     }
@@ -340,7 +349,7 @@ impl<'a> SpecLowerer<'a> {
     fn push(&mut self, kind: Kind, docs: Docs, ptr: &JsonPointer, hint: NameHint) -> NodeId {
         let id = NodeId(self.ir.schemas.len() as u32);
         let site = self.user_site(ptr);
-        self.ir.schemas.push(SchemaNode { kind, docs, site, hint });
+        self.ir.schemas.push(SchemaNode { kind, docs, site, hint, facts: None });
         id
     }
 

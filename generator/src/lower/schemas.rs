@@ -86,12 +86,15 @@ impl<'a> SpecLowerer<'a> {
             }
             SchemaKind::Any(a) => self.any_schema(id, a, &ptr, data.discriminator.as_ref())?,
         };
+        let facts = if self.facts { value_facts(s) } else { None };
         if nullable {
             let inner = self.push(kind, docs, &ptr, hint);
             self.set_kind(id, Kind::Nullable(inner));
+            self.ir.schemas[inner.0 as usize].facts.clone_from(&facts);
         } else {
             self.set_kind(id, kind);
         }
+        self.ir.schemas[id.0 as usize].facts = facts;
         Ok(id)
     }
 
@@ -547,4 +550,37 @@ fn number_format(name: Option<&str>) -> NumberFormat {
     } else {
         NumberFormat::Double
     }
+}
+
+/// A schema's example and constraints, when it has any.
+fn value_facts(s: &Schema) -> Option<Box<ValueFacts>> {
+    let data = &s.schema_data;
+    let mut facts = ValueFacts { example: data.example.clone().or_else(|| data.default.clone()), ..Default::default() };
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) => {
+            if let openapiv3::VariantOrUnknownOrEmpty::Unknown(format) = &st.format {
+                facts.format = Some(format.clone());
+            }
+            facts.min_length = st.min_length;
+            facts.max_length = st.max_length;
+            facts.pattern.clone_from(&st.pattern);
+        }
+        SchemaKind::Type(Type::Integer(it)) => {
+            facts.minimum = it.minimum.map(|v| v as f64);
+            facts.maximum = it.maximum.map(|v| v as f64);
+            facts.exclusive_minimum = it.exclusive_minimum;
+            facts.exclusive_maximum = it.exclusive_maximum;
+            facts.multiple_of = it.multiple_of.map(|v| v as f64);
+        }
+        SchemaKind::Type(Type::Number(nt)) => {
+            facts.minimum = nt.minimum;
+            facts.maximum = nt.maximum;
+            facts.exclusive_minimum = nt.exclusive_minimum;
+            facts.exclusive_maximum = nt.exclusive_maximum;
+            facts.multiple_of = nt.multiple_of;
+        }
+        SchemaKind::Type(Type::Array(a)) => facts.min_items = a.min_items,
+        _ => {}
+    }
+    (facts != ValueFacts::default()).then(|| Box::new(facts))
 }

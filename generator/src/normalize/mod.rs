@@ -26,6 +26,7 @@ mod operations;
 mod recursion;
 mod refine;
 mod rust_type;
+mod samples;
 
 use names::{Choice, Namer};
 pub use operations::{

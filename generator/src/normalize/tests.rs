@@ -19,7 +19,7 @@ impl Builder {
         let id = NodeId(self.ir.schemas.len() as u32);
         let pointer = JsonPointer::root().push("n").push(id.0.to_string());
         let site = Site { file: "t.yaml".into(), pointer };
-        self.ir.schemas.push(SchemaNode { kind, docs, site, hint });
+        self.ir.schemas.push(SchemaNode { kind, docs, site, hint, facts: None });
         id
     }
 

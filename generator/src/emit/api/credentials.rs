@@ -56,7 +56,7 @@ pub fn items(api: &Api, crate_name: &str) -> TokenStream {
 
 /// Each scheme's setter: its name in snake case, never that of one of `Credentials`' own
 /// methods nor another setter's.
-fn setter_names(api: &Api) -> Vec<(String, &SecurityScheme)> {
+pub fn setter_names(api: &Api) -> Vec<(String, &SecurityScheme)> {
     let mut names = Uniquer::with_taken(["new", "default", "clone", "from", "into", "fmt", "auth"]);
     api.schemes.iter().map(|s| (names.claim(naming::snake(&s.name)), s)).collect()
 }

@@ -20,8 +20,10 @@ use crate::ir::{Api, BodyEncoding, ResponseBody, SchemeKind};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{Model, ParamForm, ListItem};
 
+pub use credentials::setter_names as credential_setters;
+pub use operation::call_params;
+pub use params::{body_arg, Arg};
 pub use responses::success_type_text;
-pub use params::body_arg;
 
 /// How the method of an operation takes the parameter `p`, as the surface records it.
 pub fn param_arg(model: &Model, p: &crate::ir::Parameter) -> TokenStream {

@@ -14,6 +14,19 @@ use crate::ir::Operation;
 use crate::naming::{self, Uniquer};
 use crate::normalize::{Model, OperationPlan, PageStyle, Success};
 
+/// The parameters of a call, in the method's order, each named uniquely beside every name the
+/// generated code binds where they are locals (a call's `send` unpacks them: the receiver, the
+/// body, the response, the call's `client`, the headers read and the page URL sent to) and the
+/// call's own methods, which its setters share a namespace with.
+pub fn call_params(model: &Model, ordered: &[&crate::ir::Parameter]) -> Vec<Param> {
+    let taken = [
+        "self", "body", "response", "client", "headers", "page_url", "send", "send_with_headers", "send_at", "stream",
+        "clone", "into_future",
+    ];
+    let mut idents = Uniquer::with_taken(taken);
+    ordered.iter().map(|p| param(model, p, idents.claim(naming::snake(&p.name)))).collect()
+}
+
 /// The method of `op`, for `impl Client`; and its error enum and call, for beside it.
 pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, names: &OperationNames) -> (TokenStream, TokenStream) {
     let method_name = names.method.clone();
@@ -27,13 +40,7 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, names: &Op
     // call's `send` unpacks them): the receiver, the body, the response, the call's `client`,
     // the headers read and the page URL sent to. A call's setters share names with its own
     // methods too. (A stream reaches the parameters through its copy of the call only.)
-    let taken = [
-        "self", "body", "response", "client", "headers", "page_url", "send", "send_with_headers", "send_at", "stream",
-        "clone", "into_future",
-    ];
-    let mut idents = Uniquer::with_taken(taken);
-
-    let params: Vec<Param> = ordered.iter().map(|p| param(model, p, idents.claim(naming::snake(&p.name)))).collect();
+    let params = call_params(model, &ordered);
     let (required_params, optional_params) = params.split_at(optional_start);
 
     let body = op.body.as_ref().map(|b| request_body(model, b));

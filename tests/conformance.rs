@@ -1,0 +1,59 @@
+//! The generated clients against Prism, the validating mock server: each operation's call,
+//! made from values that fit the spec (`--mock-tests`), must be accepted and answered with a
+//! documented response that decodes. Prism checks credentials, parameters and their styles and
+//! bodies against the spec. Where Prism itself misreads a valid request, the case is listed in
+//! `tests/prism-defects.txt` with why; a listed case that starts passing fails, so the list
+//! stays true. Prism is installed from npm under `target/prism` on first use.
+
+use std::path::Path;
+use std::time::Duration;
+
+use sdkgen_tests::repo_root;
+use xtask::conformance::{check_spec, install_prism, read_defects, Outcome};
+
+/// Runs `spec` (named `name` in the defects list) against Prism and checks every operation.
+fn conforms(name: &str, spec: &Path, names: Option<&Path>) {
+    let root = repo_root();
+    let prism = install_prism(&root).unwrap_or_else(|e| panic!("{e}"));
+    let run = check_spec(&root, &prism, name, spec, names, Duration::from_secs(300)).unwrap_or_else(|e| panic!("{e}"));
+    let defects = read_defects(&root.join("tests/prism-defects.txt")).unwrap_or_else(|e| panic!("{e}"));
+    let mut problems = Vec::new();
+    for (test, outcome) in &run.results {
+        let listed = defects.get(&(name.to_string(), test.clone()));
+        match (outcome, listed) {
+            (Outcome::Passed, None) => {}
+            (Outcome::Passed, Some(_)) => {
+                problems.push(format!("{test}: passes now; remove it from tests/prism-defects.txt"))
+            }
+            (_, Some(_)) => {}
+            (Outcome::Crashed, None) => problems.push(format!("{test}: Prism crashed on the request")),
+            (Outcome::Failed(why), None) => problems.push(format!("{test}: {why}")),
+        }
+    }
+    for (spec_name, test) in defects.keys() {
+        if spec_name == name && !run.results.contains_key(test) {
+            problems.push(format!("{test}: listed in tests/prism-defects.txt but no such test"));
+        }
+    }
+    let passed = run.results.values().filter(|o| **o == Outcome::Passed).count();
+    eprintln!("{name}: {passed} of {} operations passed against Prism", run.results.len());
+    assert!(problems.is_empty(), "{name} against Prism:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn fixtures_with_schemes_styles_and_encodings_conform() {
+    let fixtures = repo_root().join("tests/fixtures");
+    for fixture in ["security-schemes", "parameter-styles", "body-encodings", "content-types", "formats"] {
+        conforms(fixture, &fixtures.join(format!("{fixture}.yaml")), None);
+    }
+}
+
+/// Every operation of the committed SDK's specs, with its names overlay.
+#[test]
+fn the_seed_specs_conform() {
+    let root = repo_root();
+    let names = root.join("specs/names.yaml");
+    for spec in ["v3", "beta"] {
+        conforms(&format!("seed-{spec}"), &root.join(format!("specs/{spec}.yaml")), Some(&names));
+    }
+}
