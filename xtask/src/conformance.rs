@@ -143,6 +143,10 @@ pub enum Outcome {
     Failed(String),
     /// The mock server crashed on the request (a defect of Prism's).
     Crashed,
+    /// The request was accepted, but the answer Prism made from the spec does not fit the
+    /// spec (an example that breaks its schema) or does not decode: the spec's defect, or
+    /// Prism's, not the request's.
+    Answer(String),
 }
 
 /// Runs the mock tests of the crate at `crate_dir` against `server`, one result per test,
@@ -216,7 +220,8 @@ fn cargo_mock_tests(
 /// message from its `---- NAME stdout ----` section.
 pub fn parse_test_output(stdout: &str) -> BTreeMap<String, Outcome> {
     let mut results = BTreeMap::new();
-    for line in stdout.lines() {
+    let failure_lines = stdout.lines();
+    for line in failure_lines {
         let Some(rest) = line.strip_prefix("test ") else { continue };
         if let Some(name) = rest.strip_suffix(" ... ok") {
             results.insert(name.to_string(), Outcome::Passed);
@@ -243,6 +248,13 @@ pub fn parse_test_output(stdout: &str) -> BTreeMap<String, Outcome> {
                     }
                     why.push_str(line);
                 }
+            }
+        }
+    }
+    for outcome in results.values_mut() {
+        if let Outcome::Failed(why) = outcome {
+            if why.starts_with("the answer does not") {
+                *outcome = Outcome::Answer(std::mem::take(why));
             }
         }
     }

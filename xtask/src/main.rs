@@ -8,6 +8,7 @@
 //! lives in the `sdkgen` library; this is only the repository's defaults.
 
 mod bench;
+mod conform;
 mod corpus;
 mod fuzz;
 mod history;
@@ -21,6 +22,9 @@ fn main() -> ExitCode {
         Some("gen") => ExitCode::from(gen(args.collect()) as u8),
         Some("bench") => ExitCode::from(bench::bench(&workspace_root()) as u8),
         Some("bench-crate") => ExitCode::from(bench::bench_crate(&workspace_root()) as u8),
+        Some("conformance") => {
+            ExitCode::from(conform::conformance(&workspace_root(), &args.collect::<Vec<_>>()) as u8)
+        }
         Some("corpus") => ExitCode::from(corpus::corpus(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
         Some("fuzz") => ExitCode::from(fuzz::fuzz(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
         Some("fuzz-run") => ExitCode::from(fuzz::run(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
@@ -32,6 +36,7 @@ fn main() -> ExitCode {
                 "usage: cargo xtask gen [--check] [--report PATH] [--spec FILE ... --out DIR [--crate-name NAME]]"
             );
             eprintln!("       cargo xtask bench | bench-crate | fuzz [--seconds N] | corpus [--no-check] [NAME ...]");
+            eprintln!("       cargo xtask conformance [--patience SECS] [NAME ...]");
             eprintln!("       cargo xtask history --repo GIT_DIR [--file PATH] [--details]");
             ExitCode::from(2)
         }

@@ -14,7 +14,7 @@ use super::syntax::{crate_ident, ident};
 use super::Prepared;
 use crate::ir::{Api, SchemeKind};
 use crate::naming::{snake, Uniquer};
-use crate::normalize::Model;
+use crate::normalize::{Model, RustType};
 
 pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> TokenStream {
     let krate = ident(&crate_ident(crate_name));
@@ -92,15 +92,39 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
         }
 
         /// The call was answered with a documented success (or, for an operation that
-        /// documents none, a documented error), decoded into its type.
+        /// documents none, a documented error), decoded into its type. Prism names what it
+        /// finds wrong in `sl-violations` (and, with `--errors`, in its error body): a request
+        /// it refused fails as such; an answer it refused (made from the spec's example, but
+        /// not fitting the spec's schema) or one that does not decode fails as the answer's.
         #[track_caller]
         fn documented<T, E: std::fmt::Debug>(result: Result<T, Error<E>>, has_success: bool) {
-            match result {
-                Ok(_) => {}
-                Err(Error::Api(_)) if !has_success => {}
-                Err(Error::UnexpectedStatus(r)) => panic!("the mock server answered {}: {}", r.status, r.body),
+            let (status, headers, body) = match result {
+                Ok(_) => return,
+                Err(Error::Api(e)) => (e.status, e.headers, format!("{:?}", e.body)),
+                Err(Error::UnexpectedStatus(r)) => (r.status, r.headers, r.body),
+                Err(Error::Decode(d)) => panic!("the answer does not decode: {}", Error::<E>::Decode(d)),
                 Err(e) => panic!("{e}"),
+            };
+            let violations = headers.get("sl-violations").and_then(|v| v.to_str().ok()).unwrap_or("");
+            let locations: Vec<String> = serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|b| b.get("validation").cloned())
+                .or_else(|| serde_json::from_str(violations).ok())
+                .and_then(|v| v.as_array().cloned())
+                .unwrap_or_default()
+                .iter()
+                .map(|v| v["location"][0].as_str().unwrap_or("").to_string())
+                .collect();
+            if !locations.is_empty() && locations.iter().all(|l| l == "response") {
+                panic!("the answer does not fit the spec ({status}): {body}");
             }
+            if !violations.is_empty() || !locations.is_empty() {
+                panic!("the request was refused ({status}): {violations} {body}");
+            }
+            if !has_success {
+                return;
+            }
+            panic!("the mock server answered {status}: {body}");
         }
 
         #(#clients)*
@@ -147,6 +171,8 @@ fn expression(arg: &Arg, sample: &Value) -> TokenStream {
             let json = sample.to_string();
             quote!(decode(#json))
         }
+        // A free-form multipart body (any object) whose schema is something else.
+        Arg::Ref(RustType::JsonObject) if !sample.is_object() => quote!(&decode("{}")),
         Arg::Ref(_) => {
             let json = sample.to_string();
             quote!(&decode(#json))
@@ -159,6 +185,11 @@ fn expression(arg: &Arg, sample: &Value) -> TokenStream {
             let items = items.iter().map(|i| expression(item, i));
             quote!(&[#(#items),*])
         }
-        Arg::Option(inner) => expression(inner, sample),
+        // Only an optional body is an `Option` the method itself takes; setters take the
+        // value inside.
+        Arg::Option(inner) => {
+            let inner = expression(inner, sample);
+            quote!(Some(#inner))
+        }
     }
 }

@@ -580,6 +580,14 @@ fn value_facts(s: &Schema) -> Option<Box<ValueFacts>> {
             facts.multiple_of = nt.multiple_of;
         }
         SchemaKind::Type(Type::Array(a)) => facts.min_items = a.min_items,
+        // An enum openapiv3 could not type (`type: string` with numbers listed): its first
+        // value, as the type says.
+        SchemaKind::Any(a) if facts.example.is_none() => {
+            facts.example = a.enumeration.iter().find(|v| !v.is_null()).map(|v| match (a.typ.as_deref(), v) {
+                (Some("string"), serde_json::Value::Number(n)) => serde_json::Value::String(n.to_string()),
+                (_, v) => v.clone(),
+            });
+        }
         _ => {}
     }
     (facts != ValueFacts::default()).then(|| Box::new(facts))
