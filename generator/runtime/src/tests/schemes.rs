@@ -198,3 +198,26 @@ async fn a_refreshing_token_is_renewed_once_when_the_api_answers_401() {
     let status = core.request(reqwest::Method::GET, "op", "/x").security(&[&["oauth2"]]).send::<()>().await.unwrap().status();
     assert_eq!(status, 401);
 }
+
+#[tokio::test]
+async fn a_header_on_every_request_goes_whatever_the_spec_says_but_only_to_the_origin() {
+    let auth = Auth::none().basic_on_every_request("admin", "s3cr3t");
+    assert!(!format!("{auth:?}").contains("s3cr3t"));
+    let expected = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("admin:s3cr3t"));
+    // An operation without requirements, and one with `security: []`.
+    let r = sent(auth.clone(), &[]).await;
+    assert_eq!(header_of(&r, "authorization"), Some(expected.as_str()));
+    let plain = server().await;
+    core(&plain, auth.clone()).request(reqwest::Method::GET, "op", "/x").send::<()>().await.unwrap();
+    let r = &plain.received_requests().await.unwrap()[0];
+    assert_eq!(header_of(r, "authorization"), Some(expected.as_str()));
+    // Never across a redirect to another origin.
+    let other = server().await;
+    let first = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/y", other.uri())))
+        .mount(&first)
+        .await;
+    Core::new(&first.uri(), auth, SpecTokenUrl::None, SCHEMES).unwrap().request(reqwest::Method::GET, "op", "/x").send::<()>().await.unwrap();
+    assert!(other.received_requests().await.unwrap()[0].headers.get("authorization").is_none());
+}
