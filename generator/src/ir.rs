@@ -456,6 +456,9 @@ pub struct ValueFacts {
     pub exclusive_maximum: bool,
     pub multiple_of: Option<f64>,
     pub min_items: Option<usize>,
+    /// The object's `required` list as written: it names `readOnly` and `writeOnly`
+    /// properties too, which the type leaves optional but a request must carry.
+    pub required: Vec<String>,
 }
 
 /// What a schema is, in the terms that decide its Rust type. Children are other nodes.

@@ -87,7 +87,9 @@ pub fn generate(options: &Options) -> Result<Generated> {
     timings.load = ms(clock);
 
     let clock = Instant::now();
-    let ir = lower::lower(&specs, names.as_ref(), options.example_tests, options.mock_tests)?;
+    // The mock tests send the spec's examples of request bodies where it gives them.
+    let examples = options.example_tests || options.mock_tests;
+    let ir = lower::lower(&specs, names.as_ref(), examples, options.mock_tests)?;
     let mut inputs: Vec<String> = specs.iter().map(|s| s.file_name.clone()).collect();
     inputs.extend(names.as_ref().map(|(file, _)| file.clone()));
     // The IR holds all that later stages need: free the documents before emitting.

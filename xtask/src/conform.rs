@@ -95,6 +95,9 @@ pub fn conformance(root: &Path, args: &[String]) -> i32 {
                 for f in c.failed.iter().take(5) {
                     eprintln!("    {}", f.chars().take(400).collect::<String>());
                 }
+                // Every failure, in full, for reading later.
+                let file = root.join("target").join("conformance").join(format!("{name}.failures.txt"));
+                let _ = std::fs::write(&file, c.failed.join("\n"));
             }
             Err(e) => eprintln!("  {e}"),
         }

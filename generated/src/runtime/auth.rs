@@ -64,6 +64,9 @@ impl From<&str> for Secret {
 #[derive(Clone, Debug, Default)]
 pub struct Auth {
     entries: Vec<Entry>,
+    /// Headers sent with every request, whatever the spec says (see
+    /// [`Auth::header_on_every_request`]): the name, and the value as a secret.
+    always: Vec<(String, Secret)>,
 }
 
 /// One credential, and the scheme it is for (`None`: every scheme of its kind).
@@ -87,7 +90,7 @@ pub(crate) enum Credential {
 impl Auth {
     /// No credentials: operations that require some fail before anything is sent.
     #[allow(non_upper_case_globals)]
-    pub const None: Auth = Auth { entries: Vec::new() };
+    pub const None: Auth = Auth { entries: Vec::new(), always: Vec::new() };
 
     /// No credentials (as [`Auth::None`]).
     pub fn none() -> Self {
@@ -152,12 +155,39 @@ impl Auth {
         for entry in other.entries {
             self = self.with(entry.scheme, entry.credential);
         }
+        for (name, value) in other.always {
+            self = self.header_on_every_request(name, value);
+        }
         self
     }
 
     /// Whether no credential is held.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.is_empty() && self.always.is_empty()
+    }
+
+    /// The header `name: value` on every request to the client's origin, whatever the
+    /// operation's security requirements say: for a server that needs a credential its spec
+    /// does not declare (Prefect's `PREFECT_SERVER_API_AUTH_STRING`, a gateway's key). It goes
+    /// where every credential goes: to the client's own origin only, never in the clear.
+    pub fn header_on_every_request(mut self, name: impl Into<String>, value: impl Into<Secret>) -> Self {
+        let name = name.into();
+        self.always.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        self.always.push((name, value.into()));
+        self
+    }
+
+    /// HTTP Basic on every request to the client's origin, whatever the spec says (see
+    /// [`Auth::header_on_every_request`]).
+    pub fn basic_on_every_request(self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        let pair = format!("{}:{}", username.into(), password.into().expose());
+        let value = format!("Basic {}", super::byte::Base64(pair.into_bytes()).encode());
+        self.header_on_every_request("Authorization", value)
+    }
+
+    /// The headers sent with every request.
+    pub(crate) fn always(&self) -> &[(String, Secret)] {
+        &self.always
     }
 
     /// The API key of the scheme named `scheme` (what a module's `Credentials` setter does).

@@ -351,7 +351,8 @@ impl Request<'_> {
         let mut rejected: Option<Vec<Option<Secret>>> = None;
         loop {
             let tokens = self.tokens(&chosen, rejected.as_deref()).await?;
-            let credentials = Credentials::place(&chosen, &tokens)?;
+            let mut credentials = Credentials::place(&chosen, &tokens)?;
+            credentials.add_always(self.core.auth.always())?;
             let outcome = self.follow_redirects(&url, &headers, body.as_ref(), &credentials, attempt).await;
             let renews = chosen.iter().any(|(_, c)| matches!(c, Credential::Token(t) if t.renews()));
             if let Ok(hop) = &outcome {
@@ -570,6 +571,18 @@ struct Credentials {
 }
 
 impl Credentials {
+    /// The headers the client sends with every request (`Auth::header_on_every_request`).
+    fn add_always<E>(&mut self, always: &[(String, Secret)]) -> Result<(), Error<E>> {
+        for (name, value) in always {
+            let invalid = || Error::InvalidRequest(format!("the `{name}` header given to Auth is not a valid header"));
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
+            let value = sensitive(value.expose()).ok_or_else(invalid)?;
+            self.headers.retain(|(n, _)| *n != name);
+            self.headers.push((name, value));
+        }
+        Ok(())
+    }
+
     fn is_empty(&self) -> bool {
         self.headers.is_empty() && self.query.is_empty() && self.cookies.is_empty()
     }

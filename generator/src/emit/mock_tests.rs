@@ -19,7 +19,7 @@ use crate::normalize::{Model, RustType};
 pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> TokenStream {
     let krate = ident(&crate_ident(crate_name));
     let several = model.ir.apis.len() > 1;
-    let mut names = Uniquer::with_taken(["decode", "documented", "base_url"]);
+    let mut names = Uniquer::with_taken(["decode", "documented", "base_url", "example_or"]);
     let mut clients = Vec::new();
     let mut tests = Vec::new();
     for (a, api) in model.ir.apis.iter().enumerate() {
@@ -46,7 +46,22 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
                 .map(|(p, ir)| expression(&p.arg, &model.sample_parameter(ir.schema)))
                 .collect();
             if let Some(body) = &op.body {
-                args.push(expression(&super::api::body_arg(model, body), &model.sample(body.schema)));
+                // The spec's own example of the body where it gives one that the body's type
+                // reads (the example tests say which do not), else a value made to fit.
+                let sample = model.sample(body.schema);
+                let example = body.examples.first().and_then(|e| serde_json::from_str::<Value>(&e.json).ok());
+                let arg = super::api::body_arg(model, body);
+                args.push(match (example, &arg) {
+                    (Some(example), Arg::Ref(_)) => {
+                        let (example, sample) = (example.to_string(), sample.to_string());
+                        quote!(&example_or(#example, #sample))
+                    }
+                    (Some(example), Arg::Option(inner)) if matches!(**inner, Arg::Ref(_)) => {
+                        let (example, sample) = (example.to_string(), sample.to_string());
+                        quote!(Some(&example_or(#example, #sample)))
+                    }
+                    _ => expression(&arg, &sample),
+                });
             }
             let setters = params[optional_start..].iter().zip(&ordered[optional_start..]).map(|(p, ir)| {
                 let setter = &p.ident;
@@ -89,6 +104,12 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
             serde_json::from_str(json).unwrap_or_else(|e| {
                 panic!("{json} does not decode as {}: {e}", std::any::type_name::<T>())
             })
+        }
+
+        /// The spec's example when the type reads it, else the value made to fit the schema.
+        #[track_caller]
+        fn example_or<T: serde::de::DeserializeOwned>(example: &str, sample: &str) -> T {
+            serde_json::from_str(example).unwrap_or_else(|_| decode(sample))
         }
 
         /// The call was answered with a documented success (or, for an operation that

@@ -201,8 +201,11 @@ impl<'a> SpecLowerer<'a> {
                 let examples =
                     if encoding == BodyEncoding::Json { self.body_examples(media, &m_ptr, schema) } else { Vec::new() };
                 let encoding_of = media.encoding.iter().map(|(name, e)| property_encoding(encoding, name, e)).collect();
+                // `*/*` says the server takes anything; the client sends JSON, and says so (a
+                // wildcard is no content type a request can carry).
+                let content_type = if content_type.trim() == "*/*" { "application/json".to_string() } else { content_type.clone() };
                 Some(RequestBody {
-                    content_type: content_type.clone(),
+                    content_type,
                     encoding,
                     required: rb.required,
                     description: rb.description.clone(),

@@ -580,6 +580,7 @@ fn value_facts(s: &Schema) -> Option<Box<ValueFacts>> {
             facts.multiple_of = nt.multiple_of;
         }
         SchemaKind::Type(Type::Array(a)) => facts.min_items = a.min_items,
+        SchemaKind::Type(Type::Object(o)) => facts.required.clone_from(&o.required),
         // An enum openapiv3 could not type (`type: string` with numbers listed): its first
         // value, as the type says.
         SchemaKind::Any(a) if facts.example.is_none() => {

@@ -1,7 +1,7 @@
 //! Values made to fit a schema, for the mock tests: the schema's example where it has one,
 //! else the simplest value its kind, format and constraints allow (a string that matches its
 //! `pattern`, a number within its bounds, as many items as `minItems` asks). Required fields
-//! only, and the first variant of a union (with its tag), so that a validating server sees a
+//! only (`readOnly` and `writeOnly` ones too), and the first variant of a union (with its tag), so that a validating server sees a
 //! value its schema accepts and the generated type decodes it.
 
 use serde_json::{json, Map, Value};
@@ -68,7 +68,11 @@ impl Model {
             }
             Kind::Object(object) => {
                 let mut map = Map::new();
-                for field in object.fields.iter().filter(|f| !f.one_way && (f.required || all_fields)) {
+                // A required `writeOnly` field is required in requests (the type leaves it
+                // optional), and a required `readOnly` one does no harm there: every field the
+                // schema lists as required goes in.
+                let listed = facts.map_or(&[][..], |f| &f.required[..]);
+                for field in object.fields.iter().filter(|f| f.required || all_fields || listed.contains(&f.name)) {
                     map.insert(field.name.clone(), self.sample_at(field.node, depth + 1, false));
                 }
                 Value::Object(map)
