@@ -42,12 +42,17 @@ fn the_flags_write_the_reports_and_bump_the_version() {
     let api: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("api.json")).expect("api.json")).expect("JSON");
     assert_eq!(api["version"], "0.2.0");
-    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).expect("report")).expect("JSON");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("report")).expect("JSON");
     assert_eq!(report["semver"], "major");
     assert_eq!(report["from_version"], "0.1.0");
     assert_eq!(report["operations"]["removed"], serde_json::json!(["shop::get_order (getOrder)"]));
     let markdown = std::fs::read_to_string(&md).expect("markdown");
-    assert!(markdown.starts_with("## shop 0.2.0\n") && markdown.contains("- Removed operation `shop::get_order (getOrder)`."), "{markdown}");
+    assert!(
+        markdown.starts_with("## shop 0.2.0\n")
+            && markdown.contains("- Removed operation `shop::get_order (getOrder)`."),
+        "{markdown}"
+    );
     // Regenerating the same spec keeps the version, and --bump finds nothing to bump.
     assert_eq!(run("new", &["--bump"]), 0);
     assert!(manifest(&out).contains("version = \"0.2.0\""));

@@ -201,7 +201,8 @@ fn defects_are_warnings_and_strict_makes_them_errors() {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("out");
         let args = |extra: &[&str]| {
-            let mut args = vec!["--spec".to_string(), path.display().to_string(), "--out".into(), out.display().to_string()];
+            let mut args =
+                vec!["--spec".to_string(), path.display().to_string(), "--out".into(), out.display().to_string()];
             args.extend(extra.iter().map(|s| s.to_string()));
             args
         };
@@ -245,7 +246,15 @@ fn fixture_specs_build_without_warnings() {
     specs.sort();
     assert!(specs.len() >= 10);
     assert_builds_cleanly(
-        &sdkgen::Options { specs, names: None, crate_name: "fixtures".into(), example_tests: true, mock_tests: false, regenerate: None, version: None },
+        &sdkgen::Options {
+            specs,
+            names: None,
+            crate_name: "fixtures".into(),
+            example_tests: true,
+            mock_tests: false,
+            regenerate: None,
+            version: None,
+        },
         "fixtures",
     );
 }

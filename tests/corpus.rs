@@ -45,7 +45,8 @@ fn openapi31_specs_build_cleanly() {
     assert!(specs.len() >= 5, "{} holds the five 3.1 specs", dir.display());
     for spec in specs {
         let name = spec.file_stem().expect("a name").to_string_lossy().into_owned();
-        let options = sdkgen::Options { specs: vec![spec], crate_name: format!("openapi31-{name}"), ..Default::default() };
+        let options =
+            sdkgen::Options { specs: vec![spec], crate_name: format!("openapi31-{name}"), ..Default::default() };
         eprintln!("openapi31/{name}");
         assert_builds_cleanly(&options, &name);
     }
@@ -59,9 +60,10 @@ fn sailpoint_multi_file_trees_generate_what_their_bundles_do() {
     let (Some(tree), Some(bundles)) = (shared_folder(test, "sailpoint-idn"), shared_folder(test, "specs")) else {
         return;
     };
-    for (root, bundled, name) in
-        [("sailpoint-api.v3.yaml", "sailpoint-v3.yaml", "idn-v3"), ("sailpoint-api.beta.yaml", "sailpoint-beta.yaml", "idn-beta")]
-    {
+    for (root, bundled, name) in [
+        ("sailpoint-api.v3.yaml", "sailpoint-v3.yaml", "idn-v3"),
+        ("sailpoint-api.beta.yaml", "sailpoint-beta.yaml", "idn-beta"),
+    ] {
         let options = |spec: std::path::PathBuf| sdkgen::Options {
             specs: vec![spec],
             crate_name: name.to_string(),
@@ -71,8 +73,18 @@ fn sailpoint_multi_file_trees_generate_what_their_bundles_do() {
         let from_bundle = generate(&options(bundles.join(bundled))).report;
         assert!(from_tree.skipped.is_empty(), "{root}: {:?}", from_tree.skipped);
         assert_eq!(from_tree.operations.len(), from_bundle.operations.len(), "{root}: every operation");
-        assert!(from_tree.types <= from_bundle.types, "{root}: {} model types, {bundled} gives {}", from_tree.types, from_bundle.types);
-        eprintln!("{root}: {} operations, {} model types ({bundled}: {})", from_tree.operations.len(), from_tree.types, from_bundle.types);
+        assert!(
+            from_tree.types <= from_bundle.types,
+            "{root}: {} model types, {bundled} gives {}",
+            from_tree.types,
+            from_bundle.types
+        );
+        eprintln!(
+            "{root}: {} operations, {} model types ({bundled}: {})",
+            from_tree.operations.len(),
+            from_tree.types,
+            from_bundle.types
+        );
         assert_builds_cleanly(&options(tree.join(root)), name);
     }
 }

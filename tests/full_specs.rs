@@ -227,7 +227,11 @@ fn full_v3_representative_items() {
                         if let syn::ImplItem::Fn(f) = f {
                             let mut f = f.clone();
                             f.attrs.retain(|a| !a.path().is_ident("doc"));
-                            let name = if owner == "Client" { f.sig.ident.to_string() } else { format!("{owner}::{}", f.sig.ident) };
+                            let name = if owner == "Client" {
+                                f.sig.ident.to_string()
+                            } else {
+                                format!("{owner}::{}", f.sig.ident)
+                            };
                             let generics = &i.generics;
                             push(name, syn::parse_quote!(impl #generics #self_ty { #f }));
                         }

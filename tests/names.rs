@@ -98,7 +98,8 @@ fn figures(spec: &Path, bundled: &Value) -> Figures {
     if std::env::var_os("NAMES_SHOW").is_some() {
         eprintln!("== {}", spec.display());
         for t in types.iter().filter(|t| !named_as_authors(t)) {
-            let authors: Vec<String> = t.sites.iter().flat_map(|s| authors_names(bundled, s.pointer.as_str())).collect();
+            let authors: Vec<String> =
+                t.sites.iter().flat_map(|s| authors_names(bundled, s.pointer.as_str())).collect();
             eprintln!("{} <- {:?} ({:?}) {}", t.name, authors.first(), t.name_source, t.sites.len());
         }
     }
@@ -140,9 +141,10 @@ fn inlined_specs_get_the_names_a_person_would_choose() {
     ];
     let mut results = BTreeMap::new();
     for version in ["v3", "beta"] {
-        let bundled: Value =
-            serde_yaml::from_str(&std::fs::read_to_string(specs.join(format!("sailpoint-{version}.yaml"))).expect("read"))
-                .expect("YAML");
+        let bundled: Value = serde_yaml::from_str(
+            &std::fs::read_to_string(specs.join(format!("sailpoint-{version}.yaml"))).expect("read"),
+        )
+        .expect("YAML");
         let inlined = specs.join(format!("sailpoint-{version}.inlined.json"));
         let mut doc: Value = serde_json::from_slice(&std::fs::read(&inlined).expect("read")).expect("JSON");
         without_titles(&mut doc, true);

@@ -66,8 +66,11 @@ fn every_multi_file_fixture_and_its_31_twin_generate_the_same_crate() {
     let mut count = 0;
     for folder in std::fs::read_dir(repo_root().join("tests/fixtures/multi-file")).expect("multi-file fixtures") {
         let folder = folder.expect("entry").path();
-        let roots: Vec<_> =
-            std::fs::read_dir(&folder).expect("a folder").map(|e| e.expect("entry").path()).filter(|p| p.is_file()).collect();
+        let roots: Vec<_> = std::fs::read_dir(&folder)
+            .expect("a folder")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.is_file())
+            .collect();
         let [root] = roots.as_slice() else { panic!("{}: one root file", folder.display()) };
         let text = std::fs::read_to_string(root).expect("read");
         if text.contains("openapi: 3.1") || text.contains("\"openapi\": \"3.1") {
@@ -113,7 +116,9 @@ fn the_committed_sdk_and_its_31_twin_are_the_same_crate() {
 
 #[test]
 fn the_seed_pages_and_their_31_twins_generate_the_same_crate() {
-    let Some(seeds) = shared_folder("the_seed_pages_and_their_31_twins_generate_the_same_crate", "seeds") else { return };
+    let Some(seeds) = shared_folder("the_seed_pages_and_their_31_twins_generate_the_same_crate", "seeds") else {
+        return;
+    };
     let dir = tempfile::tempdir().expect("tempdir");
     // The same folder name: the crate's module is named after it.
     let twins = dir.path().join(seeds.file_name().expect("a folder"));
@@ -130,12 +135,15 @@ fn the_seed_pages_and_their_31_twins_generate_the_same_crate() {
 
 #[test]
 fn the_full_sailpoint_specs_and_their_31_twins_generate_the_same_crate() {
-    let Some(specs) = shared_specs("the_full_sailpoint_specs_and_their_31_twins_generate_the_same_crate") else { return };
+    let Some(specs) = shared_specs("the_full_sailpoint_specs_and_their_31_twins_generate_the_same_crate") else {
+        return;
+    };
     let dir = tempfile::tempdir().expect("tempdir");
     for file in ["sailpoint-v3.yaml", "sailpoint-beta.yaml"] {
         let original = specs.join(file);
         let twin = twin_file(&original, dir.path());
-        let options = |spec: &Path| Options { specs: vec![spec.to_path_buf()], crate_name: "twin".into(), ..Default::default() };
+        let options =
+            |spec: &Path| Options { specs: vec![spec.to_path_buf()], crate_name: "twin".into(), ..Default::default() };
         assert_twins(file, &options(&original), &options(&twin));
     }
 }

@@ -21,8 +21,7 @@ fn page_forms_assemble_into_openapi_documents() {
     for dir in dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let assembled = sdkgen::assemble_pages(std::slice::from_ref(&dir)).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let text: String =
-            assembled.iter().map(|s| format!("# ---- {}\n{}", s.file_name, s.to_yaml())).collect();
+        let text: String = assembled.iter().map(|s| format!("# ---- {}\n{}", s.file_name, s.to_yaml())).collect();
         insta::assert_snapshot!(format!("assembled_spec@{name}"), text);
         // And they generate a crate.
         let options =

@@ -28,9 +28,10 @@ fn install(root: &Path) -> Result<PathBuf, (bool, String)> {
             return Ok(());
         }
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        let unreachable = ["NewConnectionError", "Temporary failure in name resolution", "Network is unreachable", "ConnectTimeout"]
-            .iter()
-            .any(|s| stderr.contains(s));
+        let unreachable =
+            ["NewConnectionError", "Temporary failure in name resolution", "Network is unreachable", "ConnectTimeout"]
+                .iter()
+                .any(|s| stderr.contains(s));
         Err((unreachable, stderr))
     };
     run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
@@ -76,7 +77,8 @@ fn start(python: &Path, password: &str) -> Server {
             let log = std::fs::read_to_string(server._home.path().join("server.log")).unwrap_or_default();
             panic!("prefect exited ({status}):\n{log}");
         }
-        let health = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() && get(&format!("{}/health", server.url), None).is_ok();
+        let health = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            && get(&format!("{}/health", server.url), None).is_ok();
         if health {
             return server;
         }
@@ -92,7 +94,8 @@ fn get(url: &str, basic: Option<&str>) -> Result<Vec<u8>, String> {
     let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).ok_or("no path")?;
     let mut stream = std::net::TcpStream::connect(host).map_err(|e| e.to_string())?;
     let auth = basic.map(|b| format!("Authorization: Basic {b}\r\n")).unwrap_or_default();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n").map_err(|e| e.to_string())?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n")
+        .map_err(|e| e.to_string())?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response).map_err(|e| e.to_string())?;
     let split = response.windows(4).position(|w| w == b"\r\n\r\n").ok_or("no head")?;

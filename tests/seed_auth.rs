@@ -52,7 +52,10 @@ async fn with_a_base_url_tokens_come_from_its_origin() {
     call(&client).await.expect("a token from the base URL's origin");
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests[0].url.path(), "/oauth/token");
-    assert_eq!(String::from_utf8_lossy(&requests[0].body), "grant_type=client_credentials&scope=sp%3Ascopes%3Adefault+sp%3Ascopes%3Aall");
+    assert_eq!(
+        String::from_utf8_lossy(&requests[0].body),
+        "grant_type=client_credentials&scope=sp%3Ascopes%3Adefault+sp%3Ascopes%3Aall"
+    );
     assert_eq!(requests[1].url.path(), "/beta/sources/id/provisioning-policies/CREATE");
 }
 
@@ -71,13 +74,17 @@ async fn with_a_base_url_the_secret_goes_to_that_host_only() {
 async fn an_explicit_token_url_is_the_only_host_the_secret_goes_to() {
     let proxy = RecordingProxy::start().await;
     let auth = Auth::client_credentials_at("https://login.example.org/oauth/token", "id", SECRET);
-    let client = v3::Client::new("acme", auth).expect("valid").with_http_client(proxy.client()).with_retry(RetryPolicy::none());
+    let client =
+        v3::Client::new("acme", auth).expect("valid").with_http_client(proxy.client()).with_retry(RetryPolicy::none());
     let _ = client.patch_service_desk_integration("x", &Default::default()).await.expect_err("the proxy refuses");
     assert_eq!(proxy.seen(), ["CONNECT login.example.org:443 HTTP/1.1"]);
     // Never in the clear to another machine.
     let plain = Auth::client_credentials_at("http://login.example.org/oauth/token", "id", SECRET);
     assert!(matches!(v3::Client::new("acme", plain), Err(ConfigError::TokenUrl { .. })));
-    assert!(matches!(v3::Client::with_base_url("http://api.example.org/v3", Auth::bearer(SECRET)), Err(ConfigError::BaseUrl { .. })));
+    assert!(matches!(
+        v3::Client::with_base_url("http://api.example.org/v3", Auth::bearer(SECRET)),
+        Err(ConfigError::BaseUrl { .. })
+    ));
 }
 
 #[tokio::test]
@@ -98,7 +105,10 @@ async fn concurrent_calls_fetch_one_token() {
         .respond_with(token("tok").set_delay(Duration::from_millis(200)))
         .mount(&server)
         .await;
-    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "p"}))).mount(&server).await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "p"})))
+        .mount(&server)
+        .await;
     let client = beta::Client::with_base_url(server.uri(), Auth::client_credentials("id", SECRET)).expect("valid");
     let results = futures_util::future::join_all((0..10).map(|_| call(&client))).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
@@ -109,7 +119,10 @@ async fn concurrent_calls_fetch_one_token() {
 #[tokio::test]
 async fn credentials_do_not_follow_a_redirect_to_another_origin() {
     let other = MockServer::start().await;
-    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "p"}))).mount(&other).await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "p"})))
+        .mount(&other)
+        .await;
     let server = MockServer::start().await;
     let location = format!("{}/moved", other.uri());
     Mock::given(method("PATCH"))
@@ -118,7 +131,10 @@ async fn credentials_do_not_follow_a_redirect_to_another_origin() {
         .await;
     let client = beta::Client::with_base_url(server.uri(), Auth::bearer(SECRET)).expect("valid");
     call(&client).await.expect("followed");
-    assert_eq!(server.received_requests().await.unwrap()[0].headers.get("authorization").unwrap(), &format!("Bearer {SECRET}"));
+    assert_eq!(
+        server.received_requests().await.unwrap()[0].headers.get("authorization").unwrap(),
+        &format!("Bearer {SECRET}")
+    );
     let moved = other.received_requests().await.unwrap();
     assert_eq!(moved.len(), 1);
     assert!(moved[0].headers.get("authorization").is_none(), "{:?}", moved[0].headers);
@@ -127,14 +143,19 @@ async fn credentials_do_not_follow_a_redirect_to_another_origin() {
 #[tokio::test]
 async fn a_timeout_says_it_timed_out_and_after_how_long() {
     let server = MockServer::start().await;
-    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5))).mount(&server).await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
     let client = beta::Client::with_base_url(server.uri(), Auth::bearer(SECRET))
         .expect("valid")
         .with_retry(RetryPolicy::none())
         .with_timeout(Some(Duration::from_millis(120)));
     let err = call(&client).await.expect_err("late");
     match &err {
-        Error::Transport(e) => assert_eq!(e.kind(), TransportErrorKind::Timeout { after: Some(Duration::from_millis(120)) }),
+        Error::Transport(e) => {
+            assert_eq!(e.kind(), TransportErrorKind::Timeout { after: Some(Duration::from_millis(120)) })
+        }
         other => panic!("{other:?}"),
     }
     let text = err.to_string();

@@ -106,14 +106,11 @@ async fn beta_patch_sends_a_bare_operation_array_to_an_encoded_path() {
     let server = server_answering(ResponseTemplate::new(200).set_body_json(&policy)).await;
     let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client");
 
-    let operations = [
-        replace_description(),
-        {
-            let mut add = JsonPatchOperation::new(JsonPatchOp::Add, "/fields/-");
-            add.value = Some(JsonPatchValue::from(7_i64));
-            add
-        },
-    ];
+    let operations = [replace_description(), {
+        let mut add = JsonPatchOperation::new(JsonPatchOp::Add, "/fields/-");
+        add.value = Some(JsonPatchValue::from(7_i64));
+        add
+    }];
     let updated =
         client.update_provisioning_policy("a/b c", UsageType::Create, &operations).await.expect("a 200 decodes");
 
@@ -153,7 +150,9 @@ async fn every_documented_error_status_decodes_into_its_variant() {
             server_answering(ResponseTemplate::new(status).set_body_json(&body).insert_header("Retry-After", "7"))
                 .await;
         // Retries off: the 429 itself is what is checked here.
-        let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_retry(RetryPolicy::none());
+        let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN))
+            .expect("a valid client")
+            .with_retry(RetryPolicy::none());
         let err = client.patch_service_desk_integration("id", &patch).await.expect_err("an error status");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         let Error::Api(api) = err else { panic!("{status}: expected a documented error, got {err:?}") };
@@ -161,7 +160,8 @@ async fn every_documented_error_status_decodes_into_its_variant() {
             let mut message = sailpoint::models::ErrorMessage::default();
             message.locale = Some("en-US".into());
             message.locale_origin = Some(LocaleOrigin::Default);
-            message.text = Some("The request was syntactically correct but its content is semantically invalid.".into());
+            message.text =
+                Some("The request was syntactically correct but its content is semantically invalid.".into());
             let mut error = ErrorResponse::default();
             error.detail_code = Some("400.1 Bad Request Content".into());
             error.tracking_id = Some("e7eab60924f64aa284175b9fa3309599".into());
@@ -207,7 +207,9 @@ async fn a_429_retry_after_as_an_http_date_becomes_a_delay() {
             .insert_header("Retry-After", in_a_minute.as_str()),
     )
     .await;
-    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_retry(RetryPolicy::none());
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN))
+        .expect("a valid client")
+        .with_retry(RetryPolicy::none());
     let err = client.update_provisioning_policy("id", UsageType::Update, &[]).await.expect_err("429");
     let Some(beta::UpdateProvisioningPolicyError::TooManyRequests { retry_after, .. }) = err.api_error() else {
         panic!("{err:?}")
@@ -300,7 +302,9 @@ async fn a_429_is_retried_after_its_retry_after_and_the_retry_succeeds() {
     .await;
     // Retry-After says 1 s; the policy caps waits at 300 ms, which keeps the test short and
     // shows the wait is the header's, not the 5 ms backoff.
-    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_retry(fast_retries());
+    let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN))
+        .expect("a valid client")
+        .with_retry(fast_retries());
     let started = std::time::Instant::now();
     let updated = client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("the retry succeeds");
     let waited = started.elapsed();
@@ -313,7 +317,9 @@ async fn a_429_is_retried_after_its_retry_after_and_the_retry_succeeds() {
 async fn gateway_errors_are_retried_with_backoff_only_when_the_method_allows() {
     // PATCH is not idempotent: by default a 503 is returned at once.
     let server = server_answering(ResponseTemplate::new(503)).await;
-    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_retry(fast_retries());
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN))
+        .expect("a valid client")
+        .with_retry(fast_retries());
     let err = client.patch_service_desk_integration("id", &JsonPatch::default()).await.expect_err("503");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
@@ -321,7 +327,8 @@ async fn gateway_errors_are_retried_with_backoff_only_when_the_method_allows() {
     // Allowed: every attempt is made, and the last error keeps its status and body.
     let server = server_answering(ResponseTemplate::new(503).set_body_string("maintenance")).await;
     let retry_all = RetryPolicy { retry_non_idempotent: true, ..fast_retries() };
-    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_retry(retry_all);
+    let client =
+        v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_retry(retry_all);
     match client.patch_service_desk_integration("id", &JsonPatch::default()).await {
         Err(Error::UnexpectedStatus(raw)) => {
             assert_eq!(raw.status.as_u16(), 503);
@@ -333,7 +340,9 @@ async fn gateway_errors_are_retried_with_backoff_only_when_the_method_allows() {
 
     // Off: one attempt, even for a 429.
     let server = server_answering(ResponseTemplate::new(429).set_body_json(json!({}))).await;
-    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_retry(RetryPolicy::none());
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN))
+        .expect("a valid client")
+        .with_retry(RetryPolicy::none());
     client.patch_service_desk_integration("id", &JsonPatch::default()).await.expect_err("429");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
@@ -341,7 +350,8 @@ async fn gateway_errors_are_retried_with_backoff_only_when_the_method_allows() {
 #[tokio::test]
 async fn a_slow_response_times_out() {
     let server = server_answering(ResponseTemplate::new(200).set_delay(Duration::from_secs(5))).await;
-    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client")
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN))
+        .expect("a valid client")
         .with_retry(RetryPolicy::none())
         .with_timeout(Some(Duration::from_millis(100)));
     let started = std::time::Instant::now();
@@ -431,7 +441,8 @@ async fn tokens_about_to_expire_are_fetched_again_and_token_failures_never_show_
     let client = beta::Client::with_base_url(
         server.uri(),
         Auth::client_credentials_at(format!("{}/oauth/token", server.uri()), "c", "s3cr3t-value"),
-    ).expect("a valid client");
+    )
+    .expect("a valid client");
     for _ in 0..2 {
         client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("200");
     }
@@ -442,7 +453,8 @@ async fn tokens_about_to_expire_are_fetched_again_and_token_failures_never_show_
     let client = beta::Client::with_base_url(
         refusing.uri(),
         Auth::client_credentials_at(format!("{}/oauth/token", refusing.uri()), "c", "s3cr3t-value"),
-    ).expect("a valid client");
+    )
+    .expect("a valid client");
     let err = client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect_err("no token");
     assert!(matches!(err, Error::Auth(_)), "{err:?}");
     for text in [err.to_string(), format!("{err:?}")] {
@@ -545,7 +557,9 @@ async fn connection_errors_back_off_and_end_in_a_transport_error() {
 #[tokio::test]
 async fn a_body_over_the_limit_is_refused_not_buffered() {
     let server = server_answering(ResponseTemplate::new(200).set_body_string("x".repeat(10_000))).await;
-    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client").with_max_response_bytes(1024);
+    let client = v3::Client::with_base_url(server.uri(), Auth::bearer(TOKEN))
+        .expect("a valid client")
+        .with_max_response_bytes(1024);
     match client.patch_service_desk_integration("id", &JsonPatch::default()).await {
         Err(Error::TooLarge { status, limit }) => assert_eq!((status.as_u16(), limit), (200, 1024)),
         other => panic!("{other:?}"),
@@ -573,7 +587,8 @@ async fn hostile_path_values_stay_one_encoded_segment_on_the_wire() {
         stream.write_all(body).unwrap();
         String::from_utf8_lossy(&head).lines().next().unwrap_or_default().to_string()
     });
-    let client = v3::Client::with_base_url(&base, Auth::bearer(TOKEN)).expect("a valid client").with_retry(RetryPolicy::none());
+    let client =
+        v3::Client::with_base_url(&base, Auth::bearer(TOKEN)).expect("a valid client").with_retry(RetryPolicy::none());
     let hostile = "../a?b=1#c%2Fd\r\nX-Injected: 1 é";
     let err = client.patch_service_desk_integration(hostile, &JsonPatch::default()).await.expect_err("404");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));

@@ -18,7 +18,15 @@ pub fn seed_options() -> Options {
 
 /// Options for one fixture spec on its own, without a names overlay, with its example tests.
 pub fn options_for(spec: &Path) -> Options {
-    Options { specs: vec![spec.to_path_buf()], names: None, crate_name: "fixture".into(), example_tests: true, mock_tests: false, regenerate: None, version: None }
+    Options {
+        specs: vec![spec.to_path_buf()],
+        names: None,
+        crate_name: "fixture".into(),
+        example_tests: true,
+        mock_tests: false,
+        regenerate: None,
+        version: None,
+    }
 }
 
 pub fn generate(options: &Options) -> Generated {

@@ -198,12 +198,7 @@ pub fn bump(version: &str, semver: Bump) -> String {
     }
 }
 
-fn compare_by<T>(
-    old: &[T],
-    new: &[T],
-    key: impl Fn(&T) -> String,
-    compare: impl Fn(&T, &T) -> Vec<Change>,
-) -> Section {
+fn compare_by<T>(old: &[T], new: &[T], key: impl Fn(&T) -> String, compare: impl Fn(&T, &T) -> Vec<Change>) -> Section {
     let old: BTreeMap<String, &T> = old.iter().map(|t| (key(t), t)).collect();
     let new: BTreeMap<String, &T> = new.iter().map(|t| (key(t), t)).collect();
     let mut section = Section::default();
@@ -247,10 +242,8 @@ fn compare_operations(old: &OperationSurface, new: &OperationSurface) -> Vec<Cha
                 format!("parameter `{}` now {}", p.name, if p.required { "required" } else { "optional" }),
                 signature,
             )),
-            Some(o) if o.ty != p.ty => changes.push(Change::breaking(
-                format!("parameter `{}` is now `{}`, was `{}`", p.name, p.ty, o.ty),
-                signature,
-            )),
+            Some(o) if o.ty != p.ty => changes
+                .push(Change::breaking(format!("parameter `{}` is now `{}`, was `{}`", p.name, p.ty, o.ty), signature)),
             Some(_) => {}
         }
     }
@@ -338,13 +331,19 @@ fn compare_types(old: &TypeSurface, new: &TypeSurface) -> Vec<Change> {
                         } else {
                             format!("field `{}` is now `{}`, was `{}`", f.name, f.ty, o.ty)
                         };
-                        changes.push(Change::breaking(what, "code that reads or builds the field is written for the old type"));
+                        changes.push(Change::breaking(
+                            what,
+                            "code that reads or builds the field is written for the old type",
+                        ));
                     }
                     Some(_) => {}
                 }
             }
             for f in old.fields.iter().filter(|f| !new.fields.iter().any(|n| n.name == f.name)) {
-                changes.push(Change::breaking(format!("field `{}` removed", f.name), "code that uses it no longer compiles"));
+                changes.push(Change::breaking(
+                    format!("field `{}` removed", f.name),
+                    "code that uses it no longer compiles",
+                ));
             }
         }
         _ => {
@@ -364,7 +363,8 @@ fn compare_types(old: &TypeSurface, new: &TypeSurface) -> Vec<Change> {
                 }
             }
             for v in old.values.iter().filter(|v| !new.values.contains(v)) {
-                changes.push(Change::breaking(format!("{noun} `{v}` removed"), "code that names it no longer compiles"));
+                changes
+                    .push(Change::breaking(format!("{noun} `{v}` removed"), "code that names it no longer compiles"));
             }
         }
     }

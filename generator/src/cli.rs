@@ -130,7 +130,6 @@ fn guarded(work: impl FnOnce() -> Result<i32, Error>) -> i32 {
     }
 }
 
-
 fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
     if let Some(dir) = &args.emit_spec {
         emit_specs(&args.specs, dir)?;
@@ -170,7 +169,9 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
     }
     let defects = generated.report.warnings.len() + generated.report.skipped.len();
     if args.strict && defects > 0 {
-        eprintln!("error: --strict: the spec has {defects} defect(s) the generator would work around; nothing was written");
+        eprintln!(
+            "error: --strict: the spec has {defects} defect(s) the generator would work around; nothing was written"
+        );
         return Ok(2);
     }
 
@@ -254,8 +255,7 @@ fn emit_specs(inputs: &[PathBuf], dir: &std::path::Path) -> Result<(), Error> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
     for spec in &assembled {
         let path = dir.join(&spec.file_name);
-        std::fs::write(&path, spec.to_yaml())
-            .map_err(|source| Error::Write { path: path.clone(), source })?;
+        std::fs::write(&path, spec.to_yaml()).map_err(|source| Error::Write { path: path.clone(), source })?;
         println!("wrote {} ({} pages)", path.display(), spec.pages.len());
     }
     Ok(())

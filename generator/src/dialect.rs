@@ -150,7 +150,8 @@ impl Translator {
         let at = JsonPointer::root();
         root.insert("openapi".into(), Value::String("3.0.3".into()));
         if let Some(dialect) = root.remove("jsonSchemaDialect") {
-            let known = ["https://spec.openapis.org/oas/3.1/dialect/base", "https://json-schema.org/draft/2020-12/schema"];
+            let known =
+                ["https://spec.openapis.org/oas/3.1/dialect/base", "https://json-schema.org/draft/2020-12/schema"];
             if !dialect.as_str().is_some_and(|d| known.iter().any(|k| d.trim_end_matches('#') == *k)) {
                 self.warn(
                     &at.push("jsonSchemaDialect"),
@@ -200,12 +201,17 @@ impl Translator {
                 }
             }
             let whole_query = |params: Option<&Value>| {
-                params.and_then(Value::as_array).is_some_and(|ps| ps.iter().any(|p| p.get("in") == Some(&json!("querystring"))))
+                params
+                    .and_then(Value::as_array)
+                    .is_some_and(|ps| ps.iter().any(|p| p.get("in") == Some(&json!("querystring"))))
             };
             if whole_query(item.get("parameters")) {
                 item.retain(|k, _| !METHODS.contains(&k.as_str()));
                 item.remove("parameters");
-                self.warn(&at.push("parameters"), "a `querystring` parameter (OpenAPI 3.2) is not supported: the path's operations are left out");
+                self.warn(
+                    &at.push("parameters"),
+                    "a `querystring` parameter (OpenAPI 3.2) is not supported: the path's operations are left out",
+                );
             }
             for method in METHODS {
                 if whole_query(item.get(method).and_then(|op| op.get("parameters"))) {
@@ -263,7 +269,8 @@ impl Translator {
         self.null_variants(map);
         // A property that is `false` can never be present.
         if let Some(Value::Object(properties)) = map.get_mut("properties") {
-            let never: Vec<String> = properties.iter().filter(|(_, v)| **v == Value::Bool(false)).map(|(k, _)| k.clone()).collect();
+            let never: Vec<String> =
+                properties.iter().filter(|(_, v)| **v == Value::Bool(false)).map(|(k, _)| k.clone()).collect();
             properties.retain(|k, _| !never.contains(k));
             if let Some(Value::Array(required)) = map.get_mut("required") {
                 required.retain(|r| !r.as_str().is_some_and(|r| never.iter().any(|n| n == r)));
@@ -273,7 +280,9 @@ impl Translator {
             let at = ptr.push(key);
             match At::Schema.child(key) {
                 // `additionalProperties: false` says the same in 3.0.
-                At::Schema if child.is_boolean() && matches!(key.as_str(), "additionalProperties" | "unevaluatedProperties") => {}
+                At::Schema
+                    if child.is_boolean()
+                        && matches!(key.as_str(), "additionalProperties" | "unevaluatedProperties") => {}
                 At::Schema => self.schema(child, &at),
                 At::Schemas => {
                     if let Value::Object(schemas) = child {
@@ -360,7 +369,11 @@ impl Translator {
             Some(_) => self.warn(&ptr.push("examples"), "`examples` in a schema is a list: left out"),
         }
         for (exclusive, bound, is_stricter) in [
-            ("exclusiveMinimum", "minimum", (|inclusive: f64, exclusive: f64| inclusive > exclusive) as fn(f64, f64) -> bool),
+            (
+                "exclusiveMinimum",
+                "minimum",
+                (|inclusive: f64, exclusive: f64| inclusive > exclusive) as fn(f64, f64) -> bool,
+            ),
             ("exclusiveMaximum", "maximum", |inclusive, exclusive| inclusive < exclusive),
         ] {
             let Some(Value::Number(n)) = map.get(exclusive).cloned() else { continue };
@@ -403,7 +416,10 @@ impl Translator {
             _ => {}
         }
         if null_only {
-            self.warn(ptr, "a value that is always `null` has no Rust type of its own: typed as an optional JSON value");
+            self.warn(
+                ptr,
+                "a value that is always `null` has no Rust type of its own: typed as an optional JSON value",
+            );
         }
         if nullable || null_only {
             map.insert("nullable".into(), Value::Bool(true));
@@ -617,7 +633,9 @@ mod tests {
 
     #[test]
     fn several_types_split_their_keywords_and_enum_values() {
-        let s = schema31(json!({ "type": ["string", "integer", "null"], "enum": ["a", 1, null], "minLength": 1, "minimum": 0 }));
+        let s = schema31(
+            json!({ "type": ["string", "integer", "null"], "enum": ["a", 1, null], "minLength": 1, "minimum": 0 }),
+        );
         assert_eq!(
             s,
             json!({
@@ -632,7 +650,9 @@ mod tests {
 
     #[test]
     fn a_union_with_null_is_the_other_variant_nullable() {
-        let s = schema31(json!({ "anyOf": [{ "$ref": "#/components/schemas/T" }, { "type": "null" }], "description": "d" }));
+        let s = schema31(
+            json!({ "anyOf": [{ "$ref": "#/components/schemas/T" }, { "type": "null" }], "description": "d" }),
+        );
         assert_eq!(s, json!({ "description": "d", "nullable": true, "allOf": [{ "$ref": "#/components/schemas/T" }] }));
         let s = schema31(json!({ "oneOf": [{ "type": "string", "format": "uuid" }, { "type": "null" }] }));
         assert_eq!(s, json!({ "nullable": true, "type": "string", "format": "uuid" }));

@@ -63,8 +63,17 @@ impl At {
             },
             At::Schema => match key {
                 "properties" | "patternProperties" | "definitions" | "$defs" | "dependentSchemas" => At::Schemas,
-                "items" | "additionalProperties" | "not" | "contains" | "propertyNames" | "if" | "then" | "else"
-                | "additionalItems" | "unevaluatedItems" | "unevaluatedProperties" => At::Schema,
+                "items"
+                | "additionalProperties"
+                | "not"
+                | "contains"
+                | "propertyNames"
+                | "if"
+                | "then"
+                | "else"
+                | "additionalItems"
+                | "unevaluatedItems"
+                | "unevaluatedProperties" => At::Schema,
                 "allOf" | "anyOf" | "oneOf" | "prefixItems" => At::SchemaList,
                 "discriminator" => At::Discriminator,
                 _ => At::Data,

@@ -161,7 +161,6 @@ pub fn load_names(path: &Path) -> Result<(String, NamesOverlay)> {
     Ok((file_name(path), parse_as(path, &text)?))
 }
 
-
 pub(crate) fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|source| Error::Read { file: path.to_path_buf(), source })?;
     let invalid = |message: &str| Error::Invalid {

@@ -99,10 +99,12 @@ pub fn singular(raw: &str) -> String {
     let (head, last) = camel.split_at(last_start);
     let lower = last.to_ascii_lowercase();
     let keep = |n: usize| format!("{head}{}", &last[..last.len() - n]);
-    let irregular = [("people", "Person"), ("children", "Child"), ("indices", "Index"), ("men", "Man"), ("women", "Woman")];
+    let irregular =
+        [("people", "Person"), ("children", "Child"), ("indices", "Index"), ("men", "Man"), ("women", "Woman")];
     if let Some((_, one)) = irregular.iter().find(|(many, _)| lower == *many) {
         format!("{head}{one}")
-    } else if lower.len() <= 3 || ["ss", "us", "is", "ics", "news", "series", "data"].iter().any(|e| lower.ends_with(e)) {
+    } else if lower.len() <= 3 || ["ss", "us", "is", "ics", "news", "series", "data"].iter().any(|e| lower.ends_with(e))
+    {
         camel
     } else if lower.ends_with("ies") {
         format!("{}y", keep(3))

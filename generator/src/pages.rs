@@ -52,7 +52,9 @@ fn opens_a_spec(text: &str) -> bool {
         .filter(|line| !line.starts_with([' ', '\t', '#']))
         .any(|line| {
             let key = line.trim_start_matches(['"', '\'']);
-            ["openapi", "swagger"].iter().any(|k| key.strip_prefix(k).is_some_and(|rest| rest.starts_with([':', '"', '\''])))
+            ["openapi", "swagger"]
+                .iter()
+                .any(|k| key.strip_prefix(k).is_some_and(|rest| rest.starts_with([':', '"', '\''])))
         })
 }
 

@@ -22,11 +22,8 @@ pub(crate) fn emit_and_format(
     let header = crate_options.header();
     let prepared = emit::prepare(model);
     let plans = emit::plan(model, crate_options);
-    let mut jobs: Vec<(usize, usize)> = plans
-        .iter()
-        .enumerate()
-        .flat_map(|(f, plan)| (0..plan.segments.len()).map(move |i| (f, i)))
-        .collect();
+    let mut jobs: Vec<(usize, usize)> =
+        plans.iter().enumerate().flat_map(|(f, plan)| (0..plan.segments.len()).map(move |i| (f, i))).collect();
     jobs.sort_by_key(|&(f, i)| std::cmp::Reverse(plans[f].segments[i].weight()));
     let run = |path: &str, segment: &emit::Segment| -> Result<Done> {
         let clock = Instant::now();

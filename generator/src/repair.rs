@@ -69,7 +69,11 @@ fn walk(value: &mut Value, ptr: &JsonPointer, keys_are_names: bool, repairs: &mu
 }
 
 /// Takes `required: bool` off each property; the names that said `true`.
-fn required_on_properties(properties: &mut Map<String, Value>, ptr: &JsonPointer, repairs: &mut Repairs) -> Vec<String> {
+fn required_on_properties(
+    properties: &mut Map<String, Value>,
+    ptr: &JsonPointer,
+    repairs: &mut Repairs,
+) -> Vec<String> {
     let mut listed = Vec::new();
     for (name, property) in properties.iter_mut() {
         let Value::Object(property) = property else { continue };
@@ -125,7 +129,10 @@ mod tests {
         assert_eq!(doc["example"]["properties"]["x"]["required"], json!(true), "examples are data");
         assert_eq!(doc["properties"]["example"]["required"], json!(["d"]), "a property named `example` is a schema");
         let at: Vec<String> = repairs.iter().map(|(p, _)| p.to_string()).collect();
-        assert_eq!(at, ["/properties/b/required", "/properties/c/required", "/properties/example/properties/d/required"]);
+        assert_eq!(
+            at,
+            ["/properties/b/required", "/properties/c/required", "/properties/example/properties/d/required"]
+        );
     }
 
     #[test]
@@ -134,7 +141,10 @@ mod tests {
             "a": "#/components/schemas/A", "b": {"$ref": "#/components/schemas/B"}, "c": {"type": "object"},
         }}});
         let repairs = super::repair(&mut doc);
-        assert_eq!(doc["discriminator"]["mapping"], json!({"a": "#/components/schemas/A", "b": "#/components/schemas/B"}));
+        assert_eq!(
+            doc["discriminator"]["mapping"],
+            json!({"a": "#/components/schemas/A", "b": "#/components/schemas/B"})
+        );
         assert_eq!(repairs.len(), 2);
         assert_eq!(repairs[1].0.to_string(), "/discriminator/mapping/c");
     }

@@ -55,7 +55,9 @@ mod tests {
     #[test]
     fn a_placeholder_host_is_the_server_template_with_its_variable_put_back() {
         let server = "https://{tenant}.api.identitynow.com/v3";
-        for token in ["https://tenant.api.identitynow.com/oauth/token", "https://example-tenant.api.identitynow.com/oauth/token"] {
+        for token in
+            ["https://tenant.api.identitynow.com/oauth/token", "https://example-tenant.api.identitynow.com/oauth/token"]
+        {
             assert_eq!(same_origin_path(token, server).as_deref(), Some("/oauth/token"), "{token}");
         }
         assert_eq!(same_origin_path("https://tenant.identitynow.com/oauth/token", server), None);
@@ -65,9 +67,15 @@ mod tests {
 
     #[test]
     fn relative_and_literal_token_urls() {
-        assert_eq!(same_origin_path("/v1/oauth2/token", "https://api-m.paypal.com").as_deref(), Some("/v1/oauth2/token"));
+        assert_eq!(
+            same_origin_path("/v1/oauth2/token", "https://api-m.paypal.com").as_deref(),
+            Some("/v1/oauth2/token")
+        );
         let discord = "https://discord.com/api/v10";
-        assert_eq!(same_origin_path("https://discord.com/api/oauth2/token", discord).as_deref(), Some("/api/oauth2/token"));
+        assert_eq!(
+            same_origin_path("https://discord.com/api/oauth2/token", discord).as_deref(),
+            Some("/api/oauth2/token")
+        );
         assert_eq!(same_origin_path("https://DISCORD.com:443/t?x=1", discord).as_deref(), Some("/t?x=1"));
         assert_eq!(same_origin_path("https://discord.com:8443/t", discord), None);
         assert_eq!(same_origin_path("https://accounts.spotify.com/api/token", "https://api.spotify.com/v1"), None);

@@ -57,7 +57,8 @@ pub fn diff(out_dir: &Path, files: &[OutputFile]) -> Result<Drift> {
 /// (git's `autocrlf` on Windows) is not stale.
 fn same_text(on_disk: &[u8], text: &[u8]) -> bool {
     on_disk == text || {
-        let mut disk = on_disk.iter().enumerate().filter(|&(i, &b)| !(b == b'\r' && on_disk.get(i + 1) == Some(&b'\n')));
+        let mut disk =
+            on_disk.iter().enumerate().filter(|&(i, &b)| !(b == b'\r' && on_disk.get(i + 1) == Some(&b'\n')));
         let mut ours = text.iter();
         loop {
             match (disk.next(), ours.next()) {

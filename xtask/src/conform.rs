@@ -115,7 +115,11 @@ fn inputs(root: &Path) -> Vec<(String, PathBuf, Option<PathBuf>)> {
         inputs.push((fixture.to_string(), root.join(format!("tests/fixtures/{fixture}.yaml")), None));
     }
     for spec in ["v3", "beta"] {
-        inputs.push((format!("seed-{spec}"), root.join(format!("specs/{spec}.yaml")), Some(root.join("specs/names.yaml"))));
+        inputs.push((
+            format!("seed-{spec}"),
+            root.join(format!("specs/{spec}.yaml")),
+            Some(root.join("specs/names.yaml")),
+        ));
     }
     let shared = root.parent().map(|p| p.join("shared")).unwrap_or_default();
     let corpus = shared.join("corpus");

@@ -210,7 +210,15 @@ fn cargo_mock_tests(
         return Err(format!(
             "the mock tests of {} did not run:\n{}",
             crate_dir.display(),
-            String::from_utf8_lossy(&output.stderr).lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n")
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .rev()
+                .take(30)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join("\n")
         ));
     }
     Ok(results)

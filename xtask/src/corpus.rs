@@ -156,6 +156,10 @@ fn table(rows: &[Row], check: bool) -> String {
         text.push('\n');
     }
     let passed = rows.iter().filter(|r| r.generated.is_ok() && r.check.as_ref().is_none_or(|c| c.1.is_none())).count();
-    text.push_str(&format!("\n{passed} of {} specs generate{}.", rows.len(), if check { " a crate that passes clippy" } else { "" }));
+    text.push_str(&format!(
+        "\n{passed} of {} specs generate{}.",
+        rows.len(),
+        if check { " a crate that passes clippy" } else { "" }
+    ));
     text
 }

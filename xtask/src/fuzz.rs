@@ -142,8 +142,13 @@ pub fn run(root: &Path, args: &[String]) -> i32 {
         let data = mutate(&mut rng, input, other);
         let path: PathBuf = work.join(format!("input.{ext}"));
         std::fs::write(&path, &data).expect("writable");
-        let options =
-            sdkgen::Options { specs: vec![path.clone()], names: None, crate_name: "fuzz".into(), example_tests: true, ..Default::default() };
+        let options = sdkgen::Options {
+            specs: vec![path.clone()],
+            names: None,
+            crate_name: "fuzz".into(),
+            example_tests: true,
+            ..Default::default()
+        };
         let started = Instant::now();
         let outcome = std::panic::catch_unwind(|| sdkgen::generate(&options).map(|_| ()));
         runs += 1;

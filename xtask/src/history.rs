@@ -50,8 +50,9 @@ fn git(repo: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
 }
 
 fn run(repo: &Path, file: &str, details: bool) -> Result<(), String> {
-    let log = String::from_utf8_lossy(&git(repo, &["log", "--reverse", "--format=%h %ad", "--date=short", "--", file])?)
-        .into_owned();
+    let log =
+        String::from_utf8_lossy(&git(repo, &["log", "--reverse", "--format=%h %ad", "--date=short", "--", file])?)
+            .into_owned();
     let dir = std::env::temp_dir().join(format!("sdkgen-history-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     // One file name for every version, so that every crate has the same module.
@@ -66,7 +67,8 @@ fn run(repo: &Path, file: &str, details: bool) -> Result<(), String> {
             continue;
         };
         std::fs::write(&spec, text).map_err(|e| e.to_string())?;
-        let options = sdkgen::Options { specs: vec![spec.clone()], crate_name: "sailpoint-v3".into(), ..Default::default() };
+        let options =
+            sdkgen::Options { specs: vec![spec.clone()], crate_name: "sailpoint-v3".into(), ..Default::default() };
         let surface = match sdkgen::generate(&options) {
             Ok(generated) => generated.surface,
             Err(e) => {

@@ -22,9 +22,7 @@ fn main() -> ExitCode {
         Some("gen") => ExitCode::from(gen(args.collect()) as u8),
         Some("bench") => ExitCode::from(bench::bench(&workspace_root()) as u8),
         Some("bench-crate") => ExitCode::from(bench::bench_crate(&workspace_root()) as u8),
-        Some("conformance") => {
-            ExitCode::from(conform::conformance(&workspace_root(), &args.collect::<Vec<_>>()) as u8)
-        }
+        Some("conformance") => ExitCode::from(conform::conformance(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
         Some("corpus") => ExitCode::from(corpus::corpus(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
         Some("fuzz") => ExitCode::from(fuzz::fuzz(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
         Some("fuzz-run") => ExitCode::from(fuzz::run(&workspace_root(), &args.collect::<Vec<_>>()) as u8),

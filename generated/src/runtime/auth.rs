@@ -370,7 +370,11 @@ impl Token {
     }
 
     /// The token to send now; `rejected` is the one the API answered 401 to, if any.
-    pub(crate) async fn current(&self, request: &TokenRequest<'_>, rejected: Option<&Secret>) -> Result<Secret, String> {
+    pub(crate) async fn current(
+        &self,
+        request: &TokenRequest<'_>,
+        rejected: Option<&Secret>,
+    ) -> Result<Secret, String> {
         match self {
             Token::Static(s) => Ok(s.clone()),
             Token::ClientCredentials(cc) => cc.token(request, rejected).await,
@@ -408,9 +412,8 @@ impl From<&str> for Token {
     }
 }
 
-type RefreshFn = Arc<
-    dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Secret, String>> + Send>> + Send + Sync,
->;
+type RefreshFn =
+    Arc<dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Secret, String>> + Send>> + Send + Sync>;
 
 /// A token and the function that renews it.
 #[derive(Clone)]
@@ -579,7 +582,8 @@ impl ClientCredentials {
             // RFC 6749 2.3.1: the id and secret are form-encoded, then used as Basic's user and
             // password (reqwest marks the header sensitive).
             ClientAuthentication::Basic => {
-                request = request.basic_auth(form_encode(&self.client_id), Some(form_encode(self.client_secret.expose())))
+                request =
+                    request.basic_auth(form_encode(&self.client_id), Some(form_encode(self.client_secret.expose())))
             }
             ClientAuthentication::RequestBody => {
                 form.push(("client_id", &self.client_id));
@@ -591,8 +595,7 @@ impl ClientCredentials {
             request = request.timeout(timeout);
         }
         let transport = |e| TransportError::new(e, &Method::POST, url, r.timeout, r.connect_timeout);
-        let mut response =
-            request.send().await.map_err(|e| format!("the token request failed: {}", transport(e)))?;
+        let mut response = request.send().await.map_err(|e| format!("the token request failed: {}", transport(e)))?;
         let status = response.status();
         if status.is_redirection() {
             // A 307 would carry the secret on to wherever it points.

@@ -184,4 +184,3 @@ impl<'de> Deserialize<'de> for FilePart {
         String::deserialize(d).map(FilePart::new)
     }
 }
-

@@ -243,9 +243,8 @@ impl Request<'_> {
 
     /// Sends `body` as JSON with the content type the spec gives.
     pub(crate) fn json_body<B: Serialize + ?Sized>(mut self, content_type: &'static str, body: &B) -> Self {
-        self.body = Some(
-            serde_json::to_vec(body).map(|bytes| Body::Bytes { content_type, bytes }).map_err(|e| e.to_string()),
-        );
+        self.body =
+            Some(serde_json::to_vec(body).map(|bytes| Body::Bytes { content_type, bytes }).map_err(|e| e.to_string()));
         self
     }
 
@@ -341,9 +340,7 @@ impl Request<'_> {
             Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
         );
         let chosen = match self.security {
-            Some(requirements) => {
-                self.core.auth.select(self.core.schemes, requirements).map_err(Error::Auth)?
-            }
+            Some(requirements) => self.core.auth.select(self.core.schemes, requirements).map_err(Error::Auth)?,
             None => Vec::new(),
         };
         let mut attempt = 1;
@@ -356,7 +353,11 @@ impl Request<'_> {
             let outcome = self.follow_redirects(&url, &headers, body.as_ref(), &credentials, attempt).await;
             let renews = chosen.iter().any(|(_, c)| matches!(c, Credential::Token(t) if t.renews()));
             if let Ok(hop) = &outcome {
-                if hop.response.status() == StatusCode::UNAUTHORIZED && hop.sent_credentials && renews && rejected.is_none() {
+                if hop.response.status() == StatusCode::UNAUTHORIZED
+                    && hop.sent_credentials
+                    && renews
+                    && rejected.is_none()
+                {
                     rejected = Some(tokens);
                     continue;
                 }
@@ -398,8 +399,11 @@ impl Request<'_> {
         chosen: &[(&'static Scheme, &Credential)],
         rejected: Option<&[Option<Secret>]>,
     ) -> Result<Vec<Option<Secret>>, Error<E>> {
-        let request =
-            TokenRequest { http: &self.core.http, timeout: self.core.timeout, connect_timeout: self.core.connect_timeout };
+        let request = TokenRequest {
+            http: &self.core.http,
+            timeout: self.core.timeout,
+            connect_timeout: self.core.connect_timeout,
+        };
         let mut tokens = Vec::with_capacity(chosen.len());
         for (i, (_, credential)) in chosen.iter().enumerate() {
             let token = match credential {
@@ -473,7 +477,8 @@ impl Request<'_> {
                 Some(Body::Multipart(form)) => request = request.multipart(form.clone().into_form()?),
                 None => {}
             }
-            let response = self.send_one(request, &method, attempt).await.map_err(|e| self.transport(e, &method, &url))?;
+            let response =
+                self.send_one(request, &method, attempt).await.map_err(|e| self.transport(e, &method, &url))?;
             let status = response.status().as_u16();
             let location = response.headers().get(LOCATION).filter(|_| matches!(status, 301 | 302 | 303 | 307 | 308));
             let Some(location) = location else {
@@ -591,7 +596,8 @@ impl Credentials {
     fn place<E>(chosen: &[(&'static Scheme, &Credential)], tokens: &[Option<Secret>]) -> Result<Self, Error<E>> {
         let mut placed = Credentials::default();
         for ((scheme, credential), token) in chosen.iter().zip(tokens) {
-            let invalid = || Error::InvalidRequest(format!("the credential of `{}` is not a valid header value", scheme.name));
+            let invalid =
+                || Error::InvalidRequest(format!("the credential of `{}` is not a valid header value", scheme.name));
             match (scheme.kind, credential, token) {
                 (SchemeKind::ApiKey { place, name }, Credential::Key(key), _) => match place {
                     KeyPlace::Header => {

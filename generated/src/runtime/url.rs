@@ -22,10 +22,14 @@ pub(crate) struct ServerVariable<'a> {
 enum Place {
     Scheme,
     /// In the host; `whole` when the variable is the entire host.
-    Host { whole: bool },
+    Host {
+        whole: bool,
+    },
     Port,
     /// In the path; `at_start` when nothing separates it from the host (`https://h{base}`).
-    Path { at_start: bool },
+    Path {
+        at_start: bool,
+    },
     Query,
 }
 
@@ -58,9 +62,8 @@ fn place_of(template: &str, placeholder: &str, default: &str) -> Option<Place> {
         return Some(Place::Scheme);
     }
     let authority_start = scheme_end + 3;
-    let authority_end = template[authority_start..]
-        .find(['/', '?', '#'])
-        .map_or(template.len(), |i| i + authority_start);
+    let authority_end =
+        template[authority_start..].find(['/', '?', '#']).map_or(template.len(), |i| i + authority_start);
     if at >= authority_end {
         let query = template[authority_end..].find(['?', '#']).map(|i| i + authority_end);
         return Some(match query {
@@ -88,7 +91,10 @@ fn check(v: &ServerVariable, place: Place) -> Result<(), String> {
         return if v.allowed.contains(&value) {
             Ok(())
         } else {
-            Err(format!("the spec allows only {}", v.allowed.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")))
+            Err(format!(
+                "the spec allows only {}",
+                v.allowed.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
+            ))
         };
     }
     if value.is_empty() {

@@ -35,7 +35,9 @@ impl RecordingProxy {
                     if let Some(line) = text.lines().next() {
                         record.lock().unwrap().push(line.to_string());
                     }
-                    let _ = socket.write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
+                    let _ = socket
+                        .write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                        .await;
                 });
             }
         });

@@ -212,14 +212,15 @@ fn look<'de, D: serde::Deserializer<'de>>(document: D) -> Result<bool, D::Error>
     Look(OTHER).deserialize(document)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn sees_which_json_needs_bundling() {
-        assert!(json_needs_no_bundling(r##"{"a": {"$ref": "#/components/schemas/A"}, "b": {"$ref" : "#/components/parameters/p"}}"##));
+        assert!(json_needs_no_bundling(
+            r##"{"a": {"$ref": "#/components/schemas/A"}, "b": {"$ref" : "#/components/parameters/p"}}"##
+        ));
         assert!(!json_needs_no_bundling(r##"{"a": {"$ref": "#/components/schemas/A/properties/b"}}"##));
         assert!(!json_needs_no_bundling(r##"{"a": {"$ref": "./a.json"}}"##));
         assert!(!json_needs_no_bundling(r##"{"a": {"$ref": {"type": "string"}}}"##));
@@ -228,7 +229,11 @@ mod tests {
 
     #[test]
     fn streams_json_for_references_that_need_bundling() {
-        let doc = |refs: &str| format!(r#"{{"openapi": "3.0.3", "paths": {{"/a": {{"get": {{"x-webhook": {{"$ref": "a.yaml"}}, "responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {refs}}}}}}}}}}}}}}}}}"#);
+        let doc = |refs: &str| {
+            format!(
+                r#"{{"openapi": "3.0.3", "paths": {{"/a": {{"get": {{"x-webhook": {{"$ref": "a.yaml"}}, "responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"schema": {refs}}}}}}}}}}}}}}}}}"#
+            )
+        };
         assert_eq!(json_needs_bundling(&doc(r##"{"$ref": "#/components/schemas/A"}"##)), Some(false), "inside x- only");
         assert_eq!(json_needs_bundling(&doc(r##"{"$ref": "#/components/schemas/A/properties/b"}"##)), Some(true));
         assert_eq!(json_needs_bundling(&doc(r##"{"properties": {"$ref": {"type": "string"}}}"##)), Some(false));
@@ -239,5 +244,4 @@ mod tests {
         let value: Value = serde_json::from_str(&doc(r##"{"$ref": "#/components/schemas/A"}"##)).unwrap();
         assert!(!needs_bundling(&value));
     }
-
 }

@@ -23,8 +23,8 @@ use std::path::{Component, Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::pointer::JsonPointer;
 use crate::grammar::{component_of, is_reference, At, OTHER};
+use crate::pointer::JsonPointer;
 pub use look::{json_needs_bundling, json_needs_no_bundling, needs_bundling, refs_fit_their_places};
 pub use origins::{Origin, Origins};
 
@@ -235,7 +235,13 @@ impl Bundler<'_> {
 
     /// A `discriminator.mapping` value: a schema name stays; a reference becomes one to
     /// `#/components/schemas`.
-    fn mapping(&mut self, reference: &str, file: FileId, out: &JsonPointer, ptr: &JsonPointer) -> Result<Option<String>> {
+    fn mapping(
+        &mut self,
+        reference: &str,
+        file: FileId,
+        out: &JsonPointer,
+        ptr: &JsonPointer,
+    ) -> Result<Option<String>> {
         if !is_reference(reference) || (file == ROOT && component_of(reference).is_some()) {
             return Ok(None);
         }
@@ -360,8 +366,9 @@ impl Bundler<'_> {
         let inside: PathBuf = inside.into_iter().collect();
         let joined = self.given_dir.join(&inside);
         // Then as the file system resolves it, symbolic links and all.
-        let canonical = std::fs::canonicalize(&joined)
-            .map_err(|e| self.invalid(from, ptr, format!("`$ref: {reference}`: cannot open {}: {e}", joined.display())))?;
+        let canonical = std::fs::canonicalize(&joined).map_err(|e| {
+            self.invalid(from, ptr, format!("`$ref: {reference}`: cannot open {}: {e}", joined.display()))
+        })?;
         if !canonical.starts_with(&self.root_dir) {
             return Err(leaves());
         }
@@ -446,8 +453,21 @@ fn components() -> JsonPointer {
 fn is_keyword(segment: &str) -> bool {
     matches!(
         segment,
-        "components" | "schemas" | "properties" | "items" | "allOf" | "anyOf" | "oneOf" | "content" | "schema"
-            | "responses" | "parameters" | "requestBodies" | "definitions" | "$defs" | "additionalProperties"
+        "components"
+            | "schemas"
+            | "properties"
+            | "items"
+            | "allOf"
+            | "anyOf"
+            | "oneOf"
+            | "content"
+            | "schema"
+            | "responses"
+            | "parameters"
+            | "requestBodies"
+            | "definitions"
+            | "$defs"
+            | "additionalProperties"
     ) || segment.contains('/')
 }
 

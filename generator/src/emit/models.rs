@@ -175,13 +175,7 @@ fn enum_def(t: &TypeDef, values: &[String]) -> TokenStream {
     }
 }
 
-fn union_def(
-    model: &Model,
-    owner: TypeId,
-    t: &TypeDef,
-    variants: &[NodeId],
-    tag: Option<&Tag>,
-) -> TokenStream {
+fn union_def(model: &Model, owner: TypeId, t: &TypeDef, variants: &[NodeId], tag: Option<&Tag>) -> TokenStream {
     if let Some(tag) = tag.filter(|tag| tag.written_by_union) {
         return union_writing_its_tag(model, owner, t, tag);
     }
@@ -328,11 +322,15 @@ fn union_writing_its_tag(model: &Model, owner: TypeId, t: &TypeDef, tag: &Tag) -
         None => quote!(value),
     };
     let de_arms = parts.iter().map(|(value, v, held)| match held {
-        Some(_) => quote! { Some(#value) => serde_json::from_value(#read).map(Self::#v).map_err(serde::de::Error::custom), },
+        Some(_) => {
+            quote! { Some(#value) => serde_json::from_value(#read).map(Self::#v).map_err(serde::de::Error::custom), }
+        }
         None => quote! { Some(#value) => Ok(Self::#v), },
     });
     let ser_arms = parts.iter().map(|(value, v, held)| match held {
-        Some(_) => quote! { Self::#v(v) => (#value, Some(serde_json::to_value(v).map_err(serde::ser::Error::custom)?)), },
+        Some(_) => {
+            quote! { Self::#v(v) => (#value, Some(serde_json::to_value(v).map_err(serde::ser::Error::custom)?)), }
+        }
         None => quote! { Self::#v => (#value, None), },
     });
     let write = match &tag.content {

@@ -20,7 +20,11 @@ pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
             let (ordered, _) = op.ordered_parameters();
             let params: Vec<ParamSurface> = ordered
                 .iter()
-                .map(|p| ParamSurface { name: p.name.clone(), ty: type_text(param_arg(model, p)), required: p.required })
+                .map(|p| ParamSurface {
+                    name: p.name.clone(),
+                    ty: type_text(param_arg(model, p)),
+                    required: p.required,
+                })
                 .collect();
             let body = op.body.as_ref().map(|b| type_text(body_arg(model, b).tokens(model, None)));
             operations.push(OperationSurface {

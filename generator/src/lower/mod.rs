@@ -16,9 +16,7 @@ use std::collections::{HashMap, HashSet};
 
 use heck::ToSnakeCase;
 use indexmap::IndexMap;
-use openapiv3::{
-    Components, ReferenceOr, Schema,
-};
+use openapiv3::{Components, ReferenceOr, Schema};
 
 use crate::bundle::Origins;
 use crate::error::{Error, Result};
@@ -35,12 +33,7 @@ const MAX_DEPTH: usize = 200;
 
 /// Lowers every spec (and the names overlay). With `examples`, the examples of JSON bodies are
 /// kept too, for the generated example tests; without, they cost nothing.
-pub fn lower(
-    specs: &[LoadedSpec],
-    names: Option<&(String, NamesOverlay)>,
-    examples: bool,
-    facts: bool,
-) -> Result<Ir> {
+pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>, examples: bool, facts: bool) -> Result<Ir> {
     let mut ir = Ir::default();
     let mut modules = HashSet::new();
     for spec in specs {
@@ -227,8 +220,7 @@ impl<'a> SpecLowerer<'a> {
             _ => None,
         })?;
         // With no server, only a relative token URL is on the client's own origin.
-        let same_origin_path =
-            crate::servers::same_origin_path(&flow.token_url, server.map_or("", |s| s.url.as_str()));
+        let same_origin_path = crate::servers::same_origin_path(&flow.token_url, server.map_or("", |s| s.url.as_str()));
         if same_origin_path.is_none() {
             let pointer = JsonPointer::root()
                 .push("components")
@@ -248,7 +240,11 @@ impl<'a> SpecLowerer<'a> {
                 ),
             );
         }
-        Some(TokenEndpoint { url: flow.token_url.clone(), same_origin_path, scopes: flow.scopes.keys().cloned().collect() })
+        Some(TokenEndpoint {
+            url: flow.token_url.clone(),
+            same_origin_path,
+            scopes: flow.scopes.keys().cloned().collect(),
+        })
     }
 
     fn api(mut self, spec: &'a LoadedSpec, module: String) -> Result<Api> {
@@ -314,7 +310,8 @@ impl<'a> SpecLowerer<'a> {
                 // it (the report, `api.json`) stays apart. Ids that differ only in case or
                 // separators (`getThing`, `get_thing`) are fine: emit numbers their names.
                 let id = if seen_ids.contains(&id) {
-                    let unique = (2..).map(|n| format!("{id}{n}")).find(|c| !seen_ids.contains(c)).expect("a free number");
+                    let unique =
+                        (2..).map(|n| format!("{id}{n}")).find(|c| !seen_ids.contains(c)).expect("a free number");
                     self.warn(
                         &op_ptr.push("operationId"),
                         format!("operationId `{id}` is used by another operation; this one is called `{unique}`"),
@@ -324,7 +321,8 @@ impl<'a> SpecLowerer<'a> {
                     id
                 };
                 seen_ids.insert(id.clone());
-                let source = OperationSource { path, method, id, op, path_params: &item.parameters, ptr: op_ptr.clone() };
+                let source =
+                    OperationSource { path, method, id, op, path_params: &item.parameters, ptr: op_ptr.clone() };
                 match self.operation(doc, source)? {
                     Ok(operation) => api.operations.push(operation),
                     Err(reason) => api.skipped.push(Skipped { site: self.user_site(&op_ptr), reason }),

@@ -5,10 +5,10 @@ use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, StatusCode};
 
 use super::SpecLowerer;
-use crate::pointer::unescape;
 use crate::error::Result;
 use crate::ir::*;
 use crate::naming;
+use crate::pointer::unescape;
 use crate::pointer::JsonPointer;
 
 /// Where an operation stands, and what it is made of.
@@ -53,7 +53,10 @@ impl<'a> SpecLowerer<'a> {
             body,
             responses,
             security,
-            dropshot_pagination: op.extensions.get("x-dropshot-pagination").is_some_and(|v| v != &serde_json::Value::Bool(false)),
+            dropshot_pagination: op
+                .extensions
+                .get("x-dropshot-pagination")
+                .is_some_and(|v| v != &serde_json::Value::Bool(false)),
         }))
     }
 
@@ -186,8 +189,9 @@ impl<'a> SpecLowerer<'a> {
                     return Ok(Err("the request body lists no content type".into()));
                 };
                 let m_ptr = rb_ptr.push("content").push(content_type);
-                let hint = reused_hint(&rb_ptr, "requestBodies", |k| format!("{}Request", naming::camel(k)))
-                    .unwrap_or(NameHint::RequestBody { operation: op_name.to_string(), method, path: path.to_string() });
+                let hint = reused_hint(&rb_ptr, "requestBodies", |k| format!("{}Request", naming::camel(k))).unwrap_or(
+                    NameHint::RequestBody { operation: op_name.to_string(), method, path: path.to_string() },
+                );
                 let schema = match &media.schema {
                     Some(s) => self.schema_ref(s, m_ptr.push("schema"), hint)?,
                     None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
@@ -203,7 +207,8 @@ impl<'a> SpecLowerer<'a> {
                 let encoding_of = media.encoding.iter().map(|(name, e)| property_encoding(encoding, name, e)).collect();
                 // `*/*` says the server takes anything; the client sends JSON, and says so (a
                 // wildcard is no content type a request can carry).
-                let content_type = if content_type.trim() == "*/*" { "application/json".to_string() } else { content_type.clone() };
+                let content_type =
+                    if content_type.trim() == "*/*" { "application/json".to_string() } else { content_type.clone() };
                 Some(RequestBody {
                     content_type,
                     encoding,
@@ -330,7 +335,12 @@ impl<'a> SpecLowerer<'a> {
     /// does not define (a known defect of real specs: SailPoint's `bearerAuth`) is taken as an
     /// HTTP bearer scheme of that name, with a warning, since a token is what such specs' APIs
     /// take far more often than anything else.
-    fn security(&mut self, doc: &'a openapiv3::OpenAPI, op: &'a openapiv3::Operation, ptr: &JsonPointer) -> Vec<Vec<String>> {
+    fn security(
+        &mut self,
+        doc: &'a openapiv3::OpenAPI,
+        op: &'a openapiv3::Operation,
+        ptr: &JsonPointer,
+    ) -> Vec<Vec<String>> {
         let (security, sec_ptr) = match &op.security {
             Some(s) => (Some(s), ptr.push("security")),
             None => (doc.security.as_ref(), JsonPointer::root().push("security")),
@@ -360,7 +370,12 @@ impl<'a> SpecLowerer<'a> {
     /// A JSON body's examples: its `example`, every entry of its `examples` (following `$ref`s
     /// into components.examples), or, when it has neither, its schema's `example`. An example
     /// that cannot be read is left out with a warning: examples never stop generation.
-    pub(super) fn body_examples(&mut self, media: &'a openapiv3::MediaType, m_ptr: &JsonPointer, schema: NodeId) -> Vec<Example> {
+    pub(super) fn body_examples(
+        &mut self,
+        media: &'a openapiv3::MediaType,
+        m_ptr: &JsonPointer,
+        schema: NodeId,
+    ) -> Vec<Example> {
         if !self.examples {
             return Vec::new();
         }

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashSet};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
 use super::{dedup, looks_like_date, looks_like_date_time, Properties, SpecLowerer, MAX_DEPTH};
-use crate::pointer::unescape;
 use crate::error::Result;
 use crate::ir::*;
+use crate::pointer::unescape;
 use crate::pointer::JsonPointer;
 
 impl<'a> SpecLowerer<'a> {
@@ -123,7 +123,9 @@ impl<'a> SpecLowerer<'a> {
                 if bound.is_some_and(|b| !(i64::MIN as f64..i64::MAX as f64).contains(&b)) {
                     self.warn(
                         &ptr.push(keyword),
-                        format!("`{keyword}` is beyond any Rust integer; it is ignored (bounds do not change the type)"),
+                        format!(
+                            "`{keyword}` is beyond any Rust integer; it is ignored (bounds do not change the type)"
+                        ),
                     );
                 }
             }
@@ -178,7 +180,12 @@ impl<'a> SpecLowerer<'a> {
         })
     }
 
-    pub(super) fn array(&mut self, id: NodeId, items: Option<&'a ReferenceOr<Box<Schema>>>, ptr: &JsonPointer) -> Result<Kind> {
+    pub(super) fn array(
+        &mut self,
+        id: NodeId,
+        items: Option<&'a ReferenceOr<Box<Schema>>>,
+        ptr: &JsonPointer,
+    ) -> Result<Kind> {
         let item = match items {
             Some(items) => self.schema_ref(items, ptr.push("items"), NameHint::Item { parent: id })?,
             None => {
@@ -266,13 +273,14 @@ impl<'a> SpecLowerer<'a> {
         }
         tag.written_by_union = true;
         let mut content: Option<&str> = None;
-        let adjacent = rest.iter().filter(|(_, fields)| !fields.is_empty()).all(|(_, fields)| match fields.as_slice() {
-            [only] if only.required && content.is_none_or(|c| c == only.name) => {
-                content = Some(&only.name);
-                true
-            }
-            _ => false,
-        });
+        let adjacent =
+            rest.iter().filter(|(_, fields)| !fields.is_empty()).all(|(_, fields)| match fields.as_slice() {
+                [only] if only.required && content.is_none_or(|c| c == only.name) => {
+                    content = Some(&only.name);
+                    true
+                }
+                _ => false,
+            });
         if let (true, Some(content)) = (adjacent, content) {
             for (variant, fields) in &rest {
                 let Some(value) = fields.first().map(|f| f.node) else { continue };
@@ -312,7 +320,12 @@ impl<'a> SpecLowerer<'a> {
             let values: Vec<(String, NodeId)> =
                 variants.iter().map(|&v| constant(v, &f.name).map(|c| (c, v))).collect::<Option<_>>()?;
             let distinct: HashSet<&str> = values.iter().map(|(c, _)| c.as_str()).collect();
-            (distinct.len() == values.len()).then(|| Tag { property: f.name.clone(), values, written_by_union: false, content: None })
+            (distinct.len() == values.len()).then(|| Tag {
+                property: f.name.clone(),
+                values,
+                written_by_union: false,
+                content: None,
+            })
         })
     }
 
@@ -367,9 +380,7 @@ impl<'a> SpecLowerer<'a> {
         for (value, count) in shared.into_iter().filter(|(_, count)| *count > 1) {
             self.warn(
                 ptr,
-                format!(
-                    "{count} variants carry the discriminator value {value:?}: decoding tries them in turn for it"
-                ),
+                format!("{count} variants carry the discriminator value {value:?}: decoding tries them in turn for it"),
             );
         }
         Some(Tag { property: d.property_name.clone(), values, written_by_union: false, content: None })

@@ -16,7 +16,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-
 use crate::ir::*;
 use crate::naming;
 use crate::pointer::Site;
@@ -30,11 +29,12 @@ mod samples;
 
 use names::{Choice, Namer};
 pub use operations::{
-    CaseBody, ListItem, OffsetEnvelope, OperationPlan, PageField, PageStyle, Pagination, ParamForm, Success, SuccessCase, DocumentedHeader,
+    CaseBody, DocumentedHeader, ListItem, OffsetEnvelope, OperationPlan, PageField, PageStyle, Pagination, ParamForm,
+    Success, SuccessCase,
 };
-pub use rust_type::RustType;
 use recursion::Recursion;
 use refine::refine;
+pub use rust_type::RustType;
 
 /// Index of an equivalence class of nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -289,7 +289,8 @@ fn resolve_collisions(wanted: Vec<(ClassId, Choice, Site)>) -> Vec<(ClassId, Str
     }
     let mut second: Vec<(String, Site, ClassId, NameSource)> = Vec::new();
     for (name, mut claims) in by_name {
-        let strength = |(_, c, site): &(ClassId, Choice, Site)| (c.rank, !c.read, std::cmp::Reverse(c.votes), site.clone());
+        let strength =
+            |(_, c, site): &(ClassId, Choice, Site)| (c.rank, !c.read, std::cmp::Reverse(c.votes), site.clone());
         claims.sort_by_cached_key(strength);
         for (i, (class, choice, site)) in claims.into_iter().enumerate() {
             let name = match (&choice.qualified, i) {
@@ -369,7 +370,6 @@ fn most_common<'a>(items: impl Iterator<Item = &'a str>) -> Option<String> {
     counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(s, _)| s.to_string())
 }
 
-
 /// Nodes that operations reach (parameters, bodies, responses and everything inside them).
 fn reachable_nodes(ir: &Ir) -> Vec<bool> {
     let mut seen = vec![false; ir.schemas.len()];
@@ -394,7 +394,6 @@ fn reachable_nodes(ir: &Ir) -> Vec<bool> {
     }
     seen
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -68,10 +68,41 @@ impl Offer {
 /// Property names that say what a value is to its holder, not what it is: `data`, `items`,
 /// `type`. A type named only that would say nothing, so its holder's name goes first.
 const GENERIC: &[&str] = &[
-    "body", "config", "configuration", "content", "data", "detail", "details", "entries", "entry", "error",
-    "errors", "info", "item", "items", "kind", "list", "metadata", "mode", "object", "objects", "options",
-    "payload", "properties", "record", "records", "request", "response", "result", "results", "settings", "state",
-    "status", "type", "value", "values",
+    "body",
+    "config",
+    "configuration",
+    "content",
+    "data",
+    "detail",
+    "details",
+    "entries",
+    "entry",
+    "error",
+    "errors",
+    "info",
+    "item",
+    "items",
+    "kind",
+    "list",
+    "metadata",
+    "mode",
+    "object",
+    "objects",
+    "options",
+    "payload",
+    "properties",
+    "record",
+    "records",
+    "request",
+    "response",
+    "result",
+    "results",
+    "settings",
+    "state",
+    "status",
+    "type",
+    "value",
+    "values",
 ];
 
 /// `name` is `UpperCamelCase`; its plural counts too (`Types`, `Statuses`).
@@ -179,7 +210,10 @@ impl<'a> Namer<'a> {
             self.class_name(self.class_of[node.0 as usize]).map(|c| c.name)
         } else {
             let offers = self.offers(node);
-            offers.into_iter().min_by(|a, b| (a.rank, a.name.len(), &a.name).cmp(&(b.rank, b.name.len(), &b.name))).map(|o| o.name)
+            offers
+                .into_iter()
+                .min_by(|a, b| (a.rank, a.name.len(), &a.name).cmp(&(b.rank, b.name.len(), &b.name)))
+                .map(|o| o.name)
         }
     }
 
@@ -266,7 +300,9 @@ impl<'a> Namer<'a> {
                     vec![fallback(name, format!("{status} response of {operation}"))]
                 }
             }
-            NameHint::Parameter { operation, name } => self.holder(naming::camel(&name), operation, format!("parameter `{name}`")),
+            NameHint::Parameter { operation, name } => {
+                self.holder(naming::camel(&name), operation, format!("parameter `{name}`"))
+            }
         }
     }
 
@@ -298,7 +334,11 @@ impl<'a> Namer<'a> {
         // its values (`attributes` -> `Attribute`, `config` -> `ConfigValue`).
         let suffixed = |name: &str| {
             let one = naming::singular(name);
-            if suffix == "Value" && one == naming::camel(name) { format!("{one}Value") } else { one }
+            if suffix == "Value" && one == naming::camel(name) {
+                format!("{one}Value")
+            } else {
+                one
+            }
         };
         let mut offers = match hint {
             NameHint::Property { parent: holder, name } => match self.base(holder) {
@@ -411,5 +451,12 @@ fn choose(mut offers: Vec<(NodeId, Offer)>) -> Option<Choice> {
         Rank::Title => NameSource::Title,
         _ => NameSource::Derived(froms.into_iter().next().unwrap_or_default().to_string()),
     };
-    Some(Choice { name: name.to_string(), source, rank: rank.unwrap_or(best_rank), votes: sites.len(), read, qualified })
+    Some(Choice {
+        name: name.to_string(),
+        source,
+        rank: rank.unwrap_or(best_rank),
+        votes: sites.len(),
+        read,
+        qualified,
+    })
 }

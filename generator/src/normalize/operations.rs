@@ -3,7 +3,8 @@
 
 use super::{Model, Resolved, RustType, Shape, TypeId};
 use crate::ir::{
-    HeaderKind, HttpMethod, Kind, Operation, ParamLocation, Parameter, ResponseBody, Serialization, Status, StringFormat,
+    HeaderKind, HttpMethod, Kind, Operation, ParamLocation, Parameter, ResponseBody, Serialization, Status,
+    StringFormat,
 };
 
 /// How a method takes a parameter's value.
@@ -75,7 +76,9 @@ impl Success {
     pub fn mentions_model(&self) -> bool {
         match self {
             Success::Json(t) | Success::OptionalJson(t) => t.mentions_model(),
-            Success::ByStatus(cases) => cases.iter().any(|c| matches!(&c.body, CaseBody::Json(t) if t.mentions_model())),
+            Success::ByStatus(cases) => {
+                cases.iter().any(|c| matches!(&c.body, CaseBody::Json(t) if t.mentions_model()))
+            }
             _ => false,
         }
     }
@@ -277,15 +280,13 @@ impl Model {
             Resolved::Model(_) if p.location == ParamLocation::Path && !p.serialization.json => ParamForm::Str,
             Resolved::Model(_) => ParamForm::Ref(self.rust_type(schema)),
             Resolved::Kind(kind) if taken_by_value(kind) => ParamForm::Value(self.rust_type(schema)),
-            Resolved::Kind(Kind::Array(item)) => {
-                ParamForm::List(match self.resolve(*item) {
-                    Resolved::Kind(Kind::String(StringFormat::Plain)) => ListItem::Str,
-                    Resolved::Kind(kind) if taken_by_value(kind) => ListItem::Value(self.rust_type(*item)),
-                    Resolved::Model(_) if self.is_enum(*item) => ListItem::Value(self.rust_type(*item)),
-                    Resolved::Model(_) => ListItem::Model(self.rust_type(*item)),
-                    _ => ListItem::Str,
-                })
-            }
+            Resolved::Kind(Kind::Array(item)) => ParamForm::List(match self.resolve(*item) {
+                Resolved::Kind(Kind::String(StringFormat::Plain)) => ListItem::Str,
+                Resolved::Kind(kind) if taken_by_value(kind) => ListItem::Value(self.rust_type(*item)),
+                Resolved::Model(_) if self.is_enum(*item) => ListItem::Value(self.rust_type(*item)),
+                Resolved::Model(_) => ListItem::Model(self.rust_type(*item)),
+                _ => ListItem::Str,
+            }),
             Resolved::Kind(_) => ParamForm::Str,
         }
     }
@@ -381,15 +382,22 @@ impl Model {
         };
         let total = headers.iter().position(|h| h.is("x-total-count") && h.kind == HeaderKind::Integer);
         let ask_count = total.is_some()
-            && op.parameters.iter().any(|p| {
-                p.name == "count" && !p.required && self.param_form(p) == ParamForm::Value(RustType::Bool)
-            });
-        let style = PageStyle::Offset { limit: integer("limit")?, offset: integer("offset")?, total, ask_count, envelope };
+            && op
+                .parameters
+                .iter()
+                .any(|p| p.name == "count" && !p.required && self.param_form(p) == ParamForm::Value(RustType::Bool));
+        let style =
+            PageStyle::Offset { limit: integer("limit")?, offset: integer("offset")?, total, ask_count, envelope };
         Some(Pagination { item: item.clone(), style })
     }
 
     /// A body that is a struct holding the items and what leads to the next page.
-    fn envelope_pagination(&self, op: &Operation, envelope: TypeId, headers: &[DocumentedHeader]) -> Option<Pagination> {
+    fn envelope_pagination(
+        &self,
+        op: &Operation,
+        envelope: TypeId,
+        headers: &[DocumentedHeader],
+    ) -> Option<Pagination> {
         let Shape::Struct { fields, .. } = &self.type_def(envelope).shape else { return None };
         let field = |index: usize| {
             let (node, nullable) = self.unwrap_nullable(fields[index].node);
@@ -403,8 +411,7 @@ impl Model {
             })
         };
         // The items: the one array of the body, or the array named as items usually are.
-        let arrays: Vec<usize> =
-            (0..fields.len()).filter(|&i| matches!(field(i).1, RustType::Vec(_))).collect();
+        let arrays: Vec<usize> = (0..fields.len()).filter(|&i| matches!(field(i).1, RustType::Vec(_))).collect();
         let (items, items_type) = match arrays.as_slice() {
             [one] => field(*one),
             _ => named(ITEMS_FIELDS, &|t| matches!(t, RustType::Vec(_)))?,
@@ -428,7 +435,9 @@ impl Model {
                     op.parameters
                         .iter()
                         .filter(|p| {
-                            p.location == ParamLocation::Query && !p.required && !["limit", "page_token"].contains(&p.name.as_str())
+                            p.location == ParamLocation::Query
+                                && !p.required
+                                && !["limit", "page_token"].contains(&p.name.as_str())
                         })
                         .map(|p| p.name.clone())
                         .collect()
@@ -440,7 +449,9 @@ impl Model {
             }
         }
         let total = named(TOTAL_FIELDS, &|t| t.is_integer()).map(|(f, _)| f);
-        if let Some(pagination) = self.offset_pagination(op, &item, headers, Some(OffsetEnvelope { items: items.clone(), total })) {
+        if let Some(pagination) =
+            self.offset_pagination(op, &item, headers, Some(OffsetEnvelope { items: items.clone(), total }))
+        {
             return Some(pagination);
         }
         let param = query_string(AFTER_PARAMS)?;

@@ -46,8 +46,15 @@ fn label_and_children(ir: &Ir, kind: &Kind) -> (Label, Vec<NodeId>) {
             // Children in tag-value order: which variant a value selects is part of the shape.
             let mut values = tag.values.clone();
             values.sort_by(|a, b| a.0.cmp(&b.0));
-            let label =
-                Label::Union(v.len(), Some((tag.property.clone(), values.iter().map(|(t, _)| t.clone()).collect(), tag.written_by_union, tag.content.clone())));
+            let label = Label::Union(
+                v.len(),
+                Some((
+                    tag.property.clone(),
+                    values.iter().map(|(t, _)| t.clone()).collect(),
+                    tag.written_by_union,
+                    tag.content.clone(),
+                )),
+            );
             (label, values.iter().map(|(_, n)| *n).collect())
         }
         Kind::Object(o) => {
@@ -123,4 +130,3 @@ pub(super) fn refine(ir: &Ir) -> Vec<ClassId> {
     }
     class.into_iter().map(ClassId).collect()
 }
-

@@ -51,7 +51,6 @@ impl RustType {
         matches!(self, Self::I8 | Self::I16 | Self::I32 | Self::I64 | Self::U8 | Self::U16 | Self::U32 | Self::U64)
     }
 
-
     /// Whether it names a type of `models.rs`, here or inside.
     pub fn mentions_model(&self) -> bool {
         match self {

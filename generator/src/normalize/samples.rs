@@ -143,7 +143,8 @@ fn fit_length(text: String, facts: Option<&ValueFacts>) -> String {
 }
 
 fn integer_sample(format: IntegerFormat, facts: Option<&ValueFacts>) -> i64 {
-    let unsigned = matches!(format, IntegerFormat::Uint8 | IntegerFormat::Uint16 | IntegerFormat::Uint32 | IntegerFormat::Uint64);
+    let unsigned =
+        matches!(format, IntegerFormat::Uint8 | IntegerFormat::Uint16 | IntegerFormat::Uint32 | IntegerFormat::Uint64);
     let mut value: i64 = 1;
     if let Some(f) = facts {
         if let Some(min) = f.minimum {
@@ -287,7 +288,10 @@ mod pattern {
                 }
             }
             if negated {
-                return ['a', 'x', '0', 'Z'].iter().find(|c| !members.iter().any(|(l, h)| (*l..=*h).contains(c))).map(|c| c.to_string());
+                return ['a', 'x', '0', 'Z']
+                    .iter()
+                    .find(|c| !members.iter().any(|(l, h)| (*l..=*h).contains(c)))
+                    .map(|c| c.to_string());
             }
             members.first().map(|(low, _)| low.to_string())
         }

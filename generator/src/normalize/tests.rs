@@ -208,7 +208,13 @@ fn what_operations_return_and_how_they_list() {
     let item_type = RustType::Model(model.type_of(item).unwrap());
     let list_plan = model.operation(0, 0);
     assert_eq!(list_plan.success, Success::Json(RustType::Vec(Box::new(item_type.clone()))));
-    let style = PageStyle::Offset { limit: RustType::I32, offset: RustType::I64, total: None, ask_count: false, envelope: None };
+    let style = PageStyle::Offset {
+        limit: RustType::I32,
+        offset: RustType::I64,
+        total: None,
+        ask_count: false,
+        envelope: None,
+    };
     let expected = Pagination { item: item_type.clone(), style };
     assert_eq!(list_plan.pagination, Some(expected));
     assert_eq!(model.operation(0, 1).success, Success::OptionalJson(item_type.clone()));

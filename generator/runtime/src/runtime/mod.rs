@@ -18,13 +18,13 @@ mod string_enum;
 pub(crate) mod style;
 mod url;
 
+pub(crate) use auth::SpecTokenUrl;
 pub use auth::{Auth, ClientAuthentication, ClientCredentials, Refreshing, Secret, Token};
 pub(crate) use auth::{KeyPlace, Scheme, SchemeKind};
-pub(crate) use auth::SpecTokenUrl;
 pub use body::FilePart;
+pub(crate) use body::Multipart;
 pub use byte::{Base64, InvalidBase64};
 pub use call::CallFuture;
-pub(crate) use body::Multipart;
 pub use error::{ApiError, ConfigError, DecodeError, Error, RawResponse, TransportError, TransportErrorKind};
 pub(crate) use paginate::{header_value, link_next, next_offset, next_token, paginate, Page};
 pub(crate) use request::Core;

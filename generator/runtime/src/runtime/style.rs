@@ -109,7 +109,9 @@ enum Spread {
 fn spread(value: &Value) -> Spread {
     match value {
         Value::Array(items) => Spread::Items(items.iter().map(scalar_or_json).collect()),
-        Value::Object(map) => Spread::Pairs(sorted(map).filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), scalar_or_json(v))).collect()),
+        Value::Object(map) => Spread::Pairs(
+            sorted(map).filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), scalar_or_json(v))).collect(),
+        ),
         other => Spread::Scalar(scalar(other)),
     }
 }

@@ -22,8 +22,15 @@ async fn a_timeout_says_it_timed_out_and_after_how_long() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
         .mount(&server)
         .await;
-    let core = core(&server.uri(), Auth::bearer("s3cr3t"), SpecTokenUrl::None).with_timeout(Some(Duration::from_millis(150)));
-    let err = core.request(reqwest::Method::GET, "t", "/slow").query("key", Some("hidden")).send::<()>().await.map(|r| r.status()).expect_err("late");
+    let core =
+        core(&server.uri(), Auth::bearer("s3cr3t"), SpecTokenUrl::None).with_timeout(Some(Duration::from_millis(150)));
+    let err = core
+        .request(reqwest::Method::GET, "t", "/slow")
+        .query("key", Some("hidden"))
+        .send::<()>()
+        .await
+        .map(|r| r.status())
+        .expect_err("late");
     let e = transport(&err);
     assert_eq!(e.kind(), TransportErrorKind::Timeout { after: Some(Duration::from_millis(150)) });
     let text = err.to_string();
@@ -64,9 +71,9 @@ async fn a_tls_failure_says_so() {
 #[tokio::test]
 async fn a_name_that_does_not_resolve_says_so() {
     // `.invalid` never resolves (RFC 6761); the resolver answers without the network.
-    let core = core("https://sdkgen-test.invalid", Auth::None, SpecTokenUrl::None).with_timeout(Some(Duration::from_secs(20)));
+    let core =
+        core("https://sdkgen-test.invalid", Auth::None, SpecTokenUrl::None).with_timeout(Some(Duration::from_secs(20)));
     let err = get(&core, "/x").await.expect_err("no such host");
     assert_eq!(transport(&err).kind(), TransportErrorKind::Dns, "{err}");
     assert!(err.to_string().contains("did not resolve"), "{err}");
 }
-

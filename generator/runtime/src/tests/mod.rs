@@ -11,8 +11,8 @@ mod schemes;
 mod styles;
 mod urls;
 
-pub(crate) use crate::test_support::RecordingProxy;
 use crate::runtime::{Auth, Core, Error, Scheme, SchemeKind, SpecTokenUrl};
+pub(crate) use crate::test_support::RecordingProxy;
 
 /// The one scheme of the tests that do not test schemes: OAuth2, which takes any token.
 pub(crate) const OAUTH2: &[Scheme] = &[Scheme { name: "oauth2", kind: SchemeKind::OAuth2 }];
@@ -25,5 +25,9 @@ pub(crate) fn core(base: &str, auth: Auth, token: SpecTokenUrl) -> Core {
 /// `GET path` with the client's token if it has one (else anonymously), its status, or the
 /// error.
 pub(crate) async fn get(core: &Core, path: &'static str) -> Result<u16, Error<()>> {
-    core.request(reqwest::Method::GET, "test", path).security(&[&["oauth2"], &[]]).send::<()>().await.map(|r| r.status())
+    core.request(reqwest::Method::GET, "test", path)
+        .security(&[&["oauth2"], &[]])
+        .send::<()>()
+        .await
+        .map(|r| r.status())
 }

@@ -75,10 +75,29 @@ async fn concurrent_calls_without_a_token_make_exactly_one_token_request() {
 async fn concurrent_401s_refresh_the_token_once_and_each_call_retries_once() {
     let server = MockServer::start().await;
     // The first token is refused by the API (revoked); the second is taken.
-    Mock::given(method("POST")).and(path("/oauth/token")).respond_with(token("old")).up_to_n_times(1).with_priority(1).mount(&server).await;
-    Mock::given(method("POST")).and(path("/oauth/token")).respond_with(token("tok").set_delay(Duration::from_millis(100))).with_priority(2).mount(&server).await;
-    Mock::given(method("GET")).and(header("authorization", "Bearer tok")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
-    Mock::given(method("GET")).and(header("authorization", "Bearer old")).respond_with(ResponseTemplate::new(401)).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token("old"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token("tok").set_delay(Duration::from_millis(100)))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer tok"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer old"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
     let core = core(&server.uri(), Auth::client_credentials("id", "s"), SpecTokenUrl::SameOrigin("/oauth/token"));
     let statuses = futures_util::future::join_all((0..8).map(|_| get(&core, "/x"))).await;
     assert!(statuses.iter().all(|s| matches!(s, Ok(200))), "{statuses:?}");
@@ -88,7 +107,8 @@ async fn concurrent_401s_refresh_the_token_once_and_each_call_retries_once() {
 
     // A token the API keeps refusing is refreshed once, not in a loop.
     let refusing = server_answering_401_to_all().await;
-    let core = super::core(&refusing.uri(), Auth::client_credentials("id", "s"), SpecTokenUrl::SameOrigin("/oauth/token"));
+    let core =
+        super::core(&refusing.uri(), Auth::client_credentials("id", "s"), SpecTokenUrl::SameOrigin("/oauth/token"));
     assert_eq!(get(&core, "/x").await.expect("an answer"), 401);
     assert_eq!(token_requests(&refusing).await.len(), 2);
 }
@@ -145,10 +165,9 @@ async fn token_errors_say_what_the_server_said_and_never_the_secret() {
 async fn a_redirect_from_the_token_url_is_not_followed() {
     let elsewhere = MockServer::start().await;
     Mock::given(method("POST")).respond_with(token("tok")).mount(&elsewhere).await;
-    let server = server(
-        ResponseTemplate::new(307).insert_header("location", format!("{}/steal", elsewhere.uri()).as_str()),
-    )
-    .await;
+    let server =
+        server(ResponseTemplate::new(307).insert_header("location", format!("{}/steal", elsewhere.uri()).as_str()))
+            .await;
     let core = core(&server.uri(), Auth::client_credentials("id", "s"), SpecTokenUrl::SameOrigin("/oauth/token"));
     let err = get(&core, "/x").await.expect_err("refused");
     assert!(matches!(&err, Error::Auth(why) if why.contains("redirect")), "{err:?}");
@@ -187,16 +206,27 @@ async fn the_token_url_follows_the_client_and_a_placeholder_elsewhere_is_refused
     assert!(proxy.seen().is_empty(), "{:?}", proxy.seen());
 
     // No token URL in the spec at all.
-    let core = crate::runtime::Core::new("https://api.example.com", Auth::client_credentials("id", "s"), SpecTokenUrl::None, super::OAUTH2).unwrap();
+    let core = crate::runtime::Core::new(
+        "https://api.example.com",
+        Auth::client_credentials("id", "s"),
+        SpecTokenUrl::None,
+        super::OAUTH2,
+    )
+    .unwrap();
     let err = get(&core, "/x").await.expect_err("refused");
     assert!(matches!(&err, Error::Auth(why) if why.contains("Auth::client_credentials_at")), "{err:?}");
 
     // An explicit token URL is the caller's choice, and the only host that gets the secret.
     let proxy = RecordingProxy::start().await;
     let auth = Auth::client_credentials_at("https://login.example.org/oauth2/token", "id", "s");
-    let core = crate::runtime::Core::new("https://api.example.com", auth, SpecTokenUrl::SameOrigin("/oauth/token"), super::OAUTH2)
-        .unwrap()
-        .with_http_client(proxy.client());
+    let core = crate::runtime::Core::new(
+        "https://api.example.com",
+        auth,
+        SpecTokenUrl::SameOrigin("/oauth/token"),
+        super::OAUTH2,
+    )
+    .unwrap()
+    .with_http_client(proxy.client());
     let _ = get(&core, "/x").await.expect_err("the proxy refuses");
     assert_eq!(proxy.seen(), ["CONNECT login.example.org:443 HTTP/1.1"]);
 }

@@ -52,9 +52,8 @@ async fn see_other_becomes_a_get_and_307_repeats_the_body() {
     Mock::given(path("/result")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     Mock::given(path("/ftp")).respond_with(redirect(302, "ftp://example.com/x")).mount(&server).await;
     let core = core(&server.uri(), Auth::None, SpecTokenUrl::None);
-    let send = |m: reqwest::Method, p: &'static str| {
-        core.request(m, "test", p).raw_body("text/plain", "hello").send::<()>()
-    };
+    let send =
+        |m: reqwest::Method, p: &'static str| core.request(m, "test", p).raw_body("text/plain", "hello").send::<()>();
     assert_eq!(send(reqwest::Method::POST, "/post").await.unwrap().status(), 200);
     assert_eq!(send(reqwest::Method::PUT, "/put").await.unwrap().status(), 200);
     let requests = server.received_requests().await.unwrap();

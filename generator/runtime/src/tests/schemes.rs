@@ -77,7 +77,8 @@ async fn http_schemes_send_authorization_with_their_own_word() {
 
 #[tokio::test]
 async fn a_combination_sends_every_scheme_of_it() {
-    let auth = Auth::none().api_key_for("clientId", "id").api_key_for("secret", "s").api_key_for("version", "2020-09-14");
+    let auth =
+        Auth::none().api_key_for("clientId", "id").api_key_for("secret", "s").api_key_for("version", "2020-09-14");
     let r = sent(auth, &[&["clientId", "secret", "version"]]).await;
     assert_eq!(header_of(&r, "plaid-client-id"), Some("id"));
     assert_eq!(header_of(&r, "plaid-secret"), Some("s"));
@@ -132,18 +133,30 @@ async fn a_call_no_requirement_is_met_for_fails_before_sending_naming_the_scheme
 
 #[tokio::test]
 async fn no_key_shows_in_debug_or_errors_and_a_query_key_never_leaves_the_origin() {
-    let auth = Auth::none().api_key_for("queryKey", "qs3cr3t").api_key_for("headerKey", "hs3cr3t").and(Auth::basic("u", "bs3cr3t"));
+    let auth = Auth::none()
+        .api_key_for("queryKey", "qs3cr3t")
+        .api_key_for("headerKey", "hs3cr3t")
+        .and(Auth::basic("u", "bs3cr3t"));
     let debug = format!("{auth:?}");
     assert!(!debug.contains("s3cr3t"), "{debug}");
 
     // A timeout's error names the URL without the key.
     let slow = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5))).mount(&slow).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&slow)
+        .await;
     let core = Core::new(&slow.uri(), auth.clone(), SpecTokenUrl::None, SCHEMES)
         .unwrap()
         .with_retry(crate::RetryPolicy::none())
         .with_timeout(Some(Duration::from_millis(150)));
-    let err = core.request(reqwest::Method::GET, "op", "/x").security(&[&["queryKey"]]).send::<()>().await.map(|r| r.status()).expect_err("late");
+    let err = core
+        .request(reqwest::Method::GET, "op", "/x")
+        .security(&[&["queryKey"]])
+        .send::<()>()
+        .await
+        .map(|r| r.status())
+        .expect_err("late");
     let text = format!("{err} {err:?}");
     assert!(!text.contains("s3cr3t"), "{text}");
 
@@ -155,7 +168,11 @@ async fn no_key_shows_in_debug_or_errors_and_a_query_key_never_leaves_the_origin
         .mount(&first)
         .await;
     let core = Core::new(&first.uri(), auth, SpecTokenUrl::None, SCHEMES).unwrap();
-    core.request(reqwest::Method::GET, "op", "/x").security(&[&["queryKey", "headerKey", "basic"]]).send::<()>().await.unwrap();
+    core.request(reqwest::Method::GET, "op", "/x")
+        .security(&[&["queryKey", "headerKey", "basic"]])
+        .send::<()>()
+        .await
+        .unwrap();
     let here = &first.received_requests().await.unwrap()[0];
     assert_eq!(here.url.query(), Some("api_key=qs3cr3t"));
     assert_eq!(header_of(here, "x-api-key"), Some("hs3cr3t"));
@@ -180,7 +197,13 @@ async fn a_refreshing_token_is_renewed_once_when_the_api_answers_401() {
     });
     let client = core(&server, Auth::none().token_for("oauth2", token));
     for _ in 0..2 {
-        let status = client.request(reqwest::Method::GET, "op", "/x").security(&[&["oauth2"]]).send::<()>().await.unwrap().status();
+        let status = client
+            .request(reqwest::Method::GET, "op", "/x")
+            .security(&[&["oauth2"]])
+            .send::<()>()
+            .await
+            .unwrap()
+            .status();
         assert_eq!(status, 200);
     }
     assert_eq!(refreshes.load(Ordering::SeqCst), 1);
@@ -195,7 +218,8 @@ async fn a_refreshing_token_is_renewed_once_when_the_api_answers_401() {
 
     // A fixed token is not retried: the 401 is the answer.
     let core = core(&server, Auth::bearer("wrong"));
-    let status = core.request(reqwest::Method::GET, "op", "/x").security(&[&["oauth2"]]).send::<()>().await.unwrap().status();
+    let status =
+        core.request(reqwest::Method::GET, "op", "/x").security(&[&["oauth2"]]).send::<()>().await.unwrap().status();
     assert_eq!(status, 401);
 }
 
@@ -218,6 +242,11 @@ async fn a_header_on_every_request_goes_whatever_the_spec_says_but_only_to_the_o
         .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/y", other.uri())))
         .mount(&first)
         .await;
-    Core::new(&first.uri(), auth, SpecTokenUrl::None, SCHEMES).unwrap().request(reqwest::Method::GET, "op", "/x").send::<()>().await.unwrap();
+    Core::new(&first.uri(), auth, SpecTokenUrl::None, SCHEMES)
+        .unwrap()
+        .request(reqwest::Method::GET, "op", "/x")
+        .send::<()>()
+        .await
+        .unwrap();
     assert!(other.received_requests().await.unwrap()[0].headers.get("authorization").is_none());
 }

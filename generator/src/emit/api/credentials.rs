@@ -129,10 +129,9 @@ fn setter(s: &SecurityScheme, method: &str) -> TokenStream {
         doc.push_str(d);
     }
     let (params, body) = match &s.kind {
-        SchemeKind::ApiKey { .. } => (
-            quote!(key: impl Into<crate::Secret>),
-            quote!(self.auth = self.auth.api_key_for(#name, key);),
-        ),
+        SchemeKind::ApiKey { .. } => {
+            (quote!(key: impl Into<crate::Secret>), quote!(self.auth = self.auth.api_key_for(#name, key);))
+        }
         SchemeKind::Basic => (
             quote!(username: impl Into<String>, password: impl Into<crate::Secret>),
             quote!(self.auth = self.auth.basic_for(#name, username, password);),

@@ -3,8 +3,8 @@
 //! success kinds and pagination that normalize decided); this only prints it.
 
 mod credentials;
-mod operation;
 mod headers;
+mod operation;
 mod pagination;
 mod params;
 mod responses;
@@ -18,7 +18,7 @@ use quote::{format_ident, quote};
 use super::syntax::{crate_ident, ident};
 use crate::ir::{Api, BodyEncoding, ResponseBody, SchemeKind};
 use crate::naming::{self, Uniquer};
-use crate::normalize::{Model, ParamForm, ListItem};
+use crate::normalize::{ListItem, Model, ParamForm};
 
 pub use credentials::setter_names as credential_setters;
 pub use operation::call_params;
@@ -86,9 +86,9 @@ fn uses_models(model: &Model, api_index: usize) -> bool {
     let api = &model.ir.apis[api_index];
     api.operations.iter().enumerate().any(|(i, op)| {
         let params = op.parameters.iter().any(|p| match model.param_form(p) {
-            ParamForm::Value(t)
-            | ParamForm::Ref(t)
-            | ParamForm::List(ListItem::Value(t) | ListItem::Model(t)) => t.mentions_model(),
+            ParamForm::Value(t) | ParamForm::Ref(t) | ParamForm::List(ListItem::Value(t) | ListItem::Model(t)) => {
+                t.mentions_model()
+            }
             _ => false,
         });
         let body = op.body.as_ref().is_some_and(|b| params::body_arg(model, b).mentions_model());
@@ -132,7 +132,12 @@ pub fn api_head(model: &Model, api_index: usize, crate_name: &str) -> TokenStrea
     let (error_import, method_import) = if api.operations.is_empty() {
         (TokenStream::new(), TokenStream::new())
     } else {
-        (quote!(, Error), quote!(use reqwest::Method;))
+        (
+            quote!(, Error),
+            quote!(
+                use reqwest::Method;
+            ),
+        )
     };
     let client_doc = client_doc(api, crate_name);
     quote! {

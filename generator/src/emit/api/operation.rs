@@ -2,8 +2,8 @@
 //! and its enum of documented errors.
 
 use proc_macro2::{Span, TokenStream};
-use syn::Lifetime;
 use quote::{format_ident, quote};
+use syn::Lifetime;
 
 use super::super::syntax::{allow_many_arguments, doc_attrs, ident};
 use super::pagination::stream;
@@ -20,15 +20,30 @@ use crate::normalize::{Model, OperationPlan, PageStyle, Success};
 /// call's own methods, which its setters share a namespace with.
 pub fn call_params(model: &Model, ordered: &[&crate::ir::Parameter]) -> Vec<Param> {
     let taken = [
-        "self", "body", "response", "client", "headers", "page_url", "send", "send_with_headers", "send_at", "stream",
-        "clone", "into_future",
+        "self",
+        "body",
+        "response",
+        "client",
+        "headers",
+        "page_url",
+        "send",
+        "send_with_headers",
+        "send_at",
+        "stream",
+        "clone",
+        "into_future",
     ];
     let mut idents = Uniquer::with_taken(taken);
     ordered.iter().map(|p| param(model, p, idents.claim(naming::snake(&p.name)))).collect()
 }
 
 /// The method of `op`, for `impl Client`; and its error enum and call, for beside it.
-pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, names: &OperationNames) -> (TokenStream, TokenStream) {
+pub fn operation(
+    model: &Model,
+    op: &Operation,
+    plan: &OperationPlan,
+    names: &OperationNames,
+) -> (TokenStream, TokenStream) {
     let method_name = names.method.clone();
     let op_type = &names.types;
     let error_name = format_ident!("{}Error", op_type);
@@ -60,8 +75,7 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, names: &Op
     };
     let (variants, arms) = error_variants(model, op, &error_name);
 
-    let method_doc =
-        method_doc(op, required_params, optional_params, body.as_ref().and_then(|(_, _, d)| d.as_deref()));
+    let method_doc = method_doc(op, required_params, optional_params, body.as_ref().and_then(|(_, _, d)| d.as_deref()));
     let method_ident = ident(&method_name);
     let http_method = ident(op.method.as_upper());
     let path = &op.path;
@@ -149,7 +163,11 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan, names: &Op
     let builder_doc = format!(
         " A call of [`Client::{method_name}`]: `.await` it, or [`send`]({builder}::send) it{}{}.",
         if optional_params.is_empty() { "" } else { ", after setting any of its optional parameters" },
-        if plan.pagination.is_some() { format!("; [`stream`]({builder}::stream) reads every page") } else { String::new() }
+        if plan.pagination.is_some() {
+            format!("; [`stream`]({builder}::stream) reads every page")
+        } else {
+            String::new()
+        }
     );
     let unpack = quote!(let Self { client, #(#all_fields),* } = self;);
     let request = call(quote!(client));

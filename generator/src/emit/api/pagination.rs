@@ -27,7 +27,9 @@ pub fn stream(
     let mut sets: Vec<TokenStream> = Vec::new();
     match &pagination.style {
         PageStyle::Offset { limit, offset, ask_count, .. } => {
-            for (wire, value) in [("limit", narrow(model, quote!(page_size), limit)), ("offset", narrow(model, quote!(offset), offset))] {
+            for (wire, value) in
+                [("limit", narrow(model, quote!(page_size), limit)), ("offset", narrow(model, quote!(offset), offset))]
+            {
                 let i = field(wire).expect("normalize finds offset paging by its parameters");
                 sets.push(quote!(page_call.#i = #value;));
             }

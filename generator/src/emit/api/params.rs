@@ -1,8 +1,8 @@
 //! How a method takes its parameters and body, and how it sends them.
 
 use proc_macro2::{Ident, TokenStream};
-use syn::Lifetime;
 use quote::quote;
+use syn::Lifetime;
 
 use super::super::syntax::{field_idents, ident, type_tokens};
 use crate::ir::{BodyEncoding, ParamLocation, ParamStyle, Parameter, RequestBody};
@@ -113,7 +113,14 @@ pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
         }
     };
     let arg = if p.required || p.location == ParamLocation::Path { arg } else { Arg::Option(Box::new(arg)) };
-    Param { ident: id, wire: p.name.clone(), arg, send, doc: p.description.clone().unwrap_or_default(), required: p.required }
+    Param {
+        ident: id,
+        wire: p.name.clone(),
+        arg,
+        send,
+        doc: p.description.clone().unwrap_or_default(),
+        required: p.required,
+    }
 }
 
 /// A parameter sent through the runtime's style serializer: where, in which style, and its
@@ -192,7 +199,8 @@ pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option
         BodyEncoding::FormUrlEncoded => {
             let encodings = b.encoding_of.iter().filter_map(|e| {
                 let s = e.serialization?;
-                let (name, style, explode, allow_reserved) = (&e.name, style_ident(s.style), s.explode, s.allow_reserved);
+                let (name, style, explode, allow_reserved) =
+                    (&e.name, style_ident(s.style), s.explode, s.allow_reserved);
                 Some(quote! {
                     crate::runtime::FormEncoding {
                         name: #name,

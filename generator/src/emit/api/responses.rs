@@ -247,7 +247,8 @@ fn success_arms_of(op: &Operation, success: &Success, ranges: bool) -> TokenStre
             .collect()
     };
     let arm = |statuses: Vec<Status>, expr: TokenStream| {
-        let codes: Vec<u16> = statuses.iter().filter_map(|s| if let Status::Code(c) = s { Some(*c) } else { None }).collect();
+        let codes: Vec<u16> =
+            statuses.iter().filter_map(|s| if let Status::Code(c) = s { Some(*c) } else { None }).collect();
         let mut patterns = status_patterns(&codes);
         if statuses.iter().any(|s| matches!(s, Status::Range(_))) {
             patterns.push(status_range(2));
@@ -313,4 +314,3 @@ fn status_patterns(codes: &[u16]) -> Vec<TokenStream> {
     }
     patterns
 }
-
