@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use sdkgen_tests::{repo_root, shared_folder};
-use xtask::conformance::{check_spec, install_prism, read_defects, Outcome};
+use xtask::conformance::{check_spec, install_prism, read_defects, Outcome, FIXTURES};
 
 /// Runs `spec` (named `name` in the defects list) against Prism and checks every operation.
 fn conforms(name: &str, spec: &Path, names: Option<&Path>) {
@@ -49,7 +49,7 @@ fn conforms(name: &str, spec: &Path, names: Option<&Path>) {
 #[test]
 fn fixtures_with_schemes_styles_and_encodings_conform() {
     let fixtures = repo_root().join("tests/fixtures");
-    for fixture in ["security-schemes", "parameter-styles", "body-encodings", "content-types", "formats"] {
+    for fixture in FIXTURES {
         conforms(fixture, &fixtures.join(format!("{fixture}.yaml")), None);
     }
 }

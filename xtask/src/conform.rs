@@ -10,10 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use xtask::conformance::{check_spec, install_prism, read_defects, Outcome};
-
-/// The fixtures whose operations exercise a scheme, a style or an encoding.
-pub const FIXTURES: &[&str] = &["security-schemes", "parameter-styles", "body-encodings", "content-types", "formats"];
+use xtask::conformance::{check_spec, install_prism, read_defects, Outcome, FIXTURES};
 
 struct Row {
     name: String,
@@ -122,19 +119,9 @@ fn inputs(root: &Path) -> Vec<(String, PathBuf, Option<PathBuf>)> {
         ));
     }
     let shared = root.parent().map(|p| p.join("shared")).unwrap_or_default();
-    let corpus = shared.join("corpus");
-    for dir in [corpus.clone(), corpus.join("openapi31")] {
-        let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml"))
-            .collect();
-        specs.sort();
-        for spec in specs {
-            let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            inputs.push((stem, spec, None));
-        }
+    // The corpus's specs, as `cargo xtask corpus` lists them.
+    for (name, spec) in crate::corpus::corpus_specs(&shared).unwrap_or_default() {
+        inputs.push((name, spec, None));
     }
     for (name, file) in [("full-v3", "sailpoint-v3.yaml"), ("full-beta", "sailpoint-beta.yaml")] {
         let spec = shared.join("specs").join(file);

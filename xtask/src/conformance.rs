@@ -15,6 +15,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The fixtures whose operations exercise a security scheme, a parameter style or a body
+/// encoding (and content types and formats): `tests/conformance.rs` and `cargo xtask
+/// conformance` both run them.
+pub const FIXTURES: &[&str] = &["security-schemes", "parameter-styles", "body-encodings", "content-types", "formats"];
+
 /// The Prism release the results are measured with.
 pub const PRISM_VERSION: &str = "5.16.0";
 
@@ -228,8 +233,7 @@ fn cargo_mock_tests(
 /// message from its `---- NAME stdout ----` section.
 pub fn parse_test_output(stdout: &str) -> BTreeMap<String, Outcome> {
     let mut results = BTreeMap::new();
-    let failure_lines = stdout.lines();
-    for line in failure_lines {
+    for line in stdout.lines() {
         let Some(rest) = line.strip_prefix("test ") else { continue };
         if let Some(name) = rest.strip_suffix(" ... ok") {
             results.insert(name.to_string(), Outcome::Passed);

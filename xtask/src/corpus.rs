@@ -54,6 +54,18 @@ pub fn corpus(root: &Path, args: &[String]) -> i32 {
 /// `openapi31/` (by file stem), then SailPoint's multi-file roots (`sailpoint-idn/...`) and
 /// page folders (`pages/...`), each sorted by name.
 fn inputs_in(shared: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
+    let mut inputs = corpus_specs(shared)?;
+    let name = |p: &Path| p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let roots = files_in(&shared.join("sailpoint-idn"), |p| p.is_file() && has_spec_extension(p)).unwrap_or_default();
+    inputs.extend(roots.into_iter().map(|p| (format!("sailpoint-idn/{}", name(&p)), p)));
+    let folders = files_in(&shared.join("pages"), |p| p.is_dir()).unwrap_or_default();
+    inputs.extend(folders.into_iter().map(|p| (format!("pages/{}", name(&p)), p)));
+    Ok(inputs)
+}
+
+/// The specs of `shared/corpus` and its `openapi31/`, by file name, each named by its stem
+/// (`cargo xtask conformance` runs the same list).
+pub(crate) fn corpus_specs(shared: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     let corpus = shared.join("corpus");
     let mut specs = Vec::new();
     for dir in [corpus.clone(), corpus.join("openapi31")] {
@@ -61,13 +73,7 @@ fn inputs_in(shared: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     }
     specs.sort_by_key(|p| p.file_name().map(|n| n.to_os_string()));
     let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut inputs: Vec<(String, PathBuf)> = specs.into_iter().map(|p| (stem(&p), p)).collect();
-    let name = |p: &Path| p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let roots = files_in(&shared.join("sailpoint-idn"), |p| p.is_file() && has_spec_extension(p)).unwrap_or_default();
-    inputs.extend(roots.into_iter().map(|p| (format!("sailpoint-idn/{}", name(&p)), p)));
-    let folders = files_in(&shared.join("pages"), |p| p.is_dir()).unwrap_or_default();
-    inputs.extend(folders.into_iter().map(|p| (format!("pages/{}", name(&p)), p)));
-    Ok(inputs)
+    Ok(specs.into_iter().map(|p| (stem(&p), p)).collect())
 }
 
 fn has_spec_extension(path: &Path) -> bool {

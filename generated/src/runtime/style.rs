@@ -223,20 +223,11 @@ pub(crate) fn cookie(at: &ParamAt, value: &Value) -> Vec<String> {
     }
 }
 
-/// How one property of a form body is sent (its entry in the media type's `encoding`).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct FormEncoding {
-    pub(crate) name: &'static str,
-    pub(crate) style: Style,
-    pub(crate) explode: bool,
-    pub(crate) allow_reserved: bool,
-}
-
 /// An `application/x-www-form-urlencoded` body: each property of the object as its `encoding`
-/// says, else as `form` exploded (an array repeats its name, `tag=a&tag=b`, as Twilio reads it)
+/// says (one `ParamAt` per property it names, `place` unused), else as `form` exploded (an array repeats its name, `tag=a&tag=b`, as Twilio reads it)
 /// with objects in bracket notation (`metadata[key]=v`, `card[address][city]=v`, as Stripe
 /// reads it, since `form` would drop the property's name).
-pub(crate) fn form_body(value: &Value, encodings: &[FormEncoding]) -> Result<String, String> {
+pub(crate) fn form_body(value: &Value, encodings: &[ParamAt]) -> Result<String, String> {
     let Value::Object(map) = value else {
         return Err("a form body must be an object".into());
     };

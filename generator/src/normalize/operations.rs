@@ -291,13 +291,13 @@ impl Model {
         }
     }
 
-    /// Whether `p` is sent through the runtime's style serializer (`param`, `param_json`): a
+    /// Whether `p`, taken as `form`, is sent through the runtime's style serializer (`param`, `param_json`): a
     /// style, explode or `allowReserved` other than its place's default, `content`, a cookie,
     /// or a struct or union value. Others go the plain way (text, or one pair per item).
-    pub fn styled(&self, p: &Parameter) -> bool {
+    pub fn styled(&self, p: &Parameter, form: &ParamForm) -> bool {
         p.serialization != Serialization::default_for(p.location)
             || p.location == ParamLocation::Cookie
-            || match self.param_form(p) {
+            || match form {
                 ParamForm::Ref(_) | ParamForm::List(ListItem::Model(_)) => true,
                 ParamForm::List(_) => p.location == ParamLocation::Path,
                 ParamForm::Str | ParamForm::Value(_) => false,

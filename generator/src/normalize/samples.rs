@@ -255,10 +255,8 @@ mod pattern {
                 }
                 '[' => self.class(),
                 '\\' => escape(self.next()?).map(String::from),
-                c @ ('*' | '+' | '?' | '{' | ')' | '|') => {
-                    let _ = c;
-                    None
-                }
+                // A quantifier or closing with nothing before it.
+                '*' | '+' | '?' | '{' | ')' | '|' => None,
                 c => Some(c.to_string()),
             }
         }

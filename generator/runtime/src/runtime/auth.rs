@@ -180,8 +180,7 @@ impl Auth {
     /// HTTP Basic on every request to the client's origin, whatever the spec says (see
     /// [`Auth::header_on_every_request`]).
     pub fn basic_on_every_request(self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
-        let pair = format!("{}:{}", username.into(), password.into().expose());
-        let value = format!("Basic {}", super::byte::Base64(pair.into_bytes()).encode());
+        let value = basic_value(&username.into(), password.into().expose());
         self.header_on_every_request("Authorization", value)
     }
 
@@ -288,6 +287,11 @@ impl From<Token> for Auth {
     fn from(token: Token) -> Self {
         Self::none().with_token(None, token)
     }
+}
+
+/// `Basic <base64 of username:password>`, the value of HTTP Basic's `Authorization` header.
+pub(crate) fn basic_value(username: &str, password: &str) -> String {
+    format!("Basic {}", super::byte::Base64(format!("{username}:{password}").into_bytes()).encode())
 }
 
 /// One of the spec's security schemes, as the generated API module describes it.

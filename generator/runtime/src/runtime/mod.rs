@@ -31,5 +31,5 @@ pub(crate) use request::Core;
 pub use response::WithHeaders;
 pub use retry::{retry_after, RetryPolicy};
 pub(crate) use string_enum::string_enum;
-pub(crate) use style::{FormEncoding, ParamAt, Place, Style};
+pub(crate) use style::{ParamAt, Place, Style};
 pub(crate) use url::{server_url, ServerVariable};

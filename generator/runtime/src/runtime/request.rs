@@ -12,7 +12,7 @@ use super::body::{Body, Multipart};
 use super::error::{ConfigError, Error, TransportError, TransportErrorKind};
 use super::response::Response;
 use super::retry::{retry_after, RetryPolicy};
-use super::style::{self, query_pair, FormEncoding, ParamAt, Place, Style};
+use super::style::{self, query_pair, ParamAt, Place, Style};
 use super::url::{self as urls, may_carry_credentials};
 
 /// Redirects followed at most, per attempt.
@@ -262,7 +262,7 @@ impl Request<'_> {
         mut self,
         content_type: &'static str,
         body: &B,
-        encoding: &[FormEncoding],
+        encoding: &[ParamAt],
     ) -> Self {
         self.body = Some(
             serde_json::to_value(body)
@@ -327,8 +327,7 @@ impl Request<'_> {
         for (name, value) in &self.headers {
             // Only visible ASCII (and spaces and tabs) is sent: CR and LF could add headers, and
             // servers read other bytes in different charsets. Anything else is refused, unsent.
-            let plain = value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
-            let value = HeaderValue::from_str(value).ok().filter(|_| plain).ok_or_else(|| {
+            let value = plain_header(value).ok_or_else(|| {
                 Error::InvalidRequest(format!("header `{name}` has a value that is not plain visible ASCII"))
             })?;
             headers.append(*name, value);
@@ -608,9 +607,8 @@ impl Credentials {
                     KeyPlace::Cookie => placed.cookies.push(Secret::new(style::cookie_pair(name, key.expose()))),
                 },
                 (SchemeKind::Basic, Credential::Basic { username, password }, _) => {
-                    let pair = format!("{username}:{}", password.expose());
-                    let encoded = super::byte::Base64(pair.into_bytes()).encode();
-                    placed.headers.push((AUTHORIZATION, sensitive(&format!("Basic {encoded}")).ok_or_else(invalid)?));
+                    let value = super::auth::basic_value(username, password.expose());
+                    placed.headers.push((AUTHORIZATION, sensitive(&value).ok_or_else(invalid)?));
                 }
                 (SchemeKind::Http { scheme: word }, Credential::Token(_), Some(token)) => {
                     let value = sensitive(&format!("{word} {}", token.expose())).ok_or_else(invalid)?;
@@ -628,10 +626,15 @@ impl Credentials {
     }
 }
 
+/// `text` as a header value, if it is plain visible ASCII (and spaces and tabs).
+fn plain_header(text: &str) -> Option<HeaderValue> {
+    let plain = text.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
+    HeaderValue::from_str(text).ok().filter(|_| plain)
+}
+
 /// A header value marked sensitive, if `text` is plain visible ASCII.
 fn sensitive(text: &str) -> Option<HeaderValue> {
-    let plain = text.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
-    let mut value = HeaderValue::from_str(text).ok().filter(|_| plain)?;
+    let mut value = plain_header(text)?;
     value.set_sensitive(true);
     Some(value)
 }

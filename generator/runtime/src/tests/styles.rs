@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::runtime::style::{self, FormEncoding, ParamAt, Place, Style};
+use crate::runtime::style::{self, ParamAt, Place, Style};
 
 fn at(place: Place, style: Style, explode: bool) -> ParamAt {
     ParamAt { place, name: "id", style, explode, allow_reserved: false }
@@ -83,7 +83,13 @@ fn form_bodies_bracket_nested_objects_repeat_arrays_and_follow_encoding() {
         "tags": ["x", "y"],
         "none": null,
     });
-    let encoding = [FormEncoding { name: "expand", style: Style::DeepObject, explode: true, allow_reserved: false }];
+    let encoding = [ParamAt {
+        place: Place::Query,
+        name: "expand",
+        style: Style::DeepObject,
+        explode: true,
+        allow_reserved: false,
+    }];
     let text = style::form_body(&body, &encoding).unwrap();
     assert_eq!(
         text,

@@ -5,7 +5,7 @@ use quote::quote;
 use syn::Lifetime;
 
 use super::super::syntax::{field_idents, ident, type_tokens};
-use crate::ir::{BodyEncoding, ParamLocation, ParamStyle, Parameter, RequestBody};
+use crate::ir::{BodyEncoding, ParamLocation, ParamStyle, Parameter, RequestBody, Serialization};
 use crate::normalize::{ListItem, Model, ParamForm, Resolved, RustType, Shape};
 
 /// A type as a method takes it. A builder holds the same values, borrowing for `'a`.
@@ -87,7 +87,7 @@ pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
             ListItem::Value(t) | ListItem::Model(t) => Arg::Value(t.clone()),
         })),
     };
-    let send = if model.styled(p) {
+    let send = if model.styled(p, &form) {
         styled_send(p, &arg, &id)
     } else {
         match (p.location, &form) {
@@ -112,7 +112,7 @@ pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
             }
         }
     };
-    let arg = if p.required || p.location == ParamLocation::Path { arg } else { Arg::Option(Box::new(arg)) };
+    let arg = if p.required { arg } else { Arg::Option(Box::new(arg)) };
     Param {
         ident: id,
         wire: p.name.clone(),
@@ -126,36 +126,44 @@ pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
 /// A parameter sent through the runtime's style serializer: where, in which style, and its
 /// value as an `Option<&T>`.
 fn styled_send(p: &Parameter, arg: &Arg, id: &Ident) -> TokenStream {
-    let wire = &p.name;
     let place = ident(match p.location {
         ParamLocation::Path => "Path",
         ParamLocation::Query => "Query",
         ParamLocation::Header => "Header",
         ParamLocation::Cookie => "Cookie",
     });
-    let s = p.serialization;
-    let style = style_ident(s.style);
-    let (explode, allow_reserved) = (s.explode, s.allow_reserved);
-    let required = p.required || p.location == ParamLocation::Path;
+    let at = param_at(&place, &p.name, p.serialization);
     // Values taken by value (numbers, enums) are lent; references are passed on.
-    let value = match (arg, required) {
+    let value = match (arg, p.required) {
         (Arg::Value(_), true) => quote!(Some(&#id)),
         (Arg::Value(_), false) => quote!(#id.as_ref()),
         (_, true) => quote!(Some(#id)),
         (_, false) => quote!(#id),
     };
-    let method = if s.json { quote!(param_json) } else { quote!(param) };
+    let method = if p.serialization.json { quote!(param_json) } else { quote!(param) };
+    quote!(.#method(#at, #value))
+}
+
+/// The runtime's `ParamAt`: where a value goes (`place`, a `Place` variant) and how it is written.
+fn param_at(place: &Ident, name: &str, s: Serialization) -> TokenStream {
+    let style = ident(match s.style {
+        ParamStyle::Simple => "Simple",
+        ParamStyle::Label => "Label",
+        ParamStyle::Matrix => "Matrix",
+        ParamStyle::Form => "Form",
+        ParamStyle::SpaceDelimited => "SpaceDelimited",
+        ParamStyle::PipeDelimited => "PipeDelimited",
+        ParamStyle::DeepObject => "DeepObject",
+    });
+    let (explode, allow_reserved) = (s.explode, s.allow_reserved);
     quote! {
-        .#method(
-            crate::runtime::ParamAt {
-                place: crate::runtime::Place::#place,
-                name: #wire,
-                style: crate::runtime::Style::#style,
-                explode: #explode,
-                allow_reserved: #allow_reserved,
-            },
-            #value,
-        )
+        crate::runtime::ParamAt {
+            place: crate::runtime::Place::#place,
+            name: #name,
+            style: crate::runtime::Style::#style,
+            explode: #explode,
+            allow_reserved: #allow_reserved,
+        }
     }
 }
 
@@ -197,19 +205,9 @@ pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option
         BodyEncoding::Json if b.required => quote!(.json_body(#content_type, body)),
         BodyEncoding::Json => quote!(.json_body_opt(#content_type, body)),
         BodyEncoding::FormUrlEncoded => {
-            let encodings = b.encoding_of.iter().filter_map(|e| {
-                let s = e.serialization?;
-                let (name, style, explode, allow_reserved) =
-                    (&e.name, style_ident(s.style), s.explode, s.allow_reserved);
-                Some(quote! {
-                    crate::runtime::FormEncoding {
-                        name: #name,
-                        style: crate::runtime::Style::#style,
-                        explode: #explode,
-                        allow_reserved: #allow_reserved,
-                    }
-                })
-            });
+            // A form's properties are written as query pairs are.
+            let query = ident("Query");
+            let encodings = b.encoding_of.iter().filter_map(|e| Some(param_at(&query, &e.name, e.serialization?)));
             quote!(.form_body(#content_type, body, &[#(#encodings),*]))
         }
         BodyEncoding::Multipart => match multipart_fields(model, b) {
@@ -241,17 +239,4 @@ pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option
         BodyEncoding::Binary => quote!(.raw_body(#content_type, body)),
     };
     (body_arg(model, b), send, b.description.clone())
-}
-
-/// The runtime's `Style` variant for a style.
-fn style_ident(style: ParamStyle) -> Ident {
-    ident(match style {
-        ParamStyle::Simple => "Simple",
-        ParamStyle::Label => "Label",
-        ParamStyle::Matrix => "Matrix",
-        ParamStyle::Form => "Form",
-        ParamStyle::SpaceDelimited => "SpaceDelimited",
-        ParamStyle::PipeDelimited => "PipeDelimited",
-        ParamStyle::DeepObject => "DeepObject",
-    })
 }
