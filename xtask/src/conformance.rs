@@ -294,20 +294,6 @@ pub fn read_defects(path: &Path) -> Result<BTreeMap<(String, String), String>, S
     Ok(defects)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn libtest_output_is_read_with_failure_messages() {
-        let out = "running 3 tests\ntest a ... ok\ntest b ... FAILED\ntest c ... FAILED\n\nfailures:\n\n---- b stdout ----\n\nthread 'b' panicked at tests/x.rs:1:1:\nthe mock server answered 422: bad\nnote: run with\n\n---- c stdout ----\nboom\n";
-        let results = parse_test_output(out);
-        assert_eq!(results["a"], Outcome::Passed);
-        assert_eq!(results["b"], Outcome::Failed("the mock server answered 422: bad".into()));
-        assert_eq!(results["c"], Outcome::Failed("boom".into()));
-    }
-}
-
 /// How one spec fared: each operation's test and its outcome.
 pub struct SpecRun {
     pub results: BTreeMap<String, Outcome>,
@@ -341,4 +327,18 @@ pub fn check_spec(
     let mut server = MockServer::start(prism, spec, log, patience)?;
     let results = run_mock_tests(root, &dir, "conformance-build", &mut server, "MOCK_SERVER_URL")?;
     Ok(SpecRun { results })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libtest_output_is_read_with_failure_messages() {
+        let out = "running 3 tests\ntest a ... ok\ntest b ... FAILED\ntest c ... FAILED\n\nfailures:\n\n---- b stdout ----\n\nthread 'b' panicked at tests/x.rs:1:1:\nthe mock server answered 422: bad\nnote: run with\n\n---- c stdout ----\nboom\n";
+        let results = parse_test_output(out);
+        assert_eq!(results["a"], Outcome::Passed);
+        assert_eq!(results["b"], Outcome::Failed("the mock server answered 422: bad".into()));
+        assert_eq!(results["c"], Outcome::Failed("boom".into()));
+    }
 }
