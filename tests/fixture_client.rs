@@ -19,6 +19,7 @@ fn fixture_clients_behave_as_documented() {
             fixtures.join("pagination-link.yaml"),
             fixtures.join("pagination-total.yaml"),
             fixtures.join("pagination-envelope.yaml"),
+            fixtures.join("pagination-body.yaml"),
             fixtures.join("response-headers.yaml"),
         ],
         crate_name: "fixture-smoke".into(),
@@ -26,7 +27,7 @@ fn fixture_clients_behave_as_documented() {
     };
     let out = repo_root().join("target").join("fixture-smoke").join("responses");
     write_smoke_crate(&options, &out, &repo_root().join("tests/fixture_smoke/clients.rs"));
-    run_smoke_tests(&out, 23);
+    run_smoke_tests(&out, 25);
 }
 
 /// Every security scheme, parameter style and body encoding, as the exact bytes on the wire.

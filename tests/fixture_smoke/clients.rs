@@ -199,7 +199,7 @@ mod formats {
 mod pagination {
     use fixture_smoke::{Auth, Error, StreamExt};
     use serde_json::json;
-    use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+    use wiremock::matchers::{body_partial_json, method, path, query_param, query_param_is_missing};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
     async fn requests(server: &MockServer) -> Vec<wiremock::Request> {
@@ -475,6 +475,85 @@ mod pagination {
         let keys: Vec<String> = client.list_flags().stream(2).map(|f| f.expect("a flag").key).collect().await;
         assert_eq!(keys, ["a", "b", "c"]);
         assert_eq!(requests(&server).await.len(), 2);
+    }
+
+    /// The JSON body a request sent.
+    fn sent_json(request: &wiremock::Request) -> serde_json::Value {
+        serde_json::from_slice(&request.body).expect("a JSON body")
+    }
+
+    #[tokio::test]
+    async fn a_body_paged_stream_sends_the_callers_body_with_limit_and_offset_set() {
+        let server = MockServer::start().await;
+        for (offset, names) in [(0, &["a", "b"][..]), (2, &["c"])] {
+            let items: Vec<_> = names.iter().map(|name| json!({"name": name})).collect();
+            Mock::given(path("/variables/filter"))
+                .and(body_partial_json(json!({"offset": offset})))
+                .respond_with(ResponseTemplate::new(200).set_body_json(items))
+                .mount(&server)
+                .await;
+        }
+        let client =
+            fixture_smoke::pagination_body::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let mut filter = fixture_smoke::models::VariableFilterRequest::default();
+        filter.name_like = Some("ab".into());
+        filter.offset = Some(40);
+        let names: Vec<String> =
+            client.read_variables(Some(&filter)).stream(2).map(|v| v.expect("a variable").name).collect().await;
+        assert_eq!(names, ["a", "b", "c"]);
+        let sent: Vec<_> = requests(&server).await.iter().map(sent_json).collect();
+        // The caller's filter goes with every page; the stream's own offset replaces theirs.
+        assert_eq!(
+            sent,
+            [json!({"offset": 0, "limit": 2, "name_like": "ab"}), json!({"offset": 2, "limit": 2, "name_like": "ab"})]
+        );
+        // Without a body, each page sends the default body with the two set.
+        let server = MockServer::start().await;
+        Mock::given(path("/variables/filter"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"name": "x"}])))
+            .mount(&server)
+            .await;
+        let client =
+            fixture_smoke::pagination_body::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let all: Vec<_> = client.read_variables(None).stream(5).collect().await;
+        assert_eq!(all.len(), 1);
+        assert_eq!(sent_json(&requests(&server).await[0]), json!({"offset": 0, "limit": 5}));
+    }
+
+    #[tokio::test]
+    async fn a_body_paged_envelope_ends_at_its_total_and_a_query_paged_post_keeps_its_body() {
+        let server = MockServer::start().await;
+        for (offset, names) in [(0, &["a", "b"][..]), (2, &["c", "d"])] {
+            let hits: Vec<_> = names.iter().map(|name| json!({"name": name})).collect();
+            Mock::given(path("/documents/search"))
+                .and(body_partial_json(json!({"offset": offset})))
+                .respond_with(ResponseTemplate::new(200).set_body_json(json!({"total": 3, "hits": hits})))
+                .mount(&server)
+                .await;
+        }
+        Mock::given(path("/search"))
+            .respond_with(
+                ResponseTemplate::new(200).insert_header("X-Total-Count", "1").set_body_json(json!([{"name": "z"}])),
+            )
+            .mount(&server)
+            .await;
+        let client =
+            fixture_smoke::pagination_body::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let request = fixture_smoke::models::DocumentSearchRequest::new("q");
+        let names: Vec<String> =
+            client.search_documents(&request).stream(2).map(|v| v.expect("a hit").name).collect().await;
+        // The total (3) ends the list inside the second page, which the server did not cut short.
+        assert_eq!(names, ["a", "b", "c", "d"]);
+        let sent = requests(&server).await;
+        assert_eq!(sent.len(), 2, "no request past the total");
+        assert_eq!(sent_json(&sent[1]), json!({"query": "q", "limit": 2, "offset": 2}));
+        let indices = fixture_smoke::models::Search::new(vec!["idx".to_string()]);
+        let found: Vec<_> = client.search(&indices).stream(10).collect().await;
+        assert_eq!(found.len(), 1);
+        let sent = requests(&server).await;
+        let last = sent.last().expect("the search");
+        assert_eq!((query(last, "limit"), query(last, "offset")), (vec!["10".to_string()], vec!["0".to_string()]));
+        assert_eq!(sent_json(last), json!({"indices": ["idx"]}));
     }
 
     #[tokio::test]

@@ -3,9 +3,11 @@
 //! Prefect is started with `PREFECT_SERVER_API_AUTH_STRING`, so every request needs HTTP Basic,
 //! which its spec does not declare: the client sends it with `Auth::basic_on_every_request`.
 
-use prefect_client::models::{BodyReadVariablesVariablesFilterPost, ValueModel, VariableCreate, VariableUpdate};
+use prefect_client::models::{
+    BodyReadVariablesVariablesFilterPost, FlowFilterTags, ValueModel, VariableCreate, VariableFilter, VariableUpdate,
+};
 use prefect_client::openapi::{Client, CreateVariableVariablesPostError};
-use prefect_client::{Auth, Error};
+use prefect_client::{Auth, Error, StreamExt};
 
 fn client(auth: Auth) -> Client {
     let url = std::env::var("PREFECT_URL").expect("PREFECT_URL: the server's /api URL");
@@ -37,20 +39,20 @@ async fn variables_are_created_read_listed_page_by_page_updated_and_deleted() {
     let by_name = client.read_variable_by_name_variables_name_name_get("sdkgen_var_3").await.expect("read by name");
     assert_eq!(by_name.id, ids[3]);
 
-    // List them two at a time until a short page.
-    let mut seen = Vec::new();
-    let mut offset = 0;
-    loop {
-        let mut page = BodyReadVariablesVariablesFilterPost::default();
-        page.limit = Some(2);
-        page.offset = Some(offset);
-        let items = client.read_variables_variables_filter_post(Some(&page)).await.expect("a page");
-        seen.extend(items.iter().map(|v| v.id));
-        if items.len() < 2 {
-            break;
-        }
-        offset += 2;
-    }
+    // List them through a stream, two a page (Prefect's `limit` and `offset` are fields of the
+    // filter body), narrowed to their tag.
+    let mut tags = FlowFilterTags::default();
+    tags.all = Some(vec!["sdkgen".into()]);
+    let mut variables = VariableFilter::default();
+    variables.tags = Some(tags);
+    let mut filter = BodyReadVariablesVariablesFilterPost::default();
+    filter.variables = Some(variables);
+    let seen: Vec<_> = client
+        .read_variables_variables_filter_post(Some(&filter))
+        .stream(2)
+        .map(|v| v.expect("a variable").id)
+        .collect()
+        .await;
     assert_eq!(seen.len(), 5, "{seen:?}");
     assert!(ids.iter().all(|id| seen.contains(id)));
 

@@ -29,8 +29,8 @@ mod samples;
 
 use names::{Choice, Namer};
 pub use operations::{
-    CaseBody, DocumentedHeader, ListItem, OffsetEnvelope, OperationPlan, PageField, PageStyle, Pagination, ParamForm,
-    Success, SuccessCase,
+    CaseBody, DocumentedHeader, ListItem, OffsetEnvelope, OffsetIn, OperationPlan, PageField, PageStyle, Pagination,
+    ParamForm, Success, SuccessCase,
 };
 use recursion::Recursion;
 use refine::refine;

@@ -3,8 +3,8 @@
 
 use super::{Model, Resolved, RustType, Shape, TypeId};
 use crate::ir::{
-    HeaderKind, HttpMethod, Kind, Operation, ParamLocation, Parameter, ResponseBody, Serialization, Status,
-    StringFormat,
+    BodyEncoding, HeaderKind, HttpMethod, Kind, Operation, ParamLocation, Parameter, ResponseBody, Serialization,
+    Status, StringFormat,
 };
 
 /// How a method takes a parameter's value.
@@ -121,6 +121,8 @@ pub enum PageStyle {
         /// When the body is a struct holding the items (Box, LaunchDarkly): where they are, and
         /// the integer total it may give.
         envelope: Option<OffsetEnvelope>,
+        /// Where `limit` and `offset` are sent.
+        at: OffsetIn,
     },
     /// A `Link: <...>; rel="next"` header (GitHub, RFC 8288), followed while it stays on the
     /// client's origin; the body is the array of items.
@@ -148,6 +150,22 @@ pub enum PageStyle {
         items: PageField,
         /// The `id` field of the item type.
         id: PageField,
+    },
+}
+
+/// Where a limit/offset list takes its `limit` and `offset`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OffsetIn {
+    /// Query parameters of those names.
+    Query,
+    /// Fields of the JSON request body (FastAPI's `POST /.../filter`, Prefect's): each page sends
+    /// a copy of the caller's body with the two set.
+    Body {
+        limit: PageField,
+        offset: PageField,
+        /// The body may be left out: a page then sends the struct's default (all its fields are
+        /// optional) with the two set.
+        optional_body: bool,
     },
 }
 
@@ -348,24 +366,26 @@ impl Model {
     }
 
     /// How `op` lists page by page, if it follows one of the conventions: a GET with no body
-    /// whose one success is JSON.
+    /// whose one success is JSON, or a POST that reads (its body or its query takes `limit` and
+    /// `offset`, as search and filter endpoints do) whose one success is JSON.
     fn pagination(&self, op: &Operation, success: &Success, headers: &[DocumentedHeader]) -> Option<Pagination> {
-        if op.method != HttpMethod::Get || op.body.is_some() {
+        let get = op.method == HttpMethod::Get && op.body.is_none();
+        if !get && op.method != HttpMethod::Post {
             return None;
         }
         let Success::Json(body) = success else { return None };
         match body {
             RustType::Vec(item) => self.offset_pagination(op, item, headers, None).or_else(|| {
                 let header = headers.iter().position(|h| h.is("link") && h.kind == HeaderKind::Text)?;
-                Some(Pagination { item: (**item).clone(), style: PageStyle::Link { header } })
+                get.then(|| Pagination { item: (**item).clone(), style: PageStyle::Link { header } })
             }),
-            RustType::Model(t) => self.envelope_pagination(op, *t, headers),
+            RustType::Model(t) => self.envelope_pagination(op, *t, headers, get),
             _ => None,
         }
     }
 
-    /// Optional integer `limit` and `offset`; the body is the array of items, or `envelope`
-    /// holds them.
+    /// Optional integer `limit` and `offset`, in the query or the JSON body; the response body
+    /// is the array of items, or `envelope` holds them.
     fn offset_pagination(
         &self,
         op: &Operation,
@@ -380,15 +400,43 @@ impl Model {
                 _ => None,
             }
         };
+        let (limit, offset, at) = match (integer("limit"), integer("offset")) {
+            (Some(limit), Some(offset)) => (limit, offset, OffsetIn::Query),
+            _ => self.body_offset(op)?,
+        };
         let total = headers.iter().position(|h| h.is("x-total-count") && h.kind == HeaderKind::Integer);
         let ask_count = total.is_some()
             && op
                 .parameters
                 .iter()
                 .any(|p| p.name == "count" && !p.required && self.param_form(p) == ParamForm::Value(RustType::Bool));
-        let style =
-            PageStyle::Offset { limit: integer("limit")?, offset: integer("offset")?, total, ask_count, envelope };
+        let style = PageStyle::Offset { limit, offset, total, ask_count, envelope, at };
         Some(Pagination { item: item.clone(), style })
+    }
+
+    /// `limit` and `offset` as optional integer fields of a JSON body that is a struct, one that
+    /// the stream can copy (or, when the body may be left out, make by default).
+    fn body_offset(&self, op: &Operation) -> Option<(RustType, RustType, OffsetIn)> {
+        let body = op.body.as_ref()?;
+        if body.encoding != BodyEncoding::Json {
+            return None;
+        }
+        let owner = self.type_of(body.schema)?;
+        let Shape::Struct { fields, .. } = &self.type_def(owner).shape else { return None };
+        let optional = |index: usize| !fields[index].required || self.unwrap_nullable(fields[index].node).1;
+        let field = |name: &str| {
+            let index = fields.iter().position(|f| f.name == name)?;
+            let t = self.rust_type(self.unwrap_nullable(fields[index].node).0);
+            (t.is_integer() && optional(index)).then_some((PageField { owner, index, optional: true }, t))
+        };
+        let (limit_field, limit) = field("limit")?;
+        let (offset_field, offset) = field("offset")?;
+        // Without a body of the caller's, a page starts from the struct's default.
+        if !body.required && !(0..fields.len()).all(optional) {
+            return None;
+        }
+        let at = OffsetIn::Body { limit: limit_field, offset: offset_field, optional_body: !body.required };
+        Some((limit, offset, at))
     }
 
     /// A body that is a struct holding the items and what leads to the next page.
@@ -397,6 +445,7 @@ impl Model {
         op: &Operation,
         envelope: TypeId,
         headers: &[DocumentedHeader],
+        get: bool,
     ) -> Option<Pagination> {
         let Shape::Struct { fields, .. } = &self.type_def(envelope).shape else { return None };
         let field = |index: usize| {
@@ -428,6 +477,13 @@ impl Model {
                 })
             })
         };
+        let total = named(TOTAL_FIELDS, &|t| t.is_integer()).map(|(f, _)| f);
+        let offset = OffsetEnvelope { items: items.clone(), total };
+        if !get {
+            // A POST pages only by `limit` and `offset`: a token or a last id in its query is
+            // not known to stand for its body.
+            return self.offset_pagination(op, &item, headers, Some(offset));
+        }
         let is_string = |t: &RustType| *t == RustType::String;
         if let Some(param) = query_string(TOKEN_PARAMS) {
             if let Some((next, _)) = named(NEXT_TOKEN_FIELDS, &is_string) {
@@ -448,10 +504,7 @@ impl Model {
                 return Some(Pagination { item: *item, style });
             }
         }
-        let total = named(TOTAL_FIELDS, &|t| t.is_integer()).map(|(f, _)| f);
-        if let Some(pagination) =
-            self.offset_pagination(op, &item, headers, Some(OffsetEnvelope { items: items.clone(), total }))
-        {
+        if let Some(pagination) = self.offset_pagination(op, &item, headers, Some(offset)) {
             return Some(pagination);
         }
         let param = query_string(AFTER_PARAMS)?;

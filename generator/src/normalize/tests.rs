@@ -214,6 +214,7 @@ fn what_operations_return_and_how_they_list() {
         total: None,
         ask_count: false,
         envelope: None,
+        at: OffsetIn::Query,
     };
     let expected = Pagination { item: item_type.clone(), style };
     assert_eq!(list_plan.pagination, Some(expected));

@@ -7,7 +7,7 @@ use super::super::syntax::{field_idents, ident, type_tokens};
 use super::headers::header_idents;
 use super::params::Param;
 use crate::ir::Operation;
-use crate::normalize::{Model, OperationPlan, PageField, PageStyle, Pagination, RustType, Shape};
+use crate::normalize::{Model, OffsetIn, OperationPlan, PageField, PageStyle, Pagination, RustType, Shape};
 
 /// `stream(...)` of a call: every item the operation lists, a page at a time, fetched only as
 /// the consumer asks for them. Each page is a copy of the call with the paging parameters set.
@@ -23,10 +23,11 @@ pub fn stream(
     let header_idents = header_idents(&plan.headers);
     let item = type_tokens(model, &pagination.item, &quote!(models::));
     let field = |wire: &str| params.iter().find(|p| p.wire == wire).map(|p| p.ident.clone());
-    // What each page sets on its copy of the call.
+    // What each page sets on its copy of the call, after making what the call borrows.
     let mut sets: Vec<TokenStream> = Vec::new();
+    let mut owned = TokenStream::new();
     match &pagination.style {
-        PageStyle::Offset { limit, offset, ask_count, .. } => {
+        PageStyle::Offset { limit, offset, at: OffsetIn::Query, ask_count, .. } => {
             for (wire, value) in
                 [("limit", narrow(model, quote!(page_size), limit)), ("offset", narrow(model, quote!(offset), offset))]
             {
@@ -38,6 +39,33 @@ pub fn stream(
                 let value = if *ask_count { quote!((offset == 0).then_some(true)) } else { quote!(None) };
                 sets.push(quote!(page_call.#i = #value;));
             }
+        }
+        PageStyle::Offset {
+            limit,
+            offset,
+            at: OffsetIn::Body { limit: limit_field, offset: offset_field, optional_body },
+            ..
+        } => {
+            // A copy of the caller's body with the two fields set, borrowed by the page's call.
+            let request = if *optional_body {
+                quote!(page_call.body.cloned().unwrap_or_default())
+            } else {
+                quote!(Clone::clone(page_call.body))
+            };
+            let limit_ident = ident(&field_idents(struct_fields(model, limit_field))[limit_field.index]);
+            let offset_ident = ident(&field_idents(struct_fields(model, offset_field))[offset_field.index]);
+            let (limit_value, offset_value) =
+                (narrow(model, quote!(page_size), limit), narrow(model, quote!(offset), offset));
+            owned = quote! {
+                let mut page_request = #request;
+                page_request.#limit_ident = #limit_value;
+                page_request.#offset_ident = #offset_value;
+            };
+            sets.push(if *optional_body {
+                quote!(page_call.body = Some(&page_request);)
+            } else {
+                quote!(page_call.body = &page_request;)
+            });
         }
         PageStyle::Link { .. } => {}
         PageStyle::Token { param, first_page_only, .. } => {
@@ -75,6 +103,7 @@ pub fn stream(
         quote!({
             let page_call = Clone::clone(&self);
             async move {
+                #owned
                 #rebind
                 #(#sets)*
                 #fetch_page
@@ -82,7 +111,7 @@ pub fn stream(
         })
     };
     let (start, fetch, how) = match &pagination.style {
-        PageStyle::Offset { limit, total, envelope, .. } => {
+        PageStyle::Offset { limit, total, envelope, at, .. } => {
             let page_size_i64 = match limit {
                 RustType::I64 => quote!(page_size),
                 RustType::I8 | RustType::I16 | RustType::I32 | RustType::U8 | RustType::U16 | RustType::U32 => {
@@ -145,18 +174,24 @@ pub fn stream(
             } else {
                 quote!(crate::runtime::paginate(0i64, move |offset: i64| #page))
             };
+            let through = match at {
+                OffsetIn::Query => "`page_size` at a time through `limit` and `offset`",
+                OffsetIn::Body { .. } => {
+                    "`page_size` at a time through the body's `limit` and `offset` (each page sends a copy of \
+                     the body with them set)"
+                }
+            };
             let how = match (total.is_some(), envelope.as_ref().and_then(|e| e.total.as_ref())) {
-                (true, _) => "`page_size` at a time through `limit` and `offset` until the total the first page \
-                              gives in `X-Total-Count` (or, without it, until a page comes back short)"
-                    .to_string(),
+                (true, _) => format!(
+                    "{through} until the total the first page gives in `X-Total-Count` (or, without it, until a \
+                     page comes back short)"
+                ),
                 (false, Some(field)) => format!(
-                    "`page_size` at a time through `limit` and `offset` until the total the pages give in \
-                     `{}` (or, without it, until a page comes back short)",
+                    "{through} until the total the pages give in `{}` (or, without it, until a page comes back \
+                     short)",
                     field_access(model, field).1
                 ),
-                (false, None) => {
-                    "`page_size` at a time through `limit` and `offset` until a page comes back short".to_string()
-                }
+                (false, None) => format!("{through} until a page comes back short"),
             };
             (quote!(let page_size = #page_size_i64.max(1);), fetch, how)
         }
