@@ -80,9 +80,11 @@ fn struct_def(
                 let wire = &f.name;
                 serde_args.push(quote!(rename = #wire));
             }
-            // Required-but-nullable and optional fields are one shape (see normalize); both
-            // read a missing key as `None` and leave `None` out.
-            if optional {
+            // Both read a missing key as `None`; an optional field leaves `None` out, a required
+            // one that may be null sends it as `null` (the key must be there).
+            if optional && f.required {
+                serde_args.push(quote!(default));
+            } else if optional {
                 serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
             }
             let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));

@@ -79,7 +79,7 @@ impl<'a> SpecLowerer<'a> {
             },
             SchemaKind::OneOf { one_of } => self.union(id, one_of, &ptr.push("oneOf"), data.discriminator.as_ref())?,
             SchemaKind::AnyOf { any_of } => self.union(id, any_of, &ptr.push("anyOf"), data.discriminator.as_ref())?,
-            SchemaKind::AllOf { all_of } => self.all_of(id, all_of, None, &ptr)?,
+            SchemaKind::AllOf { all_of } => self.all_of(id, all_of, None, &[], &ptr)?,
             SchemaKind::Not { .. } => {
                 self.warn(&ptr, "`not` schemas cannot be expressed as a Rust type; any JSON value is accepted");
                 Kind::Any
@@ -107,16 +107,24 @@ impl<'a> SpecLowerer<'a> {
         discriminator: Option<&'a openapiv3::Discriminator>,
     ) -> Result<Kind> {
         if !a.all_of.is_empty() {
-            let extra = (!a.properties.is_empty()).then_some((&a.properties, &a.required));
-            return self.all_of(id, &a.all_of, extra, ptr);
-        }
-        if !a.one_of.is_empty() {
-            return self.union(id, &a.one_of, &ptr.push("oneOf"), discriminator);
-        }
-        if !a.any_of.is_empty() {
-            return self.union(id, &a.any_of, &ptr.push("anyOf"), discriminator);
+            // The schema's own `required` names properties of its parts too (Box's
+            // `allOf: [Update, {properties: {folder}}], required: [folder]`).
+            let extra = (!a.properties.is_empty()).then_some(&a.properties);
+            return self.all_of(id, &a.all_of, extra, &a.required, ptr);
         }
         let typ = a.typ.as_deref();
+        // `oneOf`/`anyOf` of bare `required` lists beside the object's own properties (Clerk's
+        // "`domain` or `domains`") constrain the object, not its shape: it stays the object.
+        let constraints = [&a.one_of, &a.any_of].iter().all(|parts| parts.iter().all(constrains_only));
+        let object = typ == Some("object") || !a.properties.is_empty();
+        if !(constraints && object) {
+            if !a.one_of.is_empty() {
+                return self.union(id, &a.one_of, &ptr.push("oneOf"), discriminator);
+            }
+            if !a.any_of.is_empty() {
+                return self.union(id, &a.any_of, &ptr.push("anyOf"), discriminator);
+            }
+        }
         if typ == Some("integer") {
             // An integer schema lands here when a bound does not fit openapiv3's i64.
             for (keyword, bound) in [("minimum", a.minimum), ("maximum", a.maximum)] {
@@ -391,11 +399,12 @@ impl<'a> SpecLowerer<'a> {
         &mut self,
         id: NodeId,
         parts: &'a [ReferenceOr<Schema>],
-        extra: Option<(&'a Properties, &'a Vec<String>)>,
+        extra: Option<&'a Properties>,
+        extra_required: &'a [String],
         ptr: &JsonPointer,
     ) -> Result<Kind> {
         let mut part_kinds = Vec::new();
-        let mut required: HashSet<String> = HashSet::new();
+        let mut required: HashSet<String> = extra_required.iter().cloned().collect();
         for (i, part) in parts.iter().enumerate() {
             let part_ptr = ptr.push("allOf").push(i.to_string());
             let node = self.schema_ref(part, part_ptr.clone(), NameHint::AllOfPart { merged: id })?;
@@ -417,9 +426,8 @@ impl<'a> SpecLowerer<'a> {
             }
             part_kinds.push(self.ir.node(part).kind.clone());
         }
-        if let Some((properties, req)) = extra {
-            required.extend(req.iter().cloned());
-            part_kinds.push(self.object(id, properties, req, None, ptr)?);
+        if let Some(properties) = extra {
+            part_kinds.push(self.object(id, properties, extra_required, None, ptr)?);
         }
         let mut fields: Vec<Field> = Vec::new();
         let mut additional = None;
@@ -476,6 +484,22 @@ impl<'a> SpecLowerer<'a> {
             _ => Vec::new(),
         }
     }
+}
+
+/// Whether `part` only constrains the value it is applied to (`{required: [a]}`, `{not: ...}`):
+/// no type, properties, items, variants or values of its own.
+fn constrains_only(part: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = part else { return false };
+    let SchemaKind::Any(a) = &schema.schema_kind else { return false };
+    a.typ.is_none()
+        && a.properties.is_empty()
+        && a.items.is_none()
+        && a.additional_properties.is_none()
+        && a.all_of.is_empty()
+        && a.one_of.is_empty()
+        && a.any_of.is_empty()
+        && a.enumeration.is_empty()
+        && a.format.is_none()
 }
 
 /// The name of a format openapiv3 parsed into its own enum (`date-time`, `int32`, ...), as
@@ -594,11 +618,19 @@ fn value_facts(s: &Schema) -> Option<Box<ValueFacts>> {
         SchemaKind::Type(Type::Object(o)) => facts.required.clone_from(&o.required),
         // An enum openapiv3 could not type (`type: string` with numbers listed): its first
         // value, as the type says.
-        SchemaKind::Any(a) if facts.example.is_none() => {
-            facts.example = a.enumeration.iter().find(|v| !v.is_null()).map(|v| match (a.typ.as_deref(), v) {
-                (Some("string"), serde_json::Value::Number(n)) => serde_json::Value::String(n.to_string()),
-                (_, v) => v.clone(),
-            });
+        SchemaKind::Any(a) => {
+            if facts.example.is_none() {
+                facts.example = a.enumeration.iter().find(|v| !v.is_null()).map(|v| match (a.typ.as_deref(), v) {
+                    (Some("string"), serde_json::Value::Number(n)) => serde_json::Value::String(n.to_string()),
+                    (_, v) => v.clone(),
+                });
+            }
+            facts.required.clone_from(&a.required);
+            // Alternatives that are bare `required` lists: a value meets the first.
+            let first = a.one_of.first().or(a.any_of.first()).filter(|part| constrains_only(part));
+            if let Some(ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(first), .. })) = first {
+                facts.required.extend(first.required.iter().cloned());
+            }
         }
         _ => {}
     }

@@ -16,13 +16,23 @@ enum Label {
     FreeForm,
     Map,
     Array,
-    /// Sorted (name, required and not nullable) pairs, and whether there is an `additional` child.
-    Object(Vec<(String, bool)>, bool),
+    /// Sorted (name, presence) pairs, and whether there is an `additional` child.
+    Object(Vec<(String, Presence)>, bool),
     /// Sorted values.
     Enum(Vec<String>),
     /// The number of variants; for a tagged union, the property and the sorted tag values.
     Union(usize, Option<(String, Vec<String>, bool, Option<String>)>),
     Nullable,
+}
+
+/// How a field of an object is present on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Presence {
+    /// Left out when it has no value.
+    Optional,
+    /// Always sent, `null` when it has no value.
+    RequiredNullable,
+    Required,
 }
 
 fn label_and_children(ir: &Ir, kind: &Kind) -> (Label, Vec<NodeId>) {
@@ -58,19 +68,22 @@ fn label_and_children(ir: &Ir, kind: &Kind) -> (Label, Vec<NodeId>) {
             (label, values.iter().map(|(_, n)| *n).collect())
         }
         Kind::Object(o) => {
-            // A field is an `Option` when it is not required or when it is nullable: both are
-            // the same Rust field, so they are the same shape.
-            let mut fields: Vec<(&str, bool, NodeId)> = o
+            // A field is an `Option` when it is not required or when it is nullable; a required
+            // one that may be null is sent as `null`, an optional one is left out: not the same
+            // field on the wire, so not the same shape.
+            let mut fields: Vec<(&str, Presence, NodeId)> = o
                 .fields
                 .iter()
-                .map(|f| match ir.node(f.node).kind {
-                    Kind::Nullable(inner) => (f.name.as_str(), false, inner),
-                    _ => (f.name.as_str(), f.required, f.node),
+                .map(|f| match (&ir.node(f.node).kind, f.required) {
+                    (Kind::Nullable(inner), true) => (f.name.as_str(), Presence::RequiredNullable, *inner),
+                    (Kind::Nullable(inner), false) => (f.name.as_str(), Presence::Optional, *inner),
+                    (_, true) => (f.name.as_str(), Presence::Required, f.node),
+                    (_, false) => (f.name.as_str(), Presence::Optional, f.node),
                 })
                 .collect();
             fields.sort_by(|a, b| a.0.cmp(b.0));
             let label = Label::Object(
-                fields.iter().map(|(name, required, _)| (name.to_string(), *required)).collect(),
+                fields.iter().map(|(name, presence, _)| (name.to_string(), *presence)).collect(),
                 o.additional.is_some(),
             );
             (label, fields.iter().map(|f| f.2).chain(o.additional).collect())

@@ -18,8 +18,9 @@ impl Model {
         self.sample_at(node, 0, false)
     }
 
-    /// A value for a parameter: an object with its optional properties too, so that its
-    /// style spreads something (`created[gt]=1&created[lt]=1`).
+    /// A value for a parameter: an object with its optional properties too (but not those
+    /// only read or only written), so that its style spreads something
+    /// (`created[gt]=1&created[lt]=1`).
     pub fn sample_parameter(&self, node: NodeId) -> Value {
         self.sample_at(node, 0, true)
     }
@@ -72,7 +73,9 @@ impl Model {
                 // optional), and a required `readOnly` one does no harm there: every field the
                 // schema lists as required goes in.
                 let listed = facts.map_or(&[][..], |f| &f.required[..]);
-                for field in object.fields.iter().filter(|f| f.required || all_fields || listed.contains(&f.name)) {
+                let wanted =
+                    |f: &&crate::ir::Field| f.required || listed.contains(&f.name) || (all_fields && !f.one_way);
+                for field in object.fields.iter().filter(wanted) {
                     map.insert(field.name.clone(), self.sample_at(field.node, depth + 1, false));
                 }
                 Value::Object(map)
