@@ -118,6 +118,10 @@ impl<'a> SpecLowerer<'a> {
         let constraints = [&a.one_of, &a.any_of].iter().all(|parts| parts.iter().all(constrains_only));
         let object = typ == Some("object") || !a.properties.is_empty();
         if !(constraints && object) {
+            let variants = !a.one_of.is_empty() || !a.any_of.is_empty();
+            if variants && !a.properties.is_empty() && discriminator.is_none() {
+                return self.object_with_variants(id, a, ptr, discriminator);
+            }
             if !a.one_of.is_empty() {
                 return self.union(id, &a.one_of, &ptr.push("oneOf"), discriminator);
             }
@@ -211,11 +215,85 @@ impl<'a> SpecLowerer<'a> {
         ptr: &JsonPointer,
         discriminator: Option<&'a openapiv3::Discriminator>,
     ) -> Result<Kind> {
+        let nodes = self.variants(id, variants, ptr)?;
+        Ok(self.union_of(id, nodes, ptr, discriminator))
+    }
+
+    fn variants(&mut self, id: NodeId, variants: &'a [ReferenceOr<Schema>], ptr: &JsonPointer) -> Result<Vec<NodeId>> {
         let mut nodes = Vec::with_capacity(variants.len());
         for (index, v) in variants.iter().enumerate() {
             nodes.push(self.schema_ref(v, ptr.push(index.to_string()), NameHint::Variant { parent: id, index })?);
         }
-        Ok(match nodes.as_slice() {
+        Ok(nodes)
+    }
+
+    /// An object's own properties beside `oneOf`/`anyOf` variants that are objects too
+    /// (Intercom's data attribute: `name`, `model` and, by variant, `options`): one struct of
+    /// the object's properties and, after them, the variants' (the first to name one gives
+    /// its type), required when the object's `required` names them. `None` when a variant is
+    /// not an object: then the variants make a union.
+    fn object_with_variants(
+        &mut self,
+        id: NodeId,
+        a: &'a openapiv3::AnySchema,
+        ptr: &JsonPointer,
+        discriminator: Option<&'a openapiv3::Discriminator>,
+    ) -> Result<Kind> {
+        let (parts, key) = if a.one_of.is_empty() { (&a.any_of, "anyOf") } else { (&a.one_of, "oneOf") };
+        let variants_ptr = ptr.push(key);
+        let nodes = self.variants(id, parts, &variants_ptr)?;
+        let mut fields = Vec::new();
+        for &node in &nodes {
+            let mut inner = node;
+            while let Kind::Nullable(i) = self.ir.node(inner).kind {
+                inner = i;
+            }
+            match &self.ir.node(inner).kind {
+                Kind::Object(o) => fields.extend(o.fields.iter().cloned()),
+                Kind::Any | Kind::FreeFormObject => {}
+                _ => return Ok(self.union_of(id, nodes, &variants_ptr, discriminator)),
+            }
+        }
+        let Kind::Object(mut object) =
+            self.object(id, &a.properties, &a.required, a.additional_properties.as_ref(), ptr)?
+        else {
+            unreachable!("an object with properties is an object")
+        };
+        let own = object.fields.len();
+        for f in fields {
+            match object.fields.iter().position(|g| g.name == f.name) {
+                // The object's own property holds for every variant.
+                Some(at) if at < own => {}
+                Some(at) => {
+                    // Variants that each allow some values of one property: it allows them all.
+                    let (first, next) = (object.fields[at].node, f.node);
+                    if let (Kind::Enum(mine), Kind::Enum(theirs)) =
+                        (&self.ir.node(first).kind, &self.ir.node(next).kind)
+                    {
+                        let values = dedup(mine.iter().chain(theirs).cloned());
+                        let node = self.ir.node(first).clone();
+                        let merged = NodeId(self.ir.schemas.len() as u32);
+                        self.ir.schemas.push(SchemaNode { kind: Kind::Enum(values), ..node });
+                        object.fields[at].node = merged;
+                    }
+                }
+                None => {
+                    let required = a.required.contains(&f.name) && !f.one_way;
+                    object.fields.push(Field { required, ..f });
+                }
+            }
+        }
+        Ok(Kind::Object(object))
+    }
+
+    fn union_of(
+        &mut self,
+        id: NodeId,
+        nodes: Vec<NodeId>,
+        ptr: &JsonPointer,
+        discriminator: Option<&'a openapiv3::Discriminator>,
+    ) -> Kind {
+        match nodes.as_slice() {
             [] => Kind::Any,
             // One variant is that variant; but a tagged one (Dropshot's enum of one
             // variant, `{"type": "sha256", "value": ...}`) stays the enum it was written as.
@@ -245,7 +323,7 @@ impl<'a> SpecLowerer<'a> {
                     }
                 },
             },
-        })
+        }
     }
 
     /// The values of `variants` when every one is a string enum (not nullable).
@@ -626,10 +704,16 @@ fn value_facts(s: &Schema) -> Option<Box<ValueFacts>> {
                 });
             }
             facts.required.clone_from(&a.required);
-            // Alternatives that are bare `required` lists: a value meets the first.
-            let first = a.one_of.first().or(a.any_of.first()).filter(|part| constrains_only(part));
-            if let Some(ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(first), .. })) = first {
-                facts.required.extend(first.required.iter().cloned());
+            // Alternatives written inline (bare `required` lists, or the properties a variant
+            // adds to the object's): a value meets the first.
+            match a.one_of.first().or(a.any_of.first()) {
+                Some(ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(first), .. })) => {
+                    facts.required.extend(first.required.iter().cloned());
+                }
+                Some(ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(first)), .. })) => {
+                    facts.required.extend(first.required.iter().cloned());
+                }
+                _ => {}
             }
         }
         _ => {}

@@ -124,7 +124,9 @@ fn equal_shapes_fold_whatever_their_documentation_and_property_order() {
 }
 
 #[test]
-fn optional_and_required_but_nullable_fields_are_one_shape_other_differences_are_not() {
+fn optional_required_and_required_but_nullable_fields_are_three_shapes() {
+    // An optional field is left out when it has no value; a required one that may be null is
+    // sent as `null`: not the same field on the wire, so not the same shape.
     let mut b = Builder::default();
     let s = b.string();
     let optional = b.object(&[("id", s, false)], component("A"));
@@ -133,13 +135,16 @@ fn optional_and_required_but_nullable_fields_are_one_shape_other_differences_are
     let required_nullable = b.object(&[("id", nullable, true)], component("B"));
     let s2 = b.string();
     let required = b.object(&[("id", s2, true)], component("C"));
-    for (i, node) in [optional, required_nullable, required].into_iter().enumerate() {
+    let s3 = b.string();
+    let optional_again = b.object(&[("id", s3, false)], component("D"));
+    for (i, node) in [optional, required_nullable, required, optional_again].into_iter().enumerate() {
         b.operation(&format!("op{i}"), vec![(200, ResponseBody::Json(node))], vec![]);
     }
     let model = b.normalize();
-    assert_eq!(model.type_of(optional), model.type_of(required_nullable));
+    assert_ne!(model.type_of(optional), model.type_of(required_nullable));
     assert_ne!(model.type_of(optional), model.type_of(required));
-    assert_eq!(model.types.len(), 2);
+    assert_eq!(model.type_of(optional), model.type_of(optional_again));
+    assert_eq!(model.types.len(), 3);
     // The other component name of a folded shape becomes an alias.
     assert_eq!(model.aliases.len(), 1, "{:?}", model.aliases);
 }
