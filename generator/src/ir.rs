@@ -456,6 +456,8 @@ pub struct ValueFacts {
     pub exclusive_maximum: bool,
     pub multiple_of: Option<f64>,
     pub min_items: Option<usize>,
+    /// `minProperties`: an object with fewer is refused (Figma's variables body wants one).
+    pub min_properties: Option<usize>,
     /// The object's `required` list as written: it names `readOnly` and `writeOnly`
     /// properties too, which the type leaves optional but a request must carry.
     pub required: Vec<String>,

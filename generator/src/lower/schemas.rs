@@ -693,7 +693,10 @@ fn value_facts(s: &Schema) -> Option<Box<ValueFacts>> {
             facts.multiple_of = nt.multiple_of;
         }
         SchemaKind::Type(Type::Array(a)) => facts.min_items = a.min_items,
-        SchemaKind::Type(Type::Object(o)) => facts.required.clone_from(&o.required),
+        SchemaKind::Type(Type::Object(o)) => {
+            facts.required.clone_from(&o.required);
+            facts.min_properties = o.min_properties;
+        }
         // An enum openapiv3 could not type (`type: string` with numbers listed): its first
         // value, as the type says.
         SchemaKind::Any(a) => {
@@ -704,6 +707,7 @@ fn value_facts(s: &Schema) -> Option<Box<ValueFacts>> {
                 });
             }
             facts.required.clone_from(&a.required);
+            facts.min_properties = a.min_properties;
             // Alternatives written inline (bare `required` lists, or the properties a variant
             // adds to the object's): a value meets the first.
             match a.one_of.first().or(a.any_of.first()) {

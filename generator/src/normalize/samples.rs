@@ -32,7 +32,7 @@ impl Model {
         match &schema.kind {
             Kind::Nullable(inner) => self.sample_at(*inner, depth, all_fields),
             Kind::String(format) => match example {
-                Some(Value::String(s)) => Value::String(s.clone()),
+                Some(Value::String(s)) if fits_format(*format, s) => Value::String(s.clone()),
                 _ => Value::String(string_sample(*format, facts)),
             },
             Kind::Enum(values) => match example {
@@ -78,6 +78,17 @@ impl Model {
                 for field in object.fields.iter().filter(wanted) {
                     map.insert(field.name.clone(), self.sample_at(field.node, depth + 1, false));
                 }
+                // `minProperties` beyond the required ones: optional fields, in order.
+                let least = facts.and_then(|f| f.min_properties).unwrap_or(0);
+                for field in object.fields.iter().filter(|f| !f.one_way) {
+                    if map.len() >= least {
+                        break;
+                    }
+                    if map.contains_key(&field.name) {
+                        continue;
+                    }
+                    map.insert(field.name.clone(), self.sample_at(field.node, depth + 1, false));
+                }
                 Value::Object(map)
             }
             Kind::Union(variants, tag) => {
@@ -101,6 +112,41 @@ impl Model {
                     .map_or(Value::Null, |v| self.sample_at(*v, depth, all_fields))
             }
         }
+    }
+}
+
+/// Whether `text` reads as the Rust type of `format` (a spec's example may not: Intercom's
+/// `uuid` ids are 24 hex digits).
+fn fits_format(format: StringFormat, text: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let date = |s: &str| {
+        let parts: Vec<&str> = s.split('-').collect();
+        matches!(parts.as_slice(), [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 && parts.iter().all(|p| digits(p)))
+    };
+    match format {
+        StringFormat::Uuid => {
+            let hex: String = text.chars().filter(|c| *c != '-').collect();
+            let hyphens = text.len() == 36 && [8, 13, 18, 23].iter().all(|&i| text.as_bytes()[i] == b'-');
+            hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit()) && (hyphens || text.len() == 32)
+        }
+        StringFormat::Date => date(text),
+        StringFormat::DateTime => {
+            let Some((day, time)) = text.split_once(['T', 't']) else { return false };
+            let zone = time.find(['Z', 'z', '+', '-']).map_or("", |i| &time[i..]);
+            let clock = &time[..time.len() - zone.len()];
+            let (hms, fraction) = clock.split_once('.').unwrap_or((clock, "0"));
+            let hms: Vec<&str> = hms.split(':').collect();
+            date(day)
+                && hms.len() == 3
+                && hms.iter().all(|p| p.len() == 2 && digits(p))
+                && digits(fraction)
+                && !zone.is_empty()
+        }
+        StringFormat::Ipv4 => text.parse::<std::net::Ipv4Addr>().is_ok(),
+        StringFormat::Ipv6 => text.parse::<std::net::Ipv6Addr>().is_ok(),
+        StringFormat::Ip => text.parse::<std::net::IpAddr>().is_ok(),
+        StringFormat::Byte => text.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b)),
+        StringFormat::Plain | StringFormat::Binary => true,
     }
 }
 
@@ -353,6 +399,20 @@ mod pattern {
     #[cfg(test)]
     mod tests {
         use super::sample;
+
+        #[test]
+        fn examples_are_kept_only_when_they_read_as_their_format() {
+            use super::super::fits_format;
+            use crate::ir::StringFormat::*;
+            assert!(fits_format(Uuid, "3fa85f64-5717-4562-b3fc-2c963f66afa6"));
+            assert!(!fits_format(Uuid, "536e564f316c83104c000020"));
+            assert!(fits_format(DateTime, "2024-01-02T03:04:05.123+01:00"));
+            assert!(fits_format(DateTime, "2024-01-02T03:04:05Z"));
+            assert!(!fits_format(DateTime, "1671028894"));
+            assert!(!fits_format(DateTime, "2024-01-02"));
+            assert!(fits_format(Date, "2024-01-02") && !fits_format(Date, "Jan 2"));
+            assert!(fits_format(Ip, "::1") && !fits_format(Ipv4, "::1"));
+        }
 
         #[test]
         fn samples_match_their_patterns() {
