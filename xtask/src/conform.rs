@@ -14,6 +14,8 @@ use xtask::conformance::{check_spec, install_prism, read_defects, Outcome, FIXTU
 
 struct Row {
     name: String,
+    /// How the spec Prism served differs from the one given.
+    served_copy: Option<String>,
     outcome: Result<Counts, String>,
     seconds: f64,
 }
@@ -64,7 +66,9 @@ pub fn conformance(root: &Path, args: &[String]) -> i32 {
         }
         eprintln!("conformance: {name}");
         let started = Instant::now();
+        let mut served_copy = None;
         let outcome = check_spec(root, &prism, &name, &spec, names.as_deref(), patience).map(|run| {
+            served_copy.clone_from(&run.served_copy);
             let mut counts = Counts { operations: run.results.len(), ..Counts::default() };
             for (test, outcome) in &run.results {
                 let listed = defects.contains_key(&(name.clone(), test.clone()));
@@ -98,7 +102,7 @@ pub fn conformance(root: &Path, args: &[String]) -> i32 {
             }
             Err(e) => eprintln!("  {e}"),
         }
-        rows.push(Row { name, outcome, seconds });
+        rows.push(Row { name, served_copy, outcome, seconds });
     }
     println!("{}", table(&rows));
     i32::from(rows.iter().any(|r| matches!(&r.outcome, Ok(c) if !c.failed.is_empty())))
@@ -140,9 +144,13 @@ fn table(rows: &[Row]) -> String {
     for row in rows {
         match &row.outcome {
             Ok(c) => {
+                let name = match &row.served_copy {
+                    Some(copy) => format!("{} ({copy})", row.name),
+                    None => row.name.clone(),
+                };
                 out.push_str(&format!(
                     "| {} | {} | {} | {} | {} | {} | {:.0} |\n",
-                    row.name,
+                    name,
                     c.operations,
                     c.passed,
                     c.answer,

@@ -297,6 +297,9 @@ pub fn read_defects(path: &Path) -> Result<BTreeMap<(String, String), String>, S
 /// How one spec fared: each operation's test and its outcome.
 pub struct SpecRun {
     pub results: BTreeMap<String, Outcome>,
+    /// How the spec Prism served differs from the one given, when Prism could not load that
+    /// (see `prism_copy`).
+    pub served_copy: Option<String>,
 }
 
 /// Generates a crate with mock tests from `specs` (one spec, or a spec and its names
@@ -324,9 +327,32 @@ pub fn check_spec(
     let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
     // The log lies beside the crate: the crate's folder holds only what generation writes.
     let log = root.join("target").join("conformance").join(format!("{name}.prism.log"));
-    let mut server = MockServer::start(prism, spec, log, patience)?;
+    let (mut server, served_copy) = match MockServer::start(prism, spec, log.clone(), patience) {
+        Ok(server) => (server, None),
+        // A `$ref` Prism could not follow: the copy without those, if there were any.
+        Err(e) if e.contains("MissingPointerError") || e.contains("does not exist") => {
+            let (copy, changes) = prism_loadable_copy(root, name, spec)?;
+            if changes.is_empty() {
+                return Err(e);
+            }
+            (MockServer::start(prism, &copy, log, patience)?, Some(changes.describe()))
+        }
+        Err(e) => return Err(e),
+    };
     let results = run_mock_tests(root, &dir, "conformance-build", &mut server, "MOCK_SERVER_URL")?;
-    Ok(SpecRun { results })
+    Ok(SpecRun { results, served_copy })
+}
+
+/// Writes `target/conformance/{name}.prism.json`, the copy of `spec` Prism can load.
+fn prism_loadable_copy(root: &Path, name: &str, spec: &Path) -> Result<(PathBuf, crate::prism_copy::Changes), String> {
+    let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    // YAML reads JSON too.
+    let doc: serde_json::Value = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let (copy, changes) = crate::prism_copy::loadable(&doc);
+    let out = root.join("target").join("conformance").join(format!("{name}.prism.json"));
+    let json = serde_json::to_string(&copy).map_err(|e| e.to_string())?;
+    std::fs::write(&out, json).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok((out, changes))
 }
 
 #[cfg(test)]
