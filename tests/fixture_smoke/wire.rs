@@ -135,6 +135,8 @@ async fn every_parameter_style_goes_out_as_the_tables_say() {
         .spread(&range)
         .redirect("https://example.com/a?b")
         .filter(&range)
+        .labels(&[("env".to_string(), "prod".to_string())].into_iter().collect())
+        .metadata(&[("team".to_string(), "a b".to_string())].into_iter().collect())
         .x_ids(&[7, 8])
         .prefs(&["p", "q"])
         .await
@@ -145,7 +147,8 @@ async fn every_parameter_style_goes_out_as_the_tables_say() {
         r.url.query(),
         Some(
             "tags=x,y%2Cz&words=a%20b&pipes=3|4&created[gt]=1&created[lt]=9&range[gt]=1&range[lt]=9\
-             &gt=1&lt=9&redirect=https://example.com/a?b&filter=%7B%22gt%22%3A1%2C%22lt%22%3A9%7D"
+             &gt=1&lt=9&redirect=https://example.com/a?b&filter=%7B%22gt%22%3A1%2C%22lt%22%3A9%7D\
+             &labels[env]=prod&team=a+b"
         )
     );
     assert_eq!(header(&r, "x-ids"), Some("7,8"));
