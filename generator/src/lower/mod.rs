@@ -133,6 +133,9 @@ struct SpecLowerer<'a> {
     examples: bool,
     /// Whether to keep each schema's example and constraints (for the mock tests).
     facts: bool,
+    /// The facts of the one part an `allOf` just lowered was (Oxide's `{title: v4, allOf:
+    /// [$ref: Ipv4Net]}` is Ipv4Net's string, with its pattern and example).
+    merged_facts: Option<Box<crate::ir::ValueFacts>>,
     /// Security schemes that requirements name and the spec does not define, once each.
     undefined_schemes: Vec<String>,
 }
@@ -158,6 +161,7 @@ impl<'a> SpecLowerer<'a> {
             depth: 0,
             examples: false,
             facts: false,
+            merged_facts: None,
             undefined_schemes: Vec::new(),
         }
     }

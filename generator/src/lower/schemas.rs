@@ -86,7 +86,8 @@ impl<'a> SpecLowerer<'a> {
             }
             SchemaKind::Any(a) => self.any_schema(id, a, &ptr, data.discriminator.as_ref())?,
         };
-        let facts = if self.facts { value_facts(s) } else { None };
+        let merged = self.merged_facts.take();
+        let facts = if self.facts { value_facts(s).or(merged) } else { None };
         if nullable {
             let inner = self.push(kind, docs, &ptr, hint);
             self.set_kind(id, Kind::Nullable(inner));
@@ -482,6 +483,7 @@ impl<'a> SpecLowerer<'a> {
         ptr: &JsonPointer,
     ) -> Result<Kind> {
         let mut part_kinds = Vec::new();
+        let mut part_nodes = Vec::new();
         let mut required: HashSet<String> = extra_required.iter().cloned().collect();
         for (i, part) in parts.iter().enumerate() {
             let part_ptr = ptr.push("allOf").push(i.to_string());
@@ -503,6 +505,7 @@ impl<'a> SpecLowerer<'a> {
                 return Err(self.invalid(&part_ptr, "`allOf` includes itself"));
             }
             part_kinds.push(self.ir.node(part).kind.clone());
+            part_nodes.push(part);
         }
         if let Some(properties) = extra {
             part_kinds.push(self.object(id, properties, extra_required, None, ptr)?);
@@ -531,7 +534,12 @@ impl<'a> SpecLowerer<'a> {
             f.required |= required.contains(&f.name) && !f.one_way;
         }
         Ok(match (fields.is_empty(), others.len()) {
-            (true, 1) => others.pop().expect("one element"),
+            (true, 1) => {
+                let kind = others.pop().expect("one element");
+                let part = part_nodes.iter().find(|&&p| self.ir.node(p).kind == kind);
+                self.merged_facts = part.and_then(|&p| self.ir.node(p).facts.clone());
+                kind
+            }
             (true, 0) => additional.map_or(Kind::FreeFormObject, Kind::Map),
             (false, 0) => Kind::Object(Object { fields, additional }),
             _ => {
