@@ -214,6 +214,9 @@ pub enum ParamLocation {
     Query,
     Header,
     Cookie,
+    /// A header of a `multipart/form-data` part (`encoding.{part}.headers`); the part is the
+    /// parameter's `part`.
+    PartHeader,
 }
 
 #[derive(Debug)]
@@ -225,6 +228,8 @@ pub struct Parameter {
     pub description: Option<String>,
     pub schema: NodeId,
     pub serialization: Serialization,
+    /// For a `PartHeader`, the multipart part (the body's property) it is a header of.
+    pub part: Option<String>,
 }
 
 /// How a parameter's value is written on the wire: its `style` and `explode`, `allowReserved`,
@@ -243,7 +248,7 @@ impl Serialization {
     /// in queries and cookies, exploded only for `form`.
     pub fn default_for(location: ParamLocation) -> Self {
         let style = match location {
-            ParamLocation::Path | ParamLocation::Header => ParamStyle::Simple,
+            ParamLocation::Path | ParamLocation::Header | ParamLocation::PartHeader => ParamStyle::Simple,
             ParamLocation::Query | ParamLocation::Cookie => ParamStyle::Form,
         };
         Self { style, explode: style == ParamStyle::Form, allow_reserved: false, json: false }

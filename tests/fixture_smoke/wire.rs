@@ -184,7 +184,7 @@ async fn form_bodies_nest_in_brackets_and_follow_their_encoding() {
 }
 
 #[tokio::test]
-async fn multipart_bodies_send_file_arrays_json_parts_and_part_content_types() {
+async fn multipart_bodies_send_file_arrays_json_parts_part_content_types_and_part_headers() {
     let server = server().await;
     let client = body_encodings::Client::with_base_url(server.uri(), Auth::None).unwrap();
     let mut meta = models::UploadMeta::default();
@@ -192,13 +192,16 @@ async fn multipart_bodies_send_file_arrays_json_parts_and_part_content_types() {
     let files = vec![FilePart::new(b"one".to_vec()).with_file_name("1.txt"), FilePart::new(b"two".to_vec())];
     let mut upload = models::Upload::new(files, meta);
     upload.avatar = Some(FilePart::new(b"PNG".to_vec()).with_file_name("a.png"));
-    client.upload(&upload).await.unwrap();
+    client.upload(&upload).avatar_x_checksum("c0ffee").avatar_x_rotation(90).await.unwrap();
     let body = String::from_utf8_lossy(&last(&server).await.body).into_owned();
     let parts: Vec<&str> = body.split("--").filter(|p| p.contains("Content-Disposition")).collect();
     assert_eq!(parts.len(), 4, "{body}");
     assert!(parts[0].contains("name=\"files\"; filename=\"1.txt\"") && parts[0].contains("one"), "{body}");
     assert!(parts[1].contains("name=\"files\"") && parts[1].contains("two"), "{body}");
     assert!(parts[2].contains("name=\"avatar\"") && parts[2].contains("Content-Type: image/png"), "{body}");
+    // The part's own headers (`encoding.headers`), on that part only.
+    assert!(parts[2].contains("x-checksum: c0ffee") && parts[2].contains("x-rotation: 90"), "{body}");
+    assert!(!parts[3].contains("x-checksum") && !parts[0].contains("x-rotation"), "{body}");
     assert!(parts[3].contains("name=\"meta\"") && parts[3].contains("Content-Type: application/json"), "{body}");
     assert!(parts[3].contains("{\"owner\":\"ann\"}"), "{body}");
 }

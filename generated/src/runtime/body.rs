@@ -106,20 +106,22 @@ impl Multipart {
         }
     }
 
-    pub(crate) fn into_form<E>(self) -> Result<reqwest::multipart::Form, Error<E>> {
+    /// The form, each part with the headers `part_headers` (part, header, value) give it (the
+    /// spec's `encoding.headers`).
+    pub(crate) fn into_form<E>(
+        self,
+        part_headers: &[(&'static str, &'static str, String)],
+    ) -> Result<reqwest::multipart::Form, Error<E>> {
         let mut form = reqwest::multipart::Form::new();
         for (name, text) in self.owned_parts {
             form = form.text(name, text);
         }
         for (name, data) in self.parts {
-            form = match data {
-                PartData::Text(text, None) => form.text(name, text),
-                PartData::Text(text, Some(content_type)) => {
-                    let part = reqwest::multipart::Part::text(text)
-                        .mime_str(content_type)
-                        .map_err(|e| Error::Encode(e.to_string()))?;
-                    form.part(name, part)
-                }
+            let mut part = match data {
+                PartData::Text(text, None) => reqwest::multipart::Part::text(text),
+                PartData::Text(text, Some(content_type)) => reqwest::multipart::Part::text(text)
+                    .mime_str(content_type)
+                    .map_err(|e| Error::Encode(e.to_string()))?,
                 PartData::File(file) => {
                     let mut part = reqwest::multipart::Part::bytes(file.bytes);
                     if let Some(file_name) = file.file_name {
@@ -128,9 +130,20 @@ impl Multipart {
                     if let Some(content_type) = file.content_type {
                         part = part.mime_str(&content_type).map_err(|e| Error::Encode(e.to_string()))?;
                     }
-                    form.part(name, part)
+                    part
                 }
             };
+            let mut headers = reqwest::header::HeaderMap::new();
+            for (_, header, value) in part_headers.iter().filter(|(part, _, _)| *part == name) {
+                let invalid = || Error::InvalidRequest(format!("header `{header}` of part `{name}` is not a valid header value"));
+                let header = reqwest::header::HeaderName::from_bytes(header.as_bytes()).map_err(|_| invalid())?;
+                let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| invalid())?;
+                headers.append(header, value);
+            }
+            if !headers.is_empty() {
+                part = part.headers(headers);
+            }
+            form = form.part(name, part);
         }
         Ok(form)
     }

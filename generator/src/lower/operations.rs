@@ -31,12 +31,15 @@ impl<'a> SpecLowerer<'a> {
     ) -> Result<std::result::Result<Operation, String>> {
         let OperationSource { path, method, id, op, path_params, ptr } = source;
         let op_name = id.to_upper_camel_case();
-        let parameters = match self.parameters(path, op, path_params, &ptr, &op_name)? {
+        let mut parameters = match self.parameters(path, op, path_params, &ptr, &op_name)? {
             Ok(parameters) => parameters,
             Err(reason) => return Ok(Err(reason)),
         };
         let body = match self.request_body(op, &ptr, &op_name, method, path)? {
-            Ok(body) => body,
+            Ok((body, part_headers)) => {
+                parameters.extend(part_headers);
+                body
+            }
             Err(reason) => return Ok(Err(reason)),
         };
         let responses = self.responses(op, &ptr, &op_name, method, path)?;
@@ -116,6 +119,7 @@ impl<'a> SpecLowerer<'a> {
                 description: data.description.clone(),
                 schema,
                 serialization,
+                part: None,
             });
         }
         // A path parameter named one way in the path and another in `parameters` (a known
@@ -162,6 +166,7 @@ impl<'a> SpecLowerer<'a> {
                         description: None,
                         schema,
                         serialization: Serialization::default_for(ParamLocation::Path),
+                        part: None,
                     });
                 }
             }
@@ -170,8 +175,9 @@ impl<'a> SpecLowerer<'a> {
         Ok(Ok(parameters))
     }
 
-    /// The request body in the most structured content type the spec offers. `Err`: why the
-    /// operation is skipped.
+    /// The request body in the most structured content type the spec offers, and the headers
+    /// its multipart parts take (`encoding.{part}.headers`, parameters the caller gives). `Err`:
+    /// why the operation is skipped.
     fn request_body(
         &mut self,
         op: &'a openapiv3::Operation,
@@ -179,7 +185,8 @@ impl<'a> SpecLowerer<'a> {
         op_name: &str,
         method: HttpMethod,
         path: &str,
-    ) -> Result<std::result::Result<Option<RequestBody>, String>> {
+    ) -> Result<std::result::Result<(Option<RequestBody>, Vec<Parameter>), String>> {
+        let mut part_headers = Vec::new();
         let body = match &op.request_body {
             None => None,
             Some(rb) => {
@@ -199,12 +206,18 @@ impl<'a> SpecLowerer<'a> {
                 // An optional body that can hold nothing (an object with no properties and no
                 // others allowed, as Stripe declares for its GETs) is no body: no argument.
                 if !rb.required && media.schema.as_ref().is_some_and(|s| self.holds_nothing(s, &m_ptr)) {
-                    return Ok(Ok(None));
+                    return Ok(Ok((None, Vec::new())));
                 }
                 let encoding = BodyEncoding::of(content_type);
                 let examples =
                     if encoding == BodyEncoding::Json { self.body_examples(media, &m_ptr, schema) } else { Vec::new() };
                 let encoding_of = media.encoding.iter().map(|(name, e)| property_encoding(encoding, name, e)).collect();
+                if encoding == BodyEncoding::Multipart {
+                    for (part, e) in &media.encoding {
+                        let e_ptr = m_ptr.push("encoding").push(part);
+                        part_headers.extend(self.part_headers(part, e, &e_ptr, op_name)?);
+                    }
+                }
                 // `*/*` says the server takes anything; the client sends JSON, and says so (a
                 // wildcard is no content type a request can carry).
                 let content_type =
@@ -221,7 +234,57 @@ impl<'a> SpecLowerer<'a> {
             }
         };
 
-        Ok(Ok(body))
+        Ok(Ok((body, part_headers)))
+    }
+
+    /// The headers the spec gives the multipart part `part` (but `Content-Type`, which
+    /// `contentType` says), each a parameter of the call.
+    fn part_headers(
+        &mut self,
+        part: &str,
+        e: &'a openapiv3::Encoding,
+        e_ptr: &JsonPointer,
+        op_name: &str,
+    ) -> Result<Vec<Parameter>> {
+        let mut parameters = Vec::new();
+        for (name, header) in &e.headers {
+            if name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let h_ptr = e_ptr.push("headers").push(name);
+            let header = match self.resolve(header, h_ptr.clone(), "headers", |c| &c.headers) {
+                Ok((header, _)) => header,
+                Err(e) => {
+                    self.warn(&h_ptr, format!("header not read: {e}"));
+                    continue;
+                }
+            };
+            let hint = NameHint::Parameter { operation: op_name.to_string(), name: format!("{part} {name}") };
+            let schema = match &header.format {
+                openapiv3::ParameterSchemaOrContent::Schema(s) => self.schema_ref(s, h_ptr.push("schema"), hint)?,
+                openapiv3::ParameterSchemaOrContent::Content(_) => {
+                    self.push(Kind::String(StringFormat::Plain), Docs::default(), &h_ptr, hint)
+                }
+            };
+            // A header a part requires is required when the part is sent, and a part may be
+            // optional: the call takes it as an optional setter, and its doc says so.
+            let about = format!("A header of the part `{part}`");
+            let required = if header.required { " (required when the part is sent)" } else { "" };
+            let description = match &header.description {
+                Some(d) => format!("{about}{required}: {d}"),
+                None => format!("{about}{required}."),
+            };
+            parameters.push(Parameter {
+                name: name.clone(),
+                location: ParamLocation::PartHeader,
+                required: false,
+                description: Some(description),
+                schema,
+                serialization: Serialization::default_for(ParamLocation::Header),
+                part: Some(part.to_string()),
+            });
+        }
+        Ok(parameters)
     }
 
     /// Whether `schema` is an object that can hold nothing: no properties, and

@@ -320,7 +320,7 @@ impl Model {
     /// or a struct or union value. Others go the plain way (text, or one pair per item).
     pub fn styled(&self, p: &Parameter, form: &ParamForm) -> bool {
         p.serialization != Serialization::default_for(p.location)
-            || p.location == ParamLocation::Cookie
+            || matches!(p.location, ParamLocation::Cookie | ParamLocation::PartHeader)
             || match form {
                 ParamForm::Ref(_) | ParamForm::List(ListItem::Model(_)) => true,
                 ParamForm::List(_) => p.location == ParamLocation::Path,

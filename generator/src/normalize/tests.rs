@@ -89,6 +89,7 @@ fn query(name: &str, schema: NodeId) -> Parameter {
         description: None,
         schema,
         serialization: crate::ir::Serialization::default_for(ParamLocation::Query),
+        part: None,
     }
 }
 

@@ -113,6 +113,7 @@ impl Core {
             path: Ok(path_template.to_string()),
             query: Vec::new(),
             headers: Vec::new(),
+            part_headers: Vec::new(),
             cookies: Vec::new(),
             body: None,
             security: None,
@@ -137,6 +138,8 @@ pub(crate) struct Request<'a> {
     /// The query string's `name=value` pairs, each already percent-encoded.
     query: Vec<String>,
     headers: Vec<(&'static str, String)>,
+    /// Headers of multipart parts: the part's name, the header's, and its value.
+    part_headers: Vec<(&'static str, &'static str, String)>,
     /// Cookie parameters, `name=value` each already encoded, sent in one `Cookie` header.
     cookies: Vec<String>,
     /// The body, or why it could not be encoded.
@@ -201,7 +204,7 @@ impl Request<'_> {
         let text = serde_json::to_string(value).unwrap_or_default();
         at.style = Style::Form;
         at.explode = false;
-        if matches!(at.place, Place::Path | Place::Header) {
+        if matches!(at.place, Place::Path | Place::Header | Place::Part(_)) {
             at.style = Style::Simple;
         }
         self.styled(at, &serde_json::Value::String(text))
@@ -223,6 +226,11 @@ impl Request<'_> {
                 }
             }
             Place::Cookie => self.cookies.extend(style::cookie(&at, value)),
+            Place::Part(part) => {
+                if let Some(text) = style::header(value) {
+                    self.part_headers.push((part, at.name, text));
+                }
+            }
         }
         self
     }
@@ -473,7 +481,7 @@ impl Request<'_> {
                 Some(Body::Bytes { content_type, bytes }) => {
                     request = request.header(CONTENT_TYPE, *content_type).body(bytes.clone())
                 }
-                Some(Body::Multipart(form)) => request = request.multipart(form.clone().into_form()?),
+                Some(Body::Multipart(form)) => request = request.multipart(form.clone().into_form(&self.part_headers)?),
                 None => {}
             }
             let response =

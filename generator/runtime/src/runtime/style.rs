@@ -19,6 +19,8 @@ pub(crate) enum Place {
     Query,
     Header,
     Cookie,
+    /// A header of the `multipart/form-data` parts of this name (`encoding.headers`).
+    Part(&'static str),
 }
 
 /// A parameter's `style`.

@@ -34,7 +34,17 @@ pub fn call_params(model: &Model, ordered: &[&crate::ir::Parameter]) -> Vec<Para
         "into_future",
     ];
     let mut idents = Uniquer::with_taken(taken);
-    ordered.iter().map(|p| param(model, p, idents.claim(naming::snake(&p.name)))).collect()
+    ordered
+        .iter()
+        .map(|p| {
+            // A part's header is named with its part: `file_x_checksum`.
+            let name = match &p.part {
+                Some(part) => naming::snake(&format!("{part} {}", p.name)),
+                None => naming::snake(&p.name),
+            };
+            param(model, p, idents.claim(name))
+        })
+        .collect()
 }
 
 /// The method of `op`, for `impl Client`; and its error enum and call, for beside it.

@@ -126,12 +126,16 @@ pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
 /// A parameter sent through the runtime's style serializer: where, in which style, and its
 /// value as an `Option<&T>`.
 fn styled_send(p: &Parameter, arg: &Arg, id: &Ident) -> TokenStream {
-    let place = ident(match p.location {
-        ParamLocation::Path => "Path",
-        ParamLocation::Query => "Query",
-        ParamLocation::Header => "Header",
-        ParamLocation::Cookie => "Cookie",
-    });
+    let place = match (p.location, &p.part) {
+        (ParamLocation::Path, _) => quote!(Path),
+        (ParamLocation::Query, _) => quote!(Query),
+        (ParamLocation::Header, _) => quote!(Header),
+        (ParamLocation::Cookie, _) => quote!(Cookie),
+        (ParamLocation::PartHeader, part) => {
+            let part = part.as_deref().unwrap_or_default();
+            quote!(Part(#part))
+        }
+    };
     let at = param_at(&place, &p.name, p.serialization);
     // Values taken by value (numbers, enums) are lent; references are passed on.
     let value = match (arg, p.required) {
@@ -145,7 +149,7 @@ fn styled_send(p: &Parameter, arg: &Arg, id: &Ident) -> TokenStream {
 }
 
 /// The runtime's `ParamAt`: where a value goes (`place`, a `Place` variant) and how it is written.
-fn param_at(place: &Ident, name: &str, s: Serialization) -> TokenStream {
+fn param_at(place: &TokenStream, name: &str, s: Serialization) -> TokenStream {
     let style = ident(match s.style {
         ParamStyle::Simple => "Simple",
         ParamStyle::Label => "Label",
@@ -206,7 +210,7 @@ pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option
         BodyEncoding::Json => quote!(.json_body_opt(#content_type, body)),
         BodyEncoding::FormUrlEncoded => {
             // A form's properties are written as query pairs are.
-            let query = ident("Query");
+            let query = quote!(Query);
             let encodings = b.encoding_of.iter().filter_map(|e| Some(param_at(&query, &e.name, e.serialization?)));
             quote!(.form_body(#content_type, body, &[#(#encodings),*]))
         }
