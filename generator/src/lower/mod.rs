@@ -295,8 +295,24 @@ impl<'a> SpecLowerer<'a> {
         }
         let paths_ptr = JsonPointer::root().push("paths");
         let mut seen_ids = HashSet::new();
+        // Paths by their template with the parameters' names left out: two alike are one path
+        // to a server (Vault's `/{alicloud_mount_path}/config` and `/{azure_mount_path}/config`).
+        let mut templates: HashMap<String, &str> = HashMap::new();
         for (path, item) in &doc.paths.paths {
             let item_ptr = paths_ptr.push(path);
+            let template = anonymous_template(path);
+            match templates.get(&template) {
+                Some(first) => self.warn(
+                    &item_ptr,
+                    format!(
+                        "this path is `{first}` with other parameter names, which OpenAPI forbids: a server \
+                         cannot tell which one a request means"
+                    ),
+                ),
+                None => {
+                    templates.insert(template, path);
+                }
+            }
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
@@ -419,6 +435,24 @@ fn derived_operation_id(method: HttpMethod, path: &str) -> String {
         }
     }
     id
+}
+
+/// `path` with each `{name}` as `{}`.
+fn anonymous_template(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_name = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_name = true;
+                out.push_str("{}");
+            }
+            '}' => in_name = false,
+            _ if in_name => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

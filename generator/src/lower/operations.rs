@@ -22,6 +22,9 @@ pub(super) struct OperationSource<'a> {
     pub(super) ptr: JsonPointer,
 }
 
+/// A request body, and the headers of its multipart parts as parameters.
+type BodyAndPartHeaders = (Option<RequestBody>, Vec<Parameter>);
+
 impl<'a> SpecLowerer<'a> {
     /// The outer `Result` is a hard error; the inner one says why the operation is skipped.
     pub(super) fn operation(
@@ -185,7 +188,7 @@ impl<'a> SpecLowerer<'a> {
         op_name: &str,
         method: HttpMethod,
         path: &str,
-    ) -> Result<std::result::Result<(Option<RequestBody>, Vec<Parameter>), String>> {
+    ) -> Result<std::result::Result<BodyAndPartHeaders, String>> {
         let mut part_headers = Vec::new();
         let body = match &op.request_body {
             None => None,

@@ -300,7 +300,7 @@ impl Model {
             Resolved::Kind(kind) if taken_by_value(kind) => ParamForm::Value(self.rust_type(schema)),
             // A map (OpenAI's `metadata`) is sent in its style, as a struct is.
             Resolved::Kind(Kind::Map(_) | Kind::FreeFormObject)
-                if !(p.location == ParamLocation::Path && !p.serialization.json) =>
+                if p.location != ParamLocation::Path || p.serialization.json =>
             {
                 ParamForm::Ref(self.rust_type(schema))
             }
