@@ -330,7 +330,7 @@ pub fn check_spec(
     let (mut server, served_copy) = match MockServer::start(prism, spec, log.clone(), patience) {
         Ok(server) => (server, None),
         // A `$ref` Prism could not follow: the copy without those, if there were any.
-        Err(e) if e.contains("MissingPointerError") || e.contains("does not exist") => {
+        Err(e) if ["MissingPointerError", "does not exist", "ENOENT"].iter().any(|m| e.contains(m)) => {
             let (copy, changes) = prism_loadable_copy(root, name, spec)?;
             if changes.is_empty() {
                 return Err(e);
@@ -348,7 +348,8 @@ fn prism_loadable_copy(root: &Path, name: &str, spec: &Path) -> Result<(PathBuf,
     let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
     // YAML reads JSON too.
     let doc: serde_json::Value = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?;
-    let (copy, changes) = crate::prism_copy::loadable(&doc);
+    let dir = spec.parent().unwrap_or(Path::new("."));
+    let (copy, changes) = crate::prism_copy::loadable(&doc, dir);
     let out = root.join("target").join("conformance").join(format!("{name}.prism.json"));
     let json = serde_json::to_string(&copy).map_err(|e| e.to_string())?;
     std::fs::write(&out, json).map_err(|e| format!("{}: {e}", out.display()))?;

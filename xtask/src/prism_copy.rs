@@ -1,9 +1,12 @@
 //! A copy of a spec that Prism can load, for the specs it refuses to start with: Prism
 //! resolves every `$ref` of a document before serving it, so one that points nowhere (the
-//! spec's defect: Keycloak's `oas_any_type_not_mapped`) or one inside an example's value (its
-//! own: examples are data, and Okta's show JSON Schema documents) stops it. The copy serves the
-//! first as any value, as the generator reads it, and leaves the second key out of the data.
-//! Nothing a request is checked against changes otherwise.
+//! spec's defect: Keycloak's `oas_any_type_not_mapped`, a file that is not there) or one inside
+//! data (its own: examples are data, and Okta's show JSON Schema documents; SailPoint's Beta
+//! names files beside it in an `x-` extension) stops it. The copy serves the first as any value,
+//! as the generator reads it, and leaves the second key out of the data. Nothing a request is
+//! checked against changes otherwise.
+
+use std::path::Path;
 
 use serde_json::{Map, Value};
 
@@ -12,8 +15,8 @@ use serde_json::{Map, Value};
 pub struct Changes {
     /// `$ref`s to nothing, each now `{}`.
     pub dangling: usize,
-    /// `$ref` keys inside example values, left out.
-    pub in_examples: usize,
+    /// `$ref` keys inside data (example values, `x-` extensions), left out.
+    pub in_data: usize,
 }
 
 impl Changes {
@@ -23,8 +26,8 @@ impl Changes {
 
     pub fn describe(&self) -> String {
         format!(
-            "served a copy: {} reference(s) to nothing taken as any value, {} `$ref` key(s) inside example values left out",
-            self.dangling, self.in_examples
+            "served a copy: {} reference(s) to nothing taken as any value, {} `$ref` key(s) inside examples and extensions left out",
+            self.dangling, self.in_data
         )
     }
 }
@@ -44,20 +47,27 @@ enum At {
     Data,
 }
 
-/// The copy of `doc` that Prism loads, and what was changed.
-pub fn loadable(doc: &Value) -> (Value, Changes) {
+/// The copy of `doc` (read from the folder `dir`) that Prism loads, and what was changed.
+pub fn loadable(doc: &Value, dir: &Path) -> (Value, Changes) {
     let mut copy = doc.clone();
     let mut changes = Changes::default();
-    walk(&mut copy, doc, At::Document, &mut changes);
+    let root = Root { doc, dir };
+    walk(&mut copy, &root, At::Document, &mut changes);
     (copy, changes)
 }
 
-fn walk(value: &mut Value, root: &Value, at: At, changes: &mut Changes) {
+/// What references resolve against: the document, and its folder for other files.
+struct Root<'a> {
+    doc: &'a Value,
+    dir: &'a Path,
+}
+
+fn walk(value: &mut Value, root: &Root, at: At, changes: &mut Changes) {
     match value {
         Value::Object(map) => {
             if at == At::Data {
                 if map.remove("$ref").is_some() {
-                    changes.in_examples += 1;
+                    changes.in_data += 1;
                 }
                 for child in map.values_mut() {
                     walk(child, root, At::Data, changes);
@@ -98,12 +108,19 @@ fn walk(value: &mut Value, root: &Value, at: At, changes: &mut Changes) {
     }
 }
 
-/// `{"$ref": "#/..."}` whose target the document does not have.
-fn dangling(map: &Map<String, Value>, root: &Value) -> bool {
+/// `{"$ref": ...}` whose target is not there: a pointer the document does not have, or a file
+/// beside it that does not exist (one that does is left to Prism).
+fn dangling(map: &Map<String, Value>, root: &Root) -> bool {
     let Some(Value::String(reference)) = map.get("$ref") else { return false };
-    let Some(pointer) = reference.strip_prefix('#') else { return false };
-    // A fragment's tokens may be percent-encoded; `~1` and `~0` are read by `pointer`.
-    root.pointer(&percent_decoded(pointer)).is_none()
+    match reference.strip_prefix('#') {
+        // A fragment's tokens may be percent-encoded; `~1` and `~0` are read by `pointer`.
+        Some(pointer) => root.doc.pointer(&percent_decoded(pointer)).is_none(),
+        None if reference.contains("://") => false,
+        None => {
+            let file = reference.split('#').next().unwrap_or_default();
+            !root.dir.join(percent_decoded(file)).exists()
+        }
+    }
 }
 
 fn percent_decoded(text: &str) -> String {
@@ -143,14 +160,20 @@ mod tests {
                 "B": {"type": "string", "example": {"$ref": "not a reference, data"}}
             }}
         });
-        let (copy, changes) = loadable(&doc);
-        assert_eq!(changes, Changes { dangling: 1, in_examples: 2 });
+        let dir = std::env::temp_dir();
+        let (copy, changes) = loadable(&doc, &dir);
+        assert_eq!(changes, Changes { dangling: 1, in_data: 2 });
         let media = &copy["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"];
         assert_eq!(media["schema"], json!({}));
         assert_eq!(media["examples"]["one"]["value"], json!({"definitions": {}, "n": 1}));
         // References that resolve stay, a property named `example` is a schema, not data.
         assert_eq!(copy["components"]["schemas"]["A"], doc["components"]["schemas"]["A"]);
-        let (_, none) = loadable(&copy);
+        let (_, none) = loadable(&copy, &dir);
         assert!(none.is_empty());
+        // A file beside the spec that is not there; one inside an extension is data.
+        let doc = json!({"components": {"schemas": {"A": {"$ref": "no-such-file-here.yaml#/A"}}}, "x-hooks": {"$ref": "gone.yaml"}});
+        let (copy, changes) = loadable(&doc, &dir);
+        assert_eq!(changes, Changes { dangling: 1, in_data: 1 });
+        assert_eq!(copy, json!({"components": {"schemas": {"A": {}}}, "x-hooks": {}}));
     }
 }
