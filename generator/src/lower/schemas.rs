@@ -63,7 +63,18 @@ impl<'a> SpecLowerer<'a> {
             SchemaKind::Type(t) => match t {
                 Type::String(st) => {
                     if st.enumeration.is_empty() {
-                        Kind::String(string_format(typed_format(&st.format)))
+                        let format = string_format(typed_format(&st.format));
+                        // A UUID is 32 hex digits (36 with hyphens): a `uuid` no longer than 31
+                        // (Intercom's 24-digit ids) is no UUID, and is read as the text it is.
+                        if format == StringFormat::Uuid && st.max_length.is_some_and(|max| max < 32) {
+                            self.warn(
+                                &ptr.push("format"),
+                                "`format: uuid` with a `maxLength` no UUID fits; it is read as a string",
+                            );
+                            Kind::String(StringFormat::Plain)
+                        } else {
+                            Kind::String(format)
+                        }
                     } else {
                         nullable |= st.enumeration.iter().any(Option::is_none);
                         Kind::Enum(dedup(st.enumeration.iter().flatten().cloned()))
