@@ -298,10 +298,13 @@ impl Model {
             Resolved::Model(_) if p.location == ParamLocation::Path && !p.serialization.json => ParamForm::Str,
             Resolved::Model(_) => ParamForm::Ref(self.rust_type(schema)),
             Resolved::Kind(kind) if taken_by_value(kind) => ParamForm::Value(self.rust_type(schema)),
-            // A map (OpenAI's `metadata`) is sent in its style, as a struct is.
-            Resolved::Kind(Kind::Map(_) | Kind::FreeFormObject)
-                if p.location != ParamLocation::Path || p.serialization.json =>
-            {
+            // A map (OpenAI's `metadata`) is sent in its style, as a struct is; so is a free-form
+            // object in a query. A free-form object elsewhere is taken as text: in a header it
+            // is the spec's slip for a string (Mastodon's `Idempotency-Key`).
+            Resolved::Kind(Kind::Map(_)) if p.location != ParamLocation::Path || p.serialization.json => {
+                ParamForm::Ref(self.rust_type(schema))
+            }
+            Resolved::Kind(Kind::FreeFormObject) if p.location == ParamLocation::Query => {
                 ParamForm::Ref(self.rust_type(schema))
             }
             Resolved::Kind(Kind::Array(item)) => ParamForm::List(match self.resolve(*item) {
