@@ -56,7 +56,10 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
                     sample = model.sample_parameter(body.schema);
                 }
                 // A free-form one (SailPoint's connector translations) gets one field.
-                if form && sample.as_object().is_some_and(|o| o.is_empty()) && super::api::body_arg(model, body) == Arg::Ref(RustType::JsonObject) {
+                if form
+                    && sample.as_object().is_some_and(|o| o.is_empty())
+                    && super::api::body_arg(model, body) == Arg::Ref(RustType::JsonObject)
+                {
                     sample = serde_json::json!({ "key": "value" });
                 }
                 let example = body.examples.first().and_then(|e| serde_json::from_str::<Value>(&e.json).ok());
