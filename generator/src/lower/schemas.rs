@@ -242,8 +242,8 @@ impl<'a> SpecLowerer<'a> {
     /// An object's own properties beside `oneOf`/`anyOf` variants that are objects too
     /// (Intercom's data attribute: `name`, `model` and, by variant, `options`): one struct of
     /// the object's properties and, after them, the variants' (the first to name one gives
-    /// its type), required when the object's `required` names them. `None` when a variant is
-    /// not an object: then the variants make a union.
+    /// its type), required when the object's `required` names them. When a variant is not an
+    /// object, the variants make a union, as they do without properties beside them.
     fn object_with_variants(
         &mut self,
         id: NodeId,
@@ -266,10 +266,9 @@ impl<'a> SpecLowerer<'a> {
                 _ => return Ok(self.union_of(id, nodes, &variants_ptr, discriminator)),
             }
         }
-        let Kind::Object(mut object) =
-            self.object(id, &a.properties, &a.required, a.additional_properties.as_ref(), ptr)?
-        else {
-            unreachable!("an object with properties is an object")
+        let mut object = match self.object(id, &a.properties, &a.required, a.additional_properties.as_ref(), ptr)? {
+            Kind::Object(object) => object,
+            other => return Ok(other),
         };
         let own = object.fields.len();
         for f in fields {
