@@ -135,7 +135,8 @@ impl Multipart {
             };
             let mut headers = reqwest::header::HeaderMap::new();
             for (_, header, value) in part_headers.iter().filter(|(part, _, _)| *part == name) {
-                let invalid = || Error::InvalidRequest(format!("header `{header}` of part `{name}` is not a valid header value"));
+                let invalid =
+                    || Error::InvalidRequest(format!("header `{header}` of part `{name}` is not a valid header value"));
                 let header = reqwest::header::HeaderName::from_bytes(header.as_bytes()).map_err(|_| invalid())?;
                 let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| invalid())?;
                 headers.append(header, value);

@@ -481,9 +481,7 @@ impl Request<'_> {
                 Some(Body::Bytes { content_type, bytes }) => {
                     request = request.header(CONTENT_TYPE, *content_type).body(bytes.clone())
                 }
-                Some(Body::Multipart(form)) => {
-                    request = request.multipart(form.clone().into_form(&self.part_headers)?)
-                }
+                Some(Body::Multipart(form)) => request = request.multipart(form.clone().into_form(&self.part_headers)?),
                 None => {}
             }
             let response =
