@@ -68,9 +68,10 @@ fn the_seed_specs_conform() {
 /// (PagerDuty), several at once (Plaid's three headers), in a query (Google Maps), HTTP Basic
 /// (Twilio, Jira), bearer (Qdrant, besides its API key and optional `{}`), `deepObject`-free
 /// forms (Twilio), `explode: false` lists (Jira). Stripe is not here: Prism does not load its
-/// 6 MB spec in minutes; its forms and `deepObject`s are covered by the wire tests. Okta (an
-/// API key in `Authorization`, and OAuth2) loads through a copy without the `$ref`s inside its
-/// examples (see `xtask::prism_copy`).
+/// 6 MB spec in minutes; its forms and `deepObject`s are covered by the wire tests. Okta runs
+/// in `cargo xtask conformance` (Prism loads it through a copy without the `$ref`s inside its
+/// examples, see `xtask::prism_copy`: 732 operations, 0 failed), not here: its four minutes
+/// take CI past its 30-minute budget.
 #[test]
 fn a_corpus_subset_conforms() {
     let Some(corpus) = shared_folder("a_corpus_subset_conforms", "corpus") else { return };
@@ -81,7 +82,6 @@ fn a_corpus_subset_conforms() {
         ("plaid", "plaid.yaml"),
         ("jira-cloud", "jira-cloud.json"),
         ("pagerduty", "pagerduty.json"),
-        ("okta-management", "okta-management.yaml"),
     ] {
         conforms(name, &corpus.join(file), None);
     }

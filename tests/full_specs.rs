@@ -34,7 +34,15 @@ fn shapes_in(code: &str) -> BTreeMap<String, Vec<String>> {
                     .map(|f| {
                         let wire =
                             serde_rename(&f.attrs).unwrap_or_else(|| f.ident.as_ref().expect("named").to_string());
-                        format!("field {wire}: {}", f.ty.to_token_stream())
+                        // An `Option` left out when `None`, or sent as `null` (a required field
+                        // that may be null): not the same on the wire.
+                        let left_out =
+                            f.attrs.iter().any(|a| a.to_token_stream().to_string().contains("skip_serializing_if"));
+                        format!(
+                            "field {wire}: {} {}",
+                            f.ty.to_token_stream(),
+                            if left_out { "left out when None" } else { "" }
+                        )
                     })
                     .collect();
                 (s.ident.to_string(), fields)
