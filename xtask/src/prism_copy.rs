@@ -100,6 +100,9 @@ fn walk(value: &mut Value, root: &Root, at: At, changes: &mut Changes) {
             }
         }
         Value::Array(items) => {
+            // A list under a name-keyed keyword (an operation's `parameters`) holds parts of
+            // the document, not names.
+            let at = if at == At::Names { At::Document } else { at };
             for item in items {
                 walk(item, root, at, changes);
             }
@@ -175,5 +178,10 @@ mod tests {
         let (copy, changes) = loadable(&doc, &dir);
         assert_eq!(changes, Changes { dangling: 1, in_data: 1 });
         assert_eq!(copy, json!({"components": {"schemas": {"A": {}}}, "x-hooks": {}}));
+        // An operation's `parameters` is a list of parameters, whose examples are data.
+        let doc = json!({"paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "query", "example": {"$ref": "#/x"}}]}}}});
+        let (copy, changes) = loadable(&doc, &dir);
+        assert_eq!(changes, Changes { dangling: 0, in_data: 1 });
+        assert_eq!(copy["paths"]["/a"]["get"]["parameters"][0]["example"], json!({}));
     }
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::api::{call_params, credential_setters, Arg};
 use super::syntax::{crate_ident, ident};
 use super::Prepared;
-use crate::ir::{Api, BodyEncoding, SchemeKind};
+use crate::ir::{Api, SchemeKind};
 use crate::naming::{snake, Uniquer};
 use crate::normalize::{Model, RustType};
 
@@ -48,20 +48,7 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
             if let Some(body) = &op.body {
                 // The spec's own example of the body where it gives one that the body's type
                 // reads (the example tests say which do not), else a value made to fit.
-                let mut sample = model.sample(body.schema);
-                // A form or multipart body with no field is no body at all to a server: one whose
-                // fields are all optional is sent with them.
-                let form = matches!(body.encoding, BodyEncoding::Multipart | BodyEncoding::FormUrlEncoded);
-                if form && sample.as_object().is_some_and(|o| o.is_empty()) {
-                    sample = model.sample_parameter(body.schema);
-                }
-                // A free-form one (SailPoint's connector translations) gets one field.
-                if form
-                    && sample.as_object().is_some_and(|o| o.is_empty())
-                    && super::api::body_arg(model, body) == Arg::Ref(RustType::JsonObject)
-                {
-                    sample = serde_json::json!({ "key": "value" });
-                }
+                let sample = model.sample_body(body);
                 let example = body.examples.first().and_then(|e| serde_json::from_str::<Value>(&e.json).ok());
                 let arg = super::api::body_arg(model, body);
                 args.push(match (example, &arg) {

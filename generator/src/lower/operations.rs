@@ -250,18 +250,7 @@ impl<'a> SpecLowerer<'a> {
         op_name: &str,
     ) -> Result<Vec<Parameter>> {
         let mut parameters = Vec::new();
-        for (name, header) in &e.headers {
-            if name.eq_ignore_ascii_case("content-type") {
-                continue;
-            }
-            let h_ptr = e_ptr.push("headers").push(name);
-            let header = match self.resolve(header, h_ptr.clone(), "headers", |c| &c.headers) {
-                Ok((header, _)) => header,
-                Err(e) => {
-                    self.warn(&h_ptr, format!("header not read: {e}"));
-                    continue;
-                }
-            };
+        for (name, header, h_ptr) in self.headers_of(&e.headers, e_ptr) {
             let hint = NameHint::Parameter { operation: op_name.to_string(), name: format!("{part} {name}") };
             let schema = match &header.format {
                 openapiv3::ParameterSchemaOrContent::Schema(s) => self.schema_ref(s, h_ptr.push("schema"), hint)?,
@@ -363,22 +352,33 @@ impl<'a> SpecLowerer<'a> {
         Ok(responses)
     }
 
+    /// The headers of a response or a multipart part (`headers` under `ptr`) but
+    /// `Content-Type`, which the media type says, each resolved, with its pointer; one that
+    /// cannot be read is a warning.
+    fn headers_of(
+        &mut self,
+        headers: &'a IndexMap<String, ReferenceOr<openapiv3::Header>>,
+        ptr: &JsonPointer,
+    ) -> Vec<(&'a String, &'a openapiv3::Header, JsonPointer)> {
+        let mut read = Vec::new();
+        for (name, header) in headers {
+            if name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let h_ptr = ptr.push("headers").push(name);
+            match self.resolve(header, h_ptr.clone(), "headers", |c| &c.headers) {
+                Ok((header, _)) => read.push((name, header, h_ptr)),
+                Err(e) => self.warn(&h_ptr, format!("header not read: {e}")),
+            }
+        }
+        read
+    }
+
     /// The documented headers of a response, each read as the scalar its schema says.
     fn response_headers(&mut self, r: &'a openapiv3::Response, s_ptr: &JsonPointer) -> Vec<ResponseHeader> {
         use openapiv3::{ParameterSchemaOrContent, SchemaKind, Type};
         let mut headers = Vec::new();
-        for (name, header) in &r.headers {
-            if name.eq_ignore_ascii_case("content-type") {
-                continue;
-            }
-            let h_ptr = s_ptr.push("headers").push(name);
-            let header = match self.resolve(header, h_ptr.clone(), "headers", |c| &c.headers) {
-                Ok((header, _)) => header,
-                Err(e) => {
-                    self.warn(&h_ptr, format!("header not read: {e}"));
-                    continue;
-                }
-            };
+        for (name, header, h_ptr) in self.headers_of(&r.headers, s_ptr) {
             let schema = match &header.format {
                 ParameterSchemaOrContent::Schema(s) => {
                     self.resolve(s, h_ptr.push("schema"), "schemas", |c| &c.schemas).ok().map(|(s, _)| s)

@@ -132,7 +132,7 @@ impl<'a> SpecLowerer<'a> {
         if !(constraints && object) {
             let variants = !a.one_of.is_empty() || !a.any_of.is_empty();
             if variants && !a.properties.is_empty() && discriminator.is_none() {
-                return self.object_with_variants(id, a, ptr, discriminator);
+                return self.object_with_variants(id, a, ptr);
             }
             if !a.one_of.is_empty() {
                 return self.union(id, &a.one_of, &ptr.push("oneOf"), discriminator);
@@ -244,13 +244,7 @@ impl<'a> SpecLowerer<'a> {
     /// the object's properties and, after them, the variants' (the first to name one gives
     /// its type), required when the object's `required` names them. When a variant is not an
     /// object, the variants make a union, as they do without properties beside them.
-    fn object_with_variants(
-        &mut self,
-        id: NodeId,
-        a: &'a openapiv3::AnySchema,
-        ptr: &JsonPointer,
-        discriminator: Option<&'a openapiv3::Discriminator>,
-    ) -> Result<Kind> {
+    fn object_with_variants(&mut self, id: NodeId, a: &'a openapiv3::AnySchema, ptr: &JsonPointer) -> Result<Kind> {
         let (parts, key) = if a.one_of.is_empty() { (&a.any_of, "anyOf") } else { (&a.one_of, "oneOf") };
         let variants_ptr = ptr.push(key);
         let nodes = self.variants(id, parts, &variants_ptr)?;
@@ -263,7 +257,7 @@ impl<'a> SpecLowerer<'a> {
             match &self.ir.node(inner).kind {
                 Kind::Object(o) => fields.extend(o.fields.iter().cloned()),
                 Kind::Any | Kind::FreeFormObject => {}
-                _ => return Ok(self.union_of(id, nodes, &variants_ptr, discriminator)),
+                _ => return Ok(self.union_of(id, nodes, &variants_ptr, None)),
             }
         }
         let mut object = match self.object(id, &a.properties, &a.required, a.additional_properties.as_ref(), ptr)? {

@@ -26,7 +26,7 @@ enum Label {
 }
 
 /// How a field of an object is present on the wire.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Presence {
     /// Left out when it has no value.
     Optional,

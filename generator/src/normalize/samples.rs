@@ -6,8 +6,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::Model;
-use crate::ir::{IntegerFormat, Kind, NodeId, StringFormat, ValueFacts};
+use super::{Model, RustType};
+use crate::ir::{BodyEncoding, IntegerFormat, Kind, NodeId, RequestBody, StringFormat, ValueFacts};
 
 /// Nesting deeper than this ends in the smallest value of its kind (recursive schemas).
 const MAX_DEPTH: usize = 8;
@@ -16,6 +16,22 @@ impl Model {
     /// A JSON value that fits the schema of `node`: required fields only.
     pub fn sample(&self, node: NodeId) -> Value {
         self.sample_at(node, 0, false)
+    }
+
+    /// A value for a request body: required fields only, but a form or multipart body with
+    /// none, which is no body at all to a server, is sent with its optional fields, or, when
+    /// free-form (SailPoint's connector translations), with one field.
+    pub fn sample_body(&self, body: &RequestBody) -> Value {
+        let empty = |v: &Value| v.as_object().is_some_and(|o| o.is_empty());
+        let sample = self.sample(body.schema);
+        if !matches!(body.encoding, BodyEncoding::Multipart | BodyEncoding::FormUrlEncoded) || !empty(&sample) {
+            return sample;
+        }
+        let all = self.sample_parameter(body.schema);
+        if empty(&all) && self.rust_type(body.schema) == RustType::JsonObject {
+            return json!({ "key": "value" });
+        }
+        all
     }
 
     /// A value for a parameter: an object with its optional properties too (but not those
