@@ -279,11 +279,14 @@ fn prettyplease_unparse(file: &syn::File) -> String {
     sdkgen::format::unparse(file)
 }
 
-/// Each full crate, written outside the workspace, passes clippy with warnings denied.
+/// The full crates pass clippy with warnings denied. The bundled V3 and Beta crates each on
+/// their own are built with clippy's lints by `tests/full_client.rs`, which runs their tests,
+/// and SailPoint's multi-file trees (much the same crates) by `tests/corpus.rs`; what is left
+/// is both APIs in one crate, from the inlined files: one crate for the two forms not
+/// covered there.
 #[test]
 fn full_crates_compile_without_warnings() {
     let Some(dir) = shared_specs("full_crates_compile_without_warnings") else { return };
-    for (name, files) in FULL_CRATES {
-        assert_builds_cleanly(&full_options(&dir, name, files), name);
-    }
+    let (name, files) = FULL_CRATES.iter().find(|(name, _)| *name == "v3-and-beta-inlined").expect("listed");
+    assert_builds_cleanly(&full_options(&dir, name, files), name);
 }

@@ -83,6 +83,7 @@ pub const FULL_CRATES: &[(&str, &[&str])] = &[
     ("beta-bundled", &["sailpoint-beta.yaml"]),
     ("beta-inlined", &["sailpoint-beta.inlined.json"]),
     ("v3-and-beta", &["sailpoint-v3.yaml", "sailpoint-beta.yaml"]),
+    ("v3-and-beta-inlined", &["sailpoint-v3.inlined.json", "sailpoint-beta.inlined.json"]),
 ];
 
 pub fn full_options(dir: &Path, name: &str, files: &[&str]) -> Options {
@@ -120,16 +121,19 @@ pub fn run_smoke_tests(out: &Path, expected: usize) {
     let output = cargo_in(out, "sdk-smoke", &["test", "--test", "smoke"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert_no_warnings(out, &output);
     assert!(stdout.contains(&format!("test result: ok. {expected} passed")), "{stdout}");
 }
 
 /// Runs cargo in the generated crate at `dir`, building into `target/{target}` so that the
-/// dependencies stay built between runs.
+/// dependencies stay built between runs. The crate's own code is built with clippy's lints
+/// (see `xtask::lint`): a crate built to run its tests needs no second, clippy-only pass.
 ///
 /// Each generated crate is built once and thrown away, so incremental state and debug info
 /// would only fill the disk: with them, a clean run of the tests wrote about 10 GB.
 pub fn cargo_in(dir: &Path, target: &str, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let mut command = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    xtask::lint::with_clippy(&mut command)
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", repo_root().join("target").join(target))
@@ -139,6 +143,12 @@ pub fn cargo_in(dir: &Path, target: &str, args: &[&str]) -> std::process::Output
         .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs")
+}
+
+/// Asserts that building the crate at `dir` printed no warning (clippy's included).
+pub fn assert_no_warnings(dir: &Path, output: &std::process::Output) {
+    let warnings = xtask::lint::warnings(&String::from_utf8_lossy(&output.stderr));
+    assert!(warnings.is_empty(), "{} warned (clippy's lints included):\n{}", dir.display(), warnings.join("\n"));
 }
 
 /// Writes the crate `options` generate outside the workspace and asserts that it builds on its
@@ -164,6 +174,7 @@ pub struct ExampleRun {
 /// to say. Anything else going wrong (a build error, an unparsable result) panics.
 pub fn run_example_tests(dir: &Path, target: &str) -> ExampleRun {
     let output = cargo_in(dir, target, &["test", "--test", "examples", "--", "--test-threads=2"]);
+    assert_no_warnings(dir, &output);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let summary = stdout
         .lines()

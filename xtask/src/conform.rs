@@ -5,7 +5,8 @@
 //! passed, listed as Prism's (or the spec's) defect in tests/prism-defects.txt, failed, per
 //! spec. A spec Prism cannot load within the patience is named as such.
 //!
-//! Exit code 0 when nothing failed that is not listed, 1 otherwise.
+//! Exit code 0 when nothing failed that is not listed and no crate's build warned (clippy's
+//! lints included), 1 otherwise.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -27,6 +28,8 @@ struct Counts {
     answer: usize,
     listed: usize,
     failed: Vec<String>,
+    /// What building the crate warned about (clippy's lints included).
+    warnings: Vec<String>,
 }
 
 pub fn conformance(root: &Path, args: &[String]) -> i32 {
@@ -69,7 +72,8 @@ pub fn conformance(root: &Path, args: &[String]) -> i32 {
         let mut served_copy = None;
         let outcome = check_spec(root, &prism, &name, &spec, names.as_deref(), patience).map(|run| {
             served_copy.clone_from(&run.served_copy);
-            let mut counts = Counts { operations: run.results.len(), ..Counts::default() };
+            let mut counts =
+                Counts { operations: run.results.len(), warnings: run.warnings.clone(), ..Counts::default() };
             for (test, outcome) in &run.results {
                 let listed = defects.contains_key(&(name.clone(), test.clone()));
                 match outcome {
@@ -96,6 +100,12 @@ pub fn conformance(root: &Path, args: &[String]) -> i32 {
                 for f in c.failed.iter().take(5) {
                     eprintln!("    {}", f.chars().take(400).collect::<String>());
                 }
+                if !c.warnings.is_empty() {
+                    eprintln!("  building the crate warned {} time(s):", c.warnings.len());
+                    for w in c.warnings.iter().take(5) {
+                        eprintln!("    {w}");
+                    }
+                }
                 // Every failure, in full, for reading later.
                 let file = root.join("target").join("conformance").join(format!("{name}.failures.txt"));
                 let _ = std::fs::write(&file, c.failed.join("\n"));
@@ -105,7 +115,7 @@ pub fn conformance(root: &Path, args: &[String]) -> i32 {
         rows.push(Row { name, served_copy, outcome, seconds });
     }
     println!("{}", table(&rows));
-    i32::from(rows.iter().any(|r| matches!(&r.outcome, Ok(c) if !c.failed.is_empty())))
+    i32::from(rows.iter().any(|r| matches!(&r.outcome, Ok(c) if !c.failed.is_empty() || !c.warnings.is_empty())))
 }
 
 /// Every input: fixtures, the seed specs (with their names overlay), the corpus, and the full

@@ -154,18 +154,26 @@ pub enum Outcome {
     Answer(String),
 }
 
+/// The mock tests of one crate: each test's outcome, and the warnings (clippy's among them)
+/// that building the crate and its tests printed.
+pub struct MockRun {
+    pub results: BTreeMap<String, Outcome>,
+    pub warnings: Vec<String>,
+}
+
 /// Runs the mock tests of the crate at `crate_dir` against `server`, one result per test,
-/// building into `target/{target}`. `env` names the variable that carries the server's URL.
+/// building into `target/{target}` with clippy's lints (see `crate::lint`). `env` names the
+/// variable that carries the server's URL.
 pub fn run_mock_tests(
     root: &Path,
     crate_dir: &Path,
     target: &str,
     server: &mut MockServer,
     env: &str,
-) -> Result<BTreeMap<String, Outcome>, String> {
-    let mut results = cargo_mock_tests(root, crate_dir, target, &server.url(), env, None)?;
+) -> Result<MockRun, String> {
+    let (mut results, warnings) = cargo_mock_tests(root, crate_dir, target, &server.url(), env, None)?;
     if server.alive() {
-        return Ok(results);
+        return Ok(MockRun { results, warnings });
     }
     // Prism died on some request: every test after it failed to connect. Each one that did not
     // pass is run again alone, on a fresh server; one that stops it again crashed it.
@@ -175,7 +183,7 @@ pub fn run_mock_tests(
         if !server.alive() {
             server.restart()?;
         }
-        let single = cargo_mock_tests(root, crate_dir, target, &server.url(), env, Some(&name))?;
+        let (single, _) = cargo_mock_tests(root, crate_dir, target, &server.url(), env, Some(&name))?;
         let outcome = single.get(&name).cloned().unwrap_or_else(|| Outcome::Failed("did not run".into()));
         let outcome = if !server.alive() && outcome != Outcome::Passed { Outcome::Crashed } else { outcome };
         results.insert(name, outcome);
@@ -183,7 +191,7 @@ pub fn run_mock_tests(
     if !server.alive() {
         server.restart()?;
     }
-    Ok(results)
+    Ok(MockRun { results, warnings })
 }
 
 fn cargo_mock_tests(
@@ -193,9 +201,9 @@ fn cargo_mock_tests(
     url: &str,
     env: &str,
     only: Option<&str>,
-) -> Result<BTreeMap<String, Outcome>, String> {
+) -> Result<(BTreeMap<String, Outcome>, Vec<String>), String> {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command
+    crate::lint::with_clippy(&mut command)
         .args(["test", "--test", "mock_server", "--"])
         .current_dir(crate_dir)
         .env(env, url)
@@ -226,7 +234,7 @@ fn cargo_mock_tests(
                 .join("\n")
         ));
     }
-    Ok(results)
+    Ok((results, crate::lint::warnings(&String::from_utf8_lossy(&output.stderr))))
 }
 
 /// Each test's outcome from libtest's output: `test NAME ... ok|FAILED`, with the failure's
@@ -297,6 +305,8 @@ pub fn read_defects(path: &Path) -> Result<BTreeMap<(String, String), String>, S
 /// How one spec fared: each operation's test and its outcome.
 pub struct SpecRun {
     pub results: BTreeMap<String, Outcome>,
+    /// What building the crate and its mock tests warned about (clippy's lints included).
+    pub warnings: Vec<String>,
     /// How the spec Prism served differs from the one given, when Prism could not load that
     /// (see `prism_copy`).
     pub served_copy: Option<String>,
@@ -339,8 +349,8 @@ pub fn check_spec(
         }
         Err(e) => return Err(e),
     };
-    let results = run_mock_tests(root, &dir, "conformance-build", &mut server, "MOCK_SERVER_URL")?;
-    Ok(SpecRun { results, served_copy })
+    let run = run_mock_tests(root, &dir, "conformance-build", &mut server, "MOCK_SERVER_URL")?;
+    Ok(SpecRun { results: run.results, warnings: run.warnings, served_copy })
 }
 
 /// Writes `target/conformance/{name}.prism.json`, the copy of `spec` Prism can load.

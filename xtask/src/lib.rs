@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod conformance;
+pub mod lint;
 pub mod prism_copy;
 
 /// The package name of the committed SDK.

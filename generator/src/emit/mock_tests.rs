@@ -22,6 +22,7 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
     let mut names = Uniquer::with_taken(["decode", "documented", "base_url", "example_or"]);
     let mut clients = Vec::new();
     let mut tests = Vec::new();
+    let mut helpers = Helpers::default();
     for (a, api) in model.ir.apis.iter().enumerate() {
         let module = ident(&api.module);
         let client_fn = ident(&names.claim(format!("{}_client", api.module)));
@@ -43,7 +44,7 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
             let mut args: Vec<TokenStream> = params[..optional_start]
                 .iter()
                 .zip(&ordered)
-                .map(|(p, ir)| expression(&p.arg, &model.sample_parameter(ir.schema)))
+                .map(|(p, ir)| expression(&p.arg, &model.sample_parameter(ir.schema), &mut helpers))
                 .collect();
             if let Some(body) = &op.body {
                 // The spec's own example of the body where it gives one that the body's type
@@ -53,27 +54,36 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
                 let arg = super::api::body_arg(model, body);
                 args.push(match (example, &arg) {
                     (Some(example), Arg::Ref(_)) => {
+                        helpers.example_or = true;
                         let (example, sample) = (example.to_string(), sample.to_string());
                         quote!(&example_or(#example, #sample))
                     }
                     (Some(example), Arg::Option(inner)) if matches!(**inner, Arg::Ref(_)) => {
+                        helpers.example_or = true;
                         let (example, sample) = (example.to_string(), sample.to_string());
                         quote!(Some(&example_or(#example, #sample)))
                     }
-                    _ => expression(&arg, &sample),
+                    _ => expression(&arg, &sample, &mut helpers),
                 });
             }
-            let setters = params[optional_start..].iter().zip(&ordered[optional_start..]).map(|(p, ir)| {
-                let setter = &p.ident;
-                let value = expression(p.arg.without_option(), &model.sample_parameter(ir.schema));
-                quote!(.#setter(#value))
-            });
+            let setters: Vec<TokenStream> = params[optional_start..]
+                .iter()
+                .zip(&ordered[optional_start..])
+                .map(|(p, ir)| {
+                    let setter = &p.ident;
+                    let value = expression(p.arg.without_option(), &model.sample_parameter(ir.schema), &mut helpers);
+                    quote!(.#setter(#value))
+                })
+                .collect();
             let method = ident(&prepared.operation_names[a][i].method);
             let test = ident(&names.claim(snake(&format!("{} {}", api.module, op.id))));
             let has_success = op.successes().next().is_some();
             let doc = format!(" `{} {}` (`{}`)", op.method.as_upper(), op.path, op.id);
+            // A deprecated operation is still served, so it is tested, on purpose.
+            let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
             tests.push(quote! {
                 #[doc = #doc]
+                #allow
                 #[tokio::test]
                 async fn #test() {
                     let client = #client_fn();
@@ -83,6 +93,27 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
             });
         }
     }
+    // Each helper only where a test calls it: the file compiles without dead code.
+    let decode = (helpers.decode || helpers.example_or).then(|| {
+        quote! {
+            /// A value made to fit its schema, as the type the call takes.
+            #[track_caller]
+            fn decode<T: serde::de::DeserializeOwned>(json: &str) -> T {
+                serde_json::from_str(json).unwrap_or_else(|e| {
+                    panic!("{json} does not decode as {}: {e}", std::any::type_name::<T>())
+                })
+            }
+        }
+    });
+    let example_or = helpers.example_or.then(|| {
+        quote! {
+            /// The spec's example when the type reads it, else the value made to fit the schema.
+            #[track_caller]
+            fn example_or<T: serde::de::DeserializeOwned>(example: &str, sample: &str) -> T {
+                serde_json::from_str(example).unwrap_or_else(|_| decode(sample))
+            }
+        }
+    });
     quote! {
         //! One test per operation against a validating mock server: the call made from values
         //! that fit the spec's schemas, every optional parameter set, placeholder credentials
@@ -98,19 +129,9 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
                 .unwrap_or_else(|_| panic!("set {variable} to the mock server's URL"))
         }
 
-        /// A value made to fit its schema, as the type the call takes.
-        #[track_caller]
-        fn decode<T: serde::de::DeserializeOwned>(json: &str) -> T {
-            serde_json::from_str(json).unwrap_or_else(|e| {
-                panic!("{json} does not decode as {}: {e}", std::any::type_name::<T>())
-            })
-        }
+        #decode
 
-        /// The spec's example when the type reads it, else the value made to fit the schema.
-        #[track_caller]
-        fn example_or<T: serde::de::DeserializeOwned>(example: &str, sample: &str) -> T {
-            serde_json::from_str(example).unwrap_or_else(|_| decode(sample))
-        }
+        #example_or
 
         /// The call was answered with a documented success (or, for an operation that
         /// documents none, a documented error), decoded into its type. Prism names what it
@@ -192,8 +213,15 @@ fn credentials(api: &Api, krate: &proc_macro2::Ident, module: &proc_macro2::Iden
     quote!(#krate::#module::Credentials::new() #(#setters)*)
 }
 
+/// Which helpers of the file the tests call.
+#[derive(Default)]
+struct Helpers {
+    decode: bool,
+    example_or: bool,
+}
+
 /// The Rust expression of `sample` as an argument of type `arg`.
-fn expression(arg: &Arg, sample: &Value) -> TokenStream {
+fn expression(arg: &Arg, sample: &Value, helpers: &mut Helpers) -> TokenStream {
     match arg {
         Arg::Str => {
             let text = match sample {
@@ -211,12 +239,17 @@ fn expression(arg: &Arg, sample: &Value) -> TokenStream {
             quote!(#bytes.to_vec())
         }
         Arg::Value(_) => {
+            helpers.decode = true;
             let json = sample.to_string();
             quote!(decode(#json))
         }
         // A free-form multipart body (any object) whose schema is something else.
-        Arg::Ref(RustType::JsonObject) if !sample.is_object() => quote!(&decode("{}")),
+        Arg::Ref(RustType::JsonObject) if !sample.is_object() => {
+            helpers.decode = true;
+            quote!(&decode("{}"))
+        }
         Arg::Ref(_) => {
+            helpers.decode = true;
             let json = sample.to_string();
             quote!(&decode(#json))
         }
@@ -225,13 +258,13 @@ fn expression(arg: &Arg, sample: &Value) -> TokenStream {
                 Value::Array(items) => items.clone(),
                 other => vec![other.clone()],
             };
-            let items = items.iter().map(|i| expression(item, i));
+            let items: Vec<TokenStream> = items.iter().map(|i| expression(item, i, helpers)).collect();
             quote!(&[#(#items),*])
         }
         // Only an optional body is an `Option` the method itself takes; setters take the
         // value inside.
         Arg::Option(inner) => {
-            let inner = expression(inner, sample);
+            let inner = expression(inner, sample, helpers);
             quote!(Some(#inner))
         }
     }
