@@ -5,7 +5,7 @@ use std::path::Path;
 
 use sdkgen_tests::{generate, repo_root};
 
-fn surface(spec: &Path) -> sdkgen::changes::Surface {
+fn surface(spec: &Path) -> sdkgen::surface::Surface {
     generate(&sdkgen::Options { specs: vec![spec.to_path_buf()], crate_name: "shop".into(), ..Default::default() })
         .surface
 }

@@ -9,8 +9,8 @@
 use std::path::PathBuf;
 
 use sdkgen_tests::{
-    assert_only_known_example_defects, full_options, repo_root, run_example_tests, run_smoke_tests, shared_specs,
-    write_smoke_crate,
+    assert_only_known_example_defects, full_options, full_v3_doc_examples, repo_root, run_example_tests,
+    run_smoke_tests, shared_specs, write_smoke_crate,
 };
 
 /// Generates the crate of `spec` with its example tests and the smoke test `smoke` added, into
@@ -19,6 +19,12 @@ fn full_crate(dir: &std::path::Path, name: &str, spec: &str, smoke: &str) -> Pat
     let out = repo_root().join("target").join("full-smoke").join(name);
     let options = sdkgen::Options { example_tests: true, ..full_options(dir, name, &[spec]) };
     write_smoke_crate(&options, &out, &repo_root().join("tests/full_smoke").join(smoke));
+    if name == "sailpoint-v3-full" {
+        // The docs' examples for this crate are compiled with its smoke tests.
+        let path = out.join("tests/smoke.rs");
+        let text = std::fs::read_to_string(&path).expect("smoke.rs") + &full_v3_doc_examples();
+        std::fs::write(&path, text).expect("writable");
+    }
     out
 }
 

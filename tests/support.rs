@@ -229,5 +229,69 @@ pub fn assert_only_known_example_defects(run: &ExampleRun, files: &[&str]) -> us
     run.passed
 }
 
+/// The code examples of README.md and docs/ written for the crate of SailPoint's full V3 spec
+/// (a ```` ```rust,ignore ```` block whose first line says "In a crate generated from the full
+/// V3 spec"), as a module of async functions that `tests/full_client.rs` compiles inside that
+/// crate, under the name the examples give it (`sailpoint_v3`).
+pub fn full_v3_doc_examples() -> String {
+    let root = repo_root();
+    let mut files = vec![root.join("README.md")];
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+        .expect("docs/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    files.extend(docs);
+    let mut functions = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("readable");
+        let mut block: Option<Vec<&str>> = None;
+        for line in text.lines() {
+            match &mut block {
+                None if line.trim() == "```rust,ignore" => block = Some(Vec::new()),
+                None => {}
+                Some(lines) if line.trim() == "```" => {
+                    if lines.first().is_some_and(|l| l.starts_with("// In a crate generated from the full V3 spec")) {
+                        functions.push(format!(
+                            "    async fn example_{}() -> Result<(), Box<dyn std::error::Error>> {{\n{}\n        Ok(())\n    }}\n",
+                            functions.len(),
+                            lines.join("\n")
+                        ));
+                    }
+                    block = None;
+                }
+                Some(lines) => lines.push(line),
+            }
+        }
+    }
+    assert!(functions.len() >= 2, "the full V3 examples of docs/generated-crate.md are found");
+    format!(
+        "\n/// The examples of README.md and docs/ written for the full V3 crate (see tests/support.rs).\n#[allow(dead_code)]\nmod doc_examples {{\n    use sailpoint_v3_full as sailpoint_v3;\n{}}}\n",
+        functions.concat()
+    )
+}
+
 #[path = "twin.rs"]
 pub mod twin;
+
+/// The documentation in docs/, included so that `cargo test` compiles its Rust examples, as
+/// it does the README's.
+pub mod docs {
+    #[doc = include_str!("../docs/architecture.md")]
+    pub mod architecture {}
+    #[doc = include_str!("../docs/changes.md")]
+    pub mod changes {}
+    #[doc = include_str!("../docs/corpus.md")]
+    pub mod corpus {}
+    #[doc = include_str!("../docs/credentials.md")]
+    pub mod credentials {}
+    #[doc = include_str!("../docs/generated-crate.md")]
+    pub mod generated_crate {}
+    #[doc = include_str!("../docs/inputs.md")]
+    pub mod inputs {}
+    #[doc = include_str!("../docs/performance.md")]
+    pub mod performance {}
+    #[doc = include_str!("../docs/shapes-and-names.md")]
+    pub mod shapes_and_names {}
+}

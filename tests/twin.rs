@@ -1,5 +1,5 @@
 //! The faithful OpenAPI 3.1 translation of a 3.0 document, for the twin test: same meaning,
-//! 3.1 spelling. Written apart from the generator's own translation (`sdkgen::dialect`, the
+//! 3.1 spelling. Written apart from the generator's own translation (`sdkgen::load::dialect`, the
 //! other way), with its own map of where schemas stand, so that the twin test does not take the
 //! generator's word for it.
 

@@ -1,105 +1,12 @@
 //! What changed between two generated crates, for their users: the public API of each (its
-//! `api.json`, written into every crate, so that no old spec is needed), compared by the Cargo
-//! book's SemVer rules, with the version bump it implies.
+//! `api.json`, see `surface`, so that no old spec is needed), compared by the Cargo book's
+//! SemVer rules, with the version bump it implies, and written as Markdown.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// The public API of a generated crate, as `api.json` records it. Types are spelled as the
-/// generated code spells them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Surface {
-    /// The crate's package name and version.
-    pub crate_name: String,
-    pub version: String,
-    /// Sorted by module, then operationId.
-    pub operations: Vec<OperationSurface>,
-    /// Sorted by name (aliases included, as `alias` types).
-    pub types: Vec<TypeSurface>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OperationSurface {
-    pub module: String,
-    /// The spec's operationId.
-    pub id: String,
-    /// The method of the module's `Client`.
-    pub method: String,
-    /// `GET /path`.
-    pub http: String,
-    /// Whether the method returns a call whose setters take the optional parameters (every
-    /// crate written now says so; crates before took them by position when they had fewer than
-    /// four, and comparing with one of those reports the change as breaking).
-    pub builder: bool,
-    /// In the order the method takes them.
-    pub params: Vec<ParamSurface>,
-    pub body: Option<String>,
-    pub returns: String,
-    /// The documented error statuses (`404`, `4XX`, `default`): one variant each.
-    pub errors: Vec<String>,
-    /// Whether the error enum is `#[non_exhaustive]`, so that a new status breaks no user.
-    #[serde(default)]
-    pub errors_non_exhaustive: bool,
-    pub stream: bool,
-    /// Whether the stream is the call's `stream()`, which takes the parameters as the call
-    /// does (crates before it had a `*_stream` method taking them by position: comparing with
-    /// one of those reports the move as breaking; every crate written now has it).
-    #[serde(default)]
-    pub stream_on_call: bool,
-    /// The documented success headers (`send_with_headers`).
-    pub headers: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ParamSurface {
-    /// On the wire.
-    pub name: String,
-    /// As the method or builder takes it.
-    pub ty: String,
-    pub required: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TypeSurface {
-    pub name: String,
-    /// `struct`, `enum`, `union` or `alias`.
-    pub kind: String,
-    /// `#[non_exhaustive]`: adding to it breaks no user.
-    pub non_exhaustive: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fields: Vec<FieldSurface>,
-    /// An enum's values, a union's variants (their types), an alias's target.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub values: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FieldSurface {
-    /// On the wire.
-    pub name: String,
-    /// The Rust field's type.
-    pub ty: String,
-}
-
-impl Surface {
-    /// The public API of the crate already in `dir` (its `api.json`), if it was generated
-    /// with one.
-    pub fn read(dir: &std::path::Path) -> crate::Result<Option<Self>> {
-        let path = dir.join(crate::SURFACE_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(crate::Error::Read { file: path, source }),
-        };
-        serde_json::from_str(&text).map(Some).map_err(|e| {
-            crate::Error::Usage(format!(
-                "{}: not the public API an sdkgen crate records ({e}); remove it to start afresh",
-                path.display()
-            ))
-        })
-    }
-}
+use crate::surface::{FieldSurface, OperationSurface, ParamSurface, Surface, TypeSurface};
 
 /// The SemVer bump a change calls for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

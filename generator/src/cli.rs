@@ -6,7 +6,10 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::{generate, write, Error, Options};
+use crate::error::Error;
+use crate::pipeline::{assemble_pages, generate, Options};
+use crate::surface::{Surface, SURFACE_FILE};
+use crate::write;
 
 pub const USAGE: &str = "\
 usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--names FILE]
@@ -140,7 +143,7 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
         None => default_crate_name(&out),
     };
     // The crate already there: its public API, and its version, which regenerating keeps.
-    let previous = crate::changes::Surface::read(&out)?;
+    let previous = Surface::read(&out)?;
     let mut options = Options {
         specs: args.specs.clone(),
         names: args.names.clone(),
@@ -221,7 +224,7 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
                 "changes: {} holds no crate generated with its public API ({}), so there is nothing to compare with; \
                  the version stays {}",
                 out.display(),
-                crate::SURFACE_FILE,
+                SURFACE_FILE,
                 generated.surface.version
             ),
         }
@@ -248,7 +251,7 @@ fn default_crate_name(out: &std::path::Path) -> String {
 
 /// Writes each document assembled from pages as `DIR/{name}.yaml`.
 fn emit_specs(inputs: &[PathBuf], dir: &std::path::Path) -> Result<(), Error> {
-    let assembled = crate::assemble_pages(inputs)?;
+    let assembled = assemble_pages(inputs)?;
     if assembled.is_empty() {
         return Err(Error::Usage("--emit-spec: none of the --spec inputs is a documentation page".into()));
     }

@@ -2,145 +2,31 @@
 //! specs, folding the inline schemas that specs repeat into one shared type per shape.
 //!
 //! The pipeline, one module per stage, data flowing one way:
-//! [`load`] (and [`bundle`]: other files, any JSON pointer; [`dialect`]: OpenAPI 3.1 and 3.2) -> [`lower`] (into [`ir`]) -> [`normalize`] -> [`emit`] -> [`format`] -> [`write`].
+//! [`load`] (parse, documentation pages, bundling of other files and any JSON pointer, OpenAPI
+//! 3.1 and 3.2, repairs) -> [`lower`] (into [`ir`]) -> [`normalize`] -> [`emit`] -> [`format`]
+//! -> [`write`]; [`generate`] runs them, [`cli`] is the command line on top.
 
-pub mod bundle;
 pub mod changes;
 pub mod cli;
-pub mod dialect;
 pub mod emit;
 pub mod error;
 pub mod files;
 pub mod format;
-mod grammar;
 pub mod ir;
+#[cfg(test)]
+mod layering;
 pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod normalize;
-pub mod pages;
+mod pipeline;
 pub mod pointer;
 mod render;
-pub mod repair;
 pub mod report;
 pub mod servers;
+pub mod surface;
 pub mod write;
 
-use std::path::PathBuf;
-use std::time::Instant;
-
 pub use error::{Error, Result};
-use format::OutputFile;
-use report::{Report, Timings};
-
-/// What to generate from.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// One API module per spec.
-    pub specs: Vec<PathBuf>,
-    /// The names overlay: `components.schemas` entries whose shapes name matching inline schemas.
-    pub names: Option<PathBuf>,
-    /// The generated crate's package name.
-    pub crate_name: String,
-    /// Also write `tests/examples.rs`: one test per example the specs give for a JSON request
-    /// or response body, decoding it into the type the client uses for that body.
-    pub example_tests: bool,
-    /// Also write `tests/mock_server.rs`: one test per operation, sending a call made from the
-    /// spec's examples (or values made to fit its schemas) to the validating mock server at
-    /// `MOCK_SERVER_URL` and asserting a documented answer that decodes.
-    pub mock_tests: bool,
-    /// The command that regenerates the crate (`cargo xtask gen`), named in every file's
-    /// header; `None`: the header says to run sdkgen again.
-    pub regenerate: Option<String>,
-    /// The crate's version (`0.1.0` when not given); `--bump` sets it from the previous one.
-    pub version: Option<String>,
-}
-
-/// The generated crate, in memory, and the report on how it was made.
-pub struct Generated {
-    pub files: Vec<OutputFile>,
-    pub report: Report,
-    /// The crate's public API, also written as its `api.json`.
-    pub surface: changes::Surface,
-}
-
-/// The file of a generated crate that records its public API (see [`changes`]).
-pub const SURFACE_FILE: &str = "api.json";
-
-/// Runs every stage but writing.
-pub fn generate(options: &Options) -> Result<Generated> {
-    check_crate_name(&options.crate_name)?;
-    let mut timings = Timings::default();
-    let clock = Instant::now();
-    let (page_inputs, spec_inputs): (Vec<PathBuf>, Vec<PathBuf>) =
-        options.specs.iter().cloned().partition(|p| pages::is_page_input(p));
-    let mut specs = spec_inputs.iter().map(|p| load::load_spec(p)).collect::<Result<Vec<_>>>()?;
-    for assembled in assemble_pages(&page_inputs)? {
-        specs.push(load::load_assembled(assembled)?);
-    }
-    // The same bytes whatever order the files are given in.
-    specs.sort_by(|a, b| a.file_name.cmp(&b.file_name));
-    if let Some(w) = specs.windows(2).find(|w| w[0].file_name == w[1].file_name) {
-        return Err(Error::Usage(format!("two specs are both named {}: rename one", w[0].file_name)));
-    }
-    let names = options.names.as_deref().map(load::load_names).transpose()?;
-    timings.load = ms(clock);
-
-    let clock = Instant::now();
-    // The mock tests send the spec's examples of request bodies where it gives them.
-    let examples = options.example_tests || options.mock_tests;
-    let ir = lower::lower(&specs, names.as_ref(), examples, options.mock_tests)?;
-    let mut inputs: Vec<String> = specs.iter().map(|s| s.file_name.clone()).collect();
-    inputs.extend(names.as_ref().map(|(file, _)| file.clone()));
-    // The IR holds all that later stages need: free the documents before emitting.
-    drop((specs, names));
-    timings.lower = ms(clock);
-
-    let clock = Instant::now();
-    let model = normalize::normalize(ir);
-    timings.normalize = ms(clock);
-
-    let version = options.version.as_deref().unwrap_or("0.1.0");
-    let crate_options = emit::CrateOptions {
-        crate_name: &options.crate_name,
-        inputs: &inputs,
-        regenerate: options.regenerate.as_deref(),
-        example_tests: options.example_tests,
-        mock_tests: options.mock_tests,
-        version,
-    };
-    let mut files = render::emit_and_format(&model, &crate_options, &mut timings)?;
-    let surface = emit::surface::surface(&model, &options.crate_name, version);
-    let json = serde_json::to_string_pretty(&surface).map_err(|e| Error::Internal(format!("api.json: {e}")))?;
-    files.push(OutputFile { path: SURFACE_FILE.to_string(), text: json + "\n" });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-
-    let report = Report::new(&model, inputs, timings);
-    Ok(Generated { files, report, surface })
-}
-
-/// The OpenAPI documents that the documentation pages among `inputs` (files or folders) make,
-/// one per server URL; spec files among them are left out.
-pub fn assemble_pages(inputs: &[PathBuf]) -> Result<Vec<pages::AssembledSpec>> {
-    let page_inputs: Vec<PathBuf> = inputs.iter().filter(|p| pages::is_page_input(p)).cloned().collect();
-    if page_inputs.is_empty() {
-        return Ok(Vec::new());
-    }
-    pages::assemble(&pages::page_files(&page_inputs)?)
-}
-
-pub(crate) fn ms(since: Instant) -> f64 {
-    (since.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
-}
-
-fn check_crate_name(name: &str) -> Result<()> {
-    let ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::Usage(format!(
-            "`{name}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter"
-        )))
-    }
-}
+pub use pipeline::{assemble_pages, generate, Generated, Options};
+pub use surface::SURFACE_FILE;

@@ -3,9 +3,10 @@
 
 use std::time::Instant;
 
+use crate::error::{Error, Result};
 use crate::format::{self, OutputFile};
-use crate::report::Timings;
-use crate::{emit, ms, normalize, Error, Result};
+use crate::report::{ms, Timings};
+use crate::{emit, normalize};
 
 /// Threads that emit and format at most: more would only compete for memory bandwidth.
 const MAX_WORKERS: usize = 8;

@@ -91,3 +91,8 @@ impl Report {
         }
     }
 }
+
+/// Milliseconds since `since`, to the microsecond: what the report's timings hold.
+pub(crate) fn ms(since: std::time::Instant) -> f64 {
+    (since.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
+}

@@ -7,7 +7,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use sdkgen::changes::{compare, Bump, Surface};
+use sdkgen::changes::{compare, Bump};
+use sdkgen::surface::Surface;
 
 const DEFAULT_FILE: &str = "dereferenced/deref-sailpoint-api.v3.yaml";
 

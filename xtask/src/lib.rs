@@ -75,7 +75,7 @@ pub fn seed_options(root: &Path) -> Result<sdkgen::Options, String> {
 
 /// The version of the committed crate, from its record of its public API.
 fn committed_version(root: &Path) -> Option<String> {
-    sdkgen::changes::Surface::read(&root.join("generated")).ok().flatten().map(|s| s.version)
+    sdkgen::surface::Surface::read(&root.join("generated")).ok().flatten().map(|s| s.version)
 }
 
 /// The same as `sdkgen` arguments, writing to `out`.

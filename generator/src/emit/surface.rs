@@ -7,8 +7,8 @@ use quote::quote;
 use super::api::{body_arg, operation_names, param_arg, success_type_text};
 use super::models::field_type;
 use super::syntax::{type_text, type_tokens};
-use crate::changes::{FieldSurface, OperationSurface, ParamSurface, Surface, TypeSurface};
 use crate::normalize::{Model, Shape, TypeId};
+use crate::surface::{FieldSurface, OperationSurface, ParamSurface, Surface, TypeSurface};
 
 /// The crate's public API.
 pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {

@@ -18,9 +18,9 @@ use heck::ToSnakeCase;
 use indexmap::IndexMap;
 use openapiv3::{Components, ReferenceOr, Schema};
 
-use crate::bundle::Origins;
 use crate::error::{Error, Result};
 use crate::ir::*;
+use crate::load::Origins;
 use crate::load::{LoadedSpec, NamesOverlay};
 use crate::pointer::{JsonPointer, Site};
 

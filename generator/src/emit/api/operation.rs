@@ -1,13 +1,13 @@
 //! One operation: its method, the call it returns (setters, `send`, `IntoFuture`, `stream`),
 //! and its enum of documented errors.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::Lifetime;
 
 use super::super::syntax::{allow_many_arguments, doc_attrs, ident};
 use super::pagination::stream;
-use super::params::{param, request_body, Param};
+use super::params::{param, request_body, Arg, Param};
 use super::responses::{error_variants, success_arms, success_enum, success_type};
 use super::OperationNames;
 use crate::ir::Operation;
@@ -47,6 +47,59 @@ pub fn call_params(model: &Model, ordered: &[&crate::ir::Parameter]) -> Vec<Para
         .collect()
 }
 
+/// What the pieces of one operation's code share: its names, its parameters in the method's
+/// order, its body, what it returns and how a response is matched.
+struct Parts<'m> {
+    model: &'m Model,
+    op: &'m Operation,
+    plan: &'m OperationPlan,
+    method_name: &'m str,
+    builder: Ident,
+    error_name: Ident,
+    headers_name: Ident,
+    params: Vec<Param>,
+    /// Where the optional parameters start in `params`.
+    optional_start: usize,
+    /// The body's argument type, how it is sent, and its description.
+    body: Option<(Arg, TokenStream, Option<String>)>,
+    /// What `send` returns on success.
+    ok_type: TokenStream,
+    /// The variants of the error enum, and the `match` arms that make them.
+    error_variants: Vec<TokenStream>,
+    error_arms: Vec<TokenStream>,
+    ok_arms: TokenStream,
+    /// Whether a success documents headers (`send_with_headers`).
+    has_headers: bool,
+    /// Whether the operation pages by `Link` headers (its `send_at`).
+    link: bool,
+    /// A call's fields borrow for `'a`.
+    a: Lifetime,
+}
+
+impl Parts<'_> {
+    fn required(&self) -> &[Param] {
+        &self.params[..self.optional_start]
+    }
+
+    fn optional(&self) -> &[Param] {
+        &self.params[self.optional_start..]
+    }
+
+    /// The required arguments of the method, the body last: name and type.
+    fn arguments(&self) -> Vec<(Ident, TokenStream)> {
+        self.required()
+            .iter()
+            .map(|p| (p.ident.clone(), p.arg.tokens(self.model, Some(&self.a))))
+            .chain(self.body.iter().map(|(arg, _, _)| (ident("body"), arg.tokens(self.model, Some(&self.a)))))
+            .collect()
+    }
+
+    /// `#[deprecated]` on what a deprecated operation defines.
+    fn deprecated(&self) -> Option<TokenStream> {
+        self.op.deprecated.then(|| quote!(#[deprecated]))
+    }
+}
+
 /// The method of `op`, for `impl Client`; and its error enum and call, for beside it.
 pub fn operation(
     model: &Model,
@@ -54,109 +107,82 @@ pub fn operation(
     plan: &OperationPlan,
     names: &OperationNames,
 ) -> (TokenStream, TokenStream) {
-    let method_name = names.method.clone();
     let op_type = &names.types;
     let error_name = format_ident!("{}Error", op_type);
-    let (ordered, optional_start) = op.ordered_parameters();
-    // The method takes the required parameters and the body, and returns a call to set the
-    // optional ones on and await.
-    let builder = format_ident!("{}Builder", op_type);
-    // Every name the generated code binds beside the parameters where they are locals (a
-    // call's `send` unpacks them): the receiver, the body, the response, the call's `client`,
-    // the headers read and the page URL sent to. A call's setters share names with its own
-    // methods too. (A stream reaches the parameters through its copy of the call only.)
-    let params = call_params(model, &ordered);
-    let (required_params, optional_params) = params.split_at(optional_start);
-
-    let body = op.body.as_ref().map(|b| request_body(model, b));
-    let sends: Vec<&TokenStream> = params.iter().map(|p| &p.send).collect();
-    let body_send = body.as_ref().map(|(_, send, _)| send);
-    let auth = security(&op.security);
-
     let success_name = format_ident!("{}Success", op_type);
+    let (ordered, optional_start) = op.ordered_parameters();
     let ok_type = match &plan.success {
         Success::ByStatus(_) => quote!(#success_name),
         success => success_type(model, success),
     };
-    let ok_arms = success_arms(op, &plan.success, &success_name);
+    let (error_variants, error_arms) = error_variants(model, op, &error_name);
+    let parts = Parts {
+        model,
+        op,
+        plan,
+        method_name: &names.method,
+        builder: format_ident!("{}Builder", op_type),
+        headers_name: format_ident!("{}Headers", op_type),
+        params: call_params(model, &ordered),
+        optional_start,
+        body: op.body.as_ref().map(|b| request_body(model, b)),
+        ok_type,
+        ok_arms: success_arms(op, &plan.success, &success_name),
+        error_variants,
+        error_arms,
+        has_headers: !plan.headers.is_empty(),
+        link: matches!(plan.pagination.as_ref().map(|p| &p.style), Some(PageStyle::Link { .. })),
+        a: Lifetime::new("'a", Span::call_site()),
+        error_name,
+    };
     let success_enum = match &plan.success {
-        Success::ByStatus(cases) => success_enum(model, op, cases, &success_name, &method_name),
+        Success::ByStatus(cases) => success_enum(model, op, cases, &success_name, &names.method),
         _ => TokenStream::new(),
     };
-    let (variants, arms) = error_variants(model, op, &error_name);
+    let error = error_enum(&parts);
+    let headers = header_structs(&parts, op_type);
+    let call = call_struct(&parts);
+    (method(&parts), quote! { #success_enum #error #headers #call })
+}
 
-    let method_doc = method_doc(op, required_params, optional_params, body.as_ref().and_then(|(_, _, d)| d.as_deref()));
-    let method_ident = ident(&method_name);
-    let http_method = ident(op.method.as_upper());
-    let path = &op.path;
-    let operation_id = &op.id;
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let too_many = allow_many_arguments(1 + optional_start + usize::from(body.is_some()));
-    // With no documented status, every answer is unexpected: no `match` to write.
-    let outcome = if ok_arms.is_empty() && arms.is_empty() {
-        quote!(Err(response.unexpected_status()))
-    } else {
-        quote! {
-            match response.status() {
-                #ok_arms
-                #(#arms)*
-                _ => Err(response.unexpected_status()),
-            }
-        }
-    };
-    // With documented headers, the call's `send_with_headers` holds the request and `send`
-    // returns its value; with `Link` pagination, its private `send_at` holds it, for the stream
-    // to send to the next page's URL.
-    // A deprecated method that calls another deprecated one must allow it.
-    let deprecated_calling = op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
-    let headers_name = format_ident!("{}Headers", op_type);
-    let has_headers = !plan.headers.is_empty();
-    let link = matches!(plan.pagination.as_ref().map(|p| &p.style), Some(PageStyle::Link { .. }));
-    let call = |receiver: TokenStream| {
-        let at = link.then(|| quote!(.at_url(page_url)));
-        let read = if has_headers {
-            quote! {
-                let headers = #headers_name::read(response.headers());
-                (#outcome).map(|value| crate::WithHeaders { value, headers })
-            }
-        } else {
-            outcome.clone()
-        };
-        quote! {
-            let response = #receiver
-                .core
-                .request(Method::#http_method, #operation_id, #path)
-                #(#sends)*
-                #body_send
-                #auth
-                #at
-                .send()
-                .await?;
-            #read
-        }
-    };
-    let full_type = if has_headers { quote!(crate::WithHeaders<#ok_type, #headers_name>) } else { ok_type.clone() };
-    // A call's fields borrow for `'a`.
-    let a = Lifetime::new("'a", Span::call_site());
-    let required: Vec<(proc_macro2::Ident, TokenStream)> = required_params
-        .iter()
-        .map(|p| (p.ident.clone(), p.arg.tokens(model, Some(&a))))
-        .chain(body.iter().map(|(arg, _, _)| (ident("body"), arg.tokens(model, Some(&a)))))
-        .collect();
-    let field_defs = required.iter().map(|(i, t)| quote!(#i: #t,)).chain(optional_params.iter().map(|p| {
-        let (i, t) = (&p.ident, p.arg.tokens(model, Some(&a)));
-        quote!(#i: #t,)
-    }));
-    let all_fields: Vec<_> =
-        required.iter().map(|(i, _)| i.clone()).chain(optional_params.iter().map(|p| p.ident.clone())).collect();
-    let args = required.iter().map(|(i, t)| quote!(#i: #t));
-    let inits = required.iter().map(|(i, _)| quote!(#i,)).chain(optional_params.iter().map(|p| {
+/// The method of `Client`: it takes the required parameters and the body, and returns a call,
+/// so that a parameter the spec adds later is a new setter and no call written today stops
+/// compiling.
+fn method(parts: &Parts) -> TokenStream {
+    let body_doc = parts.body.as_ref().and_then(|(_, _, d)| d.as_deref());
+    let method_doc = method_doc(parts.op, parts.required(), parts.optional(), body_doc);
+    let method_ident = ident(parts.method_name);
+    let deprecated = parts.deprecated();
+    let too_many = allow_many_arguments(1 + parts.optional_start + usize::from(parts.body.is_some()));
+    let arguments = parts.arguments();
+    let args = arguments.iter().map(|(i, t)| quote!(#i: #t));
+    let inits = arguments.iter().map(|(i, _)| quote!(#i,)).chain(parts.optional().iter().map(|p| {
         let i = &p.ident;
         quote!(#i: None,)
     }));
-    let setters = optional_params.iter().map(|p| {
+    let builder = &parts.builder;
+    quote! {
+        #method_doc
+        #deprecated
+        #too_many
+        pub fn #method_ident<'a>(&'a self, #(#args),*) -> #builder<'a> {
+            #builder { client: self, #(#inits)* }
+        }
+    }
+}
+
+/// The call: its struct, a setter per optional parameter, its `send`s and `stream`, and
+/// `IntoFuture`.
+fn call_struct(parts: &Parts) -> TokenStream {
+    let (model, a, builder, method_name) = (parts.model, &parts.a, &parts.builder, parts.method_name);
+    let arguments = parts.arguments();
+    let field_defs = arguments.iter().map(|(i, t)| quote!(#i: #t,)).chain(parts.optional().iter().map(|p| {
+        let (i, t) = (&p.ident, p.arg.tokens(model, Some(a)));
+        quote!(#i: #t,)
+    }));
+    let setters = parts.optional().iter().map(|p| {
         let i = &p.ident;
-        let inner = p.arg.without_option().tokens(model, Some(&a));
+        let inner = p.arg.without_option().tokens(model, Some(a));
         let doc = match one_line(&p.doc) {
             d if d.is_empty() => format!("`{}`", p.wire),
             d => format!("`{}`: {d}", p.wire),
@@ -172,71 +198,20 @@ pub fn operation(
     });
     let builder_doc = format!(
         " A call of [`Client::{method_name}`]: `.await` it, or [`send`]({builder}::send) it{}{}.",
-        if optional_params.is_empty() { "" } else { ", after setting any of its optional parameters" },
-        if plan.pagination.is_some() {
+        if parts.optional().is_empty() { "" } else { ", after setting any of its optional parameters" },
+        if parts.plan.pagination.is_some() {
             format!("; [`stream`]({builder}::stream) reads every page")
         } else {
             String::new()
         }
     );
-    let unpack = quote!(let Self { client, #(#all_fields),* } = self;);
-    let request = call(quote!(client));
-    let sends = if has_headers {
-        // `Link` paging (whose link is a documented header) sends the request from `send_at`.
-        let (with_headers, send_at) = if link {
-            let send_at = quote! {
-                /// Sends the request to `page_url` (a next page's link) when given.
-                async fn send_at(self, page_url: Option<&str>) -> Result<#full_type, Error<#error_name>> {
-                    #unpack
-                    #request
-                }
-            };
-            (quote!(self.send_at(None).await), Some(send_at))
-        } else {
-            (quote!(#unpack #request), None)
-        };
-        quote! {
-            /// Sends the request.
-            #deprecated_calling
-            pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
-                self.send_with_headers().await.map(|r| r.value)
-            }
-
-            /// Sends the request; the result comes with the headers the spec documents
-            /// for it.
-            #deprecated
-            pub async fn send_with_headers(self) -> Result<#full_type, Error<#error_name>> {
-                #with_headers
-            }
-
-            #send_at
-        }
-    } else {
-        quote! {
-            /// Sends the request.
-            #deprecated
-            pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
-                #unpack
-                #request
-            }
-        }
-    };
-    let stream = plan
-        .pagination
-        .as_ref()
-        .map(|pagination| stream(model, op, plan, pagination, &method_name, &params, &error_name));
-    // Every method returns a call, so that a parameter the spec adds later is a new setter
-    // and no call written today stops compiling.
-    let method = quote! {
-        #method_doc
-        #deprecated
-        #too_many
-        pub fn #method_ident<'a>(&'a self, #(#args),*) -> #builder<'a> {
-            #builder { client: self, #(#inits)* }
-        }
-    };
-    let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
-    let builder_def = quote! {
+    let sends = send_methods(parts);
+    let stream = parts.plan.pagination.as_ref().map(|pagination| {
+        stream(model, parts.op, parts.plan, pagination, method_name, &parts.params, &parts.error_name)
+    });
+    let allow_deprecated = parts.op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    let (ok_type, error_name) = (&parts.ok_type, &parts.error_name);
+    quote! {
         #[doc = #builder_doc]
         #[derive(Clone)]
         #[must_use = "a call does nothing until it is awaited or sent"]
@@ -262,10 +237,136 @@ pub fn operation(
                 Box::pin(self.send())
             }
         }
+    }
+}
+
+/// `send`, and with documented headers `send_with_headers` (which holds the request, `send`
+/// returning its value); with `Link` pagination, the private `send_at` holds it, for the
+/// stream to send to the next page's URL.
+fn send_methods(parts: &Parts) -> TokenStream {
+    let (ok_type, error_name) = (&parts.ok_type, &parts.error_name);
+    let deprecated = parts.deprecated();
+    let all_fields =
+        parts.arguments().into_iter().map(|(i, _)| i).chain(parts.optional().iter().map(|p| p.ident.clone()));
+    let unpack = quote!(let Self { client, #(#all_fields),* } = self;);
+    let request = request(parts);
+    if !parts.has_headers {
+        return quote! {
+            /// Sends the request.
+            #deprecated
+            pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
+                #unpack
+                #request
+            }
+        };
+    }
+    let headers_name = &parts.headers_name;
+    let full_type = quote!(crate::WithHeaders<#ok_type, #headers_name>);
+    // `Link` paging (whose link is a documented header) sends the request from `send_at`.
+    let (with_headers, send_at) = if parts.link {
+        let send_at = quote! {
+            /// Sends the request to `page_url` (a next page's link) when given.
+            async fn send_at(self, page_url: Option<&str>) -> Result<#full_type, Error<#error_name>> {
+                #unpack
+                #request
+            }
+        };
+        (quote!(self.send_at(None).await), Some(send_at))
+    } else {
+        (quote!(#unpack #request), None)
     };
-    let headers_def = has_headers.then(|| {
+    // A deprecated method that calls another deprecated one must allow it.
+    let deprecated_calling = parts.op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
+    quote! {
+        /// Sends the request.
+        #deprecated_calling
+        pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
+            self.send_with_headers().await.map(|r| r.value)
+        }
+
+        /// Sends the request; the result comes with the headers the spec documents
+        /// for it.
+        #deprecated
+        pub async fn send_with_headers(self) -> Result<#full_type, Error<#error_name>> {
+            #with_headers
+        }
+
+        #send_at
+    }
+}
+
+/// The request a call sends (its parameters, body and credentials, at the page URL it is
+/// given for `Link` paging), and the response matched to its result.
+fn request(parts: &Parts) -> TokenStream {
+    let op = parts.op;
+    let sends = parts.params.iter().map(|p| &p.send);
+    let body_send = parts.body.as_ref().map(|(_, send, _)| send);
+    let auth = security(&op.security);
+    let http_method = ident(op.method.as_upper());
+    let (path, operation_id) = (&op.path, &op.id);
+    let at = parts.link.then(|| quote!(.at_url(page_url)));
+    let (ok_arms, arms) = (&parts.ok_arms, &parts.error_arms);
+    // With no documented status, every answer is unexpected: no `match` to write.
+    let outcome = if ok_arms.is_empty() && arms.is_empty() {
+        quote!(Err(response.unexpected_status()))
+    } else {
+        quote! {
+            match response.status() {
+                #ok_arms
+                #(#arms)*
+                _ => Err(response.unexpected_status()),
+            }
+        }
+    };
+    let read = if parts.has_headers {
+        let headers_name = &parts.headers_name;
+        quote! {
+            let headers = #headers_name::read(response.headers());
+            (#outcome).map(|value| crate::WithHeaders { value, headers })
+        }
+    } else {
+        outcome
+    };
+    quote! {
+        let response = client
+            .core
+            .request(Method::#http_method, #operation_id, #path)
+            #(#sends)*
+            #body_send
+            #auth
+            #at
+            .send()
+            .await?;
+        #read
+    }
+}
+
+/// The enum of the operation's documented error responses.
+fn error_enum(parts: &Parts) -> TokenStream {
+    let (method_name, error_name, variants) = (parts.method_name, &parts.error_name, &parts.error_variants);
+    let error_doc = if variants.is_empty() {
+        format!(
+            " [`Client::{method_name}`] documents no error responses: other statuses are `Error::UnexpectedStatus`."
+        )
+    } else {
+        format!(" The documented error responses of [`Client::{method_name}`].")
+    };
+    quote! {
+        #[doc = #error_doc]
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub enum #error_name {
+            #(#variants)*
+        }
+    }
+}
+
+/// The structs of the headers documented for a success and for the errors, where there are.
+fn header_structs(parts: &Parts, op_type: &str) -> TokenStream {
+    let (plan, method_name) = (parts.plan, parts.method_name);
+    let headers_def = parts.has_headers.then(|| {
         let doc = format!(" The headers documented for a successful [`Client::{method_name}`].");
-        super::headers::headers_struct(&plan.headers, &headers_name, &doc)
+        super::headers::headers_struct(&plan.headers, &parts.headers_name, &doc)
     });
     let error_headers_name = format_ident!("{}ErrorHeaders", op_type);
     let error_headers_def = (!plan.error_headers.is_empty()).then(|| {
@@ -275,22 +376,7 @@ pub fn operation(
         );
         super::headers::headers_struct(&plan.error_headers, &error_headers_name, &doc)
     });
-    let error_doc = if variants.is_empty() {
-        format!(
-            " [`Client::{method_name}`] documents no error responses: other statuses are `Error::UnexpectedStatus`."
-        )
-    } else {
-        format!(" The documented error responses of [`Client::{method_name}`].")
-    };
-    let error = quote! {
-        #[doc = #error_doc]
-        #[derive(Debug, Clone)]
-        #[non_exhaustive]
-        pub enum #error_name {
-            #(#variants)*
-        }
-    };
-    (method, quote! { #success_enum #error #headers_def #error_headers_def #builder_def })
+    quote!(#headers_def #error_headers_def)
 }
 
 fn method_doc(op: &Operation, required: &[Param], optional: &[Param], body_doc: Option<&str>) -> TokenStream {

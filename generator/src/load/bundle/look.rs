@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::grammar::{component_of, is_reference, At, OTHER};
+use crate::load::grammar::{component_of, is_reference, At, OTHER};
 
 /// Whether the `$ref`s of a JSON text are all to `#/components/{section}/{name}`, so that the
 /// document can be read as it is, with no bundling: a cheap look that may say no when the

@@ -14,9 +14,9 @@ use std::path::Path;
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
-use crate::grammar::{At, OTHER};
+use crate::load::grammar::{At, OTHER};
+use crate::load::repair::Repairs;
 use crate::pointer::JsonPointer;
-use crate::repair::Repairs;
 
 /// The OpenAPI version a document declares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -23,7 +23,7 @@ use std::path::{Component, Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::grammar::{component_of, is_reference, At, OTHER};
+use crate::load::grammar::{component_of, is_reference, At, OTHER};
 use crate::pointer::JsonPointer;
 pub use look::{json_needs_bundling, json_needs_no_bundling, needs_bundling, refs_fit_their_places};
 pub use origins::{Origin, Origins};
@@ -397,8 +397,8 @@ impl Bundler<'_> {
             let pristine = if file == ROOT { self.pristine.take() } else { None };
             let value = match pristine {
                 Some(Pristine::Value(v)) => v,
-                Some(Pristine::Text(text)) => crate::load::parse_value(&path, text)?,
-                None => crate::load::parse_value(&path, &crate::load::read_text(&path)?)?,
+                Some(Pristine::Text(text)) => crate::load::parse::parse_value(&path, text)?,
+                None => crate::load::parse::parse_value(&path, &crate::load::parse::read_text(&path)?)?,
             };
             self.files[file].value = Some(value);
         }
