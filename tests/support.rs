@@ -154,10 +154,17 @@ pub fn assert_no_warnings(dir: &Path, output: &std::process::Output) {
 /// Writes the crate `options` generate outside the workspace and asserts that it builds on its
 /// own with no warnings and no clippy findings (`-D warnings`).
 pub fn assert_builds_cleanly(options: &Options, name: &str) {
+    assert_builds_cleanly_in(options, name, "sdk-check");
+}
+
+/// [`assert_builds_cleanly`], building into `target/{target}`. Cargo builds one crate at a time
+/// in a target folder (it locks it), so tests that run side by side build in folders of their
+/// own when their builds are long enough to pay for building the dependencies once more.
+pub fn assert_builds_cleanly_in(options: &Options, name: &str, target: &str) {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join(name);
     write_crate(options, &out);
-    let output = cargo_in(&out, "sdk-check", &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"]);
+    let output = cargo_in(&out, target, &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"]);
     assert!(output.status.success(), "{name} does not build cleanly:\n{}", String::from_utf8_lossy(&output.stderr));
 }
 

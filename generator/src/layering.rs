@@ -23,7 +23,7 @@ const FLOORS: &[&str] = &[
     "report",
     "emit",
     "format",
-    "render",
+    "parallel",
     "write",
     // What runs the stages.
     "changes",

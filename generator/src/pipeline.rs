@@ -9,7 +9,7 @@ use crate::format::OutputFile;
 use crate::load::pages;
 use crate::report::{ms, Report, Timings};
 use crate::surface::{Surface, SURFACE_FILE};
-use crate::{emit, load, lower, normalize, render};
+use crate::{emit, load, lower, normalize, parallel};
 
 /// What to generate from.
 #[derive(Debug, Clone, Default)]
@@ -84,7 +84,7 @@ pub fn generate(options: &Options) -> Result<Generated> {
         mock_tests: options.mock_tests,
         version,
     };
-    let mut files = render::emit_and_format(&model, &crate_options, &mut timings)?;
+    let mut files = parallel::emit_and_format(&model, &crate_options, &mut timings)?;
     let surface = emit::surface::surface(&model, &options.crate_name, version);
     let json = serde_json::to_string_pretty(&surface).map_err(|e| Error::Internal(format!("api.json: {e}")))?;
     files.push(OutputFile { path: SURFACE_FILE.to_string(), text: json + "\n" });

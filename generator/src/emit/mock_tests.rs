@@ -5,14 +5,14 @@
 //! and asserts that the answer is documented and decodes. A server that validates requests
 //! refuses anything the spec does not say it reads, so each test checks the call's bytes.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
 use super::api::{call_params, credential_setters, Arg};
 use super::syntax::{crate_ident, ident};
 use super::Prepared;
-use crate::ir::{Api, SchemeKind};
+use crate::ir::{Api, Operation, RequestBody, SchemeKind};
 use crate::naming::{snake, Uniquer};
 use crate::normalize::{Model, RustType};
 
@@ -39,61 +39,98 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
             }
         });
         for (i, op) in api.operations.iter().enumerate() {
-            let (ordered, optional_start) = op.ordered_parameters();
-            let params = call_params(model, &ordered);
-            let mut args: Vec<TokenStream> = params[..optional_start]
-                .iter()
-                .zip(&ordered)
-                .map(|(p, ir)| expression(&p.arg, &model.sample_parameter(ir.schema), &mut helpers))
-                .collect();
-            if let Some(body) = &op.body {
-                // The spec's own example of the body where it gives one that the body's type
-                // reads (the example tests say which do not), else a value made to fit.
-                let sample = model.sample_body(body);
-                let example = body.examples.first().and_then(|e| serde_json::from_str::<Value>(&e.json).ok());
-                let arg = super::api::body_arg(model, body);
-                args.push(match (example, &arg) {
-                    (Some(example), Arg::Ref(_)) => {
-                        helpers.example_or = true;
-                        let (example, sample) = (example.to_string(), sample.to_string());
-                        quote!(&example_or(#example, #sample))
-                    }
-                    (Some(example), Arg::Option(inner)) if matches!(**inner, Arg::Ref(_)) => {
-                        helpers.example_or = true;
-                        let (example, sample) = (example.to_string(), sample.to_string());
-                        quote!(Some(&example_or(#example, #sample)))
-                    }
-                    _ => expression(&arg, &sample, &mut helpers),
-                });
-            }
-            let setters: Vec<TokenStream> = params[optional_start..]
-                .iter()
-                .zip(&ordered[optional_start..])
-                .map(|(p, ir)| {
-                    let setter = &p.ident;
-                    let value = expression(p.arg.without_option(), &model.sample_parameter(ir.schema), &mut helpers);
-                    quote!(.#setter(#value))
-                })
-                .collect();
             let method = ident(&prepared.operation_names[a][i].method);
             let test = ident(&names.claim(snake(&format!("{} {}", api.module, op.id))));
-            let has_success = op.successes().next().is_some();
-            let doc = format!(" `{} {}` (`{}`)", op.method.as_upper(), op.path, op.id);
-            // A deprecated operation is still served, so it is tested, on purpose.
-            let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
-            tests.push(quote! {
-                #[doc = #doc]
-                #allow
-                #[tokio::test]
-                async fn #test() {
-                    let client = #client_fn();
-                    let result = client.#method(#(#args),*) #(#setters)* .send().await;
-                    documented(result, #has_success);
-                }
-            });
+            tests.push(operation_test(model, op, &method, &test, &client_fn, &mut helpers));
         }
     }
-    // Each helper only where a test calls it: the file compiles without dead code.
+    let helpers = file_helpers(&helpers);
+    quote! {
+        //! One test per operation against a validating mock server: the call made from values
+        //! that fit the spec's schemas, every optional parameter set, placeholder credentials
+        //! for every scheme. The server's URL is in `MOCK_SERVER_URL` (with several APIs,
+        //! `MOCK_SERVER_URL_{MODULE}`). A request the server finds wrong is answered with an
+        //! error status naming what is wrong, and fails its test.
+
+        use #krate::{reqwest, Error};
+
+        #helpers
+
+        #(#clients)*
+
+        #(#tests)*
+    }
+}
+
+/// The test of one operation: its call, made from the spec's examples or from values made
+/// to fit, every optional parameter set, sent to the mock server.
+fn operation_test(
+    model: &Model,
+    op: &Operation,
+    method: &Ident,
+    test: &Ident,
+    client_fn: &Ident,
+    helpers: &mut Helpers,
+) -> TokenStream {
+    let (ordered, optional_start) = op.ordered_parameters();
+    let params = call_params(model, &ordered);
+    let mut args: Vec<TokenStream> = params[..optional_start]
+        .iter()
+        .zip(&ordered)
+        .map(|(p, ir)| expression(&p.arg, &model.sample_parameter(ir.schema), helpers))
+        .collect();
+    if let Some(body) = &op.body {
+        args.push(body_expression(model, body, helpers));
+    }
+    let setters: Vec<TokenStream> = params[optional_start..]
+        .iter()
+        .zip(&ordered[optional_start..])
+        .map(|(p, ir)| {
+            let setter = &p.ident;
+            let value = expression(p.arg.without_option(), &model.sample_parameter(ir.schema), helpers);
+            quote!(.#setter(#value))
+        })
+        .collect();
+    let has_success = op.successes().next().is_some();
+    let doc = format!(" `{} {}` (`{}`)", op.method.as_upper(), op.path, op.id);
+    // A deprecated operation is still served, so it is tested, on purpose.
+    let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #[doc = #doc]
+        #allow
+        #[tokio::test]
+        async fn #test() {
+            let client = #client_fn();
+            let result = client.#method(#(#args),*) #(#setters)* .send().await;
+            documented(result, #has_success);
+        }
+    }
+}
+
+/// The body argument: the spec's own example of the body where it gives one that the body's
+/// type reads (the example tests say which do not), else a value made to fit.
+fn body_expression(model: &Model, body: &RequestBody, helpers: &mut Helpers) -> TokenStream {
+    let sample = model.sample_body(body);
+    let example = body.examples.first().and_then(|e| serde_json::from_str::<Value>(&e.json).ok());
+    let arg = super::api::body_arg(model, body);
+    match (example, &arg) {
+        (Some(example), Arg::Ref(_)) => {
+            helpers.example_or = true;
+            let (example, sample) = (example.to_string(), sample.to_string());
+            quote!(&example_or(#example, #sample))
+        }
+        (Some(example), Arg::Option(inner)) if matches!(**inner, Arg::Ref(_)) => {
+            helpers.example_or = true;
+            let (example, sample) = (example.to_string(), sample.to_string());
+            quote!(Some(&example_or(#example, #sample)))
+        }
+        _ => expression(&arg, &sample, helpers),
+    }
+}
+
+/// The functions every test shares: the server's URL, the helpers the tests call (each only
+/// where one does, so the file compiles without dead code), and the check of the answer.
+fn file_helpers(helpers: &Helpers) -> TokenStream {
     let decode = (helpers.decode || helpers.example_or).then(|| {
         quote! {
             /// A value made to fit its schema, as the type the call takes.
@@ -115,14 +152,6 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
         }
     });
     quote! {
-        //! One test per operation against a validating mock server: the call made from values
-        //! that fit the spec's schemas, every optional parameter set, placeholder credentials
-        //! for every scheme. The server's URL is in `MOCK_SERVER_URL` (with several APIs,
-        //! `MOCK_SERVER_URL_{MODULE}`). A request the server finds wrong is answered with an
-        //! error status naming what is wrong, and fails its test.
-
-        use #krate::{reqwest, Error};
-
         fn base_url(variable: &str) -> String {
             std::env::var(variable)
                 .or_else(|_| std::env::var("MOCK_SERVER_URL"))
@@ -190,10 +219,6 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
             }
             panic!("the mock server answered {status}: {body}");
         }
-
-        #(#clients)*
-
-        #(#tests)*
     }
 }
 

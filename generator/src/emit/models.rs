@@ -184,7 +184,7 @@ fn union_def(model: &Model, owner: TypeId, t: &TypeDef, variants: &[NodeId], tag
     let name = ident(&t.name);
     let doc = type_doc(t);
     let mut idents = Uniquer::default();
-    let parts: Vec<(proc_macro2::Ident, Held)> = variants
+    let parts: Vec<(proc_macro2::Ident, VariantType)> = variants
         .iter()
         .map(|&v| {
             let full = variant_name(model, v);
@@ -252,11 +252,11 @@ fn union_def(model: &Model, owner: TypeId, t: &TypeDef, variants: &[NodeId], tag
 }
 
 /// The type a variant holds, and its key for counting variants of one type (boxed or not).
-type Held = (TokenStream, (RustType, bool));
+type VariantType = (TokenStream, (RustType, bool));
 
 /// What the variant at `node` of the union `owner` holds: its type, boxed where the union
 /// holds itself through it.
-fn held(model: &Model, owner: TypeId, node: NodeId) -> Held {
+fn held(model: &Model, owner: TypeId, node: NodeId) -> VariantType {
     let rust_type = model.rust_type(node);
     let mut ty = type_tokens(model, &rust_type, &TokenStream::new());
     let boxed = model.needs_box(owner, model.unwrap_nullable(node).0);
@@ -270,7 +270,7 @@ fn held(model: &Model, owner: TypeId, node: NodeId) -> Held {
 /// ambiguous).
 fn froms<'p>(
     name: &proc_macro2::Ident,
-    variants: impl Iterator<Item = (&'p proc_macro2::Ident, &'p Held)> + Clone,
+    variants: impl Iterator<Item = (&'p proc_macro2::Ident, &'p VariantType)> + Clone,
 ) -> Vec<TokenStream> {
     let mut held_by: HashMap<&(RustType, bool), usize> = HashMap::new();
     for (_, (_, key)) in variants.clone() {
@@ -300,7 +300,7 @@ fn union_writing_its_tag(model: &Model, owner: TypeId, t: &TypeDef, tag: &Tag) -
     let property = &tag.property;
     let mut idents = Uniquer::with_taken(["Unknown"]);
     // (tag value, variant, its type unless it holds nothing but the tag)
-    let parts: Vec<(&String, proc_macro2::Ident, Option<Held>)> = tag
+    let parts: Vec<(&String, proc_macro2::Ident, Option<VariantType>)> = tag
         .values
         .iter()
         .map(|(value, node)| {

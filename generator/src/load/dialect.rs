@@ -14,7 +14,7 @@ use std::path::Path;
 use serde_json::{json, Map, Value};
 
 use crate::error::{Error, Result};
-use crate::load::grammar::{At, OTHER};
+use crate::load::grammar::{Place, PLAIN_OBJECT};
 use crate::load::repair::Repairs;
 use crate::pointer::JsonPointer;
 
@@ -80,7 +80,7 @@ pub fn translate(doc: &mut Value, source: Source) -> Repairs {
         Source::Document(version) => t.document(doc, version),
         Source::Pages => {}
     }
-    t.walk(doc, OTHER, &JsonPointer::root());
+    t.walk(doc, PLAIN_OBJECT, &JsonPointer::root());
     for (keyword, (count, first)) in std::mem::take(&mut t.old_forms) {
         t.warnings.push((
             first,
@@ -226,15 +226,15 @@ impl Translator {
     }
 
     /// Walks the document's OpenAPI objects to its schemas.
-    fn walk(&mut self, value: &mut Value, at: At, ptr: &JsonPointer) {
+    fn walk(&mut self, value: &mut Value, at: Place, ptr: &JsonPointer) {
         match at {
-            At::Schema => return self.schema(value, ptr),
-            At::Data | At::Mapping | At::Discriminator => return,
+            Place::Schema => return self.schema(value, ptr),
+            Place::Data | Place::Mapping | Place::Discriminator => return,
             _ => {}
         }
         match value {
             Value::Object(map) => {
-                if let (At::Other(_), Source::Document(Version::V32)) = (at, self.source) {
+                if let (Place::Other(_), Source::Document(Version::V32)) = (at, self.source) {
                     if map.remove("itemSchema").is_some() {
                         self.warn(
                             &ptr.push("itemSchema"),
@@ -278,20 +278,20 @@ impl Translator {
         }
         for (key, child) in map.iter_mut() {
             let at = ptr.push(key);
-            match At::Schema.child(key) {
+            match Place::Schema.child(key) {
                 // `additionalProperties: false` says the same in 3.0.
-                At::Schema
+                Place::Schema
                     if child.is_boolean()
                         && matches!(key.as_str(), "additionalProperties" | "unevaluatedProperties") => {}
-                At::Schema => self.schema(child, &at),
-                At::Schemas => {
+                Place::Schema => self.schema(child, &at),
+                Place::Schemas => {
                     if let Value::Object(schemas) = child {
                         for (name, s) in schemas.iter_mut() {
                             self.schema(s, &at.push(name));
                         }
                     }
                 }
-                At::SchemaList => {
+                Place::SchemaList => {
                     if let Value::Array(schemas) = child {
                         for (i, s) in schemas.iter_mut().enumerate() {
                             self.schema(s, &at.push(i.to_string()));

@@ -8,7 +8,7 @@ pub(crate) const SECTIONS: [&str; 8] =
 
 /// What a place in the document holds, as far as `$ref`s go: a small map of OpenAPI's grammar.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum At {
+pub(crate) enum Place {
     /// An OpenAPI object that is no schema (operation, parameter, response, media type, ...),
     /// and the component section a `$ref` standing for it goes to where openapiv3 follows one.
     Other(Option<&'static str>),
@@ -31,38 +31,38 @@ pub(crate) enum At {
 }
 
 /// A place that holds an OpenAPI object which is no schema, and where openapiv3 follows no `$ref`.
-pub(crate) const OTHER: At = At::Other(None);
+pub(crate) const PLAIN_OBJECT: Place = Place::Other(None);
 
-impl At {
-    pub(crate) fn child(self, key: &str) -> At {
-        if key.starts_with("x-") && !matches!(self, At::Names(_) | At::Schemas | At::Components) {
-            return At::Data;
+impl Place {
+    pub(crate) fn child(self, key: &str) -> Place {
+        if key.starts_with("x-") && !matches!(self, Place::Names(_) | Place::Schemas | Place::Components) {
+            return Place::Data;
         }
         match self {
-            At::Other(_) => match key {
-                "schema" => At::Schema,
-                "components" => At::Components,
-                "example" | "value" => At::Data,
-                "parameters" => At::List(Some("parameters")),
-                "requestBody" => At::Other(Some("requestBodies")),
-                "responses" => At::Names(Some("responses")),
-                "headers" => At::Names(Some("headers")),
-                "examples" => At::Names(Some("examples")),
-                "links" => At::Names(Some("links")),
-                "callbacks" => At::Names(Some("callbacks")),
-                "paths" | "content" | "encoding" | "variables" | "webhooks" => At::Names(None),
-                _ => OTHER,
+            Place::Other(_) => match key {
+                "schema" => Place::Schema,
+                "components" => Place::Components,
+                "example" | "value" => Place::Data,
+                "parameters" => Place::List(Some("parameters")),
+                "requestBody" => Place::Other(Some("requestBodies")),
+                "responses" => Place::Names(Some("responses")),
+                "headers" => Place::Names(Some("headers")),
+                "examples" => Place::Names(Some("examples")),
+                "links" => Place::Names(Some("links")),
+                "callbacks" => Place::Names(Some("callbacks")),
+                "paths" | "content" | "encoding" | "variables" | "webhooks" => Place::Names(None),
+                _ => PLAIN_OBJECT,
             },
-            At::Names(section) => At::Other(section),
-            At::List(_) => OTHER,
-            At::Components => match key {
-                "schemas" => At::Schemas,
+            Place::Names(section) => Place::Other(section),
+            Place::List(_) => PLAIN_OBJECT,
+            Place::Components => match key {
+                "schemas" => Place::Schemas,
                 "parameters" | "responses" | "requestBodies" | "headers" | "examples" | "links" | "callbacks"
-                | "securitySchemes" => At::Names(SECTIONS.iter().find(|&&s| s == key).copied()),
-                _ => At::Names(None),
+                | "securitySchemes" => Place::Names(SECTIONS.iter().find(|&&s| s == key).copied()),
+                _ => Place::Names(None),
             },
-            At::Schema => match key {
-                "properties" | "patternProperties" | "definitions" | "$defs" | "dependentSchemas" => At::Schemas,
+            Place::Schema => match key {
+                "properties" | "patternProperties" | "definitions" | "$defs" | "dependentSchemas" => Place::Schemas,
                 "items"
                 | "additionalProperties"
                 | "not"
@@ -73,42 +73,42 @@ impl At {
                 | "else"
                 | "additionalItems"
                 | "unevaluatedItems"
-                | "unevaluatedProperties" => At::Schema,
-                "allOf" | "anyOf" | "oneOf" | "prefixItems" => At::SchemaList,
-                "discriminator" => At::Discriminator,
-                _ => At::Data,
+                | "unevaluatedProperties" => Place::Schema,
+                "allOf" | "anyOf" | "oneOf" | "prefixItems" => Place::SchemaList,
+                "discriminator" => Place::Discriminator,
+                _ => Place::Data,
             },
-            At::Schemas => At::Schema,
-            At::Discriminator => match key {
-                "mapping" => At::Mapping,
-                _ => At::Data,
+            Place::Schemas => Place::Schema,
+            Place::Discriminator => match key {
+                "mapping" => Place::Mapping,
+                _ => Place::Data,
             },
-            At::SchemaList | At::Mapping | At::Data => At::Data,
+            Place::SchemaList | Place::Mapping | Place::Data => Place::Data,
         }
     }
 
-    pub(crate) fn item(self) -> At {
+    pub(crate) fn item(self) -> Place {
         match self {
-            At::List(section) => At::Other(section),
+            Place::List(section) => Place::Other(section),
             // `security`, `servers`, `tags`: lists of objects.
-            At::Other(_) => OTHER,
+            Place::Other(_) => PLAIN_OBJECT,
             // `items` as a list (tuple validation).
-            At::Schema | At::SchemaList => At::Schema,
-            _ => At::Data,
+            Place::Schema | Place::SchemaList => Place::Schema,
+            _ => Place::Data,
         }
     }
 
     /// Whether openapiv3 follows a `$ref` here to `#/components/{section}/...` itself.
     pub(crate) fn follows(self, section: &str) -> bool {
         match self {
-            At::Schema => section == "schemas",
-            At::Other(Some(expected)) => section == expected,
+            Place::Schema => section == "schemas",
+            Place::Other(Some(expected)) => section == expected,
             _ => false,
         }
     }
 
     pub(crate) fn takes_refs(self) -> bool {
-        matches!(self, At::Schema | At::Other(_))
+        matches!(self, Place::Schema | Place::Other(_))
     }
 }
 

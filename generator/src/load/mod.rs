@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use crate::files::file_name;
 use crate::pointer::JsonPointer;
-use bundle::{Bundled, Pristine};
+use bundle::{AsGiven, Bundled};
 use dialect::Source;
 use parse::{is_json, parse_as, parse_value, pointer_of, read_text};
 
@@ -82,11 +82,11 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
     }
     let mut value = parse_value(path, &text)?;
     let source = Source::Document(dialect::version(path, &value)?);
-    let mut bundled = bundle::bundle(&mut value, path, Pristine::Text(&text), true)?;
+    let mut bundled = bundle::bundle(&mut value, path, AsGiven::Text(&text), true)?;
     bundled.warnings.extend(dialect::translate(&mut value, source));
     read(path, file_name(path), value, bundled, || {
         let mut value = parse_value(path, &text)?;
-        bundle::bundle(&mut value, path, Pristine::Text(&text), true)?;
+        bundle::bundle(&mut value, path, AsGiven::Text(&text), true)?;
         dialect::translate(&mut value, source);
         Ok(value)
     })
@@ -97,8 +97,8 @@ pub fn load_assembled(spec: pages::AssembledSpec) -> Result<LoadedSpec> {
     let path = PathBuf::from(&spec.file_name);
     let mut value = spec.doc;
     let mut bundled = if bundle::needs_bundling(&value) {
-        let pristine = Pristine::Value(value.clone());
-        bundle::bundle(&mut value, &path, pristine, false)?
+        let as_given = AsGiven::Value(value.clone());
+        bundle::bundle(&mut value, &path, as_given, false)?
     } else {
         Bundled::default()
     };

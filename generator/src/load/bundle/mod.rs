@@ -14,8 +14,8 @@
 //! else is copied where it is referred to, as the spec means. Where each copy came from is kept
 //! (`Origins`), so that errors and warnings name the file and pointer the user wrote.
 
-mod look;
 mod origins;
+mod scan;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -23,10 +23,10 @@ use std::path::{Component, Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::load::grammar::{component_of, is_reference, At, OTHER};
+use crate::load::grammar::{component_of, is_reference, Place, PLAIN_OBJECT};
 use crate::pointer::JsonPointer;
-pub use look::{json_needs_bundling, json_needs_no_bundling, needs_bundling, refs_fit_their_places};
 pub use origins::{Origin, Origins};
+pub use scan::{json_needs_bundling, json_needs_no_bundling, needs_bundling, refs_fit_their_places};
 
 /// Values copied while bundling before it is refused: a few nested `$ref`s can otherwise make a
 /// document exponentially large. SailPoint's Beta tree, the largest known, copies 50,000.
@@ -43,7 +43,7 @@ pub struct Bundled {
 }
 
 /// The root document as it was read: bundling reads it while it changes it.
-pub enum Pristine<'t> {
+pub enum AsGiven<'t> {
     /// Its text, read again only if a `$ref` points into it elsewhere than a component.
     Text(&'t str),
     Value(Value),
@@ -52,7 +52,7 @@ pub enum Pristine<'t> {
 /// Resolves the `$ref`s of `doc` (read from `path`) that lowering cannot follow; see the module.
 /// `files`: whether `$ref`s may name files in `path`'s folder (not for documents assembled
 /// from pages, which have no folder of their own).
-pub fn bundle(doc: &mut Value, path: &Path, pristine: Pristine<'_>, files: bool) -> Result<Bundled> {
+pub fn bundle(doc: &mut Value, path: &Path, as_given: AsGiven<'_>, files: bool) -> Result<Bundled> {
     let given_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let dir = if given_dir.as_os_str().is_empty() { Path::new(".") } else { &given_dir };
     let root_dir = std::fs::canonicalize(dir).map_err(|source| Error::Read { file: dir.to_path_buf(), source })?;
@@ -63,7 +63,7 @@ pub fn bundle(doc: &mut Value, path: &Path, pristine: Pristine<'_>, files: bool)
         given_dir,
         files: vec![File { path: path.to_path_buf(), shown: root_name, dir: PathBuf::new(), value: None }],
         by_path: HashMap::new(),
-        pristine: Some(pristine),
+        as_given: Some(as_given),
         hoisted: HashMap::new(),
         taken: HashSet::new(),
         new_schemas: Vec::new(),
@@ -80,10 +80,10 @@ pub fn bundle(doc: &mut Value, path: &Path, pristine: Pristine<'_>, files: bool)
     // Components first, so that a file a component refers to is named after that component.
     let root = JsonPointer::root();
     if let Some(components) = map.get_mut("components") {
-        b.walk(components, At::Components, ROOT, &root.push("components"), &root.push("components"))?;
+        b.walk(components, Place::Components, ROOT, &root.push("components"), &root.push("components"))?;
     }
     for (key, child) in map.iter_mut().filter(|(k, _)| k.as_str() != "components") {
-        let at = OTHER.child(key);
+        let at = PLAIN_OBJECT.child(key);
         b.walk(child, at, ROOT, &root.push(key), &root.push(key))?;
     }
     if !b.new_schemas.is_empty() {
@@ -119,7 +119,7 @@ struct Bundler<'t> {
     given_dir: PathBuf,
     files: Vec<File>,
     by_path: HashMap<PathBuf, FileId>,
-    pristine: Option<Pristine<'t>>,
+    as_given: Option<AsGiven<'t>>,
     /// Schemas moved into `#/components/schemas`, by where they were: their names there.
     hoisted: HashMap<(FileId, JsonPointer), String>,
     /// Names in `#/components/schemas`.
@@ -133,7 +133,7 @@ struct Bundler<'t> {
 
 impl Bundler<'_> {
     /// `out`: where `value` stands in the bundled document; `src`: where in `file` it comes from.
-    fn walk(&mut self, value: &mut Value, at: At, file: FileId, out: &JsonPointer, src: &JsonPointer) -> Result<()> {
+    fn walk(&mut self, value: &mut Value, at: Place, file: FileId, out: &JsonPointer, src: &JsonPointer) -> Result<()> {
         self.copied += usize::from(!self.inlining.is_empty());
         if self.copied > MAX_COPIED {
             return Err(self.invalid(file, src, "the `$ref`s expand the document past a million copied values"));
@@ -153,7 +153,7 @@ impl Bundler<'_> {
                         return Ok(());
                     }
                 }
-                if at == At::Mapping {
+                if at == Place::Mapping {
                     for (key, target) in map.iter_mut() {
                         if let Value::String(reference) = target {
                             if let Some(to) = self.mapping(reference, file, &out.push(key), &src.push(key))? {
@@ -165,14 +165,14 @@ impl Bundler<'_> {
                 }
                 for (key, child) in map.iter_mut() {
                     let next = at.child(key);
-                    if next != At::Data {
+                    if next != Place::Data {
                         self.walk(child, next, file, &out.push(key), &src.push(key))?;
                     }
                 }
             }
             Value::Array(items) => {
                 let next = at.item();
-                if next != At::Data {
+                if next != Place::Data {
                     for (i, child) in items.iter_mut().enumerate() {
                         let i = i.to_string();
                         self.walk(child, next, file, &out.push(&i), &src.push(&i))?;
@@ -187,7 +187,7 @@ impl Bundler<'_> {
     fn reference(
         &mut self,
         reference: &str,
-        at: At,
+        at: Place,
         file: FileId,
         out: &JsonPointer,
         ref_ptr: &JsonPointer,
@@ -199,7 +199,7 @@ impl Bundler<'_> {
         let Some((target_file, pointer)) = self.target(reference, file, ref_ptr)? else {
             // Missing: a schema becomes any value, as a missing component does.
             let message = format!("`$ref: {reference}` points to nothing");
-            if at == At::Schema {
+            if at == Place::Schema {
                 self.warn(out, file, ref_ptr, format!("{message}: the value is any JSON value"));
                 return Ok(Resolved::Copy(Value::Object(Map::new())));
             }
@@ -212,7 +212,7 @@ impl Bundler<'_> {
             }
         }
         let key = (target_file, pointer);
-        if at == At::Schema {
+        if at == Place::Schema {
             if let Some(name) = self.hoisted.get(&key) {
                 return Ok(Resolved::Rewrite(schema_reference(name)));
             }
@@ -283,7 +283,7 @@ impl Bundler<'_> {
         self.taken.insert(name.clone());
         self.hoisted.insert(key.clone(), name.clone());
         let out = JsonPointer::root().push("components").push("schemas").push(&name);
-        let schema = self.copy(key, At::Schema, &out, None)?;
+        let schema = self.copy(key, Place::Schema, &out, None)?;
         self.new_schemas.push((name.clone(), schema));
         Ok(name)
     }
@@ -293,7 +293,7 @@ impl Bundler<'_> {
     fn copy(
         &mut self,
         key: (FileId, JsonPointer),
-        at: At,
+        at: Place,
         out: &JsonPointer,
         via: Option<(FileId, JsonPointer)>,
     ) -> Result<Value> {
@@ -394,10 +394,10 @@ impl Bundler<'_> {
     fn value(&mut self, file: FileId) -> Result<&Value> {
         if self.files[file].value.is_none() {
             let path = self.files[file].path.clone();
-            let pristine = if file == ROOT { self.pristine.take() } else { None };
-            let value = match pristine {
-                Some(Pristine::Value(v)) => v,
-                Some(Pristine::Text(text)) => crate::load::parse::parse_value(&path, text)?,
+            let as_given = if file == ROOT { self.as_given.take() } else { None };
+            let value = match as_given {
+                Some(AsGiven::Value(v)) => v,
+                Some(AsGiven::Text(text)) => crate::load::parse::parse_value(&path, text)?,
                 None => crate::load::parse::parse_value(&path, &crate::load::parse::read_text(&path)?)?,
             };
             self.files[file].value = Some(value);

@@ -1,9 +1,12 @@
 //! Quick looks that say whether a document needs bundling at all, so that most specs are read
 //! straight into their types.
 
+use std::fmt;
+
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use crate::load::grammar::{component_of, is_reference, At, OTHER};
+use crate::load::grammar::{component_of, is_reference, Place, PLAIN_OBJECT};
 
 /// Whether the `$ref`s of a JSON text are all to `#/components/{section}/{name}`, so that the
 /// document can be read as it is, with no bundling: a cheap look that may say no when the
@@ -70,146 +73,145 @@ pub fn refs_fit_their_places(doc: &openapiv3::OpenAPI) -> bool {
 /// for (one to a file inside an `x-` extension). `None` when the text does not read as JSON.
 pub fn json_needs_bundling(text: &str) -> Option<bool> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let needs = look(&mut de).ok()?;
+    let needs = scan(&mut de).ok()?;
     de.end().ok()?;
     Some(needs)
 }
 
 /// Whether `doc` has a `$ref` that lowering cannot follow: what `bundle` would change.
 pub fn needs_bundling(doc: &Value) -> bool {
-    look(doc).unwrap_or(true)
+    scan(doc).unwrap_or(true)
 }
 
-/// The one look behind both: walks any JSON document (text or value) with the grammar of
-/// `At`, keeping nothing.
-fn look<'de, D: serde::Deserializer<'de>>(document: D) -> Result<bool, D::Error> {
-    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-    use std::fmt;
+/// The one scan behind both: walks any JSON document (text or value) with the grammar of
+/// `Place`, keeping nothing.
+fn scan<'de, D: serde::Deserializer<'de>>(document: D) -> Result<bool, D::Error> {
+    Scan(PLAIN_OBJECT).deserialize(document)
+}
 
-    /// Numbers, booleans and nulls hold no reference.
-    macro_rules! no_references_in_scalars {
-        () => {
-            fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
-                Ok(false)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
-                Ok(false)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
-                Ok(false)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
-                Ok(false)
-            }
-            fn visit_unit<E>(self) -> Result<bool, E> {
-                Ok(false)
-            }
-        };
-    }
-
-    /// Reads one value at a place, and says whether a `$ref` under it needs bundling.
-    struct Look(At);
-    /// Reads a `$ref`'s value (or a mapping's): whether it needs bundling at `At`.
-    struct Reference(At);
-    /// A map key, borrowed from the text when it can be.
-    struct Key<'de>(std::borrow::Cow<'de, str>);
-
-    impl<'de> DeserializeSeed<'de> for Look {
-        type Value = bool;
-        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
-    impl<'de> Visitor<'de> for Look {
-        type Value = bool;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a JSON value")
-        }
-        no_references_in_scalars!();
-        fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+/// Numbers, booleans and nulls hold no reference.
+macro_rules! no_references_in_scalars {
+    () => {
+        fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
             Ok(false)
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-            let (item, mut needs) = (self.0.item(), false);
-            if item == At::Data {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-            } else {
-                while let Some(n) = seq.next_element_seed(Look(item))? {
-                    needs |= n;
-                }
-            }
-            Ok(needs)
+        fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+            Ok(false)
         }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-            let mut needs = false;
-            while let Some(Key(key)) = map.next_key()? {
-                let next = if self.0 == At::Mapping {
-                    At::Mapping
-                } else if key == "$ref" && self.0.takes_refs() {
-                    needs |= map.next_value_seed(Reference(self.0))?;
-                    continue;
-                } else {
-                    self.0.child(&key)
-                };
-                match next {
-                    At::Mapping if self.0 == At::Mapping => needs |= map.next_value_seed(Reference(At::Mapping))?,
-                    At::Data => {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                    next => needs |= map.next_value_seed(Look(next))?,
-                }
-            }
-            Ok(needs)
+        fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+            Ok(false)
         }
-    }
-    impl<'de> DeserializeSeed<'de> for Reference {
-        type Value = bool;
-        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-            d.deserialize_any(self)
+        fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+            Ok(false)
         }
-    }
-    impl<'de> Visitor<'de> for Reference {
-        type Value = bool;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a reference")
+        fn visit_unit<E>(self) -> Result<bool, E> {
+            Ok(false)
         }
-        fn visit_str<E>(self, reference: &str) -> Result<bool, E> {
-            Ok(if self.0 == At::Mapping {
-                is_reference(reference) && component_of(reference).is_none()
-            } else {
-                !component_of(reference).is_some_and(|(section, _)| self.0.follows(section))
-            })
-        }
-        no_references_in_scalars!();
-        // Not a string: a property named `$ref`, a schema, which needs no bundling of its own
-        // but may hold references.
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
-            Look(At::Schema).visit_seq(seq)
-        }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
-            Look(At::Schema).visit_map(map)
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Key<'de> {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
-            struct KeyVisitor;
-            impl<'de> Visitor<'de> for KeyVisitor {
-                type Value = Key<'de>;
-                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                    f.write_str("a key")
-                }
-                fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
-                    Ok(Key(std::borrow::Cow::Borrowed(key)))
-                }
-                fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
-                    Ok(Key(std::borrow::Cow::Owned(key.to_string())))
-                }
-            }
-            d.deserialize_str(KeyVisitor)
-        }
-    }
+    };
+}
 
-    Look(OTHER).deserialize(document)
+/// Reads one value at a place, and says whether a `$ref` under it needs bundling.
+struct Scan(Place);
+/// Reads a `$ref`'s value (or a mapping's): whether it needs bundling at `Place`.
+struct Reference(Place);
+/// A map key, borrowed from the text when it can be.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> DeserializeSeed<'de> for Scan {
+    type Value = bool;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+impl<'de> Visitor<'de> for Scan {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    no_references_in_scalars!();
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        let (item, mut needs) = (self.0.item(), false);
+        if item == Place::Data {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+        } else {
+            while let Some(n) = seq.next_element_seed(Scan(item))? {
+                needs |= n;
+            }
+        }
+        Ok(needs)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut needs = false;
+        while let Some(Key(key)) = map.next_key()? {
+            let next = if self.0 == Place::Mapping {
+                Place::Mapping
+            } else if key == "$ref" && self.0.takes_refs() {
+                needs |= map.next_value_seed(Reference(self.0))?;
+                continue;
+            } else {
+                self.0.child(&key)
+            };
+            match next {
+                Place::Mapping if self.0 == Place::Mapping => {
+                    needs |= map.next_value_seed(Reference(Place::Mapping))?
+                }
+                Place::Data => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                next => needs |= map.next_value_seed(Scan(next))?,
+            }
+        }
+        Ok(needs)
+    }
+}
+impl<'de> DeserializeSeed<'de> for Reference {
+    type Value = bool;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+impl<'de> Visitor<'de> for Reference {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a reference")
+    }
+    fn visit_str<E>(self, reference: &str) -> Result<bool, E> {
+        Ok(if self.0 == Place::Mapping {
+            is_reference(reference) && component_of(reference).is_none()
+        } else {
+            !component_of(reference).is_some_and(|(section, _)| self.0.follows(section))
+        })
+    }
+    no_references_in_scalars!();
+    // Not a string: a property named `$ref`, a schema, which needs no bundling of its own
+    // but may hold references.
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
+        Scan(Place::Schema).visit_seq(seq)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
+        Scan(Place::Schema).visit_map(map)
+    }
+}
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(key)))
+            }
+            fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(key.to_string())))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
 }
 
 #[cfg(test)]
