@@ -9,6 +9,7 @@
 mod operations;
 mod refs;
 mod schemas;
+mod unions;
 
 use operations::OperationSource;
 
