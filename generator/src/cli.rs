@@ -3,11 +3,12 @@
 //! Exit codes: 0 done (or fresh with `--check`), 1 `--check` found drift, 2 bad input or usage,
 //! 3 a bug in the generator (an internal error or a panic), which asks to be reported.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::changes::ChangeReport;
 use crate::error::Error;
-use crate::pipeline::{assemble_pages, generate, Options};
+use crate::pipeline::{assemble_pages, generate, Generated, Options};
 use crate::surface::{Surface, SURFACE_FILE};
 use crate::write;
 
@@ -179,62 +180,76 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
     }
 
     let clock = Instant::now();
-    let code = if args.check {
-        let drift = write::diff(&out, &generated.files)?;
-        if drift.is_empty() {
-            println!("{} is up to date", out.display());
-            0
-        } else {
-            eprintln!("{} is stale; these files differ from what the specs generate:", out.display());
-            for f in drift.files() {
-                eprintln!("  {}", out.join(f).display());
-            }
-            match regenerate {
-                Some(command) => eprintln!("run `{command}` to refresh them"),
-                None => eprintln!("run the same command without --check to refresh them"),
-            }
-            1
-        }
-    } else {
-        let drift = write::write(&out, &generated.files)?;
-        let changed = drift.files().len();
-        if changed == 0 {
-            println!("{} is up to date ({} files)", out.display(), generated.files.len());
-        } else {
-            println!("wrote {} ({changed} of {} files changed)", out.display(), generated.files.len());
-        }
-        0
-    };
+    let code = if args.check { check(&out, &generated, regenerate)? } else { write_out(&out, &generated)? };
     generated.report.timings_ms.write = (clock.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
-
     if args.changes.is_some() || args.changes_md.is_some() || args.bump {
-        match &changes {
-            Some(report) => {
-                eprintln!("{}", report.summary());
-                if let Some(path) = &args.changes {
-                    let json = serde_json::to_string_pretty(report).expect("reports serialize");
-                    std::fs::write(path, json + "\n").map_err(|source| Error::Write { path: path.clone(), source })?;
-                }
-                if let Some(path) = &args.changes_md {
-                    std::fs::write(path, report.markdown(&options.crate_name))
-                        .map_err(|source| Error::Write { path: path.clone(), source })?;
-                }
-            }
-            None => eprintln!(
-                "changes: {} holds no crate generated with its public API ({}), so there is nothing to compare with; \
-                 the version stays {}",
-                out.display(),
-                SURFACE_FILE,
-                generated.surface.version
-            ),
-        }
+        report_changes(args, changes.as_ref(), &out, &options.crate_name, &generated)?;
     }
-
     if let Some(path) = &args.report {
         let json = serde_json::to_string_pretty(&generated.report).expect("reports serialize");
         std::fs::write(path, json + "\n").map_err(|source| Error::Write { path: path.clone(), source })?;
     }
     Ok(code)
+}
+
+/// `--check`: 0 when `out` holds what was generated, else 1 and the files that differ.
+fn check(out: &Path, generated: &Generated, regenerate: Option<&str>) -> Result<i32, Error> {
+    let drift = write::diff(out, &generated.files)?;
+    if drift.is_empty() {
+        println!("{} is up to date", out.display());
+        return Ok(0);
+    }
+    eprintln!("{} is stale; these files differ from what the specs generate:", out.display());
+    for f in drift.files() {
+        eprintln!("  {}", out.join(f).display());
+    }
+    match regenerate {
+        Some(command) => eprintln!("run `{command}` to refresh them"),
+        None => eprintln!("run the same command without --check to refresh them"),
+    }
+    Ok(1)
+}
+
+/// Writes what was generated into `out`, saying how many files changed.
+fn write_out(out: &Path, generated: &Generated) -> Result<i32, Error> {
+    let drift = write::write(out, &generated.files)?;
+    let changed = drift.files().len();
+    if changed == 0 {
+        println!("{} is up to date ({} files)", out.display(), generated.files.len());
+    } else {
+        println!("wrote {} ({changed} of {} files changed)", out.display(), generated.files.len());
+    }
+    Ok(0)
+}
+
+/// `--changes`, `--changes-md`, `--bump`: the summary of what changed, and the reports asked for.
+fn report_changes(
+    args: &Args,
+    changes: Option<&ChangeReport>,
+    out: &Path,
+    crate_name: &str,
+    generated: &Generated,
+) -> Result<(), Error> {
+    let Some(report) = changes else {
+        eprintln!(
+            "changes: {} holds no crate generated with its public API ({}), so there is nothing to compare with; \
+             the version stays {}",
+            out.display(),
+            SURFACE_FILE,
+            generated.surface.version
+        );
+        return Ok(());
+    };
+    eprintln!("{}", report.summary());
+    if let Some(path) = &args.changes {
+        let json = serde_json::to_string_pretty(report).expect("reports serialize");
+        std::fs::write(path, json + "\n").map_err(|source| Error::Write { path: path.clone(), source })?;
+    }
+    if let Some(path) = &args.changes_md {
+        std::fs::write(path, report.markdown(crate_name))
+            .map_err(|source| Error::Write { path: path.clone(), source })?;
+    }
+    Ok(())
 }
 
 /// The output folder's name, as a crate name.

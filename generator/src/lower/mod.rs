@@ -257,21 +257,7 @@ impl<'a> SpecLowerer<'a> {
         for (pointer, message) in &spec.repairs {
             self.warn(pointer, message.clone());
         }
-        let server = doc.servers.first().map(|s| Server {
-            url: s.url.clone(),
-            description: s.description.clone(),
-            variables: s
-                .variables
-                .iter()
-                .flatten()
-                .map(|(name, v)| ServerVariable {
-                    name: name.clone(),
-                    default: v.default.clone(),
-                    allowed: v.enumeration.clone(),
-                    description: v.description.clone(),
-                })
-                .collect(),
-        });
+        let server = first_server(doc);
         let mut api = Api {
             module,
             title: doc.info.title.clone(),
@@ -284,6 +270,26 @@ impl<'a> SpecLowerer<'a> {
             skipped: Vec::new(),
         };
         api.token = self.token_endpoint(doc, api.server.as_ref());
+        self.warn_extension_refs(doc);
+        self.paths(doc, &mut api)?;
+        self.finish();
+        // Schemes that requirements name but the spec never defines: read as HTTP bearer (see
+        // `operations::security`).
+        for name in std::mem::take(&mut self.undefined_schemes) {
+            api.schemes.push(SecurityScheme {
+                name,
+                kind: SchemeKind::Http { word: "Bearer".into() },
+                description: Some(
+                    "Not defined in the spec's `components.securitySchemes`: taken as an HTTP bearer token.".into(),
+                ),
+            });
+        }
+        Ok(api)
+    }
+
+    /// `$ref`s to other files inside the document's top-level `x-` extensions: not followed,
+    /// with a warning each.
+    fn warn_extension_refs(&mut self, doc: &openapiv3::OpenAPI) {
         let mut refs = Vec::new();
         for (key, value) in &doc.extensions {
             extension_refs(value, &JsonPointer::root().push(key), &mut refs);
@@ -294,6 +300,10 @@ impl<'a> SpecLowerer<'a> {
                 format!("`$ref: {reference}` inside an `x-` extension points to another file; it is not followed"),
             );
         }
+    }
+
+    /// Every operation of `doc`'s paths into `api`: lowered, or skipped with why.
+    fn paths(&mut self, doc: &'a openapiv3::OpenAPI, api: &mut Api) -> Result<()> {
         let paths_ptr = JsonPointer::root().push("paths");
         let mut seen_ids = HashSet::new();
         // Paths by their template with the parameters' names left out: two alike are one path
@@ -327,21 +337,7 @@ impl<'a> SpecLowerer<'a> {
                     Some(id) if !id.trim().is_empty() => id.clone(),
                     _ => derived_operation_id(method, path),
                 };
-                // Ids must be unique; a repeated one is numbered so that everything keyed by
-                // it (the report, `api.json`) stays apart. Ids that differ only in case or
-                // separators (`getThing`, `get_thing`) are fine: emit numbers their names.
-                let id = if seen_ids.contains(&id) {
-                    let unique =
-                        (2..).map(|n| format!("{id}{n}")).find(|c| !seen_ids.contains(c)).expect("a free number");
-                    self.warn(
-                        &op_ptr.push("operationId"),
-                        format!("operationId `{id}` is used by another operation; this one is called `{unique}`"),
-                    );
-                    unique
-                } else {
-                    id
-                };
-                seen_ids.insert(id.clone());
+                let id = self.unique_id(&mut seen_ids, id, &op_ptr);
                 let source =
                     OperationSource { path, method, id, op, path_params: &item.parameters, ptr: op_ptr.clone() };
                 match self.operation(doc, source)? {
@@ -350,19 +346,25 @@ impl<'a> SpecLowerer<'a> {
                 }
             }
         }
-        self.finish();
-        // Schemes that requirements name but the spec never defines: read as HTTP bearer (see
-        // `operations::security`).
-        for name in std::mem::take(&mut self.undefined_schemes) {
-            api.schemes.push(SecurityScheme {
-                name,
-                kind: SchemeKind::Http { word: "Bearer".into() },
-                description: Some(
-                    "Not defined in the spec's `components.securitySchemes`: taken as an HTTP bearer token.".into(),
-                ),
-            });
-        }
-        Ok(api)
+        Ok(())
+    }
+
+    /// The operation's id, numbered when another operation has it already (everything keyed
+    /// by it, the report and `api.json`, stays apart), with a warning. Ids that differ only in
+    /// case or separators (`getThing`, `get_thing`) are fine: emit numbers their names.
+    fn unique_id(&mut self, seen_ids: &mut HashSet<String>, id: String, op_ptr: &JsonPointer) -> String {
+        let id = if seen_ids.contains(&id) {
+            let unique = (2..).map(|n| format!("{id}{n}")).find(|c| !seen_ids.contains(c)).expect("a free number");
+            self.warn(
+                &op_ptr.push("operationId"),
+                format!("operationId `{id}` is used by another operation; this one is called `{unique}`"),
+            );
+            unique
+        } else {
+            id
+        };
+        seen_ids.insert(id.clone());
+        id
     }
 
     fn push(&mut self, kind: Kind, docs: Docs, ptr: &JsonPointer, hint: NameHint) -> NodeId {
@@ -392,6 +394,25 @@ fn looks_like_date_time(s: &str) -> bool {
         && b[13] == b':'
         && b[16] == b':'
         && [11, 12, 14, 15, 17, 18].iter().all(|&i| b[i].is_ascii_digit())
+}
+
+/// The first of the document's servers, the one the client uses by default.
+fn first_server(doc: &openapiv3::OpenAPI) -> Option<Server> {
+    doc.servers.first().map(|s| Server {
+        url: s.url.clone(),
+        description: s.description.clone(),
+        variables: s
+            .variables
+            .iter()
+            .flatten()
+            .map(|(name, v)| ServerVariable {
+                name: name.clone(),
+                default: v.default.clone(),
+                allowed: v.enumeration.clone(),
+                description: v.description.clone(),
+            })
+            .collect(),
+    })
 }
 
 /// `$ref`s inside `x-` extensions are not followed; one that points to another file (which

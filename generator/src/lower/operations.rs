@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::ir::*;
 use crate::naming;
 use crate::pointer::unescape;
-use crate::pointer::JsonPointer;
+use crate::pointer::{JsonPointer, Site};
 
 /// Where an operation stands, and what it is made of.
 pub(super) struct OperationSource<'a> {
@@ -76,21 +76,7 @@ impl<'a> SpecLowerer<'a> {
         ptr: &JsonPointer,
         op_name: &str,
     ) -> Result<std::result::Result<Vec<Parameter>, String>> {
-        // Parameters: the operation's override the path item's of the same name and location.
-        let mut params: IndexMap<(String, &'static str), (&'a openapiv3::Parameter, JsonPointer)> = IndexMap::new();
-        let item_ptr = ptr.parent();
-        for (list, base) in [(path_params, item_ptr.push("parameters")), (&op.parameters[..], ptr.push("parameters"))] {
-            for (i, p) in list.iter().enumerate() {
-                let (p, p_ptr) = self.resolve_parameter(p, base.push(i.to_string()))?;
-                let loc = match p {
-                    openapiv3::Parameter::Path { .. } => "path",
-                    openapiv3::Parameter::Query { .. } => "query",
-                    openapiv3::Parameter::Header { .. } => "header",
-                    openapiv3::Parameter::Cookie { .. } => "cookie",
-                };
-                params.insert((p.parameter_data_ref().name.clone(), loc), (p, p_ptr));
-            }
-        }
+        let params = self.merged_parameters(op, path_params, ptr)?;
         let mut parameters = Vec::new();
         let mut param_sites = Vec::new();
         for ((name, _), (p, p_ptr)) in params {
@@ -125,8 +111,48 @@ impl<'a> SpecLowerer<'a> {
                 part: None,
             });
         }
-        // A path parameter named one way in the path and another in `parameters` (a known
-        // defect of real specs) is matched up when it is the only one on each side.
+        self.match_path_template(path, &mut parameters, &param_sites, ptr, op_name);
+        Ok(Ok(parameters))
+    }
+
+    /// The parameters of the path item and of the operation, by name and location: the
+    /// operation's override the path item's.
+    #[allow(clippy::type_complexity)]
+    fn merged_parameters(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        path_params: &'a [ReferenceOr<openapiv3::Parameter>],
+        ptr: &JsonPointer,
+    ) -> Result<IndexMap<(String, &'static str), (&'a openapiv3::Parameter, JsonPointer)>> {
+        let mut params = IndexMap::new();
+        let item_ptr = ptr.parent();
+        for (list, base) in [(path_params, item_ptr.push("parameters")), (&op.parameters[..], ptr.push("parameters"))] {
+            for (i, p) in list.iter().enumerate() {
+                let (p, p_ptr) = self.resolve_parameter(p, base.push(i.to_string()))?;
+                let loc = match p {
+                    openapiv3::Parameter::Path { .. } => "path",
+                    openapiv3::Parameter::Query { .. } => "query",
+                    openapiv3::Parameter::Header { .. } => "header",
+                    openapiv3::Parameter::Cookie { .. } => "cookie",
+                };
+                params.insert((p.parameter_data_ref().name.clone(), loc), (p, p_ptr));
+            }
+        }
+        Ok(params)
+    }
+
+    /// Path parameters against the path template: one named one way in the path and another
+    /// in `parameters` (a known defect of real specs) is matched up when it is the only one on
+    /// each side; otherwise those the path cannot carry are left out, and a `{name}` nothing
+    /// defines is sent as text, each with a warning.
+    fn match_path_template(
+        &mut self,
+        path: &str,
+        parameters: &mut Vec<Parameter>,
+        param_sites: &[Site],
+        ptr: &JsonPointer,
+        op_name: &str,
+    ) {
         let template = path_template_names(path);
         let undefined: Vec<&String> = template
             .iter()
@@ -174,8 +200,6 @@ impl<'a> SpecLowerer<'a> {
                 }
             }
         }
-
-        Ok(Ok(parameters))
     }
 
     /// The request body in the most structured content type the spec offers, and the headers

@@ -174,18 +174,7 @@ pub fn normalize(ir: Ir) -> Model {
     let class_of = refine(&ir);
     let reachable = reachable_nodes(&ir);
 
-    // Members of every class that becomes a model type, reachable ones first in node order.
-    let mut members: BTreeMap<ClassId, Vec<NodeId>> = BTreeMap::new();
-    let mut model_classes = BTreeSet::new();
-    for (i, node) in ir.schemas.iter().enumerate() {
-        if is_model_kind(&node.kind) {
-            let class = class_of[i];
-            members.entry(class).or_default().push(NodeId(i as u32));
-            if reachable[i] {
-                model_classes.insert(class);
-            }
-        }
-    }
+    let (members, model_classes) = model_classes(&ir, &class_of, &reachable);
 
     let mut namer = Namer::new(&ir, &class_of, &members, &reachable);
     let wanted: Vec<(ClassId, Choice, Site)> = model_classes
@@ -218,42 +207,7 @@ pub fn normalize(ir: Ir) -> Model {
             });
         let rep = ir.node(representative);
         let doc = type_doc(&ir, rep, &used);
-        let shape = match &rep.kind {
-            Kind::Object(o) => Shape::Struct {
-                fields: o
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        let docs_of = |n: NodeId| -> Option<&Docs> {
-                            match &ir.node(n).kind {
-                                Kind::Object(o) => {
-                                    o.fields.iter().find(|g| g.name == f.name).map(|g| &ir.node(g.node).docs)
-                                }
-                                _ => None,
-                            }
-                        };
-                        let field_docs: Vec<&Docs> = used.iter().filter_map(|&n| docs_of(n)).collect();
-                        FieldDef {
-                            name: f.name.clone(),
-                            node: f.node,
-                            required: f.required,
-                            // The specs' own words first; the overlay's where they have none.
-                            doc: most_common(field_docs.iter().filter_map(|d| d.description.as_deref()))
-                                .or_else(|| docs_of(representative).and_then(|d| d.description.clone())),
-                            deprecated: !field_docs.is_empty() && field_docs.iter().all(|d| d.deprecated),
-                        }
-                    })
-                    .collect(),
-                additional: o.additional,
-            },
-            Kind::Enum(values) => Shape::Enum { values: values.clone() },
-            Kind::Union(variants, tag) => {
-                let mut variants = variants.clone();
-                variants.sort_by_key(|&v| decode_rank(&ir, v));
-                Shape::Union { variants, tag: tag.clone() }
-            }
-            other => unreachable!("model classes hold only objects, enums and unions, not {other:?}"),
-        };
+        let shape = shape_of(&ir, representative, &used);
         let sites: BTreeSet<Site> = used.iter().map(|&n| ir.node(n).site.clone()).collect();
         for &n in nodes {
             if let NameHint::Overlay(other) | NameHint::Component(other) = &ir.node(n).hint {
@@ -275,6 +229,70 @@ pub fn normalize(ir: Ir) -> Model {
     model.operations =
         model.ir.apis.iter().map(|a| a.operations.iter().map(|op| model.plan_operation(op)).collect()).collect();
     model
+}
+
+/// The members of every class that becomes a model type (reachable ones first, in node
+/// order), and the classes that do: those an operation reaches.
+fn model_classes(
+    ir: &Ir,
+    class_of: &[ClassId],
+    reachable: &[bool],
+) -> (BTreeMap<ClassId, Vec<NodeId>>, BTreeSet<ClassId>) {
+    let mut members: BTreeMap<ClassId, Vec<NodeId>> = BTreeMap::new();
+    let mut model_classes = BTreeSet::new();
+    for (i, node) in ir.schemas.iter().enumerate() {
+        if is_model_kind(&node.kind) {
+            let class = class_of[i];
+            members.entry(class).or_default().push(NodeId(i as u32));
+            if reachable[i] {
+                model_classes.insert(class);
+            }
+        }
+    }
+    (members, model_classes)
+}
+
+/// The shape of the model type whose representative node is `representative`: a struct's
+/// fields documented by what the `used` nodes say of them, an enum's values, a union's
+/// variants in the order they are tried when decoding.
+fn shape_of(ir: &Ir, representative: NodeId, used: &[NodeId]) -> Shape {
+    let rep = ir.node(representative);
+    match &rep.kind {
+        Kind::Object(o) => Shape::Struct {
+            fields: o
+                .fields
+                .iter()
+                .map(|f| {
+                    let docs_of = |n: NodeId| -> Option<&Docs> {
+                        match &ir.node(n).kind {
+                            Kind::Object(o) => {
+                                o.fields.iter().find(|g| g.name == f.name).map(|g| &ir.node(g.node).docs)
+                            }
+                            _ => None,
+                        }
+                    };
+                    let field_docs: Vec<&Docs> = used.iter().filter_map(|&n| docs_of(n)).collect();
+                    FieldDef {
+                        name: f.name.clone(),
+                        node: f.node,
+                        required: f.required,
+                        // The specs' own words first; the overlay's where they have none.
+                        doc: most_common(field_docs.iter().filter_map(|d| d.description.as_deref()))
+                            .or_else(|| docs_of(representative).and_then(|d| d.description.clone())),
+                        deprecated: !field_docs.is_empty() && field_docs.iter().all(|d| d.deprecated),
+                    }
+                })
+                .collect(),
+            additional: o.additional,
+        },
+        Kind::Enum(values) => Shape::Enum { values: values.clone() },
+        Kind::Union(variants, tag) => {
+            let mut variants = variants.clone();
+            variants.sort_by_key(|&v| decode_rank(&ir, v));
+            Shape::Union { variants, tag: tag.clone() }
+        }
+        other => unreachable!("model classes hold only objects, enums and unions, not {other:?}"),
+    }
 }
 
 /// Gives each class its name. Where several want one name, the strongest claim keeps it (the

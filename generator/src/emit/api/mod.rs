@@ -118,36 +118,15 @@ pub fn api_head(model: &Model, api_index: usize, crate_name: &str) -> TokenStrea
     let (token_url_item, token_url_arg) = token_items(api);
     let constructor = constructor(api);
     let credentials = credentials::items(api, crate_name);
-    let models_import = uses_models.then(|| {
-        quote!(
-            use crate::models;
-        )
-    });
-    let multipart_import = api
-        .operations
-        .iter()
-        .any(|op| op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart))
-        .then(|| quote!(, Multipart));
-    // A document with no operations (webhooks only) has a client that calls nothing.
-    let (error_import, method_import) = if api.operations.is_empty() {
-        (TokenStream::new(), TokenStream::new())
-    } else {
-        (
-            quote!(, Error),
-            quote!(
-                use reqwest::Method;
-            ),
-        )
-    };
+    let imports = imports(api, uses_models);
     let client_doc = client_doc(api, crate_name);
+    let client_methods = client_methods(&token_url_arg);
     quote! {
         #(#![doc = #module_doc])*
         // Error enums keep their bodies inline, as they come from the server.
         #![allow(clippy::large_enum_variant)]
 
-        #models_import
-        use crate::runtime::{Auth, ConfigError, Core #error_import #multipart_import};
-        #method_import
+        #imports
 
         #server
         #token_url_item
@@ -162,49 +141,88 @@ pub fn api_head(model: &Model, api_index: usize, crate_name: &str) -> TokenStrea
         impl Client {
             #constructor
 
-            /// A client for `base_url` instead of the spec's server: a proxy, another region,
-            /// a test server. Fails when it is not an `http(s)` URL, when `auth` would send
-            /// credentials over plain `http` to another machine, or when the token URL given to
-            /// [`Auth::client_credentials_at`] is not `https`.
-            pub fn with_base_url(base_url: impl AsRef<str>, auth: impl Into<Auth>) -> Result<Self, ConfigError> {
-                Ok(Self { core: Core::new(base_url.as_ref(), auth.into(), #token_url_arg, SCHEMES)? })
-            }
+            #client_methods
+        }
+    }
+}
 
-            /// Sends requests through `http`: your timeouts, proxies and TLS settings. Give it
-            /// `redirect(reqwest::redirect::Policy::none())` so that redirects stay with this
-            /// client, which never lets credentials follow one to another origin; with
-            /// reqwest's default policy, `http` follows them itself.
-            pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
-                self.core = self.core.with_http_client(http);
-                self
-            }
+/// The module's `use`s: `models` when an operation names a model type, `Multipart` when one
+/// sends multipart, `Error` and `Method` when there are operations at all (a document with
+/// none, webhooks only, has a client that calls nothing).
+fn imports(api: &Api, uses_models: bool) -> TokenStream {
+    let models_import = uses_models.then(|| {
+        quote!(
+            use crate::models;
+        )
+    });
+    let multipart_import = api
+        .operations
+        .iter()
+        .any(|op| op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart))
+        .then(|| quote!(, Multipart));
+    let (error_import, method_import) = if api.operations.is_empty() {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        (
+            quote!(, Error),
+            quote!(
+                use reqwest::Method;
+            ),
+        )
+    };
+    quote! {
+        #models_import
+        use crate::runtime::{Auth, ConfigError, Core #error_import #multipart_import};
+        #method_import
+    }
+}
 
-            /// Retries as `retry` says (see [`RetryPolicy`](crate::RetryPolicy); by default up to
-            /// 3 attempts for rate limits, and for gateway errors of idempotent requests).
-            pub fn with_retry(mut self, retry: crate::RetryPolicy) -> Self {
-                self.core = self.core.with_retry(retry);
-                self
-            }
+/// The methods of `Client` that every API has: another base URL, an HTTP client, retries,
+/// timeouts, a response size limit.
+fn client_methods(token_url_arg: &TokenStream) -> TokenStream {
+    quote! {
+        /// A client for `base_url` instead of the spec's server: a proxy, another region,
+        /// a test server. Fails when it is not an `http(s)` URL, when `auth` would send
+        /// credentials over plain `http` to another machine, or when the token URL given to
+        /// [`Auth::client_credentials_at`] is not `https`.
+        pub fn with_base_url(base_url: impl AsRef<str>, auth: impl Into<Auth>) -> Result<Self, ConfigError> {
+            Ok(Self { core: Core::new(base_url.as_ref(), auth.into(), #token_url_arg, SCHEMES)? })
+        }
 
-            /// Limits each attempt, from sending to the last byte of the response (default 60 s;
-            /// `None` for no limit). Connecting has its own limit of 10 s, or what a client given
-            /// to `with_http_client` sets.
-            pub fn with_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
-                self.core = self.core.with_timeout(timeout);
-                self
-            }
+        /// Sends requests through `http`: your timeouts, proxies and TLS settings. Give it
+        /// `redirect(reqwest::redirect::Policy::none())` so that redirects stay with this
+        /// client, which never lets credentials follow one to another origin; with
+        /// reqwest's default policy, `http` follows them itself.
+        pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
+            self.core = self.core.with_http_client(http);
+            self
+        }
 
-            /// Refuses response bodies longer than `limit` bytes (default 64 MiB), so that a huge
-            /// or endless body cannot exhaust memory.
-            pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
-                self.core = self.core.with_max_response_bytes(limit);
-                self
-            }
+        /// Retries as `retry` says (see [`RetryPolicy`](crate::RetryPolicy); by default up to
+        /// 3 attempts for rate limits, and for gateway errors of idempotent requests).
+        pub fn with_retry(mut self, retry: crate::RetryPolicy) -> Self {
+            self.core = self.core.with_retry(retry);
+            self
+        }
 
-            /// The base URL that operation paths are appended to.
-            pub fn base_url(&self) -> &str {
-                self.core.base_url()
-            }
+        /// Limits each attempt, from sending to the last byte of the response (default 60 s;
+        /// `None` for no limit). Connecting has its own limit of 10 s, or what a client given
+        /// to `with_http_client` sets.
+        pub fn with_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+            self.core = self.core.with_timeout(timeout);
+            self
+        }
+
+        /// Refuses response bodies longer than `limit` bytes (default 64 MiB), so that a huge
+        /// or endless body cannot exhaust memory.
+        pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
+            self.core = self.core.with_max_response_bytes(limit);
+            self
+        }
+
+        /// The base URL that operation paths are appended to.
+        pub fn base_url(&self) -> &str {
+            self.core.base_url()
         }
     }
 }
