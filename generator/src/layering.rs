@@ -140,6 +140,72 @@ fn every_module_uses_only_the_floors_below_it() {
     assert!(problems.is_empty(), "imports against the floors:\n{}", problems.join("\n"));
 }
 
+/// The longest a source file may be.
+const MAX_FILE_LINES: usize = 600;
+/// The longest a function may be without a reason in its doc comment ("It is long because").
+const MAX_FN_LINES: usize = 85;
+
+/// Each function of `text` longer than [`MAX_FN_LINES`] whose doc comment gives no reason:
+/// name and length. A function is read from its `fn` line to the `}` at its indentation.
+fn long_functions(text: &str) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut long = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let code = line.trim_start();
+        let indent = &line[..line.len() - code.len()];
+        let signature = ["fn ", "pub fn ", "pub(crate) fn ", "pub(super) fn ", "async fn ", "pub async fn "]
+            .iter()
+            .find_map(|prefix| code.strip_prefix(prefix));
+        let Some(signature) = signature else { continue };
+        let name = signature.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap_or("").to_string();
+        let end = lines[i..].iter().position(|l| l.strip_prefix(indent) == Some("}")).map(|n| i + n);
+        let Some(end) = end else { continue };
+        let length = end - i + 1;
+        let documented = lines[..i]
+            .iter()
+            .rev()
+            .take_while(|l| l.trim_start().starts_with("///") || l.trim_start().starts_with("#["))
+            .any(|l| l.contains("It is long because"));
+        if length > MAX_FN_LINES && !documented {
+            long.push((name, length));
+        }
+    }
+    long
+}
+
+#[test]
+fn every_file_and_function_is_small_enough_to_hold_in_mind() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    files.sort();
+    let mut problems = Vec::new();
+    for file in &files {
+        let relative = file.strip_prefix(&src).expect("inside src");
+        let text = std::fs::read_to_string(file).expect("readable");
+        let lines = text.lines().count();
+        if lines > MAX_FILE_LINES {
+            problems.push(format!("{}: {lines} lines, over {MAX_FILE_LINES}", relative.display()));
+        }
+        for (name, length) in long_functions(&text) {
+            problems.push(format!(
+                "{}: `{name}` is {length} lines, over {MAX_FN_LINES}, and its doc says not why",
+                relative.display()
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "split these by concern:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn long_functions_are_found_unless_they_say_why() {
+    let body = "    let x = 1;\n".repeat(MAX_FN_LINES);
+    let text = format!(
+        "fn short() {{\n}}\n\nfn long() {{\n{body}}}\n\n/// It is long because of a table.\nfn said() {{\n{body}}}\n"
+    );
+    assert_eq!(long_functions(&text), vec![("long".to_string(), MAX_FN_LINES + 2)]);
+}
+
 #[test]
 fn crate_paths_are_read_from_code() {
     let (modules, root) = uses(

@@ -130,6 +130,7 @@ fn body_expression(model: &Model, body: &RequestBody, helpers: &mut Helpers) -> 
 
 /// The functions every test shares: the server's URL, the helpers the tests call (each only
 /// where one does, so the file compiles without dead code), and the check of the answer.
+/// It is long because it is their code, quoted whole.
 fn file_helpers(helpers: &Helpers) -> TokenStream {
     let decode = (helpers.decode || helpers.example_or).then(|| {
         quote! {

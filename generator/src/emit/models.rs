@@ -318,11 +318,7 @@ fn union_writing_its_tag(model: &Model, owner: TypeId, t: &TypeDef, tag: &Tag) -
             None => quote! { #[doc = #doc] #v, },
         }
     });
-    // Adjacently tagged: the value is the `content` property's, not the whole object.
-    let read = match &tag.content {
-        Some(content) => quote!(value.get(#content).cloned().unwrap_or(serde_json::Value::Null)),
-        None => quote!(value),
-    };
+    let (read, write) = tag_placement(tag);
     let de_arms = parts.iter().map(|(value, v, held)| match held {
         Some(_) => {
             quote! { Some(#value) => serde_json::from_value(#read).map(Self::#v).map_err(serde::de::Error::custom), }
@@ -335,23 +331,6 @@ fn union_writing_its_tag(model: &Model, owner: TypeId, t: &TypeDef, tag: &Tag) -
         }
         None => quote! { Self::#v => (#value, None), },
     });
-    let write = match &tag.content {
-        Some(content) => quote! {
-            let mut fields = serde_json::Map::new();
-            fields.insert(#property.to_owned(), serde_json::Value::String(tag.to_owned()));
-            if let Some(body) = body {
-                fields.insert(#content.to_owned(), body);
-            }
-            serde_json::Value::Object(fields).serialize(serializer)
-        },
-        None => quote! {
-            let mut body = body.unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()));
-            if let serde_json::Value::Object(fields) = &mut body {
-                fields.insert(#property.to_owned(), serde_json::Value::String(tag.to_owned()));
-            }
-            body.serialize(serializer)
-        },
-    };
     let missing = format!("no `{property}`");
     let unknown_doc = format!(" A `{property}` this version of the spec does not list, kept as it came.");
     let froms = froms(&name, parts.iter().filter_map(|(_, v, held)| held.as_ref().map(|held| (v, held))));
@@ -387,6 +366,36 @@ fn union_writing_its_tag(model: &Model, owner: TypeId, t: &TypeDef, tag: &Tag) -
             }
         }
         #(#froms)*
+    }
+}
+
+/// Where a tagged union's variant sits beside its tag: how a variant's value is read from the
+/// object (`value`), and how the object is written back from the tag and the variant's `body`.
+/// Adjacently tagged, the value is the `content` property's; else the object's other fields.
+fn tag_placement(tag: &Tag) -> (TokenStream, TokenStream) {
+    let property = &tag.property;
+    match &tag.content {
+        Some(content) => (
+            quote!(value.get(#content).cloned().unwrap_or(serde_json::Value::Null)),
+            quote! {
+                let mut fields = serde_json::Map::new();
+                fields.insert(#property.to_owned(), serde_json::Value::String(tag.to_owned()));
+                if let Some(body) = body {
+                    fields.insert(#content.to_owned(), body);
+                }
+                serde_json::Value::Object(fields).serialize(serializer)
+            },
+        ),
+        None => (
+            quote!(value),
+            quote! {
+                let mut body = body.unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()));
+                if let serde_json::Value::Object(fields) = &mut body {
+                    fields.insert(#property.to_owned(), serde_json::Value::String(tag.to_owned()));
+                }
+                body.serialize(serializer)
+            },
+        ),
     }
 }
 

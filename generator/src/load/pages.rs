@@ -94,15 +94,50 @@ pub fn page_files(inputs: &[PathBuf]) -> Result<Vec<PageFile>> {
     Ok(pages)
 }
 
+/// The document being assembled for one server URL, from its pages.
+struct PageApi {
+    doc: Value,
+    pages: Vec<PathBuf>,
+    /// operationId -> (page, operation), to tell a repeated page from a conflicting one.
+    operations: BTreeMap<String, (PathBuf, Value)>,
+}
+
+impl PageApi {
+    /// Puts the operation of `page` at `method` of `path`. A page seen before (the same
+    /// operation under the same id) adds nothing; an id or a method and path that another page
+    /// gives otherwise is an error.
+    fn add_operation(&mut self, page: &PathBuf, path: &str, method: String, op: Value) -> Result<()> {
+        let op_id = op.get("operationId").and_then(Value::as_str).map(str::to_string);
+        if let Some(id) = &op_id {
+            if let Some((other, existing)) = self.operations.get(id) {
+                if existing != &op || other == page {
+                    return Err(invalid(
+                        page,
+                        format!("operationId `{id}` is also in {}, with other content", other.display()),
+                    ));
+                }
+                return Ok(());
+            }
+            self.operations.insert(id.clone(), (page.clone(), op.clone()));
+        }
+        let item = &mut self.doc["paths"][path];
+        if item.is_null() {
+            *item = json!({});
+        }
+        let Some(item) = item.as_object_mut() else {
+            return Err(invalid(page, format!("the path item of {path} is not an object")));
+        };
+        if item.contains_key(&method) {
+            return Err(invalid(page, format!("{} {path} is given by another page too", method.to_uppercase())));
+        }
+        item.insert(method, op);
+        Ok(())
+    }
+}
+
 /// Reads the pages and assembles one document per server URL, sorted by name.
 pub fn assemble(pages: &[PageFile]) -> Result<Vec<AssembledSpec>> {
-    struct Api {
-        doc: Value,
-        pages: Vec<PathBuf>,
-        /// operationId -> (page, operation), to tell a repeated page from a conflicting one.
-        operations: BTreeMap<String, (PathBuf, Value)>,
-    }
-    let mut apis: BTreeMap<String, Api> = BTreeMap::new();
+    let mut apis: BTreeMap<String, PageApi> = BTreeMap::new();
     for PageFile { path: page, named } in pages {
         let mut op = match read_api(page)? {
             Ok(op) => op,
@@ -129,7 +164,7 @@ pub fn assemble(pages: &[PageFile]) -> Result<Vec<AssembledSpec>> {
             take(extra);
         }
         let url = servers.pointer("/0/url").and_then(Value::as_str).unwrap_or("").to_string();
-        let api = apis.entry(url).or_insert_with(|| Api {
+        let api = apis.entry(url).or_insert_with(|| PageApi {
             doc: json!({
                 "openapi": "3.0.1",
                 "info": info,
@@ -147,30 +182,7 @@ pub fn assemble(pages: &[PageFile]) -> Result<Vec<AssembledSpec>> {
                 known.entry(name).or_insert(scheme);
             }
         }
-        let op_id = op.get("operationId").and_then(Value::as_str).map(str::to_string);
-        if let Some(id) = &op_id {
-            if let Some((other, existing)) = api.operations.get(id) {
-                if existing != &op || other == page {
-                    return Err(invalid(
-                        page,
-                        format!("operationId `{id}` is also in {}, with other content", other.display()),
-                    ));
-                }
-                continue;
-            }
-            api.operations.insert(id.clone(), (page.clone(), op.clone()));
-        }
-        let item = &mut api.doc["paths"][&path];
-        if item.is_null() {
-            *item = json!({});
-        }
-        let Some(item) = item.as_object_mut() else {
-            return Err(invalid(page, format!("the path item of {path} is not an object")));
-        };
-        if item.contains_key(&method) {
-            return Err(invalid(page, format!("{} {path} is given by another page too", method.to_uppercase())));
-        }
-        item.insert(method, op);
+        api.add_operation(page, &path, method, op)?;
     }
     let mut specs: Vec<AssembledSpec> = apis
         .into_iter()

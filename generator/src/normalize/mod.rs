@@ -288,7 +288,7 @@ fn shape_of(ir: &Ir, representative: NodeId, used: &[NodeId]) -> Shape {
         Kind::Enum(values) => Shape::Enum { values: values.clone() },
         Kind::Union(variants, tag) => {
             let mut variants = variants.clone();
-            variants.sort_by_key(|&v| decode_rank(&ir, v));
+            variants.sort_by_key(|&v| decode_rank(ir, v));
             Shape::Union { variants, tag: tag.clone() }
         }
         other => unreachable!("model classes hold only objects, enums and unions, not {other:?}"),

@@ -41,6 +41,8 @@ impl Model {
         self.sample_at(node, 0, true)
     }
 
+    /// The value at `node`, `depth` schemas deep, with every field or only the required ones.
+    /// It is long because it is one arm per kind of schema, each short.
     fn sample_at(&self, node: NodeId, depth: usize, all_fields: bool) -> Value {
         let schema = self.ir.node(node);
         let facts = schema.facts.as_deref();

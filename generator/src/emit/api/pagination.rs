@@ -232,26 +232,7 @@ impl Pages<'_> {
         } else {
             quote!(crate::runtime::paginate(0i64, move |offset: i64| #page))
         };
-        let through = match at {
-            OffsetIn::Query => "`page_size` at a time through `limit` and `offset`",
-            OffsetIn::Body { .. } => {
-                "`page_size` at a time through the body's `limit` and `offset` (each page sends a copy of \
-                 the body with them set)"
-            }
-        };
-        let how = match (total.is_some(), envelope.and_then(|e| e.total.as_ref())) {
-            (true, _) => format!(
-                "{through} until the total the first page gives in `X-Total-Count` (or, without it, until a \
-                 page comes back short)"
-            ),
-            (false, Some(field)) => format!(
-                "{through} until the total the pages give in `{}` (or, without it, until a page comes back \
-                 short)",
-                field_access(model, field).1
-            ),
-            (false, None) => format!("{through} until a page comes back short"),
-        };
-        (quote!(let page_size = #page_size_i64.max(1);), fetch, how)
+        (quote!(let page_size = #page_size_i64.max(1);), fetch, offset_how(model, total.is_some(), envelope, at))
     }
 
     /// `Link` headers: the stream (its doc is [`LINK_HOW`]).
@@ -325,6 +306,29 @@ impl Pages<'_> {
              `{param}` for the next (the items are each page's `{items_field}`)"
         );
         (quote!(crate::runtime::paginate(None, move |page_cursor: Option<String>| #page)), how)
+    }
+}
+
+/// How a limit/offset stream pages, for its doc: through the query or the body, and until
+/// the total (a header's or a field's) or a short page.
+fn offset_how(model: &Model, header_total: bool, envelope: Option<&OffsetEnvelope>, at: &OffsetIn) -> String {
+    let through = match at {
+        OffsetIn::Query => "`page_size` at a time through `limit` and `offset`",
+        OffsetIn::Body { .. } => {
+            "`page_size` at a time through the body's `limit` and `offset` (each page sends a copy of the \
+             body with them set)"
+        }
+    };
+    match (header_total, envelope.and_then(|e| e.total.as_ref())) {
+        (true, _) => format!(
+            "{through} until the total the first page gives in `X-Total-Count` (or, without it, until a page \
+             comes back short)"
+        ),
+        (false, Some(field)) => format!(
+            "{through} until the total the pages give in `{}` (or, without it, until a page comes back short)",
+            field_access(model, field).1
+        ),
+        (false, None) => format!("{through} until a page comes back short"),
     }
 }
 

@@ -25,90 +25,113 @@ pub(super) fn error_variants(
             ResponseBody::Json(s) => Some(type_tokens(model, &model.rust_type(s), &quote!(models::))),
             _ => None,
         };
-        let (def, arm) = match (r.status, body_ty) {
-            (Status::Code(429), Some(ty)) => (
-                quote! {
-                    #doc
-                    #variant {
-                        body: #ty,
-                        /// How long the server asks to wait (`Retry-After`).
-                        retry_after: Option<std::time::Duration>,
-                    },
-                },
-                quote! {
-                    429 => {
-                        let retry_after = response.retry_after();
-                        Err(response.error(|body| #error_name::#variant { body, retry_after }))
-                    }
-                },
-            ),
-            (Status::Code(429), None) => (
-                quote! {
-                    #doc
-                    #variant {
-                        /// How long the server asks to wait (`Retry-After`).
-                        retry_after: Option<std::time::Duration>,
-                    },
-                },
-                quote! {
-                    429 => {
-                        let retry_after = response.retry_after();
-                        Err(response.error_without_body(#error_name::#variant { retry_after }))
-                    }
-                },
-            ),
-            (Status::Code(code), Some(ty)) => {
+        let (def, arm) = match r.status {
+            Status::Code(429) => rate_limited(&doc, &variant, body_ty, error_name),
+            Status::Code(code) => {
                 let code = Literal::u16_unsuffixed(code);
-                (quote! { #doc #variant(#ty), }, quote! { #code => Err(response.error(#error_name::#variant)), })
-            }
-            (Status::Code(code), None) => {
-                let code = Literal::u16_unsuffixed(code);
-                (
-                    quote! { #doc #variant, },
-                    quote! { #code => Err(response.error_without_body(#error_name::#variant)), },
-                )
-            }
-            (status, body) => {
-                let pattern = match status {
-                    Status::Range(digit) => {
-                        let range = status_range(digit);
-                        quote!(status @ #range)
-                    }
-                    // Any status not documented otherwise, but a success's.
-                    _ => {
-                        let successes = status_range(2);
-                        quote!(status if !(#successes).contains(&status))
-                    }
-                };
-                match body {
+                match body_ty {
                     Some(ty) => (
-                        quote! {
-                            #doc
-                            #variant {
-                                /// The status the server answered with.
-                                status: u16,
-                                body: #ty,
-                            },
-                        },
-                        quote! { #pattern => Err(response.error(|body| #error_name::#variant { status, body })), },
+                        quote! { #doc #variant(#ty), },
+                        quote! { #code => Err(response.error(#error_name::#variant)), },
                     ),
                     None => (
-                        quote! {
-                            #doc
-                            #variant {
-                                /// The status the server answered with.
-                                status: u16,
-                            },
-                        },
-                        quote! { #pattern => Err(response.error_without_body(#error_name::#variant { status })), },
+                        quote! { #doc #variant, },
+                        quote! { #code => Err(response.error_without_body(#error_name::#variant)), },
                     ),
                 }
             }
+            status => with_status(status, &doc, &variant, body_ty, error_name),
         };
         variants.push(def);
         arms.push(arm);
     }
     (variants, arms)
+}
+
+/// A `429` variant, which carries how long the server asks to wait (`Retry-After`), and its arm.
+fn rate_limited(
+    doc: &TokenStream,
+    variant: &proc_macro2::Ident,
+    body_ty: Option<TokenStream>,
+    error_name: &proc_macro2::Ident,
+) -> (TokenStream, TokenStream) {
+    match body_ty {
+        Some(ty) => (
+            quote! {
+                #doc
+                #variant {
+                    body: #ty,
+                    /// How long the server asks to wait (`Retry-After`).
+                    retry_after: Option<std::time::Duration>,
+                },
+            },
+            quote! {
+                429 => {
+                    let retry_after = response.retry_after();
+                    Err(response.error(|body| #error_name::#variant { body, retry_after }))
+                }
+            },
+        ),
+        None => (
+            quote! {
+                #doc
+                #variant {
+                    /// How long the server asks to wait (`Retry-After`).
+                    retry_after: Option<std::time::Duration>,
+                },
+            },
+            quote! {
+                429 => {
+                    let retry_after = response.retry_after();
+                    Err(response.error_without_body(#error_name::#variant { retry_after }))
+                }
+            },
+        ),
+    }
+}
+
+/// A range (`4XX`) or `default` variant, which says which status it carried, and its arm.
+fn with_status(
+    status: Status,
+    doc: &TokenStream,
+    variant: &proc_macro2::Ident,
+    body_ty: Option<TokenStream>,
+    error_name: &proc_macro2::Ident,
+) -> (TokenStream, TokenStream) {
+    let pattern = match status {
+        Status::Range(digit) => {
+            let range = status_range(digit);
+            quote!(status @ #range)
+        }
+        // Any status not documented otherwise, but a success's.
+        _ => {
+            let successes = status_range(2);
+            quote!(status if !(#successes).contains(&status))
+        }
+    };
+    match body_ty {
+        Some(ty) => (
+            quote! {
+                #doc
+                #variant {
+                    /// The status the server answered with.
+                    status: u16,
+                    body: #ty,
+                },
+            },
+            quote! { #pattern => Err(response.error(|body| #error_name::#variant { status, body })), },
+        ),
+        None => (
+            quote! {
+                #doc
+                #variant {
+                    /// The status the server answered with.
+                    status: u16,
+                },
+            },
+            quote! { #pattern => Err(response.error_without_body(#error_name::#variant { status })), },
+        ),
+    }
 }
 
 /// What a successful call returns, as text: the type, or the operation's enum with the type of
