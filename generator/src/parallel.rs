@@ -21,14 +21,13 @@ pub(crate) fn emit_and_format(
     timings: &mut Timings,
 ) -> Result<Vec<OutputFile>> {
     let header = crate_options.header();
-    let prepared = emit::prepare(model);
     let plans = emit::plan(model, crate_options);
     let mut jobs: Vec<(usize, usize)> =
         plans.iter().enumerate().flat_map(|(f, plan)| (0..plan.segments.len()).map(move |i| (f, i))).collect();
     jobs.sort_by_key(|&(f, i)| std::cmp::Reverse(plans[f].segments[i].weight()));
     let run = |path: &str, segment: &emit::Segment| -> Result<Done> {
         let clock = Instant::now();
-        let emitted = emit::emit_segment(model, crate_options, &prepared, segment);
+        let emitted = emit::emit_segment(model, crate_options, segment);
         let emit_ms = ms(clock);
         let clock = Instant::now();
         let text = format::format_segment(path, emitted).map_err(Error::Internal)?;

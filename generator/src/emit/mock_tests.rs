@@ -11,12 +11,11 @@ use serde_json::Value;
 
 use super::api::{call_params, credential_setters, Arg};
 use super::syntax::{crate_ident, ident};
-use super::Prepared;
 use crate::ir::{Api, Operation, RequestBody, SchemeKind};
 use crate::naming::{snake, Uniquer};
-use crate::normalize::{Model, RustType};
+use crate::normalize::{Model, OperationPlan, RustType};
 
-pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> TokenStream {
+pub fn mock_tests(model: &Model, crate_name: &str) -> TokenStream {
     let krate = ident(&crate_ident(crate_name));
     let several = model.ir.apis.len() > 1;
     let mut names = Uniquer::with_taken(["decode", "documented", "base_url", "example_or"]);
@@ -39,9 +38,9 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
             }
         });
         for (i, op) in api.operations.iter().enumerate() {
-            let method = ident(&prepared.operation_names[a][i].method);
+            let plan = model.operation(a, i);
             let test = ident(&names.claim(snake(&format!("{} {}", api.module, op.id))));
-            tests.push(operation_test(model, op, &method, &test, &client_fn, &mut helpers));
+            tests.push(operation_test(model, op, plan, &test, &client_fn, &mut helpers));
         }
     }
     let helpers = file_helpers(&helpers);
@@ -67,13 +66,14 @@ pub fn mock_tests(model: &Model, prepared: &Prepared, crate_name: &str) -> Token
 fn operation_test(
     model: &Model,
     op: &Operation,
-    method: &Ident,
+    plan: &OperationPlan,
     test: &Ident,
     client_fn: &Ident,
     helpers: &mut Helpers,
 ) -> TokenStream {
-    let (ordered, optional_start) = op.ordered_parameters();
-    let params = call_params(model, &ordered);
+    let (ordered, optional_start) = (plan.ordered(op), plan.optional_start);
+    let params = call_params(model, op, plan);
+    let method = ident(&plan.names.method);
     let mut args: Vec<TokenStream> = params[..optional_start]
         .iter()
         .zip(&ordered)

@@ -6,7 +6,7 @@ use std::ops::Range;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::syntax::{allow_many_arguments, doc_attrs, field_idents, ident, type_tokens};
+use super::syntax::{allow_many_arguments, doc_attrs, ident, type_tokens};
 use crate::ir::{Kind, NodeId, Tag};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{FieldDef, Model, RustType, Shape, TypeDef, TypeId};
@@ -65,7 +65,7 @@ fn struct_def(
     let mut optional_fields: Vec<proc_macro2::Ident> = Vec::new();
     let fields: Vec<TokenStream> = fields
         .iter()
-        .zip(field_idents(fields))
+        .zip(fields.iter().map(|f| f.ident.clone()))
         .map(|(f, field_ident)| {
             let (mut ty, optional) = field_type(model, owner, f);
             all_optional &= optional;

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::api::{body_arg, operation_names, param_arg, success_type_text};
+use super::api::{body_arg, param_arg, success_type_text};
 use super::models::field_type;
 use super::syntax::{type_text, type_tokens};
 use crate::normalize::{Model, Shape, TypeId};
@@ -14,11 +14,10 @@ use crate::surface::{FieldSurface, OperationSurface, ParamSurface, Surface, Type
 pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
     let mut operations = Vec::new();
     for (a, api) in model.ir.apis.iter().enumerate() {
-        let names = operation_names(api);
         for (o, op) in api.operations.iter().enumerate() {
             let plan = model.operation(a, o);
-            let (ordered, _) = op.ordered_parameters();
-            let params: Vec<ParamSurface> = ordered
+            let params: Vec<ParamSurface> = plan
+                .ordered(op)
                 .iter()
                 .map(|p| ParamSurface {
                     name: p.name.clone(),
@@ -30,13 +29,13 @@ pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
             operations.push(OperationSurface {
                 module: api.module.clone(),
                 id: op.id.clone(),
-                method: names[o].method.clone(),
+                method: plan.names.method.clone(),
                 http: format!("{} {}", op.method.as_upper(), op.path),
                 // Every method returns a call (see emit::api::operation).
                 builder: true,
                 params,
                 body,
-                returns: success_type_text(model, &names[o].types, &plan.success),
+                returns: success_type_text(model, &plan.names.types, &plan.success),
                 errors: op.errors().map(|r| r.status.to_string()).collect(),
                 errors_non_exhaustive: true,
                 stream: plan.pagination.is_some(),

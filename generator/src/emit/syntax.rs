@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::normalize::{FieldDef, Model, RustType};
+use crate::normalize::{Model, RustType};
 
 pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -112,10 +112,4 @@ pub fn type_tokens(model: &Model, ty: &RustType, models_path: &TokenStream) -> T
             quote!(Option<#inner>)
         }
     }
-}
-
-/// The Rust field names of a struct's fields, in order: the same wherever the struct is used.
-pub fn field_idents(fields: &[FieldDef]) -> Vec<String> {
-    let mut idents = crate::naming::Uniquer::with_taken(["additional_properties"]);
-    fields.iter().map(|f| idents.claim(crate::naming::snake(&f.name))).collect()
 }

@@ -20,6 +20,7 @@ use crate::ir::*;
 use crate::naming;
 use crate::pointer::Site;
 
+mod idents;
 mod names;
 mod operations;
 mod recursion;
@@ -27,6 +28,7 @@ mod refine;
 mod rust_type;
 mod samples;
 
+pub use idents::OperationNames;
 use names::{Choice, Namer};
 pub use operations::{
     CaseBody, DocumentedHeader, ListItem, OffsetEnvelope, OffsetIn, OperationPlan, PageField, PageStyle, Pagination,
@@ -99,6 +101,8 @@ impl Shape {
 pub struct FieldDef {
     /// The property name on the wire.
     pub name: String,
+    /// The Rust field's name (see `idents`).
+    pub ident: String,
     pub node: NodeId,
     pub required: bool,
     pub doc: Option<String>,
@@ -226,8 +230,14 @@ pub fn normalize(ir: Ir) -> Model {
 
     let mut model = Model { ir, class_of, type_of_class, types, aliases, recursion: None, operations: Vec::new() };
     model.recursion = Some(Recursion::new(&model));
-    model.operations =
-        model.ir.apis.iter().map(|a| a.operations.iter().map(|op| model.plan_operation(op)).collect()).collect();
+    model.operations = model
+        .ir
+        .apis
+        .iter()
+        .map(|a| {
+            a.operations.iter().zip(idents::operation_names(a)).map(|(op, n)| model.plan_operation(op, n)).collect()
+        })
+        .collect();
     model
 }
 
@@ -262,7 +272,8 @@ fn shape_of(ir: &Ir, representative: NodeId, used: &[NodeId]) -> Shape {
             fields: o
                 .fields
                 .iter()
-                .map(|f| {
+                .zip(idents::field_idents(o.fields.iter().map(|f| f.name.as_str())))
+                .map(|(f, ident)| {
                     let docs_of = |n: NodeId| -> Option<&Docs> {
                         match &ir.node(n).kind {
                             Kind::Object(o) => {
@@ -274,6 +285,7 @@ fn shape_of(ir: &Ir, representative: NodeId, used: &[NodeId]) -> Shape {
                     let field_docs: Vec<&Docs> = used.iter().filter_map(|&n| docs_of(n)).collect();
                     FieldDef {
                         name: f.name.clone(),
+                        ident,
                         node: f.node,
                         required: f.required,
                         // The specs' own words first; the overlay's where they have none.

@@ -1,7 +1,7 @@
 //! What an operation is in Rust, decided before emit: how each parameter is taken, what a
 //! success returns, and whether the operation lists page by page.
 
-use super::{Model, Resolved, RustType, Shape, TypeId};
+use super::{Model, OperationNames, Resolved, RustType, Shape, TypeId};
 use crate::ir::{
     BodyEncoding, HeaderKind, HttpMethod, Kind, Operation, ParamLocation, Parameter, ResponseBody, Serialization,
     Status, StringFormat,
@@ -220,6 +220,14 @@ const TOTAL_FIELDS: &[&str] = &["total_count", "totalCount", "total", "totalSize
 /// The facts of one operation that emit prints.
 #[derive(Clone, Debug)]
 pub struct OperationPlan {
+    /// What the operation is called in its module.
+    pub names: OperationNames,
+    /// Its parameters in the order its method takes them, as indices into the operation's
+    /// `parameters` (see `idents::parameter_order`), and where the optional ones start.
+    pub order: Vec<usize>,
+    pub optional_start: usize,
+    /// The identifier of each parameter, in that order.
+    pub param_idents: Vec<String>,
     pub success: Success,
     pub pagination: Option<Pagination>,
     /// The headers its successful responses document, once each: a `{Op}Headers` struct and
@@ -230,10 +238,19 @@ pub struct OperationPlan {
     pub error_headers: Vec<DocumentedHeader>,
 }
 
+impl OperationPlan {
+    /// The operation's parameters in the order its method takes them.
+    pub fn ordered<'o>(&self, op: &'o Operation) -> Vec<&'o Parameter> {
+        self.order.iter().map(|&i| &op.parameters[i]).collect()
+    }
+}
+
 /// A documented header of an operation's responses.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocumentedHeader {
     pub name: String,
+    /// The field of the headers struct that holds it.
+    pub ident: String,
     pub kind: HeaderKind,
     pub description: Option<String>,
     /// Its name says it carries a credential (`Set-Cookie`, `...-Token`, ...): a `Secret`, so
@@ -267,11 +284,16 @@ fn documented_headers<'a>(responses: impl Iterator<Item = &'a crate::ir::Respons
             }
             None => headers.push(DocumentedHeader {
                 name: h.name.clone(),
+                ident: String::new(),
                 kind: h.kind,
                 description: h.description.clone(),
                 secret: is_secret_header(&h.name),
             }),
         }
+    }
+    let idents = super::idents::header_idents(headers.iter().map(|h| h.name.as_str()));
+    for (header, ident) in headers.iter_mut().zip(idents) {
+        header.ident = ident;
     }
     headers
 }
@@ -332,12 +354,15 @@ impl Model {
     }
 
     /// The facts of `op`, from its parameters and responses.
-    pub(super) fn plan_operation(&self, op: &Operation) -> OperationPlan {
+    pub(super) fn plan_operation(&self, op: &Operation, names: OperationNames) -> OperationPlan {
         let success = self.success(op);
         let headers = documented_headers(op.successes());
         let error_headers = documented_headers(op.errors());
         let pagination = self.pagination(op, &success, &headers);
-        OperationPlan { success, pagination, headers, error_headers }
+        let (order, optional_start) = super::idents::parameter_order(op);
+        let param_idents =
+            super::idents::parameter_idents(&order.iter().map(|&i| &op.parameters[i]).collect::<Vec<_>>());
+        OperationPlan { names, order, optional_start, param_idents, success, pagination, headers, error_headers }
     }
 
     fn success(&self, op: &Operation) -> Success {

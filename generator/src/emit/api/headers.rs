@@ -6,19 +6,12 @@ use quote::quote;
 
 use super::super::syntax::{doc_attrs, ident};
 use crate::ir::HeaderKind;
-use crate::naming::{self, Uniquer};
 use crate::normalize::DocumentedHeader;
-
-/// The field of each header, in order: the same wherever the struct is read.
-pub fn header_idents(headers: &[DocumentedHeader]) -> Vec<Ident> {
-    let mut idents = Uniquer::default();
-    headers.iter().map(|h| ident(&idents.claim(naming::snake(&h.name)))).collect()
-}
 
 /// `pub struct {name}` with one `Option` per header, and the function that reads them; `doc`
 /// says whose headers they are.
 pub fn headers_struct(headers: &[DocumentedHeader], name: &Ident, doc: &str) -> TokenStream {
-    let idents = header_idents(headers);
+    let idents: Vec<Ident> = headers.iter().map(|h| ident(&h.ident)).collect();
     let fields = headers.iter().zip(&idents).map(|(h, f)| {
         let ty = match (h.secret, h.kind) {
             (true, _) => quote!(crate::Secret),

@@ -17,7 +17,7 @@ use quote::{format_ident, quote};
 
 use super::syntax::{crate_ident, ident};
 use crate::ir::{Api, BodyEncoding, ResponseBody, SchemeKind};
-use crate::naming::{self, Uniquer};
+use crate::naming;
 use crate::normalize::{ListItem, Model, ParamForm};
 
 pub use credentials::setter_names as credential_setters;
@@ -30,47 +30,12 @@ pub fn param_arg(model: &Model, p: &crate::ir::Parameter) -> TokenStream {
     params::param(model, p, naming::snake(&p.name)).arg.tokens(model, None)
 }
 
-/// What one operation is called in its module: its method, and the prefix of the types it
-/// defines beside the client (`{types}Builder`, `Error`, `Success`, `Headers`, `ErrorHeaders`).
-#[derive(Clone, Debug)]
-pub struct OperationNames {
-    pub method: String,
-    pub types: String,
-}
-
-/// The suffixes of the types an operation defines in its module.
-const TYPE_SUFFIXES: &[&str] = &["Builder", "Error", "Success", "Headers", "ErrorHeaders"];
-
-/// The names of each operation of `api`, in order: unique in the module, however the spec's
-/// `operationId`s fold under case conversion (`getFoo`, `get_foo`) or end like another's
-/// types (`foo`'s `FooErrorHeaders`, `fooError`'s `FooErrorHeaders`).
-pub fn operation_names(api: &Api) -> Vec<OperationNames> {
-    let mut methods = Uniquer::with_taken([
-        "new",
-        "with_base_url",
-        "with_http_client",
-        "with_retry",
-        "with_timeout",
-        "with_max_response_bytes",
-        "base_url",
-    ]);
-    let mut types = Uniquer::with_taken(["Client"]);
-    api.operations
-        .iter()
-        .map(|op| OperationNames {
-            method: methods.claim(naming::snake(&op.id)),
-            types: types.claim_with(naming::type_ident(&op.id), TYPE_SUFFIXES),
-        })
-        .collect()
-}
-
 /// The operations `range` of API `api_index`: `impl Client { methods }` followed by their error
 /// enums and builders. Format splices the methods into the `impl Client` of [`api_head`].
-pub fn api_operations(model: &Model, api_index: usize, names: &[OperationNames], range: Range<usize>) -> TokenStream {
+pub fn api_operations(model: &Model, api_index: usize, range: Range<usize>) -> TokenStream {
     let api = &model.ir.apis[api_index];
-    let (methods, errors): (Vec<_>, Vec<_>) = range
-        .map(|i| operation::operation(model, &api.operations[i], model.operation(api_index, i), &names[i]))
-        .unzip();
+    let (methods, errors): (Vec<_>, Vec<_>) =
+        range.map(|i| operation::operation(model, &api.operations[i], model.operation(api_index, i))).unzip();
     quote! {
         impl Client {
             #(#methods)*

@@ -9,42 +9,13 @@ use super::super::syntax::{allow_many_arguments, doc_attrs, ident};
 use super::pagination::stream;
 use super::params::{param, request_body, Arg, Param};
 use super::responses::{error_variants, success_arms, success_enum, success_type};
-use super::OperationNames;
 use crate::ir::Operation;
-use crate::naming::{self, Uniquer};
+
 use crate::normalize::{Model, OperationPlan, PageStyle, Success};
 
-/// The parameters of a call, in the method's order, each named uniquely beside every name the
-/// generated code binds where they are locals (a call's `send` unpacks them: the receiver, the
-/// body, the response, the call's `client`, the headers read and the page URL sent to) and the
-/// call's own methods, which its setters share a namespace with.
-pub fn call_params(model: &Model, ordered: &[&crate::ir::Parameter]) -> Vec<Param> {
-    let taken = [
-        "self",
-        "body",
-        "response",
-        "client",
-        "headers",
-        "page_url",
-        "send",
-        "send_with_headers",
-        "send_at",
-        "stream",
-        "clone",
-        "into_future",
-    ];
-    let mut idents = Uniquer::with_taken(taken);
-    ordered
-        .iter()
-        .map(|p| {
-            // A part's header is named with its part: `file_x_checksum`.
-            let name = match &p.part {
-                Some(part) => naming::snake(&format!("{part} {}", p.name)),
-                None => naming::snake(&p.name),
-            };
-            param(model, p, idents.claim(name))
-        })
-        .collect()
+/// The parameters of a call, in the method's order, with the identifiers normalize gave them.
+pub fn call_params(model: &Model, op: &Operation, plan: &OperationPlan) -> Vec<Param> {
+    plan.ordered(op).into_iter().zip(&plan.param_idents).map(|(p, name)| param(model, p, name.clone())).collect()
 }
 
 /// What the pieces of one operation's code share: its names, its parameters in the method's
@@ -101,16 +72,11 @@ impl Parts<'_> {
 }
 
 /// The method of `op`, for `impl Client`; and its error enum and call, for beside it.
-pub fn operation(
-    model: &Model,
-    op: &Operation,
-    plan: &OperationPlan,
-    names: &OperationNames,
-) -> (TokenStream, TokenStream) {
+pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan) -> (TokenStream, TokenStream) {
+    let names = &plan.names;
     let op_type = &names.types;
     let error_name = format_ident!("{}Error", op_type);
     let success_name = format_ident!("{}Success", op_type);
-    let (ordered, optional_start) = op.ordered_parameters();
     let ok_type = match &plan.success {
         Success::ByStatus(_) => quote!(#success_name),
         success => success_type(model, success),
@@ -123,8 +89,8 @@ pub fn operation(
         method_name: &names.method,
         builder: format_ident!("{}Builder", op_type),
         headers_name: format_ident!("{}Headers", op_type),
-        params: call_params(model, &ordered),
-        optional_start,
+        params: call_params(model, op, plan),
+        optional_start: plan.optional_start,
         body: op.body.as_ref().map(|b| request_body(model, b)),
         ok_type,
         ok_arms: success_arms(op, &plan.success, &success_name),

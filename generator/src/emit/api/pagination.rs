@@ -3,8 +3,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::super::syntax::{field_idents, ident, type_tokens};
-use super::headers::header_idents;
+use super::super::syntax::{ident, type_tokens};
 use super::params::Param;
 use crate::ir::Operation;
 use crate::normalize::{
@@ -33,7 +32,8 @@ pub fn stream(
     } else {
         quote!(page_call.send().await?)
     };
-    let pages = Pages { model, header_idents: header_idents(&plan.headers), call, sets, owned };
+    let header_idents = plan.headers.iter().map(|h| ident(&h.ident)).collect();
+    let pages = Pages { model, header_idents, call, sets, owned };
     let (signature, start, fetch, how) = match &pagination.style {
         PageStyle::Offset { limit, total, envelope, at, .. } => {
             let page_size = type_tokens(model, limit, &quote!());
@@ -100,8 +100,8 @@ fn page_sets(model: &Model, style: &PageStyle, params: &[Param]) -> (Vec<TokenSt
             } else {
                 quote!(Clone::clone(page_call.body))
             };
-            let limit_ident = ident(&field_idents(struct_fields(model, limit_field))[limit_field.index]);
-            let offset_ident = ident(&field_idents(struct_fields(model, offset_field))[offset_field.index]);
+            let limit_ident = ident(&struct_fields(model, limit_field)[limit_field.index].ident);
+            let offset_ident = ident(&struct_fields(model, offset_field)[offset_field.index].ident);
             let (limit_value, offset_value) =
                 (narrow(model, quote!(page_size), limit), narrow(model, quote!(offset), offset));
             owned = quote! {
@@ -288,7 +288,7 @@ impl Pages<'_> {
         let (items, items_field) = items_access(model, items);
         let (has_more_value, has_more_field) = field_access(model, has_more);
         let has_more_value = if has_more.optional { quote!(#has_more_value.unwrap_or(false)) } else { has_more_value };
-        let id_ident = ident(&field_idents(struct_fields(model, id))[id.index]);
+        let id_ident = ident(&struct_fields(model, id)[id.index].ident);
         let last_id = if id.optional {
             quote!(page_items.last().and_then(|last| last.#id_ident.clone()))
         } else {
@@ -354,7 +354,7 @@ fn struct_fields<'m>(model: &'m Model, field: &PageField) -> &'m [crate::normali
 /// `page_body.field`, and the field's name on the wire.
 fn field_access(model: &Model, field: &PageField) -> (TokenStream, String) {
     let fields = struct_fields(model, field);
-    let f = ident(&field_idents(fields)[field.index]);
+    let f = ident(&fields[field.index].ident);
     (quote!(page_body.#f), fields[field.index].name.clone())
 }
 

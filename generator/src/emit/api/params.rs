@@ -4,7 +4,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use syn::Lifetime;
 
-use super::super::syntax::{field_idents, ident, type_tokens};
+use super::super::syntax::{ident, type_tokens};
 use crate::ir::{BodyEncoding, ParamLocation, ParamStyle, Parameter, RequestBody, Serialization};
 use crate::normalize::{ListItem, Model, ParamForm, Resolved, RustType, Shape};
 
@@ -216,7 +216,7 @@ pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option
         }
         BodyEncoding::Multipart => match multipart_fields(model, b) {
             Some(fields) => {
-                let parts = fields.iter().zip(field_idents(fields)).map(|(f, field)| {
+                let parts = fields.iter().zip(fields.iter().map(|f| f.ident.clone())).map(|(f, field)| {
                     let wire = &f.name;
                     let field = ident(&field);
                     let (node, nullable) = model.unwrap_nullable(f.node);
