@@ -87,7 +87,7 @@ fn figures(spec: &Path, bundled: &Value) -> Figures {
     lengths.sort_unstable();
     let named_as_authors = |t: &&sdkgen::report::TypeEntry| {
         t.sites.iter().any(|site| {
-            authors_names(bundled, site.pointer.as_str()).iter().any(|name| sdkgen::naming::type_ident(name) == t.name)
+            authors_names(bundled, site.pointer.as_str()).iter().any(|name| sdkgen::type_ident(name) == t.name)
         })
     };
     let as_authors = types.iter().filter(named_as_authors).count();

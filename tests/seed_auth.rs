@@ -7,15 +7,12 @@ use std::time::Duration;
 use sailpoint::models::UsageType;
 use sailpoint::{beta, v3, Auth, ConfigError, Error, RetryPolicy, TransportErrorKind};
 use sdkgen_runtime::test_support::RecordingProxy;
+use sdkgen_tests::wire::token_response;
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SECRET: &str = "s3cr3t-value";
-
-fn token(value: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({"access_token": value, "token_type": "bearer", "expires_in": 3600}))
-}
 
 async fn call(client: &beta::Client) -> Result<(), Error<beta::UpdateProvisioningPolicyError>> {
     client.update_provisioning_policy("id", UsageType::Create, &[]).await.map(|_| ())
@@ -41,7 +38,11 @@ async fn with_the_spec_token_url_the_secret_goes_to_the_tenants_own_host_only() 
 #[tokio::test]
 async fn with_a_base_url_tokens_come_from_its_origin() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).and(path("/oauth/token")).respond_with(token("tok")).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token_response("tok", 3600))
+        .mount(&server)
+        .await;
     Mock::given(method("PATCH"))
         .and(header("authorization", "Bearer tok"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "p"})))
@@ -102,7 +103,7 @@ async fn concurrent_calls_fetch_one_token() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
-        .respond_with(token("tok").set_delay(Duration::from_millis(200)))
+        .respond_with(token_response("tok", 3600).set_delay(Duration::from_millis(200)))
         .mount(&server)
         .await;
     Mock::given(method("PATCH"))

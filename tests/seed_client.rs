@@ -9,6 +9,7 @@ use sailpoint::models::{
     DtoType, ErrorResponse, JsonPatch, JsonPatchOp, JsonPatchOperation, JsonPatchValue, LocaleOrigin, UsageType,
 };
 use sailpoint::{beta, v3, Auth, Error, RetryPolicy};
+use sdkgen_tests::wire::{only_request, token_response};
 use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -27,12 +28,6 @@ async fn server_answering(response: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(response).mount(&server).await;
     server
-}
-
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server.received_requests().await.expect("recording is on");
-    assert_eq!(requests.len(), 1, "exactly one request");
-    requests.remove(0)
 }
 
 fn header<'a>(request: &'a Request, name: &str) -> &'a str {
@@ -360,11 +355,6 @@ async fn a_slow_response_times_out() {
         other => panic!("{other:?}"),
     }
     assert!(started.elapsed() < Duration::from_secs(2));
-}
-
-fn token_response(token: &str, expires_in: u64) -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .set_body_json(json!({"access_token": token, "token_type": "bearer", "expires_in": expires_in}))
 }
 
 #[tokio::test]

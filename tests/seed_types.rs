@@ -1,6 +1,6 @@
 //! The seed specs' repeated inline shapes become one type each, defined once in generated/.
 
-use sdkgen_tests::{generate, repo_root, seed_options};
+use sdkgen_tests::{generate, options_for, repo_root, seed_options};
 
 /// (type, keyword, number of inline sites folded into it)
 const SHARED: &[(&str, &str, usize)] = &[
@@ -104,4 +104,27 @@ fn every_example_in_the_seed_specs_decodes_but_the_listed_defect() {
     let decoded = sdkgen_tests::assert_only_known_example_defects(&run, &["v3.yaml", "beta.yaml"]);
     assert_eq!(decoded + run.failures.len(), tests.matches("#[test]").count());
     assert_eq!((decoded, run.failures.len()), (6, 1), "the seeds give 7 distinct body examples");
+}
+
+/// The runtime is tested as a crate of its own (`generator/runtime`) and copied into every
+/// generated crate: both must build against the same dependencies, so the `[dependencies]` the
+/// generator writes are exactly the runtime crate's (and `uuid`, for specs that have one).
+#[test]
+fn the_emitted_manifest_has_the_runtime_crates_dependencies() {
+    let dependencies = |manifest: &str| -> Vec<String> {
+        let start = manifest.find("\n[dependencies]\n").expect("a [dependencies] table") + "\n[dependencies]\n".len();
+        manifest[start..]
+            .lines()
+            .take_while(|l| !l.trim().is_empty() && !l.starts_with('['))
+            .map(String::from)
+            .collect()
+    };
+    let runtime =
+        std::fs::read_to_string(repo_root().join("generator/runtime/Cargo.toml")).expect("the runtime's manifest");
+    let formats = generate(&options_for(&repo_root().join("tests/fixtures/formats.yaml")));
+    let manifest = &formats.files.iter().find(|f| f.path == "Cargo.toml").expect("a manifest").text;
+    let emitted = dependencies(manifest);
+    assert!(emitted.iter().any(|l| l.starts_with("uuid = ")), "the formats fixture has a uuid");
+    let without_uuid: Vec<String> = emitted.into_iter().filter(|l| !l.starts_with("uuid = ")).collect();
+    assert_eq!(without_uuid, dependencies(&runtime));
 }

@@ -282,6 +282,25 @@ pub fn full_v3_doc_examples() -> String {
 #[path = "twin.rs"]
 pub mod twin;
 
+/// Helpers of the tests that drive the seed crate against local servers (`seed_client.rs`,
+/// `seed_auth.rs`).
+pub mod wire {
+    use wiremock::{MockServer, Request, ResponseTemplate};
+
+    /// The one request `server` received.
+    pub async fn only_request(server: &MockServer) -> Request {
+        let mut requests = server.received_requests().await.expect("recording is on");
+        assert_eq!(requests.len(), 1, "exactly one request");
+        requests.remove(0)
+    }
+
+    /// A token endpoint's answer: `token`, valid for `expires_in` seconds.
+    pub fn token_response(token: &str, expires_in: u64) -> ResponseTemplate {
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({"access_token": token, "token_type": "bearer", "expires_in": expires_in}))
+    }
+}
+
 /// The documentation in docs/, included so that `cargo test` compiles its Rust examples, as
 /// it does the README's.
 pub mod docs {

@@ -12,39 +12,55 @@ use crate::surface::{FieldSurface, OperationSurface, ParamSurface, Surface, Type
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Bump {
+    /// Nothing a user can see changed.
     Patch,
+    /// Something was added; nothing written against the old crate breaks.
     Minor,
+    /// Something a user may have written against no longer compiles or works.
     Major,
 }
 
 /// What changed, and what it means for the version.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangeReport {
+    /// The bump the largest change calls for.
     pub semver: Bump,
+    /// The crate's version before.
     pub from_version: String,
     /// The version the report implies (`--bump` sets it).
     pub to_version: String,
+    /// What became of the operations.
     pub operations: Section,
+    /// What became of the model types.
     pub types: Section,
 }
 
+/// What became of the operations (or types) of the two crates.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Section {
+    /// In the new crate only.
     pub added: Vec<String>,
+    /// In the old crate only.
     pub removed: Vec<String>,
+    /// In both, changed.
     pub changed: Vec<Changed>,
 }
 
 /// One operation or type that both crates have, and how it changed.
 #[derive(Debug, Clone, Serialize)]
 pub struct Changed {
+    /// The operation's id or the type's name.
     pub name: String,
+    /// Each change, as users see it.
     pub changes: Vec<Change>,
 }
 
+/// One change of an operation or type.
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
+    /// What changed (`parameter `limit` added`).
     pub what: String,
+    /// Whether it breaks code written against the old crate.
     pub breaking: bool,
     /// Why it breaks users, or why it does not.
     pub why: String,

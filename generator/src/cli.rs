@@ -12,7 +12,7 @@ use crate::pipeline::{assemble_pages, generate, Generated, Options};
 use crate::surface::{Surface, SURFACE_FILE};
 use crate::write;
 
-pub const USAGE: &str = "\
+const USAGE: &str = "\
 usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--names FILE]
               [--report PATH] [--check] [--strict] [--example-tests] [--emit-spec DIR]
               [--changes PATH] [--changes-md PATH] [--bump]
@@ -44,23 +44,23 @@ usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--nam
                      1.0, a breaking change bumps the minor); without it the version is kept";
 
 #[derive(Debug, Default)]
-pub struct Args {
-    pub specs: Vec<PathBuf>,
-    pub out: Option<PathBuf>,
-    pub crate_name: Option<String>,
-    pub names: Option<PathBuf>,
-    pub report: Option<PathBuf>,
-    pub check: bool,
-    pub strict: bool,
-    pub example_tests: bool,
-    pub mock_tests: bool,
-    pub emit_spec: Option<PathBuf>,
-    pub changes: Option<PathBuf>,
-    pub changes_md: Option<PathBuf>,
-    pub bump: bool,
+struct Args {
+    specs: Vec<PathBuf>,
+    out: Option<PathBuf>,
+    crate_name: Option<String>,
+    names: Option<PathBuf>,
+    report: Option<PathBuf>,
+    check: bool,
+    strict: bool,
+    example_tests: bool,
+    mock_tests: bool,
+    emit_spec: Option<PathBuf>,
+    changes: Option<PathBuf>,
+    changes_md: Option<PathBuf>,
+    bump: bool,
 }
 
-pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut parsed = Args::default();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {

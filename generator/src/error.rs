@@ -4,8 +4,11 @@ use std::path::PathBuf;
 
 use crate::pointer::JsonPointer;
 
+/// Why a generation failed.
+#[allow(missing_docs)] // The fields say what they hold: a file, its line and column, a message.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A file could not be read.
     #[error("{}: cannot read: {source}", file.display())]
     Read { file: PathBuf, source: std::io::Error },
     /// The file is not well-formed YAML or JSON.
@@ -14,8 +17,10 @@ pub enum Error {
     /// Well-formed, but not an OpenAPI 3.0 document we can generate from.
     #[error("{}: {message}", location(file, pointer))]
     Invalid { file: PathBuf, pointer: JsonPointer, message: String },
+    /// A file could not be written.
     #[error("{}: cannot write: {source}", path.display())]
     Write { path: PathBuf, source: std::io::Error },
+    /// The command or its options are wrong (a bad crate name, two specs of one name, ...).
     #[error("{0}")]
     Usage(String),
     /// A bug in the generator, not a problem of the input: it made code it cannot format, or
@@ -37,6 +42,7 @@ impl Error {
     }
 }
 
+/// A result whose error is the generator's.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// `file#/json/pointer`, or just the file for the document as a whole.

@@ -7,13 +7,14 @@ use crate::emit::{Content, Join};
 pub struct OutputFile {
     /// Relative to the crate root, with `/` separators.
     pub path: String,
+    /// Its whole text.
     pub text: String,
 }
 
 /// Formats one segment of the file at `path`: Rust through syn and prettyplease, text as it is.
 /// Generated code that does not parse is a bug in the generator, so it is reported with the
 /// file's path rather than written.
-pub fn format_segment(path: &str, content: Content) -> Result<String, String> {
+pub(crate) fn format_segment(path: &str, content: Content) -> Result<String, String> {
     match content {
         Content::Text(text) => Ok(text),
         Content::Rust(tokens) => {
@@ -25,7 +26,7 @@ pub fn format_segment(path: &str, content: Content) -> Result<String, String> {
 
 /// Puts the formatted segments of a file together (see [`Join`]), under `header` (see
 /// `emit::CrateOptions::header`) for Rust files.
-pub fn assemble(path: String, join: Join, pieces: Vec<String>, header: &str) -> Result<OutputFile, String> {
+pub(crate) fn assemble(path: String, join: Join, pieces: Vec<String>, header: &str) -> Result<OutputFile, String> {
     let code = match join {
         Join::Text => return Ok(OutputFile { path, text: pieces.concat() }),
         Join::Concat => pieces.concat(),

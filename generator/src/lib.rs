@@ -1,32 +1,40 @@
 //! sdkgen: generates a typed, formatted, self-contained Rust client crate from OpenAPI 3.0
-//! specs, folding the inline schemas that specs repeat into one shared type per shape.
+//! and 3.1 specs, folding the inline schemas that specs repeat into one shared type per shape.
 //!
-//! The pipeline, one module per stage, data flowing one way:
-//! [`load`] (parse, documentation pages, bundling of other files and any JSON pointer, OpenAPI
-//! 3.1 and 3.2, repairs) -> [`lower`] (into [`ir`]) -> [`normalize`] -> [`emit`] -> [`format`]
-//! -> [`write`]; [`generate`] runs them, [`cli`] is the command line on top.
+//! The library API is what a build script or an `xtask` needs: [`generate`] a crate from
+//! [`Options`] into memory ([`Generated`]: its files, the [`report`], its public API as
+//! [`surface`] data), [`write`](mod@write) it to a folder (or diff against one), compare two crates'
+//! APIs with [`changes`], or run the command line itself with [`cli::run`].
+//!
+//! Inside, a pipeline of stages, one module each, data flowing one way: load (parse,
+//! documentation pages, bundling of other files and any JSON pointer, OpenAPI 3.1 and 3.2,
+//! repairs) -> lower (into the IR) -> normalize (decides everything) -> emit (only prints) ->
+//! [`format`](mod@format) -> [`write`](mod@write). `docs/architecture.md` in the repository describes each.
+
+#![warn(missing_docs)]
 
 pub mod changes;
 pub mod cli;
-pub mod emit;
+mod emit;
 pub mod error;
-pub mod files;
+mod files;
 pub mod format;
-pub mod ir;
+mod ir;
 #[cfg(test)]
 mod layering;
-pub mod load;
-pub mod lower;
-pub mod naming;
-pub mod normalize;
+mod load;
+mod lower;
+mod naming;
+mod normalize;
 mod parallel;
 mod pipeline;
-pub mod pointer;
+mod pointer;
 pub mod report;
-pub mod servers;
+mod servers;
 pub mod surface;
 pub mod write;
 
 pub use error::{Error, Result};
+pub use naming::type_ident;
 pub use pipeline::{assemble_pages, generate, Generated, Options};
 pub use surface::SURFACE_FILE;

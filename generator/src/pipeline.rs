@@ -36,7 +36,9 @@ pub struct Options {
 
 /// The generated crate, in memory, and the report on how it was made.
 pub struct Generated {
+    /// Every file of the crate, sorted by path.
     pub files: Vec<OutputFile>,
+    /// What was generated, folded, skipped and warned about.
     pub report: Report,
     /// The crate's public API, also written as its `api.json`.
     pub surface: Surface,

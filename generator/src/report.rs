@@ -6,53 +6,79 @@ use crate::ir::{Skipped, Warning};
 use crate::normalize::{Alias, Model, NameSource};
 use crate::pointer::Site;
 
+/// What one generation made of its inputs (`--report`, and [`Generated::report`](crate::Generated)).
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The input files' names (specs, then the names overlay).
     pub inputs: Vec<String>,
     /// Operations generated.
     pub operations: Vec<OperationEntry>,
     /// Operations not generated, each with why.
     pub skipped: Vec<Skipped>,
+    /// The spec's defects worked around, each at its file and JSON pointer.
     pub warnings: Vec<Warning>,
     /// Schema objects in the inputs before folding.
     pub schemas_seen: usize,
     /// Model types (structs and enums, untagged unions counted as enums) emitted.
     pub types: usize,
+    /// Of those, structs.
     pub structs: usize,
+    /// Of those, enums and unions.
     pub enums: usize,
+    /// `pub type` aliases: components whose shape is another type's.
     pub aliases: Vec<Alias>,
     /// Every model type with the sites folded into it; shared types have more than one.
     pub model_types: Vec<TypeEntry>,
+    /// Milliseconds per stage.
     pub timings_ms: Timings,
 }
 
+/// An operation generated.
 #[derive(Debug, Clone, Serialize)]
 pub struct OperationEntry {
+    /// The API module it is in.
     pub api: String,
+    /// Its `operationId` (numbered when the spec repeats one).
     pub operation_id: String,
+    /// `GET`, `POST`, ...
     pub method: &'static str,
+    /// The path template.
     pub path: String,
 }
 
+/// A model type of `models.rs`.
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeEntry {
+    /// Its Rust name.
     pub name: String,
+    /// `struct`, `enum` or `union`.
     pub kind: &'static str,
+    /// Where the name came from.
     pub name_source: NameSource,
+    /// Every place of the specs folded into it.
     pub sites: Vec<Site>,
 }
 
+/// Milliseconds spent in each stage (emit and format summed over their segments, which run
+/// side by side).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Timings {
+    /// Parsing, bundling, translating.
     pub load: f64,
+    /// Into the IR.
     pub lower: f64,
+    /// Folding, naming, planning.
     pub normalize: f64,
+    /// Into tokens.
     pub emit: f64,
+    /// Into text.
     pub format: f64,
+    /// Onto disk (set by the CLI).
     pub write: f64,
 }
 
 impl Report {
+    /// The report of `model`, made from `inputs`, with the `timings` measured.
     pub fn new(model: &Model, inputs: Vec<String>, timings: Timings) -> Self {
         let ir = &model.ir;
         let structs = model.types.iter().filter(|t| t.shape.kind_name() == "struct").count();

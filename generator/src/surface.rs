@@ -13,8 +13,9 @@ pub const SURFACE_FILE: &str = "api.json";
 /// generated code spells them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Surface {
-    /// The crate's package name and version.
+    /// The crate's package name.
     pub crate_name: String,
+    /// The crate's version.
     pub version: String,
     /// Sorted by module, then operationId.
     pub operations: Vec<OperationSurface>,
@@ -22,8 +23,10 @@ pub struct Surface {
     pub types: Vec<TypeSurface>,
 }
 
+/// One operation as its users call it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OperationSurface {
+    /// The API module it is in.
     pub module: String,
     /// The spec's operationId.
     pub id: String,
@@ -37,13 +40,16 @@ pub struct OperationSurface {
     pub builder: bool,
     /// In the order the method takes them.
     pub params: Vec<ParamSurface>,
+    /// The body's type, when it takes one.
     pub body: Option<String>,
+    /// What a successful call gives.
     pub returns: String,
     /// The documented error statuses (`404`, `4XX`, `default`): one variant each.
     pub errors: Vec<String>,
     /// Whether the error enum is `#[non_exhaustive]`, so that a new status breaks no user.
     #[serde(default)]
     pub errors_non_exhaustive: bool,
+    /// Whether it lists page by page (its call has `stream()`).
     pub stream: bool,
     /// Whether the stream is the call's `stream()`, which takes the parameters as the call
     /// does (crates before it had a `*_stream` method taking them by position: comparing with
@@ -54,22 +60,27 @@ pub struct OperationSurface {
     pub headers: Vec<String>,
 }
 
+/// One parameter of an operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParamSurface {
     /// On the wire.
     pub name: String,
     /// As the method or builder takes it.
     pub ty: String,
+    /// Whether the method takes it (else a setter of the call does).
     pub required: bool,
 }
 
+/// One type of `models.rs`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TypeSurface {
+    /// Its Rust name.
     pub name: String,
     /// `struct`, `enum`, `union` or `alias`.
     pub kind: String,
     /// `#[non_exhaustive]`: adding to it breaks no user.
     pub non_exhaustive: bool,
+    /// A struct's fields.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldSurface>,
     /// An enum's values, a union's variants (their types), an alias's target.
@@ -77,6 +88,7 @@ pub struct TypeSurface {
     pub values: Vec<String>,
 }
 
+/// One field of a struct.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldSurface {
     /// On the wire.

@@ -18,12 +18,16 @@ const IGNORED: &[&str] = &["target", "Cargo.lock", ".sdkgen-staging"];
 /// How the folder differs from what would be written.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Drift {
+    /// Files whose text differs.
     pub changed: Vec<String>,
+    /// Files that are not there yet.
     pub missing: Vec<String>,
+    /// Files there that generation would not write (removed when writing).
     pub extra: Vec<String>,
 }
 
 impl Drift {
+    /// Whether the folder is exactly what would be written.
     pub fn is_empty(&self) -> bool {
         self.changed.is_empty() && self.missing.is_empty() && self.extra.is_empty()
     }
