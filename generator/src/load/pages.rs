@@ -140,9 +140,9 @@ pub fn assemble(pages: &[PageFile]) -> Result<Vec<AssembledSpec>> {
     let mut apis: BTreeMap<String, PageApi> = BTreeMap::new();
     for PageFile { path: page, named } in pages {
         let mut op = match read_api(page)? {
-            Ok(op) => op,
-            Err(not_an_operation) if *named => return Err(invalid(page, not_an_operation)),
-            Err(_) => continue,
+            PageContent::Operation(op) => op,
+            PageContent::NoOperation(why) if *named => return Err(invalid(page, why)),
+            PageContent::NoOperation(_) => continue,
         };
         let fields = op.as_object_mut().ok_or_else(|| invalid(page, "`api:` is not a JSON object"))?;
         let mut take = |key: &str| fields.remove(key);
@@ -221,19 +221,25 @@ fn invalid(page: &Path, message: impl Into<String>) -> Error {
 }
 
 /// The JSON after `api:` in the page's front matter, decompressed if it is compressed.
-/// The operation of a page; `Ok(Err(why))` when the page has none to give (no front matter,
-/// or no `api:` in it): not an operation page.
-fn read_api(page: &Path) -> Result<Result<Value, &'static str>> {
+/// What a page holds: an operation, or none (a docs site's tag and introduction pages), with
+/// why, for a page the user named by itself.
+enum PageContent {
+    Operation(Value),
+    NoOperation(&'static str),
+}
+
+/// The operation of a page, if it has one: none without front matter or without `api:` in it.
+fn read_api(page: &Path) -> Result<PageContent> {
     let text = std::fs::read_to_string(page).map_err(|source| Error::Read { file: page.to_path_buf(), source })?;
     let Some(front) = text.strip_prefix("---") else {
-        return Ok(Err("the page has no front matter (it does not start with `---`)"));
+        return Ok(PageContent::NoOperation("the page has no front matter (it does not start with `---`)"));
     };
     // Up to the closing `---`: the page's text below may say `api:` too.
     let front = front.find("\n---").map_or(front, |end| &front[..end]);
     let Some(start) = find_key(front, "api:") else {
-        return Ok(Err("the front matter has no `api:`"));
+        return Ok(PageContent::NoOperation("the front matter has no `api:`"));
     };
-    read_api_value(page, front, start).map(Ok)
+    read_api_value(page, front, start).map(PageContent::Operation)
 }
 
 fn read_api_value(page: &Path, front: &str, start: usize) -> Result<Value> {

@@ -11,7 +11,7 @@ mod refs;
 mod schemas;
 mod unions;
 
-use operations::OperationSource;
+use operations::{OperationSource, Stop};
 
 use std::collections::{HashMap, HashSet};
 
@@ -340,9 +340,10 @@ impl<'a> SpecLowerer<'a> {
                 let id = self.unique_id(&mut seen_ids, id, &op_ptr);
                 let source =
                     OperationSource { path, method, id, op, path_params: &item.parameters, ptr: op_ptr.clone() };
-                match self.operation(doc, source)? {
+                match self.operation(doc, source) {
                     Ok(operation) => api.operations.push(operation),
-                    Err(reason) => api.skipped.push(Skipped { site: self.user_site(&op_ptr), reason }),
+                    Err(Stop::Skip(reason)) => api.skipped.push(Skipped { site: self.user_site(&op_ptr), reason }),
+                    Err(Stop::Error(e)) => return Err(e),
                 }
             }
         }

@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, StatusCode};
 
 use super::SpecLowerer;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ir::*;
 use crate::naming;
 use crate::pointer::unescape;
@@ -22,32 +22,36 @@ pub(super) struct OperationSource<'a> {
     pub(super) ptr: JsonPointer,
 }
 
+/// Why lowering an operation stopped: the input is wrong (an error for the whole run, which
+/// `?` brings from any [`Error`]), or the operation is skipped, with why.
+pub(super) enum Stop {
+    Error(Error),
+    Skip(String),
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Self {
+        Stop::Error(e)
+    }
+}
+
+/// What lowering part of an operation gives, or why it stopped.
+type Lowered<T> = std::result::Result<T, Stop>;
+
 /// A request body, and the headers of its multipart parts as parameters.
 type BodyAndPartHeaders = (Option<RequestBody>, Vec<Parameter>);
 
 impl<'a> SpecLowerer<'a> {
-    /// The outer `Result` is a hard error; the inner one says why the operation is skipped.
-    pub(super) fn operation(
-        &mut self,
-        doc: &'a openapiv3::OpenAPI,
-        source: OperationSource<'a>,
-    ) -> Result<std::result::Result<Operation, String>> {
-        let OperationSource { path, method, id, op, path_params, ptr } = source;
-        let op_name = id.to_upper_camel_case();
-        let mut parameters = match self.parameters(path, op, path_params, &ptr, &op_name)? {
-            Ok(parameters) => parameters,
-            Err(reason) => return Ok(Err(reason)),
-        };
-        let body = match self.request_body(op, &ptr, &op_name, method, path)? {
-            Ok((body, part_headers)) => {
-                parameters.extend(part_headers);
-                body
-            }
-            Err(reason) => return Ok(Err(reason)),
-        };
-        let responses = self.responses(op, &ptr, &op_name, method, path)?;
+    /// The operation `source` describes, or why it is skipped (or the input's error).
+    pub(super) fn operation(&mut self, doc: &'a openapiv3::OpenAPI, source: OperationSource<'a>) -> Lowered<Operation> {
+        let op_name = source.id.to_upper_camel_case();
+        let mut parameters = self.parameters(&source, &op_name)?;
+        let (body, part_headers) = self.request_body(&source, &op_name)?;
+        parameters.extend(part_headers);
+        let responses = self.responses(&source, &op_name)?;
+        let OperationSource { path, method, id, op, ptr, .. } = source;
         let security = self.security(doc, op, &ptr);
-        Ok(Ok(Operation {
+        Ok(Operation {
             id,
             method,
             path: path.to_string(),
@@ -63,19 +67,13 @@ impl<'a> SpecLowerer<'a> {
                 .extensions
                 .get("x-dropshot-pagination")
                 .is_some_and(|v| v != &serde_json::Value::Bool(false)),
-        }))
+        })
     }
 
     /// The parameters of the operation and of its path item (the operation's win), matched
     /// up with the path template. `Err`: why the operation is skipped.
-    fn parameters(
-        &mut self,
-        path: &str,
-        op: &'a openapiv3::Operation,
-        path_params: &'a [ReferenceOr<openapiv3::Parameter>],
-        ptr: &JsonPointer,
-        op_name: &str,
-    ) -> Result<std::result::Result<Vec<Parameter>, String>> {
+    fn parameters(&mut self, source: &OperationSource<'a>, op_name: &str) -> Lowered<Vec<Parameter>> {
+        let OperationSource { path, op, path_params, ref ptr, .. } = *source;
         let params = self.merged_parameters(op, path_params, ptr)?;
         let mut parameters = Vec::new();
         let mut param_sites = Vec::new();
@@ -90,7 +88,9 @@ impl<'a> SpecLowerer<'a> {
                     // The one media type the parameter is written in: JSON (its text is the
                     // value), or any other, whose schema is sent as the style says.
                     let Some((media_type, media)) = content.first() else {
-                        return Ok(Err(format!("parameter `{name}` is given by a `content` with no media type")));
+                        return Err(Stop::Skip(format!(
+                            "parameter `{name}` is given by a `content` with no media type"
+                        )));
                     };
                     serialization.json = BodyEncoding::of(media_type) == BodyEncoding::Json;
                     let m_ptr = p_ptr.push("content").push(media_type);
@@ -112,7 +112,7 @@ impl<'a> SpecLowerer<'a> {
             });
         }
         self.match_path_template(path, &mut parameters, &param_sites, ptr, op_name);
-        Ok(Ok(parameters))
+        Ok(parameters)
     }
 
     /// The parameters of the path item and of the operation, by name and location: the
@@ -205,14 +205,8 @@ impl<'a> SpecLowerer<'a> {
     /// The request body in the most structured content type the spec offers, and the headers
     /// its multipart parts take (`encoding.{part}.headers`, parameters the caller gives). `Err`:
     /// why the operation is skipped.
-    fn request_body(
-        &mut self,
-        op: &'a openapiv3::Operation,
-        ptr: &JsonPointer,
-        op_name: &str,
-        method: HttpMethod,
-        path: &str,
-    ) -> Result<std::result::Result<BodyAndPartHeaders, String>> {
+    fn request_body(&mut self, source: &OperationSource<'a>, op_name: &str) -> Lowered<BodyAndPartHeaders> {
+        let OperationSource { path, method, op, ref ptr, .. } = *source;
         let mut part_headers = Vec::new();
         let body = match &op.request_body {
             None => None,
@@ -220,7 +214,7 @@ impl<'a> SpecLowerer<'a> {
                 let (rb, rb_ptr) = self.resolve_request_body(rb, ptr.push("requestBody"))?;
                 // The most structured content type the spec offers.
                 let Some((content_type, media)) = rb.content.iter().min_by_key(|(ct, _)| BodyEncoding::of(ct)) else {
-                    return Ok(Err("the request body lists no content type".into()));
+                    return Err(Stop::Skip("the request body lists no content type".into()));
                 };
                 let m_ptr = rb_ptr.push("content").push(content_type);
                 let hint = reused_hint(&rb_ptr, "requestBodies", |k| format!("{}Request", naming::camel(k))).unwrap_or(
@@ -233,7 +227,7 @@ impl<'a> SpecLowerer<'a> {
                 // An optional body that can hold nothing (an object with no properties and no
                 // others allowed, as Stripe declares for its GETs) is no body: no argument.
                 if !rb.required && media.schema.as_ref().is_some_and(|s| self.holds_nothing(s, &m_ptr)) {
-                    return Ok(Ok((None, Vec::new())));
+                    return Ok((None, Vec::new()));
                 }
                 let encoding = BodyEncoding::of(content_type);
                 let examples =
@@ -261,7 +255,7 @@ impl<'a> SpecLowerer<'a> {
             }
         };
 
-        Ok(Ok((body, part_headers)))
+        Ok((body, part_headers))
     }
 
     /// The headers the spec gives the multipart part `part` (but `Content-Type`, which
@@ -318,14 +312,8 @@ impl<'a> SpecLowerer<'a> {
     }
 
     /// The documented responses: exact statuses, ranges (`4XX`) and `default`.
-    fn responses(
-        &mut self,
-        op: &'a openapiv3::Operation,
-        ptr: &JsonPointer,
-        op_name: &str,
-        method: HttpMethod,
-        path: &str,
-    ) -> Result<Vec<Response>> {
+    fn responses(&mut self, source: &OperationSource<'a>, op_name: &str) -> Result<Vec<Response>> {
+        let OperationSource { path, method, op, ref ptr, .. } = *source;
         let mut responses = Vec::new();
         let r_ptr = ptr.push("responses");
         let mut documented: Vec<(Status, &'a ReferenceOr<openapiv3::Response>)> = op

@@ -23,6 +23,7 @@ use crate::pointer::Site;
 mod idents;
 mod names;
 mod operations;
+mod pagination;
 mod recursion;
 mod refine;
 mod rust_type;
@@ -30,10 +31,8 @@ mod samples;
 
 pub use idents::OperationNames;
 use names::{Choice, Namer};
-pub use operations::{
-    CaseBody, DocumentedHeader, ListItem, OffsetEnvelope, OffsetIn, OperationPlan, PageField, PageStyle, Pagination,
-    ParamForm, Success, SuccessCase,
-};
+pub use operations::{CaseBody, DocumentedHeader, ListItem, OperationPlan, ParamForm, Success, SuccessCase};
+pub use pagination::{OffsetEnvelope, OffsetIn, PageField, PageStyle, Pagination};
 use recursion::Recursion;
 use refine::refine;
 pub use rust_type::RustType;

@@ -144,11 +144,11 @@ impl Bundler<'_> {
                     if let Some(Value::String(reference)) = map.get("$ref") {
                         let reference = reference.clone();
                         match self.reference(&reference, at, file, out, &src.push("$ref"))? {
-                            Resolved::Keep => {}
-                            Resolved::Rewrite(to) => {
+                            RefAction::Keep => {}
+                            RefAction::Rewrite(to) => {
                                 map.insert("$ref".to_string(), Value::String(to));
                             }
-                            Resolved::Copy(copy) => *value = copy,
+                            RefAction::Copy(copy) => *value = copy,
                         }
                         return Ok(());
                     }
@@ -191,46 +191,46 @@ impl Bundler<'_> {
         file: FileId,
         out: &JsonPointer,
         ref_ptr: &JsonPointer,
-    ) -> Result<Resolved> {
+    ) -> Result<RefAction> {
         // A component of the root file, where openapiv3 follows it: as it is.
         if file == ROOT && component_of(reference).is_some_and(|(section, _)| at.follows(section)) {
-            return Ok(Resolved::Keep);
+            return Ok(RefAction::Keep);
         }
         let Some((target_file, pointer)) = self.target(reference, file, ref_ptr)? else {
             // Missing: a schema becomes any value, as a missing component does.
             let message = format!("`$ref: {reference}` points to nothing");
             if at == Place::Schema {
                 self.warn(out, file, ref_ptr, format!("{message}: the value is any JSON value"));
-                return Ok(Resolved::Copy(Value::Object(Map::new())));
+                return Ok(RefAction::Copy(Value::Object(Map::new())));
             }
             return Err(self.invalid(file, ref_ptr, message));
         };
         if target_file == ROOT {
             let local = format!("#{pointer}");
             if component_of(&local).is_some_and(|(section, _)| at.follows(section)) {
-                return Ok(Resolved::Rewrite(local));
+                return Ok(RefAction::Rewrite(local));
             }
         }
         let key = (target_file, pointer);
         if at == Place::Schema {
             if let Some(name) = self.hoisted.get(&key) {
-                return Ok(Resolved::Rewrite(schema_reference(name)));
+                return Ok(RefAction::Rewrite(schema_reference(name)));
             }
             let cycle = self.inlining.contains(&key);
             // A component that only refers elsewhere (`Account: {$ref: ./schemas/Account.yaml}`)
             // takes what it refers to, and names it.
             if let (Some(name), false) = (named_schema(out).filter(|_| out.parent().parent() == components()), cycle) {
                 self.hoisted.insert(key.clone(), name);
-                return self.copy(key, at, out, Some((file, ref_ptr.parent()))).map(Resolved::Copy);
+                return self.copy(key, at, out, Some((file, ref_ptr.parent()))).map(RefAction::Copy);
             }
             if (target_file != ROOT && hoistable(&key.1)) || cycle {
                 let name = self.hoist(key)?;
-                return Ok(Resolved::Rewrite(schema_reference(&name)));
+                return Ok(RefAction::Rewrite(schema_reference(&name)));
             }
         } else if self.inlining.contains(&key) {
             return Err(self.invalid(file, ref_ptr, format!("`$ref: {reference}` includes itself")));
         }
-        self.copy(key, at, out, Some((file, ref_ptr.parent()))).map(Resolved::Copy)
+        self.copy(key, at, out, Some((file, ref_ptr.parent()))).map(RefAction::Copy)
     }
 
     /// A `discriminator.mapping` value: a schema name stays; a reference becomes one to
@@ -423,7 +423,9 @@ impl Bundler<'_> {
     }
 }
 
-enum Resolved {
+/// What becomes of one `$ref` when bundling: kept as it is, rewritten to a reference inside
+/// the document, or replaced by a copy of what it points at.
+enum RefAction {
     Keep,
     Rewrite(String),
     Copy(Value),
