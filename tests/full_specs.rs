@@ -218,7 +218,7 @@ fn full_v3_representative_items() {
         let mut found = BTreeSet::new();
         let mut push = |name: String, item: syn::Item| {
             if wanted.contains(&name.as_str()) && found.insert(name) {
-                out.push_str(&prettyplease_item(item));
+                out.push_str(&laid_out(item));
                 out.push('\n');
             }
         };
@@ -269,14 +269,9 @@ fn full_v3_representative_items() {
     insta::assert_snapshot!("full_v3_representative_items", format!("{models}\n{api}"));
 }
 
-fn prettyplease_item(item: syn::Item) -> String {
-    let file = syn::File { shebang: None, attrs: vec![], items: vec![item] };
-    prettyplease_unparse(&file)
-}
-
-fn prettyplease_unparse(file: &syn::File) -> String {
-    // The generator's own formatter, through its public stage.
-    sdkgen::format::unparse(file)
+/// One item as the generator lays out code (see `sdkgen::format::unparse`).
+fn laid_out(item: syn::Item) -> String {
+    sdkgen::format::unparse(&syn::File { shebang: None, attrs: vec![], items: vec![item] })
 }
 
 /// The full crates pass clippy with warnings denied. The bundled V3 and Beta crates each on

@@ -59,7 +59,9 @@ fn splice_impl(pieces: Vec<String>) -> Option<String> {
     Some(code)
 }
 
-/// Rust source for a syntax tree, laid out by prettyplease with blank lines between items.
+/// Rust source for a syntax tree, laid out as sdkgen lays out the code it generates
+/// (prettyplease, with blank lines between items): for tools and tests that show generated
+/// items again after picking them apart.
 pub fn unparse(file: &syn::File) -> String {
     space_items(&prettyplease::unparse(file))
 }

@@ -34,9 +34,10 @@ pub struct OperationSurface {
     pub method: String,
     /// `GET /path`.
     pub http: String,
-    /// Whether the method returns a call whose setters take the optional parameters (every
-    /// crate written now says so; crates before took them by position when they had fewer than
-    /// four, and comparing with one of those reports the change as breaking).
+    /// Whether the method returns a call whose setters take the optional parameters. Always
+    /// true in a crate written now; it is part of the file's format because `api.json` files
+    /// committed by earlier versions have it false (they took optional parameters by
+    /// position), and comparing with one of those must report the change as breaking.
     pub builder: bool,
     /// In the order the method takes them.
     pub params: Vec<ParamSurface>,
@@ -52,8 +53,8 @@ pub struct OperationSurface {
     /// Whether it lists page by page (its call has `stream()`).
     pub stream: bool,
     /// Whether the stream is the call's `stream()`, which takes the parameters as the call
-    /// does (crates before it had a `*_stream` method taking them by position: comparing with
-    /// one of those reports the move as breaking; every crate written now has it).
+    /// does. Always true in a crate written now; part of the format for the same reason as
+    /// `builder` (earlier crates had a `*_stream` method taking them by position).
     #[serde(default)]
     pub stream_on_call: bool,
     /// The documented success headers (`send_with_headers`).
