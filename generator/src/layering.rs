@@ -106,15 +106,25 @@ fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-#[test]
-fn every_module_uses_only_the_floors_below_it() {
+/// Every source file of the crate: its path below `src/`, and its text, sorted by path.
+fn crate_sources() -> Vec<(std::path::PathBuf, String)> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     sources(&src, &mut files);
     files.sort();
+    files
+        .into_iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(&file).expect("readable");
+            (file.strip_prefix(&src).expect("inside src").to_path_buf(), text)
+        })
+        .collect()
+}
+
+#[test]
+fn every_module_uses_only_the_floors_below_it() {
     let mut problems = Vec::new();
-    for file in &files {
-        let relative = file.strip_prefix(&src).expect("inside src");
+    for (relative, text) in crate_sources() {
         let top = relative.components().next().expect("a component").as_os_str().to_string_lossy();
         let module = top.trim_end_matches(".rs").to_string();
         if ["lib", "main", "layering"].contains(&module.as_str()) {
@@ -124,7 +134,7 @@ fn every_module_uses_only_the_floors_below_it() {
             problems.push(format!("{}: module `{module}` is on no floor of FLOORS", relative.display()));
             continue;
         };
-        let (modules, root_items) = uses(&std::fs::read_to_string(file).expect("readable"));
+        let (modules, root_items) = uses(&text);
         for used in modules.iter().filter(|m| **m != module) {
             match FLOORS.iter().position(|m| m == used) {
                 Some(f) if f < floor => {}
@@ -175,14 +185,8 @@ fn long_functions(text: &str) -> Vec<(String, usize)> {
 
 #[test]
 fn every_file_and_function_is_small_enough_to_hold_in_mind() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    sources(&src, &mut files);
-    files.sort();
     let mut problems = Vec::new();
-    for file in &files {
-        let relative = file.strip_prefix(&src).expect("inside src");
-        let text = std::fs::read_to_string(file).expect("readable");
+    for (relative, text) in crate_sources() {
         let lines = text.lines().count();
         if lines > MAX_FILE_LINES {
             problems.push(format!("{}: {lines} lines, over {MAX_FILE_LINES}", relative.display()));
