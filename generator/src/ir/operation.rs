@@ -25,19 +25,6 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// The parameters in the order a method takes them: path parameters in template order,
-    /// then the other required ones, then the optional ones; and where the optional ones start.
-    pub fn ordered_parameters(&self) -> (Vec<&Parameter>, usize) {
-        let mut ordered: Vec<&Parameter> = Vec::new();
-        for name in path_template_names(&self.path) {
-            ordered.extend(self.parameters.iter().find(|p| p.location == ParamLocation::Path && p.name == name));
-        }
-        ordered.extend(self.parameters.iter().filter(|p| p.location != ParamLocation::Path && p.required));
-        let optional_start = ordered.len();
-        ordered.extend(self.parameters.iter().filter(|p| p.location != ParamLocation::Path && !p.required));
-        (ordered, optional_start)
-    }
-
     /// The documented 2xx responses.
     pub fn successes(&self) -> impl Iterator<Item = &Response> {
         self.responses.iter().filter(|r| r.is_success())

@@ -3,7 +3,7 @@
 //! Decided once, here, and carried on the model, so that the code, its tests and `api.json`
 //! can never disagree on a name.
 
-use crate::ir::{Api, Operation, Parameter};
+use crate::ir::{path_template_names, Api, Operation, ParamLocation, Parameter};
 use crate::naming::{self, Uniquer};
 
 /// What one operation is called in its module: its method, and the prefix of the types it
@@ -59,9 +59,16 @@ const CALL_LOCALS: &[&str] = &[
 /// order, then the other required ones, then the optional ones, which the call's setters
 /// take), as indices into `op.parameters`, and where the optional ones start.
 pub fn parameter_order(op: &Operation) -> (Vec<usize>, usize) {
-    let (ordered, optional_start) = op.ordered_parameters();
-    let index = |p: &Parameter| op.parameters.iter().position(|q| std::ptr::eq(p, q)).expect("one of its parameters");
-    (ordered.into_iter().map(index).collect(), optional_start)
+    let params = &op.parameters;
+    let is_path = |i: &usize| params[*i].location == ParamLocation::Path;
+    let mut order: Vec<usize> = path_template_names(&op.path)
+        .iter()
+        .filter_map(|name| (0..params.len()).find(|i| is_path(i) && params[*i].name == *name))
+        .collect();
+    order.extend((0..params.len()).filter(|i| !is_path(i) && params[*i].required));
+    let optional_start = order.len();
+    order.extend((0..params.len()).filter(|i| !is_path(i) && !params[*i].required));
+    (order, optional_start)
 }
 
 /// The identifier of each of `ordered`, unique beside [`CALL_LOCALS`]. A part's header is

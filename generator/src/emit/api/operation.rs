@@ -31,6 +31,9 @@ struct Parts<'m> {
     params: Vec<Param>,
     /// Where the optional parameters start in `params`.
     optional_start: usize,
+    /// The required arguments of the method, the body last: name and type (as a call's
+    /// fields, borrowing for `'a`).
+    arguments: Vec<(Ident, TokenStream)>,
     /// The body's argument type, how it is sent, and its description.
     body: Option<(Arg, TokenStream, Option<String>)>,
     /// What `send` returns on success.
@@ -56,15 +59,6 @@ impl Parts<'_> {
         &self.params[self.optional_start..]
     }
 
-    /// The required arguments of the method, the body last: name and type.
-    fn arguments(&self) -> Vec<(Ident, TokenStream)> {
-        self.required()
-            .iter()
-            .map(|p| (p.ident.clone(), p.arg.tokens(self.model, Some(&self.a))))
-            .chain(self.body.iter().map(|(arg, _, _)| (ident("body"), arg.tokens(self.model, Some(&self.a)))))
-            .collect()
-    }
-
     /// `#[deprecated]` on what a deprecated operation defines.
     fn deprecated(&self) -> Option<TokenStream> {
         self.op.deprecated.then(|| quote!(#[deprecated]))
@@ -82,6 +76,14 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan) -> (TokenS
         success => success_type(model, success),
     };
     let (error_variants, error_arms) = error_variants(model, op, &error_name);
+    let params = call_params(model, op, plan);
+    let body = op.body.as_ref().map(|b| request_body(model, b));
+    let a = Lifetime::new("'a", Span::call_site());
+    let arguments = params[..plan.optional_start]
+        .iter()
+        .map(|p| (p.ident.clone(), p.arg.tokens(model, Some(&a))))
+        .chain(body.iter().map(|(arg, _, _)| (ident("body"), arg.tokens(model, Some(&a)))))
+        .collect();
     let parts = Parts {
         model,
         op,
@@ -89,16 +91,17 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan) -> (TokenS
         method_name: &names.method,
         builder: format_ident!("{}Builder", op_type),
         headers_name: format_ident!("{}Headers", op_type),
-        params: call_params(model, op, plan),
+        params,
         optional_start: plan.optional_start,
-        body: op.body.as_ref().map(|b| request_body(model, b)),
+        arguments,
+        body,
         ok_type,
         ok_arms: success_arms(op, &plan.success, &success_name),
         error_variants,
         error_arms,
         has_headers: !plan.headers.is_empty(),
         link: matches!(plan.pagination.as_ref().map(|p| &p.style), Some(PageStyle::Link { .. })),
-        a: Lifetime::new("'a", Span::call_site()),
+        a,
         error_name,
     };
     let success_enum = match &plan.success {
@@ -120,7 +123,7 @@ fn method(parts: &Parts) -> TokenStream {
     let method_ident = ident(parts.method_name);
     let deprecated = parts.deprecated();
     let too_many = allow_many_arguments(1 + parts.optional_start + usize::from(parts.body.is_some()));
-    let arguments = parts.arguments();
+    let arguments = &parts.arguments;
     let args = arguments.iter().map(|(i, t)| quote!(#i: #t));
     let inits = arguments.iter().map(|(i, _)| quote!(#i,)).chain(parts.optional().iter().map(|p| {
         let i = &p.ident;
@@ -141,7 +144,7 @@ fn method(parts: &Parts) -> TokenStream {
 /// `IntoFuture`.
 fn call_struct(parts: &Parts) -> TokenStream {
     let (model, a, builder, method_name) = (parts.model, &parts.a, &parts.builder, parts.method_name);
-    let arguments = parts.arguments();
+    let arguments = &parts.arguments;
     let field_defs = arguments.iter().map(|(i, t)| quote!(#i: #t,)).chain(parts.optional().iter().map(|p| {
         let (i, t) = (&p.ident, p.arg.tokens(model, Some(a)));
         quote!(#i: #t,)
@@ -213,7 +216,7 @@ fn send_methods(parts: &Parts) -> TokenStream {
     let (ok_type, error_name) = (&parts.ok_type, &parts.error_name);
     let deprecated = parts.deprecated();
     let all_fields =
-        parts.arguments().into_iter().map(|(i, _)| i).chain(parts.optional().iter().map(|p| p.ident.clone()));
+        parts.arguments.iter().map(|(i, _)| i.clone()).chain(parts.optional().iter().map(|p| p.ident.clone()));
     let unpack = quote!(let Self { client, #(#all_fields),* } = self;);
     let request = request(parts);
     if !parts.has_headers {
