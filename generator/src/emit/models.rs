@@ -63,15 +63,20 @@ fn struct_def(
     // The required fields, which `new` takes, and every field's ident.
     let mut required: Vec<(proc_macro2::Ident, TokenStream)> = Vec::new();
     let mut optional_fields: Vec<proc_macro2::Ident> = Vec::new();
+    // Required fields that are always `null` (`()`): no argument of `new`, and no reason
+    // against `Default`.
+    let mut unit_fields: Vec<proc_macro2::Ident> = Vec::new();
     let fields: Vec<TokenStream> = fields
         .iter()
         .zip(fields.iter().map(|f| f.ident.clone()))
         .map(|(f, field_ident)| {
             let (mut ty, optional) = field_type(model, owner, f);
-            all_optional &= optional;
+            all_optional &= optional || model.rust_type(f.node) == RustType::Unit;
             if optional {
                 ty = quote!(Option<#ty>);
                 optional_fields.push(ident(&field_ident));
+            } else if model.rust_type(f.node) == RustType::Unit {
+                unit_fields.push(ident(&field_ident));
             } else {
                 required.push((ident(&field_ident), ty.clone()));
             }
@@ -112,6 +117,7 @@ fn struct_def(
         let params = required.iter().map(|(i, ty)| quote!(#i: impl Into<#ty>));
         let inits = required.iter().map(|(i, _)| quote!(#i: #i.into(),));
         let nones = optional_fields.iter().map(|i| quote!(#i: None,));
+        let units = unit_fields.iter().map(|i| quote!(#i: (),));
         let additional_init = additional.is_some().then(|| quote!(additional_properties: Default::default(),));
         let too_many = allow_many_arguments(required.len());
         quote! {
@@ -119,7 +125,7 @@ fn struct_def(
                 /// A value with the required fields; the optional ones are `None`, to be set on it.
                 #too_many
                 pub fn new(#(#params),*) -> Self {
-                    Self { #(#inits)* #(#nones)* #additional_init }
+                    Self { #(#inits)* #(#units)* #(#nones)* #additional_init }
                 }
             }
         }

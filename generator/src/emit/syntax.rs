@@ -97,6 +97,7 @@ pub fn type_tokens(model: &Model, ty: &RustType, models_path: &TokenStream) -> T
         RustType::F32 => quote!(f32),
         RustType::F64 => quote!(f64),
         RustType::Bool => quote!(bool),
+        RustType::Unit => quote!(()),
         RustType::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         RustType::Json => quote!(serde_json::Value),
         RustType::Map(value) => {

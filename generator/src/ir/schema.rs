@@ -62,6 +62,9 @@ pub enum Kind {
     Object(Object),
     /// A string enum.
     Enum(Vec<String>),
+    /// Only JSON `null` (`enum: [null]`, 3.1's `type: "null"`): what schemars writes for `()`,
+    /// an empty response or a field that is always null. It is Rust's `()`.
+    Null,
     /// `oneOf` / `anyOf`: a value of one of the variants.
     Union(Vec<NodeId>, Option<Tag>),
     /// The same as the inner node, or JSON `null`.

@@ -351,7 +351,13 @@ impl<'a> SpecLowerer<'a> {
                             None => self.push(Kind::Any, Docs::default(), &m_ptr, hint),
                         };
                         examples = self.body_examples(media, &m_ptr, schema);
-                        ResponseBody::Json(schema)
+                        // A body that can only be `null` (Dropshot's empty responses) says
+                        // nothing: none is read.
+                        if self.ir.node(schema).kind == Kind::Null {
+                            ResponseBody::None
+                        } else {
+                            ResponseBody::Json(schema)
+                        }
                     }
                     BodyEncoding::Text => ResponseBody::Text,
                     _ => ResponseBody::Binary,

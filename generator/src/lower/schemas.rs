@@ -74,6 +74,8 @@ impl<'a> SpecLowerer<'a> {
                         } else {
                             Kind::String(format)
                         }
+                    } else if st.enumeration.iter().all(Option::is_none) {
+                        Kind::Null
                     } else {
                         nullable |= st.enumeration.iter().any(Option::is_none);
                         Kind::Enum(dedup(st.enumeration.iter().flatten().cloned()))
@@ -98,7 +100,8 @@ impl<'a> SpecLowerer<'a> {
         };
         let merged = self.merged_facts.take();
         let facts = if self.facts { value_facts(s).or(merged) } else { None };
-        if nullable {
+        // `null` or `null` is `null`.
+        if nullable && !matches!(kind, Kind::Null | Kind::Nullable(_)) {
             let inner = self.push(kind, docs, &ptr, hint);
             self.set_kind(id, Kind::Nullable(inner));
             self.ir.schemas[inner.0 as usize].facts.clone_from(&facts);
@@ -158,6 +161,9 @@ impl<'a> SpecLowerer<'a> {
         }
         if typ == Some("array") || a.items.is_some() {
             return self.array(id, a.items.as_ref(), ptr);
+        }
+        if !a.enumeration.is_empty() && a.enumeration.iter().all(serde_json::Value::is_null) {
+            return Ok(Kind::Null);
         }
         if !a.enumeration.is_empty() {
             let strings: Option<Vec<String>> =

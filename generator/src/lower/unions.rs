@@ -99,6 +99,17 @@ impl<'a> SpecLowerer<'a> {
         ptr: &JsonPointer,
         discriminator: Option<&'a openapiv3::Discriminator>,
     ) -> Kind {
+        // A variant that is only `null` (3.0's `enum: [null]`) makes the rest nullable.
+        let is_null = |this: &Self, n: &NodeId| this.ir.node(*n).kind == Kind::Null;
+        if nodes.len() > 1 && nodes.iter().any(|n| is_null(self, n)) {
+            let rest: Vec<NodeId> = nodes.iter().copied().filter(|n| !is_null(self, n)).collect();
+            let kind = self.union_of(id, rest, ptr, discriminator);
+            let inner = NodeId(self.ir.schemas.len() as u32);
+            // The docs stay with the union (a field's words are not its type's).
+            let node = self.ir.node(id).clone();
+            self.ir.schemas.push(SchemaNode { kind, docs: Default::default(), ..node });
+            return Kind::Nullable(inner);
+        }
         match nodes.as_slice() {
             [] => Kind::Any,
             // One variant is that variant; but a tagged one (Dropshot's enum of one

@@ -373,7 +373,7 @@ fn is_model_kind(kind: &Kind) -> bool {
 /// integer never lands in a free-form object and an enum value is not taken as any string.
 fn decode_rank(ir: &Ir, node: NodeId) -> u8 {
     match &ir.node(node).kind {
-        Kind::Boolean => 0,
+        Kind::Boolean | Kind::Null => 0,
         Kind::Integer(_) => 1,
         Kind::Number(_) => 2,
         Kind::Enum(_) => 3,

@@ -35,6 +35,8 @@ pub enum RustType {
     F32,
     F64,
     Bool,
+    /// `()`: a value that is always `null`.
+    Unit,
     /// `serde_json::Map<String, serde_json::Value>`: any JSON object.
     JsonObject,
     /// `serde_json::Value`: any JSON value.
@@ -99,6 +101,7 @@ impl Model {
             Kind::Number(NumberFormat::Float) => RustType::F32,
             Kind::Number(NumberFormat::Double) => RustType::F64,
             Kind::Boolean => RustType::Bool,
+            Kind::Null => RustType::Unit,
             Kind::FreeFormObject => RustType::JsonObject,
             Kind::Map(value) => RustType::Map(Box::new(self.rust_type(*value))),
             Kind::Array(item) => RustType::Vec(Box::new(self.rust_type(*item))),

@@ -69,6 +69,7 @@ impl Model {
                 Some(v @ Value::Bool(_)) => v.clone(),
                 _ => Value::Bool(true),
             },
+            Kind::Null => Value::Null,
             Kind::Any => example.cloned().unwrap_or_else(|| Value::String("value".into())),
             Kind::FreeFormObject => match example {
                 Some(v @ Value::Object(_)) => v.clone(),
@@ -126,7 +127,7 @@ impl Model {
                 // The first variant that is not `null`.
                 variants
                     .iter()
-                    .find(|v| !matches!(self.ir.node(**v).kind, Kind::Enum(ref e) if e.is_empty()))
+                    .find(|v| self.ir.node(**v).kind != Kind::Null)
                     .map_or(Value::Null, |v| self.sample_at(*v, depth, all_fields))
             }
         }

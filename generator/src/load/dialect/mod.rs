@@ -380,12 +380,9 @@ impl Translator {
             _ => {}
         }
         if null_only {
-            self.warn(
-                ptr,
-                "a value that is always `null` has no Rust type of its own: typed as an optional JSON value",
-            );
-        }
-        if nullable || null_only {
+            // 3.0's way to say it: lowering makes it `()`.
+            map.insert("enum".into(), json!([null]));
+        } else if nullable {
             map.insert("nullable".into(), Value::Bool(true));
         }
         self.subschema_keywords(map, ptr);
