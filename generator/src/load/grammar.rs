@@ -87,6 +87,18 @@ impl Place {
         }
     }
 
+    /// What is left out when a `$ref` standing here leads nowhere the generator may go.
+    pub(crate) fn left_out(self) -> &'static str {
+        match self {
+            Place::Other(Some("parameters")) => "the parameter is left out",
+            Place::Other(Some("responses")) => "the status is left undocumented",
+            Place::Other(Some("requestBodies")) => "the operation is sent without a body",
+            Place::Other(Some("headers")) => "the header is left out",
+            Place::Other(Some("examples")) => "the example is left out",
+            _ => "it is left out",
+        }
+    }
+
     pub(crate) fn item(self) -> Place {
         match self {
             Place::List(section) => Place::Other(section),
@@ -107,8 +119,11 @@ impl Place {
         }
     }
 
+    /// Whether a `$ref` may stand here for what the place holds: a schema, an object, or a
+    /// whole map of them (`content: {$ref: '#/components/x-media/Json'}`), which openapiv3
+    /// never reads and bundling copies in.
     pub(crate) fn takes_refs(self) -> bool {
-        matches!(self, Place::Schema | Place::Other(_))
+        matches!(self, Place::Schema | Place::Other(_) | Place::Names(_))
     }
 }
 

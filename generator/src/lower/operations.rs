@@ -128,7 +128,7 @@ impl<'a> SpecLowerer<'a> {
         let item_ptr = ptr.parent();
         for (list, base) in [(path_params, item_ptr.push("parameters")), (&op.parameters[..], ptr.push("parameters"))] {
             for (i, p) in list.iter().enumerate() {
-                let (p, p_ptr) = self.resolve_parameter(p, base.push(i.to_string()))?;
+                let Some((p, p_ptr)) = self.resolve_parameter(p, base.push(i.to_string()))? else { continue };
                 let loc = match p {
                     openapiv3::Parameter::Path { .. } => "path",
                     openapiv3::Parameter::Query { .. } => "query",
@@ -208,10 +208,13 @@ impl<'a> SpecLowerer<'a> {
     fn request_body(&mut self, source: &OperationSource<'a>, op_name: &str) -> Lowered<BodyAndPartHeaders> {
         let OperationSource { path, method, op, ref ptr, .. } = *source;
         let mut part_headers = Vec::new();
-        let body = match &op.request_body {
+        let resolved = match &op.request_body {
+            Some(rb) => self.resolve_request_body(rb, ptr.push("requestBody"))?,
             None => None,
-            Some(rb) => {
-                let (rb, rb_ptr) = self.resolve_request_body(rb, ptr.push("requestBody"))?;
+        };
+        let body = match resolved {
+            None => None,
+            Some((rb, rb_ptr)) => {
                 // The most structured content type the spec offers.
                 let Some((content_type, media)) = rb.content.iter().min_by_key(|(ct, _)| BodyEncoding::of(ct)) else {
                     return Err(Stop::Skip("the request body lists no content type".into()));
@@ -329,7 +332,7 @@ impl<'a> SpecLowerer<'a> {
         // Exact statuses, then ranges, then `default`: the order they are matched in.
         documented.sort_by_key(|(status, _)| status.precedence());
         for (status, r) in documented {
-            let (r, s_ptr) = self.resolve_response(r, r_ptr.push(status.to_string()))?;
+            let Some((r, s_ptr)) = self.resolve_response(r, r_ptr.push(status.to_string()))? else { continue };
             let mut examples = Vec::new();
             let body = match r.content.iter().min_by_key(|(ct, _)| BodyEncoding::of(ct)) {
                 None => ResponseBody::None,
@@ -384,8 +387,9 @@ impl<'a> SpecLowerer<'a> {
                 continue;
             }
             let h_ptr = ptr.push("headers").push(name);
-            match self.resolve(header, h_ptr.clone(), "headers", |c| &c.headers) {
-                Ok((header, _)) => read.push((name, header, h_ptr)),
+            match self.resolve_present(header, h_ptr.clone(), "headers", |c| &c.headers, "the header is left out") {
+                Ok(Some((header, _))) => read.push((name, header, h_ptr)),
+                Ok(None) => {}
                 Err(e) => self.warn(&h_ptr, format!("header not read: {e}")),
             }
         }
@@ -460,23 +464,32 @@ impl<'a> SpecLowerer<'a> {
         m_ptr: &JsonPointer,
         schema: NodeId,
     ) -> Vec<Example> {
-        if !self.examples {
-            return Vec::new();
-        }
         let mut found: Vec<(String, JsonPointer, &'a serde_json::Value)> = Vec::new();
         if let Some(value) = &media.example {
             found.push(("example".into(), m_ptr.push("example"), value));
         }
         for (name, example) in &media.examples {
-            match self.resolve(example, m_ptr.push("examples").push(name), "examples", |c| &c.examples) {
-                Ok((example, e_ptr)) => match &example.value {
+            let e_ptr = m_ptr.push("examples").push(name);
+            // A `$ref` to nothing is a defect of the spec, warned about whether or not
+            // examples are read.
+            let resolved =
+                self.resolve_present(example, e_ptr.clone(), "examples", |c| &c.examples, "the example is left out");
+            if !self.examples {
+                continue;
+            }
+            match resolved {
+                Ok(None) => {}
+                Ok(Some((example, e_ptr))) => match &example.value {
                     Some(value) => found.push((name.clone(), e_ptr.push("value"), value)),
                     // Reading `externalValue` would mean fetching a URL or a file the user did
                     // not name.
                     None => self.warn(&e_ptr, "an example without a `value` (externalValue) is not read"),
                 },
-                Err(e) => self.warn(&m_ptr.push("examples").push(name), format!("example not read: {e}")),
+                Err(e) => self.warn(&e_ptr, format!("example not read: {e}")),
             }
+        }
+        if !self.examples {
+            return Vec::new();
         }
         if found.is_empty() {
             if let Some(s) = &media.schema {

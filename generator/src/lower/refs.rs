@@ -70,31 +70,60 @@ impl<'a> SpecLowerer<'a> {
     /// The schema a `#/components/schemas/...` reference ends at, through chains of references;
     /// `None` for any other reference (lowering the schema itself reports those).
     pub(super) fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
-        self.follow(reference, JsonPointer::root(), "schemas", |c| &c.schemas).ok().map(|(s, _)| s)
+        match self.follow(reference, JsonPointer::root(), "schemas", |c| &c.schemas) {
+            Ok(End::At(s, _)) => Some(s),
+            _ => None,
+        }
     }
 
+    /// A parameter; `None`, with a warning, when its `$ref` points to nothing.
     pub(super) fn resolve_parameter(
-        &self,
+        &mut self,
         p: &'a ReferenceOr<openapiv3::Parameter>,
         ptr: JsonPointer,
-    ) -> Result<(&'a openapiv3::Parameter, JsonPointer)> {
-        self.resolve(p, ptr, "parameters", |c| &c.parameters)
+    ) -> Result<Option<(&'a openapiv3::Parameter, JsonPointer)>> {
+        self.resolve_present(p, ptr, "parameters", |c| &c.parameters, "the parameter is left out")
     }
 
+    /// A request body; `None`, with a warning, when its `$ref` points to nothing.
     pub(super) fn resolve_request_body(
-        &self,
+        &mut self,
         r: &'a ReferenceOr<openapiv3::RequestBody>,
         ptr: JsonPointer,
-    ) -> Result<(&'a openapiv3::RequestBody, JsonPointer)> {
-        self.resolve(r, ptr, "requestBodies", |c| &c.request_bodies)
+    ) -> Result<Option<(&'a openapiv3::RequestBody, JsonPointer)>> {
+        self.resolve_present(r, ptr, "requestBodies", |c| &c.request_bodies, "the operation is sent without a body")
     }
 
+    /// A response; `None`, with a warning, when its `$ref` points to nothing.
     pub(super) fn resolve_response(
-        &self,
+        &mut self,
         r: &'a ReferenceOr<openapiv3::Response>,
         ptr: JsonPointer,
-    ) -> Result<(&'a openapiv3::Response, JsonPointer)> {
-        self.resolve(r, ptr, "responses", |c| &c.responses)
+    ) -> Result<Option<(&'a openapiv3::Response, JsonPointer)>> {
+        self.resolve_present(r, ptr, "responses", |c| &c.responses, "the status is left undocumented")
+    }
+
+    /// `r` itself, or what its `$ref`s lead to; a reference to nothing is a spec defect the
+    /// generator works around by leaving the item out (`then` says what that means), with a
+    /// warning at the `$ref`.
+    pub(super) fn resolve_present<T>(
+        &mut self,
+        r: &'a ReferenceOr<T>,
+        ptr: JsonPointer,
+        section: &str,
+        map: impl Fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+        then: &str,
+    ) -> Result<Option<(&'a T, JsonPointer)>> {
+        match r {
+            ReferenceOr::Item(t) => Ok(Some((t, ptr))),
+            ReferenceOr::Reference { reference } => match self.follow(reference, ptr, section, map)? {
+                End::At(t, ptr) => Ok(Some((t, ptr))),
+                End::Nothing { ref_ptr, reference } => {
+                    self.warn(&ref_ptr, format!("`$ref` to `{reference}`, which does not exist: {then}"));
+                    Ok(None)
+                }
+            },
+        }
     }
 
     /// `r` itself, or what its `$ref`s lead to in `#/components/{section}`, and its pointer.
@@ -107,21 +136,29 @@ impl<'a> SpecLowerer<'a> {
     ) -> Result<(&'a T, JsonPointer)> {
         match r {
             ReferenceOr::Item(t) => Ok((t, ptr)),
-            ReferenceOr::Reference { reference } => self.follow(reference, ptr, section, map),
+            ReferenceOr::Reference { reference } => match self.follow(reference, ptr, section, map)? {
+                End::At(t, ptr) => Ok((t, ptr)),
+                End::Nothing { ref_ptr, reference } => {
+                    Err(self.invalid(&ref_ptr, format!("`$ref` to `{reference}`, which does not exist")))
+                }
+            },
         }
     }
 
     /// Follows `reference` (at `ptr`), and any chain of `$ref`s after it, into
     /// `#/components/{section}`: the one walker of component references, with one limit.
-    fn follow<T>(
+    fn follow<'r, T>(
         &self,
-        reference: &str,
+        reference: &'r str,
         mut ptr: JsonPointer,
         section: &str,
         map: impl Fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
-    ) -> Result<(&'a T, JsonPointer)> {
+    ) -> Result<End<'a, 'r, T>>
+    where
+        'a: 'r,
+    {
         let prefix = format!("#/components/{section}/");
-        let mut reference = reference;
+        let mut reference: &'r str = reference;
         for _ in 0..MAX_REF_CHAIN {
             let ref_ptr = ptr.push("$ref");
             let Some(name) = reference.strip_prefix(&prefix).map(unescape) else {
@@ -130,14 +167,21 @@ impl<'a> SpecLowerer<'a> {
                 );
             };
             let Some(target) = self.components.and_then(|c| map(c).get(&name)) else {
-                return Err(self.invalid(&ref_ptr, format!("`$ref` to `{reference}`, which does not exist")));
+                return Ok(End::Nothing { ref_ptr, reference });
             };
             ptr = JsonPointer::root().push("components").push(section).push(&name);
             match target {
-                ReferenceOr::Item(t) => return Ok((t, ptr)),
+                ReferenceOr::Item(t) => return Ok(End::At(t, ptr)),
                 ReferenceOr::Reference { reference: next } => reference = next,
             }
         }
         Err(self.invalid(&ptr, "`$ref`s form a cycle with no definition in between"))
     }
+}
+
+/// Where a chain of `$ref`s ends: at an item and its pointer, or at a `$ref` (at `ref_ptr`)
+/// to nothing.
+enum End<'a, 'r, T> {
+    At(&'a T, JsonPointer),
+    Nothing { ref_ptr: JsonPointer, reference: &'r str },
 }

@@ -69,6 +69,7 @@ pub fn bundle(doc: &mut Value, path: &Path, as_given: AsGiven<'_>, files: bool) 
         new_schemas: Vec::new(),
         inlining: Vec::new(),
         copied: 0,
+        warned: HashSet::new(),
         out: Bundled::default(),
     };
     if let Ok(canonical) = std::fs::canonicalize(path) {
@@ -128,12 +129,22 @@ struct Bundler<'t> {
     /// The references being copied, innermost last: one that comes round again is a cycle.
     inlining: Vec<(FileId, JsonPointer)>,
     copied: usize,
+    /// The warnings given, by where the user wrote their cause.
+    warned: HashSet<(FileId, JsonPointer, String)>,
     out: Bundled,
 }
 
 impl Bundler<'_> {
     /// `out`: where `value` stands in the bundled document; `src`: where in `file` it comes from.
-    fn walk(&mut self, value: &mut Value, at: Place, file: FileId, out: &JsonPointer, src: &JsonPointer) -> Result<()> {
+    /// `Fate::Drop` when it is a `$ref` to nothing, which its parent leaves out.
+    fn walk(
+        &mut self,
+        value: &mut Value,
+        at: Place,
+        file: FileId,
+        out: &JsonPointer,
+        src: &JsonPointer,
+    ) -> Result<Fate> {
         self.copied += usize::from(!self.inlining.is_empty());
         if self.copied > MAX_COPIED {
             return Err(self.invalid(file, src, "the `$ref`s expand the document past a million copied values"));
@@ -149,8 +160,9 @@ impl Bundler<'_> {
                                 map.insert("$ref".to_string(), Value::String(to));
                             }
                             RefAction::Copy(copy) => *value = copy,
+                            RefAction::Drop => return Ok(Fate::Drop),
                         }
-                        return Ok(());
+                        return Ok(Fate::Keep);
                     }
                 }
                 if at == Place::Mapping {
@@ -161,27 +173,37 @@ impl Bundler<'_> {
                             }
                         }
                     }
-                    return Ok(());
+                    return Ok(Fate::Keep);
                 }
+                let mut dropped = Vec::new();
                 for (key, child) in map.iter_mut() {
                     let next = at.child(key);
-                    if next != Place::Data {
-                        self.walk(child, next, file, &out.push(key), &src.push(key))?;
+                    if next != Place::Data
+                        && self.walk(child, next, file, &out.push(key), &src.push(key))? == Fate::Drop
+                    {
+                        dropped.push(key.clone());
                     }
+                }
+                for key in dropped {
+                    map.shift_remove(&key);
                 }
             }
             Value::Array(items) => {
                 let next = at.item();
                 if next != Place::Data {
-                    for (i, child) in items.iter_mut().enumerate() {
+                    let mut kept = Vec::with_capacity(items.len());
+                    for (i, mut child) in std::mem::take(items).into_iter().enumerate() {
                         let i = i.to_string();
-                        self.walk(child, next, file, &out.push(&i), &src.push(&i))?;
+                        if self.walk(&mut child, next, file, &out.push(&i), &src.push(&i))? == Fate::Keep {
+                            kept.push(child);
+                        }
                     }
+                    *items = kept;
                 }
             }
             _ => {}
         }
-        Ok(())
+        Ok(Fate::Keep)
     }
 
     fn reference(
@@ -196,14 +218,22 @@ impl Bundler<'_> {
         if file == ROOT && component_of(reference).is_some_and(|(section, _)| at.follows(section)) {
             return Ok(RefAction::Keep);
         }
-        let Some((target_file, pointer)) = self.target(reference, file, ref_ptr)? else {
-            // Missing: a schema becomes any value, as a missing component does.
-            let message = format!("`$ref: {reference}` points to nothing");
-            if at == Place::Schema {
-                self.warn(out, file, ref_ptr, format!("{message}: the value is any JSON value"));
-                return Ok(RefAction::Copy(Value::Object(Map::new())));
+        let (target_file, pointer) = match self.target(reference, file, ref_ptr)? {
+            Target::Found(file, pointer) => (file, pointer),
+            // Defects worked around: a schema becomes any value, as a missing component does,
+            // and anything else is left out.
+            gone => {
+                let why = match gone {
+                    Target::Remote => "is on the network, which is never read",
+                    _ => "points to nothing",
+                };
+                let (then, action) = match at {
+                    Place::Schema => ("the value is any JSON value", RefAction::Copy(Value::Object(Map::new()))),
+                    _ => (at.left_out(), RefAction::Drop),
+                };
+                self.warn(out, file, ref_ptr, format!("`$ref: {reference}` {why}: {then}"));
+                return Ok(action);
             }
-            return Err(self.invalid(file, ref_ptr, message));
         };
         if target_file == ROOT {
             let local = format!("#{pointer}");
@@ -221,7 +251,9 @@ impl Bundler<'_> {
             // takes what it refers to, and names it.
             if let (Some(name), false) = (named_schema(out).filter(|_| out.parent().parent() == components()), cycle) {
                 self.hoisted.insert(key.clone(), name);
-                return self.copy(key, at, out, Some((file, ref_ptr.parent()))).map(RefAction::Copy);
+                return self
+                    .copy(key, at, out, Some((file, ref_ptr.parent())))
+                    .map(|c| c.map_or(RefAction::Drop, RefAction::Copy));
             }
             if (target_file != ROOT && hoistable(&key.1)) || cycle {
                 let name = self.hoist(key)?;
@@ -230,7 +262,7 @@ impl Bundler<'_> {
         } else if self.inlining.contains(&key) {
             return Err(self.invalid(file, ref_ptr, format!("`$ref: {reference}` includes itself")));
         }
-        self.copy(key, at, out, Some((file, ref_ptr.parent()))).map(RefAction::Copy)
+        self.copy(key, at, out, Some((file, ref_ptr.parent()))).map(|c| c.map_or(RefAction::Drop, RefAction::Copy))
     }
 
     /// A `discriminator.mapping` value: a schema name stays; a reference becomes one to
@@ -245,9 +277,16 @@ impl Bundler<'_> {
         if !is_reference(reference) || (file == ROOT && component_of(reference).is_some()) {
             return Ok(None);
         }
-        let Some((target_file, pointer)) = self.target(reference, file, ptr)? else {
-            self.warn(out, file, ptr, format!("the mapping `{reference}` points to nothing"));
-            return Ok(None);
+        let (target_file, pointer) = match self.target(reference, file, ptr)? {
+            Target::Found(file, pointer) => (file, pointer),
+            Target::Remote => {
+                self.warn(out, file, ptr, format!("the mapping `{reference}` is on the network, which is never read"));
+                return Ok(None);
+            }
+            Target::Nothing => {
+                self.warn(out, file, ptr, format!("the mapping `{reference}` points to nothing"));
+                return Ok(None);
+            }
         };
         if target_file == ROOT && component_of(&format!("#{pointer}")).is_some() {
             return Ok(Some(format!("#{pointer}")));
@@ -283,20 +322,22 @@ impl Bundler<'_> {
         self.taken.insert(name.clone());
         self.hoisted.insert(key.clone(), name.clone());
         let out = JsonPointer::root().push("components").push("schemas").push(&name);
-        let schema = self.copy(key, Place::Schema, &out, None)?;
+        // A schema is never dropped (one that is nothing is any value).
+        let schema = self.copy(key, Place::Schema, &out, None)?.unwrap_or_default();
         self.new_schemas.push((name.clone(), schema));
         Ok(name)
     }
 
-    /// A copy of what `key` points to, its own `$ref`s resolved, to stand at `out`.
-    /// `via`: the `$ref` that asks for it, if any.
+    /// A copy of what `key` points to, its own `$ref`s resolved, to stand at `out`; `None`
+    /// when it is itself a `$ref` to nothing, to be left out. `via`: the `$ref` that asks for
+    /// it, if any.
     fn copy(
         &mut self,
         key: (FileId, JsonPointer),
         at: Place,
         out: &JsonPointer,
         via: Option<(FileId, JsonPointer)>,
-    ) -> Result<Value> {
+    ) -> Result<Option<Value>> {
         let (file, pointer) = key.clone();
         let mut copy = self.value(file)?.pointer(pointer.as_str()).cloned().unwrap_or(Value::Null);
         let origin = &self.files[file];
@@ -312,31 +353,26 @@ impl Bundler<'_> {
         self.inlining.push(key);
         let walked = self.walk(&mut copy, at, file, out, &pointer);
         self.inlining.pop();
-        walked.map(|()| copy)
+        Ok((walked? == Fate::Keep).then_some(copy))
     }
 
-    /// The file and pointer `reference` (written in `file`, at `ptr`) goes to; `None` when there
-    /// is nothing there.
-    fn target(&mut self, reference: &str, file: FileId, ptr: &JsonPointer) -> Result<Option<(FileId, JsonPointer)>> {
+    /// The file and pointer `reference` (written in `file`, at `ptr`) goes to.
+    fn target(&mut self, reference: &str, file: FileId, ptr: &JsonPointer) -> Result<Target> {
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        if is_url(file_part) {
+            return Ok(Target::Remote);
+        }
         let Some(pointer) = JsonPointer::parse(&percent_decode(fragment)) else {
             return Err(self.invalid(file, ptr, format!("`$ref: {reference}`: `#{fragment}` is not a JSON pointer")));
         };
         let target = if file_part.is_empty() { file } else { self.open(reference, file_part, file, ptr)? };
         let exists = self.value(target)?.pointer(pointer.as_str()).is_some();
-        Ok(exists.then_some((target, pointer)))
+        Ok(if exists { Target::Found(target, pointer) } else { Target::Nothing })
     }
 
     /// The file `file_part` of `reference` (relative to `from`'s folder) names, read once; only files inside
     /// the root file's folder.
     fn open(&mut self, reference: &str, file_part: &str, from: FileId, ptr: &JsonPointer) -> Result<FileId> {
-        if file_part.contains("://") || file_part.starts_with("//") {
-            return Err(self.invalid(
-                from,
-                ptr,
-                format!("`$ref: {reference}` is a URL: only files in the spec's folder are read, never the network"),
-            ));
-        }
         if !self.files_allowed {
             return Err(self.invalid(from, ptr, format!("`$ref: {reference}` names a file, which pages cannot")));
         }
@@ -411,6 +447,10 @@ impl Bundler<'_> {
 
     /// A warning at `out` in the bundled document, whose origin is `src` in `file`.
     fn warn(&mut self, out: &JsonPointer, file: FileId, src: &JsonPointer, message: String) {
+        // A place copied to several others is one place in what the user wrote: warned once.
+        if !self.warned.insert((file, src.clone(), message.clone())) {
+            return;
+        }
         if file != ROOT || out != src {
             let f = &self.files[file];
             self.out.origins.copies.entry(out.clone()).or_insert_with(|| Origin {
@@ -424,11 +464,33 @@ impl Bundler<'_> {
 }
 
 /// What becomes of one `$ref` when bundling: kept as it is, rewritten to a reference inside
-/// the document, or replaced by a copy of what it points at.
+/// the document, replaced by a copy of what it points at, or left out with what holds it.
 enum RefAction {
     Keep,
     Rewrite(String),
     Copy(Value),
+    Drop,
+}
+
+/// Whether a walked value stays where it is or is left out by its parent.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Fate {
+    Keep,
+    Drop,
+}
+
+/// Where a `$ref` leads.
+enum Target {
+    Found(FileId, JsonPointer),
+    /// The file is there, the pointer leads nowhere in it.
+    Nothing,
+    /// A URL: the network is never read.
+    Remote,
+}
+
+/// Whether a `$ref`'s file part is a URL (`https://...`, `//host/...`), never fetched.
+fn is_url(file_part: &str) -> bool {
+    file_part.contains("://") || file_part.starts_with("//")
 }
 
 /// The name a schema has where it is, if it is a component: `/components/schemas/A` or
