@@ -113,23 +113,8 @@ fn struct_def(
     let default = all_optional.then(|| quote!(Default,));
     // `#[non_exhaustive]`, so that a field the spec adds breaks no user: values are built by
     // `new` (the required fields) or `default` (none), and optional fields set on the value.
-    let constructor = (!all_optional).then(|| {
-        let params = required.iter().map(|(i, ty)| quote!(#i: impl Into<#ty>));
-        let inits = required.iter().map(|(i, _)| quote!(#i: #i.into(),));
-        let nones = optional_fields.iter().map(|i| quote!(#i: None,));
-        let units = unit_fields.iter().map(|i| quote!(#i: (),));
-        let additional_init = additional.is_some().then(|| quote!(additional_properties: Default::default(),));
-        let too_many = allow_many_arguments(required.len());
-        quote! {
-            impl #name {
-                /// A value with the required fields; the optional ones are `None`, to be set on it.
-                #too_many
-                pub fn new(#(#params),*) -> Self {
-                    Self { #(#inits)* #(#units)* #(#nones)* #additional_init }
-                }
-            }
-        }
-    });
+    let constructor =
+        (!all_optional).then(|| constructor(&name, &required, &unit_fields, &optional_fields, additional.is_some()));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
@@ -139,6 +124,31 @@ fn struct_def(
             #additional
         }
         #constructor
+    }
+}
+
+/// `new`: the required fields as arguments, `()` for those always `null`, `None` for the rest.
+fn constructor(
+    name: &proc_macro2::Ident,
+    required: &[(proc_macro2::Ident, TokenStream)],
+    unit_fields: &[proc_macro2::Ident],
+    optional_fields: &[proc_macro2::Ident],
+    additional: bool,
+) -> TokenStream {
+    let params = required.iter().map(|(i, ty)| quote!(#i: impl Into<#ty>));
+    let inits = required.iter().map(|(i, _)| quote!(#i: #i.into(),));
+    let nones = optional_fields.iter().map(|i| quote!(#i: None,));
+    let units = unit_fields.iter().map(|i| quote!(#i: (),));
+    let additional_init = additional.then(|| quote!(additional_properties: Default::default(),));
+    let too_many = allow_many_arguments(required.len());
+    quote! {
+        impl #name {
+            /// A value with the required fields; the optional ones are `None`, to be set on it.
+            #too_many
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits)* #(#units)* #(#nones)* #additional_init }
+            }
+        }
     }
 }
 
