@@ -102,6 +102,7 @@ pub fn load_assembled(spec: pages::AssembledSpec) -> Result<LoadedSpec> {
     } else {
         Bundled::default()
     };
+    bundled.warnings.extend(spec.warnings);
     // Pages say no version: their schemas may be written in 3.1's forms.
     bundled.warnings.extend(dialect::translate(&mut value, Source::Pages));
     let kept = value.clone();

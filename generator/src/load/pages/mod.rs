@@ -3,6 +3,9 @@
 //! as JSON or as base64 of zlib-compressed JSON, with the page's `info`, `servers`,
 //! `securitySchemes`, `method` and `path`. Pages that share a server URL are assembled into one
 //! OpenAPI document, named for the last segment of that URL (`.../v3` -> `v3.yaml`).
+//! Recursive schemas, which the pages write as `"circular(Name)"`, are resolved in `circular`.
+
+mod circular;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -26,6 +29,8 @@ pub struct AssembledSpec {
     pub doc: Value,
     /// The pages it was assembled from, sorted.
     pub pages: Vec<PathBuf>,
+    /// Defects of the pages worked around, at their pointers in `doc`.
+    pub warnings: Vec<(JsonPointer, String)>,
 }
 
 /// Whether `path` is a documentation page rather than a spec: a folder (of pages), a Markdown
@@ -100,6 +105,8 @@ struct PageApi {
     pages: Vec<PathBuf>,
     /// operationId -> (page, operation), to tell a repeated page from a conflicting one.
     operations: BTreeMap<String, (PathBuf, Value)>,
+    /// The recursive schemas of its pages.
+    hoisted: circular::Hoisted,
 }
 
 impl PageApi {
@@ -174,6 +181,7 @@ pub fn assemble(pages: &[PageFile]) -> Result<Vec<AssembledSpec>> {
             }),
             pages: Vec::new(),
             operations: BTreeMap::new(),
+            hoisted: circular::Hoisted::default(),
         });
         api.pages.push(page.clone());
         // Every page's schemes, the first page's winning where two name the same one.
@@ -182,14 +190,14 @@ pub fn assemble(pages: &[PageFile]) -> Result<Vec<AssembledSpec>> {
                 known.entry(name).or_insert(scheme);
             }
         }
+        api.hoisted.resolve_page(&mut op, page);
         api.add_operation(page, &path, method, op)?;
     }
     let mut specs: Vec<AssembledSpec> = apis
         .into_iter()
-        .map(|(url, api)| AssembledSpec {
-            file_name: format!("{}.yaml", api_name(&url)),
-            doc: api.doc,
-            pages: api.pages,
+        .map(|(url, mut api)| {
+            let warnings = api.hoisted.finish(&mut api.doc);
+            AssembledSpec { file_name: format!("{}.yaml", api_name(&url)), doc: api.doc, pages: api.pages, warnings }
         })
         .collect();
     specs.sort_by(|a, b| a.file_name.cmp(&b.file_name));
