@@ -27,7 +27,7 @@ fn fixture_clients_behave_as_documented() {
     };
     let out = repo_root().join("target").join("fixture-smoke").join("responses");
     write_smoke_crate(&options, &out, &repo_root().join("tests/fixture_smoke/clients.rs"));
-    run_smoke_tests(&out, 25);
+    run_smoke_tests(&out, 26);
 }
 
 /// Every security scheme, parameter style and body encoding, as the exact bytes on the wire.

@@ -460,6 +460,34 @@ mod pagination {
     }
 
     #[tokio::test]
+    async fn a_resource_named_envelope_streams_to_the_total_it_gives() {
+        let server = MockServer::start().await;
+        // FastAPI's `{"variables": [...], "total_entries": 5}`, pages capped at 2 of the 3 asked.
+        by_offset(&server, "/variables", |ids| {
+            let variables: Vec<_> = ids.iter().map(|id| json!({"key": id, "value": "v"})).collect();
+            ResponseTemplate::new(200).set_body_json(json!({"variables": variables, "total_entries": 5}))
+        })
+        .await;
+        let client =
+            fixture_smoke::pagination_envelope::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let keys: Vec<String> = client.get_variables().stream(3).map(|v| v.expect("a variable").key).collect().await;
+        assert_eq!(keys, ["a", "b", "c", "d", "e"]);
+        assert_eq!(requests(&server).await.len(), 3, "no request past the total");
+        // Django REST framework's `count` ends the list the same way.
+        let server = MockServer::start().await;
+        by_offset(&server, "/pets", |ids| {
+            let results: Vec<_> = ids.iter().map(|id| json!({"name": id})).collect();
+            ResponseTemplate::new(200).set_body_json(json!({"count": 5, "next": null, "results": results}))
+        })
+        .await;
+        let client =
+            fixture_smoke::pagination_envelope::Client::with_base_url(server.uri(), Auth::bearer("t")).expect("client");
+        let names: Vec<String> = client.pets_list().stream(3).map(|p| p.expect("a pet").name).collect().await;
+        assert_eq!(names, ["a", "b", "c", "d", "e"]);
+        assert_eq!(requests(&server).await.len(), 3);
+    }
+
+    #[tokio::test]
     async fn an_offset_envelope_stream_without_a_total_ends_at_a_short_page() {
         let server = MockServer::start().await;
         for (offset, keys) in [("0", vec!["a", "b"]), ("2", vec!["c"])] {

@@ -136,8 +136,25 @@ const AFTER_PARAMS: &[&str] = &["starting_after", "after"];
 /// Response fields that hold the items of a page, when a body has more than one array.
 const ITEMS_FIELDS: &[&str] = &["items", "data", "results", "entries", "values", "records"];
 
-/// The fields of a limit/offset envelope that give the length of the whole list.
+/// The fields of a limit/offset envelope that give the length of the whole list, most
+/// telling first; after them any other `total_*` or `totalX` (FastAPI servers' `total_entries`),
+/// then `count` (Django REST framework's). A count of pages is no total.
 const TOTAL_FIELDS: &[&str] = &["total_count", "totalCount", "total", "totalSize", "total_size"];
+
+/// The rank of `name` as the field of an envelope that gives the list's total: lower is
+/// better, `None` when it is none.
+fn total_rank(name: &str) -> Option<usize> {
+    if let Some(rank) = TOTAL_FIELDS.iter().position(|t| *t == name) {
+        return Some(rank);
+    }
+    let other_total = name.strip_prefix("total").is_some_and(|rest| {
+        rest.strip_prefix('_').is_some_and(|r| !r.is_empty()) || rest.starts_with(|c: char| c.is_ascii_uppercase())
+    });
+    if other_total && !name.to_ascii_lowercase().contains("page") {
+        return Some(TOTAL_FIELDS.len());
+    }
+    (name == "count").then_some(TOTAL_FIELDS.len() + 1)
+}
 
 impl Model {
     /// How `op` lists page by page, if it follows one of the conventions: a GET with no body
@@ -257,7 +274,11 @@ impl Model {
                 })
             })
         };
-        let total = named(TOTAL_FIELDS, &|t| t.is_integer()).map(|(f, _)| f);
+        let total = (0..fields.len())
+            .filter_map(|i| Some((total_rank(&fields[i].name)?, i)))
+            .filter(|&(_, i)| field(i).1.is_integer())
+            .min()
+            .map(|(_, i)| field(i).0);
         let offset = OffsetEnvelope { items: items.clone(), total };
         if !get {
             // A POST pages only by `limit` and `offset`: a token or a last id in its query is
@@ -300,5 +321,20 @@ impl Model {
         let id = PageField { owner: item_type, index, optional: nullable || !item_fields[index].required };
         let style = PageStyle::AfterLast { param: param.name.clone(), has_more, items, id };
         Some(Pagination { item: RustType::Model(item_type), style })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn totals_are_named_as_apis_name_them() {
+        let rank = super::total_rank;
+        assert!(rank("total_count") < rank("total_entries") && rank("total_entries") < rank("count"));
+        for total in ["total", "totalCount", "total_results", "totalElements", "count"] {
+            assert!(rank(total).is_some(), "{total}");
+        }
+        for other in ["total_pages", "totalPages", "totals", "total_", "counts", "page_count", "limit"] {
+            assert_eq!(rank(other), None, "{other}");
+        }
     }
 }

@@ -49,10 +49,15 @@ where
 /// The offset of the page after one of `len` items at `offset`: none after an empty page; with
 /// the list's `total`, none once it is reached (a short page does not end it, since servers
 /// may cap the page size below the one asked for); without, none after a short page.
+///
+/// A "total" that is the length of a full page may be a count of the page (what some APIs'
+/// `count` is): the list goes on then, at the cost of one more request when a full page really
+/// was the whole list.
 pub(crate) fn next_offset(page_size: i64, offset: i64, len: usize, total: Option<i64>) -> Option<i64> {
     let len = i64::try_from(len).unwrap_or(i64::MAX);
     let next = offset.saturating_add(len);
     let more = match total {
+        Some(total) if total == len && len >= page_size => true,
         Some(total) => next < total,
         None => len >= page_size,
     };

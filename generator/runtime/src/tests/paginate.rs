@@ -23,6 +23,12 @@ fn offsets_end_at_the_total_or_at_a_short_or_empty_page() {
     assert_eq!(next_offset(10, 0, 4, Some(9)), Some(4), "a capped page does not end the list");
     assert_eq!(next_offset(10, 8, 1, Some(9)), None);
     assert_eq!(next_offset(10, 4, 0, Some(9)), None, "an empty page ends it whatever the total");
+    // A `count` that is the page's own length is no total: full pages go on, a short one ends.
+    assert_eq!(next_offset(10, 0, 10, Some(10)), Some(10), "one more request, in case");
+    assert_eq!(next_offset(10, 10, 10, Some(10)), Some(20));
+    assert_eq!(next_offset(10, 20, 3, Some(3)), None);
+    assert_eq!(next_offset(10, 0, 10, Some(25)), Some(10));
+    assert_eq!(next_offset(10, 20, 5, Some(25)), None, "the total reached");
 }
 
 #[test]
