@@ -191,14 +191,16 @@ impl Bundler<'_> {
             Value::Array(items) => {
                 let next = at.item();
                 if next != Place::Data {
-                    let mut kept = Vec::with_capacity(items.len());
-                    for (i, mut child) in std::mem::take(items).into_iter().enumerate() {
-                        let i = i.to_string();
-                        if self.walk(&mut child, next, file, &out.push(&i), &src.push(&i))? == Fate::Keep {
-                            kept.push(child);
+                    let mut dropped = Vec::new();
+                    for (i, child) in items.iter_mut().enumerate() {
+                        let at = i.to_string();
+                        if self.walk(child, next, file, &out.push(&at), &src.push(&at))? == Fate::Drop {
+                            dropped.push(i);
                         }
                     }
-                    *items = kept;
+                    for i in dropped.into_iter().rev() {
+                        items.remove(i);
+                    }
                 }
             }
             _ => {}

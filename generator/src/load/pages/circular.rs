@@ -38,6 +38,10 @@ impl Hoisted {
     /// Resolves the placeholders of one page's operation `op`, which will stand at `op_at` in
     /// the document, against the schemas that enclose them.
     pub(super) fn resolve_page(&mut self, op: &mut Value, page: &Path) {
+        // Most pages have none: a look that builds nothing first.
+        if !has_placeholder(op) {
+            return;
+        }
         let mut found = Vec::new();
         find(op, PLAIN_OBJECT, &JsonPointer::root(), &mut Vec::new(), &mut found);
         if found.is_empty() {
@@ -108,6 +112,10 @@ impl Hoisted {
         // round names a title or gives up on it, so the rounds are few).
         loop {
             self.place(doc);
+            // Every placeholder was answered on its page (as the plugin writes them): done.
+            if self.pending.is_empty() || !has_placeholder(doc) {
+                return warnings;
+            }
             let mut found = Vec::new();
             find(doc, PLAIN_OBJECT, &JsonPointer::root(), &mut Vec::new(), &mut found);
             if found.is_empty() {
@@ -197,6 +205,16 @@ fn find(
             }
         }
         _ => {}
+    }
+}
+
+/// Whether any string of `value` is a placeholder.
+fn has_placeholder(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.starts_with("circular("),
+        Value::Array(items) => items.iter().any(has_placeholder),
+        Value::Object(map) => map.values().any(has_placeholder),
+        _ => false,
     }
 }
 
