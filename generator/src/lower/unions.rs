@@ -105,9 +105,9 @@ impl<'a> SpecLowerer<'a> {
             let rest: Vec<NodeId> = nodes.iter().copied().filter(|n| !is_null(self, n)).collect();
             let kind = self.union_of(id, rest, ptr, discriminator);
             let inner = NodeId(self.ir.schemas.len() as u32);
-            // The docs stay with the union (a field's words are not its type's).
+            // As 3.1's `anyOf: [X, {type: "null"}]` reads (`dialect`): the same node, nullable.
             let node = self.ir.node(id).clone();
-            self.ir.schemas.push(SchemaNode { kind, docs: Default::default(), ..node });
+            self.ir.schemas.push(SchemaNode { kind, ..node });
             return Kind::Nullable(inner);
         }
         match nodes.as_slice() {
