@@ -71,11 +71,12 @@ fn struct_def(
         .zip(fields.iter().map(|f| f.ident.clone()))
         .map(|(f, field_ident)| {
             let (mut ty, optional) = field_type(model, owner, f);
-            all_optional &= optional || model.rust_type(f.node) == RustType::Unit;
+            let unit = !optional && model.rust_type(f.node) == RustType::Unit;
+            all_optional &= optional || unit;
             if optional {
                 ty = quote!(Option<#ty>);
                 optional_fields.push(ident(&field_ident));
-            } else if model.rust_type(f.node) == RustType::Unit {
+            } else if unit {
                 unit_fields.push(ident(&field_ident));
             } else {
                 required.push((ident(&field_ident), ty.clone()));

@@ -375,6 +375,14 @@ impl<'a> SpecLowerer<'a> {
         id
     }
 
+    /// A new node like `of` (its docs, site, name hint and facts) but of `kind`.
+    fn push_like(&mut self, of: NodeId, kind: Kind) -> NodeId {
+        let id = NodeId(self.ir.schemas.len() as u32);
+        let node = SchemaNode { kind, ..self.ir.node(of).clone() };
+        self.ir.schemas.push(node);
+        id
+    }
+
     fn set_kind(&mut self, id: NodeId, kind: Kind) {
         self.ir.schemas[id.0 as usize].kind = kind;
     }

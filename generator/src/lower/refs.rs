@@ -114,15 +114,12 @@ impl<'a> SpecLowerer<'a> {
         map: impl Fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
         then: &str,
     ) -> Result<Option<(&'a T, JsonPointer)>> {
-        match r {
-            ReferenceOr::Item(t) => Ok(Some((t, ptr))),
-            ReferenceOr::Reference { reference } => match self.follow(reference, ptr, section, map)? {
-                End::At(t, ptr) => Ok(Some((t, ptr))),
-                End::Nothing { ref_ptr, reference } => {
-                    self.warn(&ref_ptr, format!("`$ref` to `{reference}`, which does not exist: {then}"));
-                    Ok(None)
-                }
-            },
+        match self.end(r, ptr, section, map)? {
+            End::At(t, ptr) => Ok(Some((t, ptr))),
+            End::Nothing { ref_ptr, reference } => {
+                self.warn(&ref_ptr, format!("`$ref` to `{reference}`, which does not exist: {then}"));
+                Ok(None)
+            }
         }
     }
 
@@ -134,14 +131,25 @@ impl<'a> SpecLowerer<'a> {
         section: &str,
         map: impl Fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
     ) -> Result<(&'a T, JsonPointer)> {
+        match self.end(r, ptr, section, map)? {
+            End::At(t, ptr) => Ok((t, ptr)),
+            End::Nothing { ref_ptr, reference } => {
+                Err(self.invalid(&ref_ptr, format!("`$ref` to `{reference}`, which does not exist")))
+            }
+        }
+    }
+
+    /// Where `r` ends: itself, or the end of its chain of `$ref`s.
+    fn end<T>(
+        &self,
+        r: &'a ReferenceOr<T>,
+        ptr: JsonPointer,
+        section: &str,
+        map: impl Fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<End<'a, 'a, T>> {
         match r {
-            ReferenceOr::Item(t) => Ok((t, ptr)),
-            ReferenceOr::Reference { reference } => match self.follow(reference, ptr, section, map)? {
-                End::At(t, ptr) => Ok((t, ptr)),
-                End::Nothing { ref_ptr, reference } => {
-                    Err(self.invalid(&ref_ptr, format!("`$ref` to `{reference}`, which does not exist")))
-                }
-            },
+            ReferenceOr::Item(t) => Ok(End::At(t, ptr)),
+            ReferenceOr::Reference { reference } => self.follow(reference, ptr, section, map),
         }
     }
 

@@ -77,10 +77,7 @@ impl<'a> SpecLowerer<'a> {
                         (&self.ir.node(first).kind, &self.ir.node(next).kind)
                     {
                         let values = dedup(mine.iter().chain(theirs).cloned());
-                        let node = self.ir.node(first).clone();
-                        let merged = NodeId(self.ir.schemas.len() as u32);
-                        self.ir.schemas.push(SchemaNode { kind: Kind::Enum(values), ..node });
-                        object.fields[at].node = merged;
+                        object.fields[at].node = self.push_like(first, Kind::Enum(values));
                     }
                 }
                 None => {
@@ -104,11 +101,8 @@ impl<'a> SpecLowerer<'a> {
         if nodes.len() > 1 && nodes.iter().any(|n| is_null(self, n)) {
             let rest: Vec<NodeId> = nodes.iter().copied().filter(|n| !is_null(self, n)).collect();
             let kind = self.union_of(id, rest, ptr, discriminator);
-            let inner = NodeId(self.ir.schemas.len() as u32);
             // As 3.1's `anyOf: [X, {type: "null"}]` reads (`dialect`): the same node, nullable.
-            let node = self.ir.node(id).clone();
-            self.ir.schemas.push(SchemaNode { kind, ..node });
-            return Kind::Nullable(inner);
+            return Kind::Nullable(self.push_like(id, kind));
         }
         match nodes.as_slice() {
             [] => Kind::Any,
