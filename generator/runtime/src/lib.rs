@@ -8,6 +8,11 @@ mod runtime;
 
 pub use runtime::*;
 
+// Copied only into the crates of specs with webhooks or callbacks (with `hmac` and `sha2`).
+#[allow(dead_code)]
+mod webhook;
+pub use webhook::*;
+
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;
 

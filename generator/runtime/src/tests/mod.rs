@@ -3,6 +3,7 @@
 
 mod byte;
 mod errors;
+mod events;
 mod oauth;
 mod paginate;
 mod redirects;
@@ -10,6 +11,7 @@ mod retry;
 mod schemes;
 mod styles;
 mod urls;
+mod webhooks;
 
 use crate::runtime::{Auth, Core, Error, Scheme, SchemeKind, SpecTokenUrl};
 pub(crate) use crate::test_support::RecordingProxy;
