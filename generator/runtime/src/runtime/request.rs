@@ -332,10 +332,20 @@ impl Request<'_> {
 
     /// Sends the request and returns the response as soon as its head has come, for its body
     /// to be read as a stream of events. `accept` is the stream's media type.
-    pub(crate) async fn open<E>(mut self, accept: &'static str) -> Result<Opened, Error<E>> {
+    pub(crate) async fn open<E>(
+        mut self,
+        accept: &'static str,
+        last_event_id: Option<&str>,
+    ) -> Result<Opened, Error<E>> {
         self.streaming = true;
         self.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("accept"));
         self.headers.push(("accept", accept.to_string()));
+        // Resuming server-sent events after the last one read; this replaces any value a
+        // documented `Last-Event-ID` parameter set.
+        if let Some(id) = last_event_id {
+            self.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("last-event-id"));
+            self.headers.push(("last-event-id", id.to_string()));
+        }
         let hop = self.attempts().await?;
         let (method, timeout, connect_timeout) = (self.method.clone(), self.core.timeout, self.core.connect_timeout);
         let limit = self.core.max_response_bytes;

@@ -105,7 +105,8 @@ async fn a_stream_of_json_events_reads_to_the_sentinel_in_odd_chunks() {
 data: [DONE]\n\ndata: {\"n\":9}\n\n";
     let server = ChunkedServer::start(200, "text/event-stream", pieces(body, 5), true).await;
     let core = core(&server.url);
-    let opened = core.request(Method::POST, "chat", "/chat").open::<()>("text/event-stream").await.expect("opened");
+    let opened =
+        core.request(Method::POST, "chat", "/chat").open::<()>("text/event-stream", None).await.expect("opened");
     assert_eq!(opened.status(), 200);
     let items: Vec<Result<Event<Chunk>, Error<()>>> = opened.sse(Some("[DONE]")).collect().await;
     assert_eq!(items.len(), 3, "two events, a bad one, and nothing after the sentinel: {items:?}");
@@ -128,7 +129,8 @@ async fn a_dropped_connection_is_an_error_item_and_then_the_end() {
     let body = b"data: {\"n\":1}\n\ndata: {\"n\":2}\n\ndata: {\"n\"";
     let server = ChunkedServer::start(200, "text/event-stream", pieces(body, 7), false).await;
     let core = core(&server.url);
-    let opened = core.request(Method::GET, "watch", "/watch").open::<()>("text/event-stream").await.expect("opened");
+    let opened =
+        core.request(Method::GET, "watch", "/watch").open::<()>("text/event-stream", None).await.expect("opened");
     let mut events = opened.sse::<Chunk, ()>(None);
     assert_eq!(events.next().await.unwrap().unwrap().data, Chunk { n: 1 });
     assert_eq!(events.next().await.unwrap().unwrap().data, Chunk { n: 2 });
@@ -143,12 +145,13 @@ async fn a_dropped_connection_is_an_error_item_and_then_the_end() {
 async fn json_lines_stream_and_text_events_keep_their_data() {
     let server =
         ChunkedServer::start(200, "application/x-ndjson", pieces(b"{\"n\":1}\n{\"n\":2}\n{\"n\":3}", 3), true).await;
-    let opened = core(&server.url).request(Method::GET, "l", "/l").open::<()>("application/x-ndjson").await.unwrap();
+    let opened =
+        core(&server.url).request(Method::GET, "l", "/l").open::<()>("application/x-ndjson", None).await.unwrap();
     let items: Vec<Chunk> = opened.json_lines::<Chunk, ()>().map(|r| r.unwrap()).collect().await;
     assert_eq!(items, vec![Chunk { n: 1 }, Chunk { n: 2 }, Chunk { n: 3 }]);
 
     let server = ChunkedServer::start(200, "text/event-stream", pieces(b"event: delete\ndata: 123\n\n", 4), true).await;
-    let opened = core(&server.url).request(Method::GET, "s", "/s").open::<()>("text/event-stream").await.unwrap();
+    let opened = core(&server.url).request(Method::GET, "s", "/s").open::<()>("text/event-stream", None).await.unwrap();
     let items: Vec<Event<String>> = opened.sse_text::<()>(None).map(|r| r.unwrap()).collect().await;
     assert_eq!(items.len(), 1);
     assert_eq!((items[0].event.as_deref(), items[0].data.as_str()), (Some("delete"), "123"));
@@ -157,7 +160,7 @@ async fn json_lines_stream_and_text_events_keep_their_data() {
 #[tokio::test]
 async fn an_error_status_is_read_in_full_and_a_long_stream_outlives_the_timeout() {
     let server = ChunkedServer::start(429, "application/json", pieces(b"{\"error\":\"slow down\"}", 4), true).await;
-    let opened = core(&server.url).request(Method::GET, "s", "/s").open::<()>("text/event-stream").await.unwrap();
+    let opened = core(&server.url).request(Method::GET, "s", "/s").open::<()>("text/event-stream", None).await.unwrap();
     assert_eq!(opened.status(), 429);
     let response = opened.read::<()>().await.unwrap();
     assert_eq!(response.body, b"{\"error\":\"slow down\"}");
@@ -166,8 +169,66 @@ async fn an_error_status_is_read_in_full_and_a_long_stream_outlives_the_timeout(
     let body: Vec<u8> = (0..40).flat_map(|n| format!("data: {{\"n\":{n}}}\n\n").into_bytes()).collect();
     let server = ChunkedServer::start(200, "text/event-stream", pieces(&body, 12), true).await;
     let core = core(&server.url).with_timeout(Some(Duration::from_millis(30)));
-    let opened = core.request(Method::GET, "s", "/s").open::<()>("text/event-stream").await.unwrap();
+    let opened = core.request(Method::GET, "s", "/s").open::<()>("text/event-stream", None).await.unwrap();
     let items: Vec<_> = opened.sse::<Chunk, ()>(None).collect().await;
     assert_eq!(items.len(), 40);
     assert!(items.iter().all(Result::is_ok));
+}
+
+#[tokio::test]
+async fn resuming_sends_the_last_event_id_in_place_of_any_other() {
+    let server = ChunkedServer::start(200, "text/event-stream", vec![b"id: 8\ndata: 1\n\n".to_vec()], true).await;
+    let opened = core(&server.url)
+        .request(Method::GET, "s", "/s")
+        .header("Last-Event-ID", Some("from-a-parameter"))
+        .open::<()>("text/event-stream", Some("7"))
+        .await
+        .unwrap();
+    let items: Vec<Event<String>> = opened.sse_text::<()>(None).map(|r| r.unwrap()).collect().await;
+    assert_eq!(items[0].id.as_deref(), Some("8"));
+    let head = server.heads()[0].to_ascii_lowercase();
+    assert!(head.contains("\r\nlast-event-id: 7\r\n"), "{head}");
+    assert!(!head.contains("from-a-parameter"), "one Last-Event-ID: {head}");
+}
+
+/// The body is read only as fast as events are taken: a server streaming without end has
+/// written little more than the socket buffers hold while the consumer waits.
+#[tokio::test]
+async fn an_endless_stream_is_read_only_as_the_consumer_asks() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let written = Arc::new(AtomicUsize::new(0));
+    let count = written.clone();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && socket.read(&mut byte).await.unwrap_or(0) == 1 {
+            head.push(byte[0]);
+        }
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+        if socket.write_all(head.as_bytes()).await.is_err() {
+            return;
+        }
+        let event = format!("data: {{\"n\":1}}\n\n{}\n", ":".repeat(64 * 1024));
+        while socket.write_all(event.as_bytes()).await.is_ok() {
+            count.fetch_add(event.len(), Ordering::Relaxed);
+        }
+    });
+    let opened = core(&url).request(Method::GET, "s", "/s").open::<()>("text/event-stream", None).await.unwrap();
+    let mut events = opened.sse::<Chunk, ()>(None);
+    for _ in 0..3 {
+        assert_eq!(events.next().await.unwrap().unwrap().data, Chunk { n: 1 });
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = written.load(Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after = written.load(Ordering::Relaxed);
+    assert_eq!(before, after, "the server is held up while nothing is read");
+    assert!(after < 64 * 1024 * 1024, "{after} bytes written for three events");
+    assert_eq!(events.next().await.unwrap().unwrap().data, Chunk { n: 1 }, "and the stream goes on");
 }
