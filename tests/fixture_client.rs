@@ -47,3 +47,22 @@ fn fixture_clients_send_what_the_spec_says_on_the_wire() {
     write_smoke_crate(&options, &out, &repo_root().join("tests/fixture_smoke/wire.rs"));
     run_smoke_tests(&out, 6);
 }
+
+/// Responses read as streams of events, and the requests an API sends back (webhooks and
+/// callbacks) parsed and their signatures checked.
+#[test]
+fn fixture_clients_stream_events_and_read_webhooks() {
+    let fixtures = repo_root().join("tests/fixtures");
+    let options = sdkgen::Options {
+        specs: vec![
+            fixtures.join("streams.yaml"),
+            fixtures.join("callbacks.yaml"),
+            fixtures.join("openapi31/webhooks-only.yaml"),
+        ],
+        crate_name: "fixture-events".into(),
+        ..Default::default()
+    };
+    let out = repo_root().join("target").join("fixture-smoke").join("events");
+    write_smoke_crate(&options, &out, &repo_root().join("tests/fixture_smoke/events.rs"));
+    run_smoke_tests(&out, 8);
+}

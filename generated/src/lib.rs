@@ -36,7 +36,7 @@ pub use runtime::{
     TransportErrorKind, WithHeaders,
 };
 
-/// The streams of paginated lists, and what consumes them (`next`, `collect`, ...).
+/// The streams of paginated lists and of events, and what consumes them (`next`, `collect`, ...).
 pub use futures_util::stream::{Stream, StreamExt};
 
 /// The HTTP client the generated clients use, for building your own `reqwest::Client`.

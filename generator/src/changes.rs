@@ -202,6 +202,25 @@ fn compare_operations(old: &OperationSurface, new: &OperationSurface) -> Vec<Cha
     for e in old.errors.iter().filter(|e| !new.errors.contains(e)) {
         changes.push(Change::breaking(format!("error status {e} removed"), "a variant users may match on is gone"));
     }
+    changes.extend(compare_call_methods(old, new));
+    changes
+}
+
+/// What became of the methods of an operation's call beyond sending it: its `events()`, its
+/// `stream()` and `send_with_headers()`.
+fn compare_call_methods(old: &OperationSurface, new: &OperationSurface) -> Vec<Change> {
+    let mut changes = Vec::new();
+    match (&old.events, &new.events) {
+        (None, Some(_)) => changes.push(Change::additive("now has `events()`".into(), "a new method of the call")),
+        (Some(_), None) => {
+            changes.push(Change::breaking("its `events()` is gone".into(), "a method users may call is gone"))
+        }
+        (Some(was), Some(now)) if was != now => changes.push(Change::breaking(
+            format!("its events are now `{now}`, were `{was}`"),
+            "code reading the old events no longer compiles",
+        )),
+        _ => {}
+    }
     match (old.stream, new.stream) {
         (false, true) => changes.push(Change::additive("now has a `stream()`".into(), "a new method of the call")),
         (true, false) => changes.push(Change::breaking("its stream is gone".into(), "a method users may call is gone")),

@@ -32,7 +32,7 @@ const FLOORS: &[&str] = &[
 ];
 
 /// The modules of a generated crate, which the emitter quotes (`crate::models::Account`).
-const GENERATED_MODULES: &[&str] = &["runtime", "models"];
+const GENERATED_MODULES: &[&str] = &["runtime", "models", "webhook"];
 
 /// The top-level modules that `file`'s code names as `crate::module`, and the crate-root
 /// items its `use` statements name (`crate::Error`). Tokens the emitter quotes for generated

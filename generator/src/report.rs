@@ -13,6 +13,9 @@ pub struct Report {
     pub inputs: Vec<String>,
     /// Operations generated.
     pub operations: Vec<OperationEntry>,
+    /// Webhooks and callbacks, each with the function that parses it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub webhooks: Vec<WebhookEntry>,
     /// Operations not generated, each with why.
     pub skipped: Vec<Skipped>,
     /// The spec's defects worked around, each at its file and JSON pointer.
@@ -44,6 +47,28 @@ pub struct OperationEntry {
     pub method: &'static str,
     /// The path template.
     pub path: String,
+    /// The media type its `events` method reads as a stream of events, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream: Option<String>,
+}
+
+/// A request the API sends to its users (a webhook, or an operation's callback), as its
+/// `webhooks` module reads it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhookEntry {
+    /// The API module it is in.
+    pub api: String,
+    /// Its name in the spec's `webhooks`, or in the operation's `callbacks`.
+    pub name: String,
+    /// For a callback: the `operationId` of the operation that registers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback_of: Option<String>,
+    /// The function that parses its body, when it documents a JSON payload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parser: Option<String>,
+    /// The enum of its group's events, when a payload property tells them apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_enum: Option<String>,
 }
 
 /// A model type of `models.rs`.
@@ -87,15 +112,18 @@ impl Report {
             operations: ir
                 .apis
                 .iter()
-                .flat_map(|a| {
-                    a.operations.iter().map(|op| OperationEntry {
+                .enumerate()
+                .flat_map(|(i, a)| {
+                    a.operations.iter().enumerate().map(move |(o, op)| OperationEntry {
                         api: a.module.clone(),
                         operation_id: op.id.clone(),
                         method: op.method.as_upper(),
                         path: op.path.clone(),
+                        stream: model.operation(i, o).stream.as_ref().map(|s| s.content_type.clone()),
                     })
                 })
                 .collect(),
+            webhooks: webhook_entries(model),
             skipped: ir.apis.iter().flat_map(|a| a.skipped.iter().cloned()).collect(),
             warnings: ir.warnings.clone(),
             schemas_seen: ir.schemas_seen,
@@ -116,6 +144,25 @@ impl Report {
             timings_ms: timings,
         }
     }
+}
+
+fn webhook_entries(model: &Model) -> Vec<WebhookEntry> {
+    let mut entries = Vec::new();
+    for (i, api) in model.ir.apis.iter().enumerate() {
+        for group in model.webhooks(i) {
+            for plan in &group.hooks {
+                let hook = &api.webhooks[plan.index];
+                entries.push(WebhookEntry {
+                    api: api.module.clone(),
+                    name: hook.name.clone(),
+                    callback_of: hook.operation.clone(),
+                    parser: plan.payload.as_ref().map(|_| plan.function.clone()),
+                    event_enum: group.tag.map(|_| group.enum_name.clone()),
+                });
+            }
+        }
+    }
+    entries
 }
 
 /// Milliseconds since `since`, to the microsecond: what the report's timings hold.

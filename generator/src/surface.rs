@@ -59,6 +59,9 @@ pub struct OperationSurface {
     pub stream_on_call: bool,
     /// The documented success headers (`send_with_headers`).
     pub headers: Vec<String>,
+    /// The item of its call's `events()` stream, when a success is a stream of events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<String>,
 }
 
 /// One parameter of an operation.

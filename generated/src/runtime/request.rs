@@ -5,11 +5,13 @@ use std::time::Duration;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION};
 use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::auth::{Auth, Credential, KeyPlace, Scheme, SchemeKind, Secret, SpecTokenUrl, TokenRequest};
 use super::body::{Body, Multipart};
 use super::error::{ConfigError, Error, TransportError, TransportErrorKind};
+use super::events::{events, json_values, sse_json, sse_text, Event, Events, Framing};
 use super::response::Response;
 use super::retry::{retry_after, RetryPolicy};
 use super::style::{self, query_pair, ParamAt, Place, Style};
@@ -118,6 +120,7 @@ impl Core {
             body: None,
             security: None,
             page_url: None,
+            streaming: false,
         }
     }
 }
@@ -149,6 +152,9 @@ pub(crate) struct Request<'a> {
     /// A next page's URL from a `Link` header, sent instead of the path and query, or why it
     /// cannot be.
     page_url: Option<Result<Url, String>>,
+    /// The response is read as a stream (`open`): the client's timeout limits the wait for
+    /// its head, not the whole body, which may never end.
+    streaming: bool,
 }
 
 impl Request<'_> {
@@ -318,7 +324,39 @@ impl Request<'_> {
         self
     }
 
+    /// Sends the request and reads the whole response.
     pub(crate) async fn send<E>(self) -> Result<Response, Error<E>> {
+        let hop = self.attempts().await?;
+        self.read(hop).await
+    }
+
+    /// Sends the request and returns the response as soon as its head has come, for its body
+    /// to be read as a stream of events. `accept` is the stream's media type.
+    pub(crate) async fn open<E>(
+        mut self,
+        accept: &'static str,
+        last_event_id: Option<&str>,
+    ) -> Result<Opened, Error<E>> {
+        self.streaming = true;
+        self.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("accept"));
+        self.headers.push(("accept", accept.to_string()));
+        // Resuming server-sent events after the last one read; this replaces any value a
+        // documented `Last-Event-ID` parameter set.
+        if let Some(id) = last_event_id {
+            self.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("last-event-id"));
+            self.headers.push(("last-event-id", id.to_string()));
+        }
+        let hop = self.attempts().await?;
+        let (method, timeout, connect_timeout) = (self.method.clone(), self.core.timeout, self.core.connect_timeout);
+        let limit = self.core.max_response_bytes;
+        let url = hop.url;
+        let on_error = move |e: reqwest::Error| TransportError::new(e, &method, &url, timeout, connect_timeout);
+        Ok(Opened { status: hop.response.status(), response: hop.response, limit, on_error: Box::new(on_error) })
+    }
+
+    /// Every attempt the retry policy allows, and renewing a rejected token once: the last
+    /// response, its body not yet read.
+    async fn attempts<E>(&self) -> Result<Hop, Error<E>> {
         let url = match self.page_url.clone() {
             Some(page) => page.map_err(Error::InvalidRequest)?,
             None => {
@@ -393,7 +431,7 @@ impl Request<'_> {
                     tokio::time::sleep(delay.min(policy.max_delay)).await;
                     attempt += 1;
                 }
-                _ => return self.read(outcome?).await,
+                _ => return outcome,
             }
         }
     }
@@ -474,7 +512,7 @@ impl Request<'_> {
                 value.set_sensitive(send_credentials && !credentials.cookies.is_empty());
                 request = request.header(COOKIE, value);
             }
-            if let Some(timeout) = self.core.timeout {
+            if let Some(timeout) = self.core.timeout.filter(|_| !self.streaming) {
                 request = request.timeout(timeout);
             }
             match body {
@@ -484,8 +522,17 @@ impl Request<'_> {
                 Some(Body::Multipart(form)) => request = request.multipart(form.clone().into_form(&self.part_headers)?),
                 None => {}
             }
-            let response =
-                self.send_one(request, &method, attempt).await.map_err(|e| self.transport(e, &method, &url))?;
+            let response = match self.core.timeout.filter(|_| self.streaming) {
+                Some(limit) => match tokio::time::timeout(limit, self.send_one(request, &method, attempt)).await {
+                    Ok(response) => response,
+                    Err(_) => {
+                        let kind = TransportErrorKind::Timeout { after: Some(limit) };
+                        return Err(Error::Transport(Box::new(TransportError::redirect(kind, &method, &url))));
+                    }
+                },
+                None => self.send_one(request, &method, attempt).await,
+            }
+            .map_err(|e| self.transport(e, &method, &url))?;
             let status = response.status().as_u16();
             let location = response.headers().get(LOCATION).filter(|_| matches!(status, 301 | 302 | 303 | 307 | 308));
             let Some(location) = location else {
@@ -562,6 +609,71 @@ impl Request<'_> {
             body.extend_from_slice(&chunk);
         }
         Ok(Response { status, headers, body })
+    }
+}
+
+/// A response whose head has come and whose body is still to be read: as events when its
+/// status is the stream's, else in full.
+pub(crate) struct Opened {
+    status: StatusCode,
+    response: reqwest::Response,
+    limit: usize,
+    /// The error a broken connection is, with the request's method and URL.
+    on_error: Box<dyn Fn(reqwest::Error) -> TransportError + Send>,
+}
+
+impl Opened {
+    pub(crate) fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// Reads the body in full, for a status that is not the stream's (a documented error).
+    pub(crate) async fn read<E>(self) -> Result<Response, Error<E>> {
+        let mut response = self.response;
+        let headers = response.headers().clone();
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| Error::Transport(Box::new((self.on_error)(e))))? {
+            if body.len() + chunk.len() > self.limit {
+                return Err(Error::TooLarge { status: self.status, limit: self.limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response { status: self.status, headers, body })
+    }
+
+    fn into_events<T: Send + 'static, E: Send + 'static>(
+        self,
+        framing: Framing,
+        convert: super::events::Convert<T, E>,
+    ) -> Events<T, E> {
+        events(self.response, framing, self.limit, self.on_error, convert)
+    }
+
+    /// The body as server-sent events whose data is JSON of `T`; data equal to `sentinel`
+    /// ends the stream.
+    pub(crate) fn sse<T: DeserializeOwned + Send + 'static, E: Send + 'static>(
+        self,
+        sentinel: Option<&'static str>,
+    ) -> Events<Event<T>, E> {
+        let status = self.status;
+        self.into_events(Framing::Sse, sse_json(status, sentinel))
+    }
+
+    /// The body as server-sent events whose data is text.
+    pub(crate) fn sse_text<E: Send + 'static>(self, sentinel: Option<&'static str>) -> Events<Event<String>, E> {
+        self.into_events(Framing::Sse, sse_text(sentinel))
+    }
+
+    /// The body as JSON values of `T`, one per line (JSON lines, NDJSON).
+    pub(crate) fn json_lines<T: DeserializeOwned + Send + 'static, E: Send + 'static>(self) -> Events<T, E> {
+        let status = self.status;
+        self.into_events(Framing::JsonLines, json_values(status))
+    }
+
+    /// The body as a JSON text sequence (RFC 7464) of `T`s.
+    pub(crate) fn json_seq<T: DeserializeOwned + Send + 'static, E: Send + 'static>(self) -> Events<T, E> {
+        let status = self.status;
+        self.into_events(Framing::JsonSeq, json_values(status))
     }
 }
 

@@ -9,6 +9,7 @@ mod mock_tests;
 mod models;
 pub mod surface;
 mod syntax;
+mod webhooks;
 
 use std::ops::Range;
 
@@ -26,6 +27,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("byte.rs", include_str!("../../runtime/src/runtime/byte.rs")),
     ("call.rs", include_str!("../../runtime/src/runtime/call.rs")),
     ("error.rs", include_str!("../../runtime/src/runtime/error.rs")),
+    ("events.rs", include_str!("../../runtime/src/runtime/events.rs")),
     ("mod.rs", include_str!("../../runtime/src/runtime/mod.rs")),
     ("paginate.rs", include_str!("../../runtime/src/runtime/paginate.rs")),
     ("request.rs", include_str!("../../runtime/src/runtime/request.rs")),
@@ -35,6 +37,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("style.rs", include_str!("../../runtime/src/runtime/style.rs")),
     ("url.rs", include_str!("../../runtime/src/runtime/url.rs")),
 ];
+
+/// The runtime's webhook file, copied into the crates of specs with webhooks or callbacks (it
+/// needs `hmac` and `sha2`, which other crates go without).
+const WEBHOOK_RUNTIME: &str = include_str!("../../runtime/src/webhook.rs");
 
 pub enum Content {
     /// Rust code, to be formatted.
@@ -113,6 +119,12 @@ pub enum Segment {
         api: usize,
         range: Range<usize>,
     },
+    /// The `webhooks` module of `model.ir.apis[api]`.
+    Webhooks {
+        api: usize,
+    },
+    /// The runtime's webhook verifier and decoder, for crates that receive webhooks.
+    WebhookRuntime,
 }
 
 impl Segment {
@@ -152,6 +164,16 @@ pub fn plan(model: &Model, options: &CrateOptions) -> Vec<FilePlan> {
             );
         }
         files.push(rust(&format!("src/{}.rs", api.module), Join::SpliceImpl, segments));
+        if !model.webhooks(i).is_empty() {
+            files.push(rust(
+                &format!("src/{}/webhooks.rs", api.module),
+                Join::Concat,
+                vec![Segment::Webhooks { api: i }],
+            ));
+        }
+    }
+    if model.has_webhooks() {
+        files.push(rust("src/webhook.rs", Join::Text, vec![Segment::WebhookRuntime]));
     }
     let has_examples = model.ir.apis.iter().flat_map(|a| &a.operations).any(|op| {
         op.body.as_ref().is_some_and(|b| !b.examples.is_empty()) || op.responses.iter().any(|r| !r.examples.is_empty())
@@ -186,12 +208,19 @@ pub fn emit_segment(model: &Model, options: &CrateOptions, segment: &Segment) ->
         Segment::Models(range) => Content::Rust(models::models(model, range.clone())),
         Segment::ApiHead { api } => Content::Rust(api::api_head(model, *api, options.crate_name)),
         Segment::ApiOperations { api, range } => Content::Rust(api::api_operations(model, *api, range.clone())),
+        Segment::Webhooks { api } => Content::Rust(webhooks::webhooks_module(model, *api)),
+        Segment::WebhookRuntime => Content::Text(WEBHOOK_RUNTIME.to_string()),
     }
 }
 
 fn manifest(model: &Model, options: &CrateOptions) -> String {
     let titles: Vec<String> = model.ir.apis.iter().map(|a| format!("{} {}", a.title, a.version)).collect();
     let description = format!("Typed async client for {}", titles.join(", "));
+    let webhook_deps = if model.has_webhooks() {
+        "# Webhook signatures (src/webhook.rs).\nhmac = \"0.12\"\nsha2 = \"0.10\"\n"
+    } else {
+        ""
+    };
     let uuid = if model.uses_uuid() {
         "uuid = { version = \"1\", default-features = false, features = [\"serde\", \"std\"] }\n"
     } else {
@@ -217,7 +246,7 @@ serde_json = "1"
 serde_path_to_error = "0.1"
 tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
 tracing = {{ version = "0.1", optional = true }}
-{uuid}{dev}
+{uuid}{webhook_deps}{dev}
 [features]
 # A `tracing` span per HTTP attempt: operation, method, path template, attempt and status.
 tracing = ["dep:tracing"]
@@ -270,6 +299,21 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
     doc.push_str("# Ok(())\n# }\n```\n");
     let doc = doc_attrs_inner(&doc);
     let modules = model.ir.apis.iter().map(|a| ident(&a.module));
+    let streams =
+        model.ir.apis.iter().flat_map(|a| &a.operations).any(|op| op.responses.iter().any(|r| r.stream.is_some()));
+    let events = streams.then(|| {
+        quote!(
+            pub use runtime::{Event, Events};
+        )
+    });
+    let webhook = model.has_webhooks().then(|| {
+        quote! {
+            // Its decoding helpers serve only the enums of specs whose events carry a tag.
+            #[allow(dead_code)]
+            mod webhook;
+            pub use webhook::{WebhookError, WebhookVerifier, DEFAULT_WEBHOOK_TOLERANCE};
+        }
+    });
     quote! {
         #doc
         // Descriptions come from the spec as its authors wrote them.
@@ -286,7 +330,9 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
             Error, FilePart, InvalidBase64, RawResponse, Refreshing, RetryPolicy, Secret, Token, TransportError,
             TransportErrorKind, WithHeaders,
         };
-        /// The streams of paginated lists, and what consumes them (`next`, `collect`, ...).
+        #events
+        #webhook
+        /// The streams of paginated lists and of events, and what consumes them (`next`, `collect`, ...).
         pub use futures_util::stream::{Stream, StreamExt};
         /// The HTTP client the generated clients use, for building your own `reqwest::Client`.
         pub use reqwest;

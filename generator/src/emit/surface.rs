@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::api::{body_arg, param_arg, success_type_text};
+use super::api::{body_arg, events_item, param_arg, success_type_text};
 use super::models::field_type;
 use super::syntax::{type_text, type_tokens};
 use crate::normalize::{Model, Shape, TypeId};
@@ -41,6 +41,7 @@ pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
                 stream: plan.pagination.is_some(),
                 stream_on_call: true,
                 headers: plan.headers.iter().map(|h| h.name.clone()).collect(),
+                events: plan.stream.as_ref().map(|s| type_text(events_item(model, s, &TokenStream::new()))),
             });
         }
     }

@@ -51,6 +51,24 @@ pub struct Api {
     pub schemes: Vec<SecurityScheme>,
     pub operations: Vec<Operation>,
     pub skipped: Vec<Skipped>,
+    /// The requests the API sends to its users: its webhooks, then its operations' callbacks.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A request the API sends to a server of its user's: one of the spec's `webhooks`, or a
+/// callback an operation registers.
+#[derive(Debug)]
+pub struct Webhook {
+    /// Its key in `webhooks`, or in the operation's `callbacks`.
+    pub name: String,
+    /// For a callback: the operation that registers it (its id).
+    pub operation: Option<String>,
+    pub method: HttpMethod,
+    pub site: Site,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// The schema of its JSON body. `None`: it documents no JSON body.
+    pub payload: Option<NodeId>,
 }
 
 #[derive(Debug, Clone)]

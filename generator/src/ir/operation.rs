@@ -205,6 +205,52 @@ pub struct Response {
     pub examples: Vec<Example>,
     /// The documented headers (`Content-Type` aside, which OpenAPI says is ignored here).
     pub headers: Vec<ResponseHeader>,
+    /// A success the spec also offers as a stream of events (`text/event-stream`, JSON lines):
+    /// read event by event by a method of its own.
+    pub stream: Option<EventStream>,
+}
+
+/// A response body that is a sequence of events, read as they come.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventStream {
+    /// The media type, sent as `Accept`.
+    pub content_type: String,
+    pub framing: Framing,
+    /// The schema of each event's data (OpenAPI 3.2's `itemSchema`, else the media type's
+    /// `schema`). `None`: server-sent events whose data the spec does not describe, read as text.
+    pub item: Option<NodeId>,
+    /// The data that ends the stream, when the spec documents one (`data: [DONE]`).
+    pub sentinel: Option<String>,
+}
+
+/// How a stream's body is cut into events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// `text/event-stream`: the WHATWG event stream format.
+    Sse,
+    /// `application/jsonl`, `application/x-ndjson` and the like: one JSON value per line.
+    JsonLines,
+    /// `application/json-seq` (RFC 7464).
+    JsonSeq,
+}
+
+impl Framing {
+    /// The framing of a media type that is a stream of events, or `None`.
+    pub fn of(content_type: &str) -> Option<Self> {
+        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "text/event-stream" => Some(Self::Sse),
+            "application/jsonl"
+            | "application/x-ndjson"
+            | "application/ndjson"
+            | "application/x-jsonlines"
+            | "application/jsonlines"
+            | "application/json-lines"
+            | "application/stream+json" => Some(Self::JsonLines),
+            "application/json-seq" => Some(Self::JsonSeq),
+            _ => None,
+        }
+    }
 }
 
 /// A documented response header.

@@ -200,4 +200,12 @@ pub enum NameHint {
         operation: String,
         name: String,
     },
+    /// The events of an operation's streamed response.
+    Event {
+        operation: String,
+    },
+    /// The body of a webhook or callback (its name).
+    Webhook {
+        name: String,
+    },
 }

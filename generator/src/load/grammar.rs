@@ -40,7 +40,7 @@ impl Place {
         }
         match self {
             Place::Other(_) => match key {
-                "schema" => Place::Schema,
+                "schema" | "itemSchema" => Place::Schema,
                 "components" => Place::Components,
                 "example" | "value" => Place::Data,
                 "parameters" => Place::List(Some("parameters")),

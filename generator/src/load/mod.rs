@@ -36,7 +36,12 @@ pub struct LoadedSpec {
     pub repairs: repair::Repairs,
     /// Where the parts of `doc` copied from other places (other files) came from.
     pub origins: Origins,
+    /// The document's `webhooks` (OpenAPI 3.1): the requests the API sends, by name.
+    pub webhooks: Webhooks,
 }
+
+/// Path items by name: a document's `webhooks`.
+pub type Webhooks = indexmap::IndexMap<String, openapiv3::ReferenceOr<openapiv3::PathItem>>;
 
 /// The names overlay: a `components.schemas` map whose entries name the inline shapes they match.
 #[derive(Debug, Default, Deserialize)]
@@ -77,6 +82,7 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
                 doc,
                 repairs: Vec::new(),
                 origins: Origins::default(),
+                webhooks: Webhooks::default(),
             });
         }
     }
@@ -138,7 +144,7 @@ fn read(
             None => Error::Invalid { file: path.to_path_buf(), pointer, message },
         }
     };
-    let (doc, mut repairs) = match serde_path_to_error::deserialize(value) {
+    let (mut doc, mut repairs): (openapiv3::OpenAPI, _) = match serde_path_to_error::deserialize(value) {
         Ok(doc) => (doc, Vec::new()),
         Err(e) => {
             let mut value = reread()?;
@@ -151,7 +157,14 @@ fn read(
         }
     };
     repairs.extend(warnings);
-    Ok(LoadedSpec { path: path.to_path_buf(), file_name, doc, repairs, origins })
+    let webhooks = match doc.extensions.shift_remove(dialect::WEBHOOKS) {
+        Some(hooks) => serde_path_to_error::deserialize(hooks).map_err(|e| {
+            let pointer = JsonPointer::root().push("webhooks").join(&pointer_of(e.path()));
+            Error::Invalid { file: path.to_path_buf(), pointer, message: e.into_inner().to_string() }
+        })?,
+        None => Webhooks::default(),
+    };
+    Ok(LoadedSpec { path: path.to_path_buf(), file_name, doc, repairs, origins, webhooks })
 }
 
 /// The first path item that does not read, and why, at its pointer.

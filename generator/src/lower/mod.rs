@@ -9,7 +9,9 @@
 mod operations;
 mod refs;
 mod schemas;
+mod streams;
 mod unions;
+mod webhooks;
 
 use operations::{OperationSource, Stop};
 
@@ -268,10 +270,12 @@ impl<'a> SpecLowerer<'a> {
             schemes: security_schemes(doc),
             operations: Vec::new(),
             skipped: Vec::new(),
+            webhooks: Vec::new(),
         };
         api.token = self.token_endpoint(doc, api.server.as_ref());
         self.warn_extension_refs(doc);
         self.paths(doc, &mut api)?;
+        self.webhooks(spec, &mut api)?;
         self.finish();
         // Schemes that requirements name but the spec never defines: read as HTTP bearer (see
         // `operations::security`).

@@ -51,7 +51,7 @@ impl<'a> SpecLowerer<'a> {
         let responses = self.responses(&source, &op_name)?;
         let OperationSource { path, method, id, op, ptr, .. } = source;
         let security = self.security(doc, op, &ptr);
-        Ok(Operation {
+        let mut operation = Operation {
             id,
             method,
             path: path.to_string(),
@@ -67,7 +67,14 @@ impl<'a> SpecLowerer<'a> {
                 .extensions
                 .get("x-dropshot-pagination")
                 .is_some_and(|v| v != &serde_json::Value::Bool(false)),
-        })
+        };
+        for i in 0..operation.responses.len() {
+            let sentinel = super::streams::documented_sentinel(self.ir, &operation, &operation.responses[i]);
+            if let Some(stream) = operation.responses[i].stream.as_mut().filter(|s| s.framing == Framing::Sse) {
+                stream.sentinel = sentinel;
+            }
+        }
+        Ok(operation)
     }
 
     /// The parameters of the operation and of its path item (the operation's win), matched
@@ -334,7 +341,12 @@ impl<'a> SpecLowerer<'a> {
         for (status, r) in documented {
             let Some((r, s_ptr)) = self.resolve_response(r, r_ptr.push(status.to_string()))? else { continue };
             let mut examples = Vec::new();
-            let body = match r.content.iter().min_by_key(|(ct, _)| BodyEncoding::of(ct)) {
+            // A stream of events has a method of its own; the body `send` reads is the other
+            // media type when there is one.
+            let stream = if status.is_success() { self.event_stream(&r.content, &s_ptr, op_name)? } else { None };
+            let plain = r.content.iter().filter(|(ct, _)| Framing::of(ct).is_none());
+            let chosen = plain.min_by_key(|(ct, _)| BodyEncoding::of(ct));
+            let body = match chosen.or_else(|| r.content.iter().min_by_key(|(ct, _)| BodyEncoding::of(ct))) {
                 None => ResponseBody::None,
                 Some((ct, media)) => match BodyEncoding::of(ct) {
                     BodyEncoding::Json => {
@@ -367,7 +379,7 @@ impl<'a> SpecLowerer<'a> {
                 },
             };
             let headers = self.response_headers(r, &s_ptr);
-            responses.push(Response { status, description: r.description.clone(), body, examples, headers });
+            responses.push(Response { status, description: r.description.clone(), body, examples, headers, stream });
         }
 
         Ok(responses)

@@ -51,6 +51,10 @@ const CALL_LOCALS: &[&str] = &[
     "send_with_headers",
     "send_at",
     "stream",
+    "events",
+    "events_after",
+    "open_events",
+    "last_event_id",
     "clone",
     "into_future",
 ];

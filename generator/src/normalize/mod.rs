@@ -28,14 +28,18 @@ mod recursion;
 mod refine;
 mod rust_type;
 mod samples;
+mod webhooks;
 
 pub use idents::OperationNames;
 use names::{Choice, Namer};
-pub use operations::{CaseBody, DocumentedHeader, ListItem, OperationPlan, ParamForm, Success, SuccessCase};
+pub use operations::{
+    CaseBody, DocumentedHeader, ListItem, OperationPlan, ParamForm, StreamPlan, Success, SuccessCase,
+};
 pub use pagination::{OffsetEnvelope, OffsetIn, PageField, PageStyle, Pagination};
 use recursion::Recursion;
 use refine::refine;
 pub use rust_type::RustType;
+pub use webhooks::{WebhookGroup, WebhookPlan};
 
 /// Index of an equivalence class of nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -57,6 +61,8 @@ pub struct Model {
     recursion: Option<Recursion>,
     /// The facts of each operation of each API, as `ir.apis[a].operations[o]`.
     operations: Vec<Vec<OperationPlan>>,
+    /// The webhook groups of each API.
+    webhooks: Vec<Vec<WebhookGroup>>,
 }
 
 #[derive(Debug, Clone)]
@@ -149,6 +155,16 @@ impl Model {
         &self.operations[api][op]
     }
 
+    /// The webhook groups of API `api`: its webhooks', then each operation's callbacks'.
+    pub fn webhooks(&self, api: usize) -> &[WebhookGroup] {
+        &self.webhooks[api]
+    }
+
+    /// Whether any API of the crate receives webhooks or callbacks.
+    pub fn has_webhooks(&self) -> bool {
+        self.webhooks.iter().any(|groups| !groups.is_empty())
+    }
+
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0 as usize]
     }
@@ -227,7 +243,16 @@ pub fn normalize(ir: Ir) -> Model {
     aliases.retain(|a| !type_names.contains(a.name.as_str()));
     aliases.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let mut model = Model { ir, class_of, type_of_class, types, aliases, recursion: None, operations: Vec::new() };
+    let mut model = Model {
+        ir,
+        class_of,
+        type_of_class,
+        types,
+        aliases,
+        recursion: None,
+        operations: Vec::new(),
+        webhooks: Vec::new(),
+    };
     model.recursion = Some(Recursion::new(&model));
     model.operations = model
         .ir
@@ -237,6 +262,7 @@ pub fn normalize(ir: Ir) -> Model {
             a.operations.iter().zip(idents::operation_names(a)).map(|(op, n)| model.plan_operation(op, n)).collect()
         })
         .collect();
+    model.webhooks = (0..model.ir.apis.len()).map(|a| model.plan_webhooks(a)).collect();
     model
 }
 
@@ -408,12 +434,16 @@ fn reachable_nodes(ir: &Ir) -> Vec<bool> {
         .flat_map(|a| &a.operations)
         .flat_map(|op| {
             op.parameters.iter().map(|p| p.schema).chain(op.body.iter().map(|b| b.schema)).chain(
-                op.responses.iter().filter_map(|r| match r.body {
-                    ResponseBody::Json(n) => Some(n),
-                    _ => None,
+                op.responses.iter().flat_map(|r| {
+                    let body = match r.body {
+                        ResponseBody::Json(n) => Some(n),
+                        _ => None,
+                    };
+                    body.into_iter().chain(r.stream.as_ref().and_then(|s| s.item))
                 }),
             )
         })
+        .chain(ir.apis.iter().flat_map(|a| &a.webhooks).filter_map(|w| w.payload))
         .collect();
     while let Some(n) = stack.pop() {
         if std::mem::replace(&mut seen[n.0 as usize], true) {

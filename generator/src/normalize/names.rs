@@ -303,6 +303,12 @@ impl<'a> Namer<'a> {
             NameHint::Parameter { operation, name } => {
                 self.holder(naming::camel(&name), operation, format!("parameter `{name}`"))
             }
+            NameHint::Event { operation } => {
+                vec![fallback(format!("{operation}Event"), format!("event of {operation}'s stream"))]
+            }
+            NameHint::Webhook { name } => {
+                vec![fallback(format!("{}Payload", naming::camel(&name)), format!("payload of webhook `{name}`"))]
+            }
         }
     }
 

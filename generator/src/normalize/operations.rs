@@ -4,7 +4,7 @@
 use super::pagination::Pagination;
 use super::{Model, OperationNames, Resolved, RustType};
 use crate::ir::{
-    HeaderKind, Kind, Operation, ParamLocation, Parameter, ResponseBody, Serialization, Status, StringFormat,
+    Framing, HeaderKind, Kind, Operation, ParamLocation, Parameter, ResponseBody, Serialization, Status, StringFormat,
 };
 
 /// How a method takes a parameter's value.
@@ -95,6 +95,22 @@ pub struct OperationPlan {
     /// The headers its error responses document, once each: a `{Op}ErrorHeaders` struct that
     /// reads them from an `ApiError`'s headers.
     pub error_headers: Vec<DocumentedHeader>,
+    /// The success it also offers as a stream of events: read by the call's `events`.
+    pub stream: Option<StreamPlan>,
+}
+
+/// How a call reads its response as a stream of events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StreamPlan {
+    /// The status whose body is the stream.
+    pub status: Status,
+    /// The media type, sent as `Accept`.
+    pub content_type: String,
+    pub framing: Framing,
+    /// The type of each event's data; `None`: text.
+    pub item: Option<RustType>,
+    /// The data that ends the stream, when the spec documents one.
+    pub sentinel: Option<String>,
 }
 
 impl OperationPlan {
@@ -221,7 +237,27 @@ impl Model {
         let (order, optional_start) = super::idents::parameter_order(op);
         let param_idents =
             super::idents::parameter_idents(&order.iter().map(|&i| &op.parameters[i]).collect::<Vec<_>>());
-        OperationPlan { names, order, optional_start, param_idents, success, pagination, headers, error_headers }
+        let stream = op.successes().find_map(|r| {
+            let s = r.stream.as_ref()?;
+            Some(StreamPlan {
+                status: r.status,
+                content_type: s.content_type.clone(),
+                framing: s.framing,
+                item: s.item.map(|n| self.rust_type(n)),
+                sentinel: s.sentinel.clone(),
+            })
+        });
+        OperationPlan {
+            names,
+            order,
+            optional_start,
+            param_idents,
+            success,
+            pagination,
+            headers,
+            error_headers,
+            stream,
+        }
     }
 
     fn success(&self, op: &Operation) -> Success {

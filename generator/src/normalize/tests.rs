@@ -48,6 +48,7 @@ impl Builder {
                 schemes: Vec::new(),
                 operations: Vec::new(),
                 skipped: Vec::new(),
+                webhooks: Vec::new(),
             });
         }
         let responses = responses
@@ -58,6 +59,7 @@ impl Builder {
                 body,
                 examples: Vec::new(),
                 headers: Vec::new(),
+                stream: None,
             })
             .collect();
         self.ir.apis[0].operations.push(Operation {

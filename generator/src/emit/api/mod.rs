@@ -21,7 +21,7 @@ use crate::naming;
 use crate::normalize::{ListItem, Model, ParamForm};
 
 pub use credentials::setter_names as credential_setters;
-pub use operation::call_params;
+pub use operation::{call_params, events_item};
 pub use params::{body_arg, Arg};
 pub use responses::success_type_text;
 
@@ -34,8 +34,14 @@ pub fn param_arg(model: &Model, p: &crate::ir::Parameter) -> TokenStream {
 /// enums and builders. Format splices the methods into the `impl Client` of [`api_head`].
 pub fn api_operations(model: &Model, api_index: usize, range: Range<usize>) -> TokenStream {
     let api = &model.ir.apis[api_index];
-    let (methods, errors): (Vec<_>, Vec<_>) =
-        range.map(|i| operation::operation(model, &api.operations[i], model.operation(api_index, i))).unzip();
+    let (methods, errors): (Vec<_>, Vec<_>) = range
+        .map(|i| {
+            let plan = model.operation(api_index, i);
+            let callbacks =
+                model.webhooks(api_index).iter().find(|g| g.operation.as_deref() == Some(plan.names.method.as_str()));
+            operation::operation(model, &api.operations[i], plan, callbacks)
+        })
+        .unzip();
     quote! {
         impl Client {
             #(#methods)*
@@ -86,12 +92,19 @@ pub fn api_head(model: &Model, api_index: usize, crate_name: &str) -> TokenStrea
     let imports = imports(api, uses_models);
     let client_doc = client_doc(api, crate_name);
     let client_methods = client_methods(&token_url_arg);
+    let webhooks = (!model.webhooks(api_index).is_empty()).then(|| {
+        quote! {
+            pub mod webhooks;
+        }
+    });
     quote! {
         #(#![doc = #module_doc])*
         // Error enums keep their bodies inline, as they come from the server.
         #![allow(clippy::large_enum_variant)]
 
         #imports
+
+        #webhooks
 
         #server
         #token_url_item

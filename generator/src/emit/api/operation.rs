@@ -5,13 +5,14 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::Lifetime;
 
+use super::super::syntax::type_tokens;
 use super::super::syntax::{allow_many_arguments, doc_attrs, ident};
 use super::pagination::stream;
 use super::params::{param, request_body, Arg, Param};
 use super::responses::{error_variants, success_arms, success_enum, success_type};
-use crate::ir::Operation;
+use crate::ir::{Framing, Operation, Status};
 
-use crate::normalize::{Model, OperationPlan, PageStyle, Success};
+use crate::normalize::{Model, OperationPlan, PageStyle, StreamPlan, Success, WebhookGroup};
 
 /// The parameters of a call, in the method's order, with the identifiers normalize gave them.
 pub fn call_params(model: &Model, op: &Operation, plan: &OperationPlan) -> Vec<Param> {
@@ -66,7 +67,12 @@ impl Parts<'_> {
 }
 
 /// The method of `op`, for `impl Client`; and its error enum and call, for beside it.
-pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan) -> (TokenStream, TokenStream) {
+pub fn operation(
+    model: &Model,
+    op: &Operation,
+    plan: &OperationPlan,
+    callbacks: Option<&WebhookGroup>,
+) -> (TokenStream, TokenStream) {
     let names = &plan.names;
     let op_type = &names.types;
     let error_name = format_ident!("{}Error", op_type);
@@ -111,15 +117,15 @@ pub fn operation(model: &Model, op: &Operation, plan: &OperationPlan) -> (TokenS
     let error = error_enum(&parts);
     let headers = header_structs(&parts, op_type);
     let call = call_struct(&parts);
-    (method(&parts), quote! { #success_enum #error #headers #call })
+    (method(&parts, callbacks), quote! { #success_enum #error #headers #call })
 }
 
 /// The method of `Client`: it takes the required parameters and the body, and returns a call,
 /// so that a parameter the spec adds later is a new setter and no call written today stops
 /// compiling.
-fn method(parts: &Parts) -> TokenStream {
+fn method(parts: &Parts, callbacks: Option<&WebhookGroup>) -> TokenStream {
     let body_doc = parts.body.as_ref().and_then(|(_, _, d)| d.as_deref());
-    let method_doc = method_doc(parts.op, parts.required(), parts.optional(), body_doc);
+    let method_doc = method_doc(parts.op, parts.required(), parts.optional(), body_doc, callbacks);
     let method_ident = ident(parts.method_name);
     let deprecated = parts.deprecated();
     let too_many = allow_many_arguments(1 + parts.optional_start + usize::from(parts.body.is_some()));
@@ -175,6 +181,7 @@ fn call_struct(parts: &Parts) -> TokenStream {
         }
     );
     let sends = send_methods(parts);
+    let events = parts.plan.stream.as_ref().map(|s| events_method(parts, s));
     let stream = parts.plan.pagination.as_ref().map(|pagination| {
         stream(model, parts.op, parts.plan, pagination, method_name, &parts.params, &parts.error_name)
     });
@@ -193,6 +200,8 @@ fn call_struct(parts: &Parts) -> TokenStream {
             #(#setters)*
 
             #sends
+
+            #events
 
             #stream
         }
@@ -264,9 +273,9 @@ fn send_methods(parts: &Parts) -> TokenStream {
     }
 }
 
-/// The request a call sends (its parameters, body and credentials, at the page URL it is
-/// given for `Link` paging), and the response matched to its result.
-fn request(parts: &Parts) -> TokenStream {
+/// The request a call sends: its parameters, body and credentials, at the page URL it is
+/// given for `Link` paging.
+fn built_request(parts: &Parts) -> TokenStream {
     let op = parts.op;
     let sends = parts.params.iter().map(|p| &p.send);
     let body_send = parts.body.as_ref().map(|(_, send, _)| send);
@@ -274,6 +283,20 @@ fn request(parts: &Parts) -> TokenStream {
     let http_method = ident(op.method.as_upper());
     let (path, operation_id) = (&op.path, &op.id);
     let at = parts.link.then(|| quote!(.at_url(page_url)));
+    quote! {
+        client
+            .core
+            .request(Method::#http_method, #operation_id, #path)
+            #(#sends)*
+            #body_send
+            #auth
+            #at
+    }
+}
+
+/// The request a call sends, and the response matched to its result.
+fn request(parts: &Parts) -> TokenStream {
+    let built = built_request(parts);
     let (ok_arms, arms) = (&parts.ok_arms, &parts.error_arms);
     // With no documented status, every answer is unexpected: no `match` to write.
     let outcome = if ok_arms.is_empty() && arms.is_empty() {
@@ -297,16 +320,126 @@ fn request(parts: &Parts) -> TokenStream {
         outcome
     };
     quote! {
-        let response = client
-            .core
-            .request(Method::#http_method, #operation_id, #path)
-            #(#sends)*
-            #body_send
-            #auth
-            #at
-            .send()
-            .await?;
+        let response = #built.send().await?;
         #read
+    }
+}
+
+/// `events`: the request sent with the stream's media type as `Accept`, and the response read
+/// as a stream of events when its status is the stream's; any other status is read in full and
+/// matched to the operation's errors.
+fn events_method(parts: &Parts, stream: &StreamPlan) -> TokenStream {
+    let model = parts.model;
+    let error_name = &parts.error_name;
+    let all_fields =
+        parts.arguments.iter().map(|(i, _)| i.clone()).chain(parts.optional().iter().map(|p| p.ident.clone()));
+    let built = built_request(parts);
+    let content_type = &stream.content_type;
+    let sentinel = match &stream.sentinel {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
+    };
+    let item_type = events_item(model, stream, &quote!(models::));
+    let (read, what) = match (stream.framing, &stream.item) {
+        (Framing::Sse, Some(_)) => (quote!(response.sse(#sentinel)), "server-sent events"),
+        (Framing::Sse, None) => (quote!(response.sse_text(#sentinel)), "server-sent events"),
+        (Framing::JsonLines, _) => (quote!(response.json_lines()), "JSON lines"),
+        (Framing::JsonSeq, _) => (quote!(response.json_seq()), "a JSON text sequence"),
+    };
+    let is_stream = match stream.status {
+        Status::Code(code) => quote!(response.status() == #code),
+        _ => quote!((200..300).contains(&response.status())),
+    };
+    let arms = &parts.error_arms;
+    let errors = if arms.is_empty() {
+        quote!(Err(response.unexpected_status()))
+    } else {
+        quote! {
+            match response.status() {
+                #(#arms)*
+                _ => Err(response.unexpected_status()),
+            }
+        }
+    };
+    let mut doc = events_doc(stream, what);
+    let deprecated = parts.deprecated();
+    let output = quote!(Result<crate::Events<#item_type, #error_name>, Error<#error_name>>);
+    let resumes = stream.framing == Framing::Sse;
+    let last_event_id = if resumes { quote!(last_event_id) } else { quote!(None) };
+    let open = quote! {
+        let Self { client, #(#all_fields),* } = self;
+        let response = #built.open(#content_type, #last_event_id).await?;
+        if #is_stream {
+            return Ok(#read);
+        }
+        let response = response.read().await?;
+        #errors
+    };
+    if !resumes {
+        let doc = doc_attrs(Some(&doc));
+        return quote! {
+            #doc
+            #deprecated
+            pub async fn events(self) -> #output {
+                #open
+            }
+        };
+    }
+    doc.push_str(
+        " To resume after a broken connection, call [`events_after`](Self::events_after) with the last event's `id`.",
+    );
+    let doc = doc_attrs(Some(&doc));
+    let after_doc = doc_attrs(Some(
+        "As [`events`](Self::events), resuming after the event whose `id` is `last_event_id` (sent as \
+         `Last-Event-ID`): the server sends what came after it, where it supports resuming.",
+    ));
+    quote! {
+        #doc
+        #deprecated
+        pub async fn events(self) -> #output {
+            self.open_events(None).await
+        }
+
+        #after_doc
+        #deprecated
+        pub async fn events_after(self, last_event_id: &str) -> #output {
+            self.open_events(Some(last_event_id)).await
+        }
+
+        async fn open_events(self, last_event_id: Option<&str>) -> #output {
+            #open
+        }
+    }
+}
+
+/// The docs of `events`: how the stream is read and where it ends.
+fn events_doc(stream: &StreamPlan, what: &str) -> String {
+    let content_type = &stream.content_type;
+    let mut doc = format!(
+        "Sends the request and reads the response as {what} (`{content_type}`), each event decoded as it \
+         arrives and the next read only when asked for."
+    );
+    if let Some(s) = &stream.sentinel {
+        doc.push_str(&format!(" The stream ends at the event whose data is `{s}`."));
+    }
+    doc.push_str(
+        "\n\nA documented error status is this call's error, before any event; an event that does not \
+         decode is an error item, and the stream goes on; a broken connection is an error item, and the end. \
+         The client's timeout limits the wait for the response to begin, not the stream. Where the API \
+         streams only when asked (a `stream` flag in the body), ask it to.",
+    );
+    doc
+}
+
+/// The type of each item of an operation's `events` stream, its model types under `models`.
+pub fn events_item(model: &Model, stream: &StreamPlan, models: &TokenStream) -> TokenStream {
+    let item = stream.item.as_ref().map(|t| type_tokens(model, t, models));
+    match (stream.framing, item) {
+        (Framing::Sse, Some(t)) => quote!(crate::Event<#t>),
+        (Framing::Sse, None) => quote!(crate::Event<String>),
+        (_, Some(t)) => t,
+        // Lowering gives JSON lines an item type always; any JSON value, were it missing.
+        (_, None) => quote!(serde_json::Value),
     }
 }
 
@@ -348,7 +481,13 @@ fn header_structs(parts: &Parts, op_type: &str) -> TokenStream {
     quote!(#headers_def #error_headers_def)
 }
 
-fn method_doc(op: &Operation, required: &[Param], optional: &[Param], body_doc: Option<&str>) -> TokenStream {
+fn method_doc(
+    op: &Operation,
+    required: &[Param],
+    optional: &[Param],
+    body_doc: Option<&str>,
+    callbacks: Option<&WebhookGroup>,
+) -> TokenStream {
     let mut text = String::new();
     for part in [&op.summary, &op.description].into_iter().flatten() {
         let part = part.trim();
@@ -379,7 +518,28 @@ fn method_doc(op: &Operation, required: &[Param], optional: &[Param], body_doc: 
         text.push_str("\n\n# Optional parameters\n\nSet on the call this returns, each by its method:\n\n");
         text.push_str(&optional.iter().map(item).collect::<Vec<_>>().join("\n"));
     }
+    if let Some(group) = callbacks {
+        text.push_str(&callbacks_doc(group));
+    }
     doc_attrs(Some(&text))
+}
+
+/// Where the requests an operation registers are parsed, in its `webhooks` module.
+fn callbacks_doc(group: &WebhookGroup) -> String {
+    let link = |name: &str| format!("[`webhooks::{name}`](webhooks::{name})");
+    let mut text = String::from(
+        "\n\n# Callbacks\n\nThe API then sends requests to the URL this registers; read their bodies with ",
+    );
+    let functions: Vec<String> =
+        group.hooks.iter().filter(|h| h.payload.is_some()).map(|h| link(&h.function)).collect();
+    match (group.tag, functions.is_empty()) {
+        (Some(_), _) => text.push_str(&format!("{}, or ", link(&format!("{}::parse", group.enum_name)))),
+        (None, true) => return String::new(),
+        (None, false) => {}
+    }
+    text.push_str(&functions.join(", "));
+    text.push('.');
+    text
 }
 
 fn one_line(s: &str) -> String {

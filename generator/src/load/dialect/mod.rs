@@ -64,6 +64,9 @@ pub fn parse_version(openapi: &str) -> Option<Version> {
     }
 }
 
+/// Where a document's `webhooks` (3.1) are kept once it reads as 3.0.
+pub const WEBHOOKS: &str = "x-sdkgen-webhooks";
+
 /// What is translated, by where the document comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -84,6 +87,12 @@ pub fn translate(doc: &mut Value, source: Source) -> Repairs {
         Source::Pages => {}
     }
     t.walk(doc, PLAIN_OBJECT, &JsonPointer::root());
+    // 3.0 has no `webhooks`: openapiv3 keeps them as an extension, which `load` takes out.
+    if let Value::Object(root) = doc {
+        if let Some(hooks) = root.remove("webhooks") {
+            root.insert(WEBHOOKS.into(), hooks);
+        }
+    }
     for (keyword, (count, first)) in std::mem::take(&mut t.old_forms) {
         t.warnings.push((
             first,
@@ -120,19 +129,6 @@ impl Translator {
                 self.warn(
                     &at.push("jsonSchemaDialect"),
                     format!("schema dialect {dialect} is not JSON Schema 2020-12: its schemas are read as 2020-12"),
-                );
-            }
-        }
-        if let Some(Value::Object(hooks)) = root.remove("webhooks") {
-            if !hooks.is_empty() {
-                self.warn(
-                    &at.push("webhooks"),
-                    format!(
-                        "{} webhook{} left out: a client sends requests and does not receive them (their payloads \
-                         get types only where operations use them too)",
-                        hooks.len(),
-                        if hooks.len() == 1 { " is" } else { "s are" }
-                    ),
                 );
             }
         }
@@ -198,16 +194,15 @@ impl Translator {
         }
         match value {
             Value::Object(map) => {
-                if let (Place::Other(_), Source::Document(Version::V32)) = (at, self.source) {
-                    if map.remove("itemSchema").is_some() {
-                        self.warn(
-                            &ptr.push("itemSchema"),
-                            "`itemSchema` (OpenAPI 3.2, a stream of items) is not supported: left out",
-                        );
-                    }
-                }
                 for (key, child) in map.iter_mut() {
                     self.walk(child, at.child(key), &ptr.push(key));
+                }
+                // A stream's items (3.2) are what 3.0 and 3.1 specs give as the `schema` of
+                // a stream's media type, which is how lowering reads a stream.
+                if let (Place::Other(_), Source::Document(Version::V32)) = (at, self.source) {
+                    if let Some(items) = map.remove("itemSchema") {
+                        map.insert("schema".into(), items);
+                    }
                 }
             }
             Value::Array(items) => {
