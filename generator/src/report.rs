@@ -66,7 +66,7 @@ pub struct WebhookEntry {
     /// The function that parses its body, when it documents a JSON payload.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parser: Option<String>,
-    /// The enum of its group's events, when a payload property tells them apart.
+    /// The enum of its group's events, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_enum: Option<String>,
 }
@@ -157,7 +157,7 @@ fn webhook_entries(model: &Model) -> Vec<WebhookEntry> {
                     name: hook.name.clone(),
                     callback_of: hook.operation.clone(),
                     parser: plan.payload.as_ref().map(|_| plan.function.clone()),
-                    event_enum: group.tag.map(|_| group.enum_name.clone()),
+                    event_enum: group.has_enum.then(|| group.enum_name.clone()),
                 });
             }
         }

@@ -228,6 +228,17 @@ fn callbacks_parse_into_their_payloads() {
     assert_eq!(ping.sent_at.to_rfc3339(), "2026-12-04T10:00:00+00:00");
     let bad = callbacks::webhooks::parse_create_subscription_on_ping(br#"{"sentAt":"yesterday"}"#);
     assert!(matches!(&bad, Err(WebhookError::Decode { path, .. }) if path == "sentAt"), "{bad:?}");
+
+    // No property tells the two apart: the name of the callback the request came for does.
+    use callbacks::webhooks::CreateSubscriptionCallback as Callback;
+    let ping = Callback::parse_named("onPing", br#"{"sentAt":"2026-12-04T10:00:00Z"}"#).unwrap();
+    assert!(matches!(ping, Callback::OnPing(_)), "{ping:?}");
+    let event = Callback::parse_named("onEvent", br#"{"kind":"created","id":"s2"}"#).unwrap();
+    assert!(matches!(event, Callback::OnEvent(models::OnEventPayload::Created(_))), "{event:?}");
+    let other = Callback::parse_named("onRenewal", br#"{"at":1}"#).unwrap();
+    assert!(matches!(&other, Callback::Other { event, .. } if event == "onRenewal"), "{other:?}");
+    let named = webhooks_only::webhooks::Webhook::parse_named("payment.failed", br#"{"type":"payment.failed","id":"p3","reason":"card"}"#);
+    assert!(matches!(named, Ok(webhooks_only::webhooks::Webhook::PaymentFailed(_))), "{named:?}");
 }
 
 #[test]

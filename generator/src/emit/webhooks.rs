@@ -42,7 +42,7 @@ pub fn webhooks_module(model: &Model, api: usize) -> TokenStream {
 fn group(model: &Model, api: usize, group: &WebhookGroup) -> TokenStream {
     let hooks = &model.ir.apis[api].webhooks;
     let functions = group.hooks.iter().filter_map(|h| function(model, &hooks[h.index], h));
-    let enum_def = group.tag.map(|tag| tagged_enum(model, api, group, tag));
+    let enum_def = group.has_enum.then(|| events_enum(model, api, group));
     quote! {
         #enum_def
         #(#functions)*
@@ -78,8 +78,8 @@ fn function(model: &Model, hook: &Webhook, plan: &WebhookPlan) -> Option<TokenSt
     })
 }
 
-/// The enum of a group's events, told apart by `tag`, and its `parse`.
-fn tagged_enum(model: &Model, api: usize, group: &WebhookGroup, tag: &str) -> TokenStream {
+/// The enum of a group's events; `parse` when a tag tells them apart, and `parse_named`.
+fn events_enum(model: &Model, api: usize, group: &WebhookGroup) -> TokenStream {
     let hooks = &model.ir.apis[api].webhooks;
     let name = ident(&group.enum_name);
     let with_payload: Vec<&WebhookPlan> = group.hooks.iter().filter(|h| h.payload.is_some()).collect();
@@ -89,20 +89,22 @@ fn tagged_enum(model: &Model, api: usize, group: &WebhookGroup, tag: &str) -> To
         let doc = doc_attrs(Some(&hook_doc(&hooks[h.index])));
         quote!(#doc #variant(#payload),)
     });
-    let arms = with_payload.iter().map(|h| {
-        let variant = ident(&h.variant);
-        let values = &h.tag_values;
-        quote!(#(#values)|* => crate::webhook::decode(value).map(Self::#variant),)
+    let named_arms = with_payload.iter().map(|h| {
+        let (variant, key) = (ident(&h.variant), &h.key);
+        quote!(#key => crate::webhook::parse(body).map(Self::#variant),)
     });
-    let doc = match &group.operation {
-        Some(op) => {
-            format!(" The callbacks [`Client::{op}`](super::Client::{op}) registers, told apart by their `{tag}`.")
-        }
-        None => format!(" The webhooks of this API, told apart by their `{tag}`."),
+    let by = match group.tag {
+        Some(tag) => format!("told apart by their `{tag}`"),
+        None => "told apart by the webhook's name (`parse_named`)".to_string(),
     };
-    let other_doc = format!(
-        " An event this crate does not know (the spec may have gained it since): its `{tag}`, and its payload."
-    );
+    let doc = match &group.operation {
+        Some(op) => format!(" The callbacks [`Client::{op}`](super::Client::{op}) registers, {by}."),
+        None => format!(" The webhooks of this API, {by}."),
+    };
+    let what = group.tag.map_or("name".to_string(), |tag| format!("`{tag}`"));
+    let other_doc =
+        format!(" An event this crate does not know (the spec may have gained it since): its {what}, and its payload.");
+    let parse = group.tag.map(|tag| tag_parse(group, tag));
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
@@ -114,16 +116,39 @@ fn tagged_enum(model: &Model, api: usize, group: &WebhookGroup, tag: &str) -> To
         }
 
         impl #name {
-            /// Reads a request's body as the event its tag names; an event of a tag the spec
-            /// does not list is `Other`. An error says why the body does not read, naming the
-            /// field that does not fit.
-            pub fn parse(body: &[u8]) -> Result<Self, WebhookError> {
-                let value = crate::webhook::json(body)?;
-                let event = crate::webhook::event_type(&value, #tag)?;
-                match event.as_str() {
-                    #(#arms)*
-                    _ => Ok(Self::Other { event, payload: value }),
+            #parse
+
+            /// Reads a request's body as the event of the webhook named `name` (its key in the
+            /// spec), for senders that say which it is elsewhere than in the body (the URL, a
+            /// header). A name the spec does not list is `Other`; an error names the field that
+            /// does not fit.
+            pub fn parse_named(name: &str, body: &[u8]) -> Result<Self, WebhookError> {
+                match name {
+                    #(#named_arms)*
+                    _ => Ok(Self::Other { event: name.to_string(), payload: crate::webhook::json(body)? }),
                 }
+            }
+        }
+    }
+}
+
+/// `parse`: the event the payload's `tag` names.
+fn tag_parse(group: &WebhookGroup, tag: &str) -> TokenStream {
+    let arms = group.hooks.iter().filter(|h| h.payload.is_some()).map(|h| {
+        let variant = ident(&h.variant);
+        let values = &h.tag_values;
+        quote!(#(#values)|* => crate::webhook::decode(value).map(Self::#variant),)
+    });
+    quote! {
+        /// Reads a request's body as the event its tag names; an event of a tag the spec
+        /// does not list is `Other`. An error says why the body does not read, naming the
+        /// field that does not fit.
+        pub fn parse(body: &[u8]) -> Result<Self, WebhookError> {
+            let value = crate::webhook::json(body)?;
+            let event = crate::webhook::event_type(&value, #tag)?;
+            match event.as_str() {
+                #(#arms)*
+                _ => Ok(Self::Other { event, payload: value }),
             }
         }
     }

@@ -21,6 +21,9 @@ pub struct WebhookGroup {
     /// The payload property whose constant value tells the events apart, when every payload
     /// has one and no two share a value: the enum then has `parse`.
     pub tag: Option<&'static str>,
+    /// Whether the group has an enum of its events: when a tag tells them apart, or when two
+    /// or more carry payloads (told apart by the webhook's name, `parse_named`).
+    pub has_enum: bool,
     pub hooks: Vec<WebhookPlan>,
 }
 
@@ -33,6 +36,9 @@ pub struct WebhookPlan {
     pub variant: String,
     /// Its parse function, `parse_{name}`.
     pub function: String,
+    /// The name `parse_named` knows it by: its key in the spec (with the method, when the
+    /// key has several).
+    pub key: String,
     /// The type of its JSON payload (`None`: it documents none, and has no variant).
     pub payload: Option<RustType>,
     /// The values of the group's tag that mean this webhook.
@@ -85,14 +91,16 @@ impl Model {
                             index,
                             variant: variants.claim(naming::type_ident(&name)),
                             function: functions.claim(format!("parse_{prefix}{}", naming::snake(&name))),
+                            key: name,
                             payload: hook.payload.map(|n| self.rust_type(n)),
                             tag_values: Vec::new(),
                         }
                     })
                     .collect();
                 let operation = names.map(|n| n.method.clone());
-                let mut group = WebhookGroup { enum_name, operation, tag: None, hooks };
+                let mut group = WebhookGroup { enum_name, operation, tag: None, has_enum: false, hooks };
                 self.find_tag(api, &mut group);
+                group.has_enum = group.tag.is_some() || group.hooks.iter().filter(|h| h.payload.is_some()).count() >= 2;
                 group
             })
             .collect()

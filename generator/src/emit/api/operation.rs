@@ -532,10 +532,12 @@ fn callbacks_doc(group: &WebhookGroup) -> String {
     );
     let functions: Vec<String> =
         group.hooks.iter().filter(|h| h.payload.is_some()).map(|h| link(&h.function)).collect();
-    match (group.tag, functions.is_empty()) {
-        (Some(_), _) => text.push_str(&format!("{}, or ", link(&format!("{}::parse", group.enum_name)))),
-        (None, true) => return String::new(),
-        (None, false) => {}
+    if functions.is_empty() {
+        return String::new();
+    }
+    if group.has_enum {
+        let parse = if group.tag.is_some() { "parse" } else { "parse_named" };
+        text.push_str(&format!("{}, or ", link(&format!("{}::{parse}", group.enum_name))));
     }
     text.push_str(&functions.join(", "));
     text.push('.');
