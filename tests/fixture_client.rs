@@ -45,7 +45,7 @@ fn fixture_clients_send_what_the_spec_says_on_the_wire() {
     };
     let out = repo_root().join("target").join("fixture-smoke").join("wire");
     write_smoke_crate(&options, &out, &repo_root().join("tests/fixture_smoke/wire.rs"));
-    run_smoke_tests(&out, 6);
+    run_smoke_tests(&out, 8);
 }
 
 /// Responses read as streams of events, and the requests an API sends back (webhooks and

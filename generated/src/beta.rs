@@ -190,6 +190,21 @@ impl Client {
         self
     }
 
+    /// Sends `user_agent` as the `User-Agent` of every request (by default this crate's
+    /// name and version); a call's `.header("user-agent", ..)` replaces it for that call.
+    pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.core = self.core.with_user_agent(user_agent.into());
+        self
+    }
+
+    /// Adds `hook`, which sees every request before it is sent (and may change its
+    /// headers) and every response when its head has come; see [`Hook`](crate::Hook).
+    /// Hooks run in the order they were added, and never see the client's credentials.
+    pub fn with_hook(mut self, hook: impl crate::Hook + 'static) -> Self {
+        self.core = self.core.with_hook(std::sync::Arc::new(hook));
+        self
+    }
+
     /// The base URL that operation paths are appended to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
@@ -216,6 +231,7 @@ impl Client {
             source_id,
             usage_type,
             body,
+            options: Default::default(),
         }
     }
 }
@@ -250,14 +266,16 @@ pub struct UpdateProvisioningPolicyBuilder<'a> {
     source_id: &'a str,
     usage_type: models::UsageType,
     body: &'a [models::JsonPatchOperation],
+    options: crate::runtime::CallOptions,
 }
+crate::runtime::call_options!(UpdateProvisioningPolicyBuilder);
 
 impl<'a> UpdateProvisioningPolicyBuilder<'a> {
     /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<models::ProvisioningPolicyDto, Error<UpdateProvisioningPolicyError>> {
-        let Self { client, source_id, usage_type, body } = self;
+        let Self { client, source_id, usage_type, body, options } = self;
         let response = client
             .core
             .request(
@@ -269,6 +287,7 @@ impl<'a> UpdateProvisioningPolicyBuilder<'a> {
             .path_param("usageType", usage_type.as_str())
             .json_body("application/json-patch+json", body)
             .security(&[&["bearerAuth"]])
+            .options(options)
             .send()
             .await?;
         match response.status() {

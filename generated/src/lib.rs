@@ -31,9 +31,9 @@ mod runtime;
 
 pub use runtime::{
     retry_after, ApiError, Auth, Base64, CallFuture, ClientAuthentication,
-    ClientCredentials, ConfigError, DecodeError, Error, FilePart, InvalidBase64,
-    RawResponse, Refreshing, RetryPolicy, Secret, Token, TransportError,
-    TransportErrorKind, WithHeaders,
+    ClientCredentials, ConfigError, DecodeError, Error, FilePart, Hook, HookRequest,
+    HookResponse, InvalidBase64, RawResponse, Refreshing, RetryPolicy, Secret, Token,
+    TransportError, TransportErrorKind, WithHeaders,
 };
 
 /// The streams of paginated lists and of events, and what consumes them (`next`, `collect`, ...).

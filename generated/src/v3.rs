@@ -190,6 +190,21 @@ impl Client {
         self
     }
 
+    /// Sends `user_agent` as the `User-Agent` of every request (by default this crate's
+    /// name and version); a call's `.header("user-agent", ..)` replaces it for that call.
+    pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.core = self.core.with_user_agent(user_agent.into());
+        self
+    }
+
+    /// Adds `hook`, which sees every request before it is sent (and may change its
+    /// headers) and every response when its head has come; see [`Hook`](crate::Hook).
+    /// Hooks run in the order they were added, and never see the client's credentials.
+    pub fn with_hook(mut self, hook: impl crate::Hook + 'static) -> Self {
+        self.core = self.core.with_hook(std::sync::Arc::new(hook));
+        self
+    }
+
     /// The base URL that operation paths are appended to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
@@ -212,6 +227,7 @@ impl Client {
             client: self,
             id,
             body,
+            options: Default::default(),
         }
     }
 }
@@ -245,7 +261,9 @@ pub struct PatchServiceDeskIntegrationBuilder<'a> {
     client: &'a Client,
     id: &'a str,
     body: &'a models::JsonPatch,
+    options: crate::runtime::CallOptions,
 }
+crate::runtime::call_options!(PatchServiceDeskIntegrationBuilder);
 
 impl<'a> PatchServiceDeskIntegrationBuilder<'a> {
     /// Sends the request.
@@ -255,7 +273,7 @@ impl<'a> PatchServiceDeskIntegrationBuilder<'a> {
         models::ServiceDeskIntegrationDto,
         Error<PatchServiceDeskIntegrationError>,
     > {
-        let Self { client, id, body } = self;
+        let Self { client, id, body, options } = self;
         let response = client
             .core
             .request(
@@ -266,6 +284,7 @@ impl<'a> PatchServiceDeskIntegrationBuilder<'a> {
             .path_param("id", id)
             .json_body("application/json-patch+json", body)
             .security(&[&["bearerAuth"]])
+            .options(options)
             .send()
             .await?;
         match response.status() {

@@ -205,3 +205,70 @@ async fn multipart_bodies_send_file_arrays_json_parts_part_content_types_and_par
     assert!(parts[3].contains("name=\"meta\"") && parts[3].contains("Content-Type: application/json"), "{body}");
     assert!(parts[3].contains("{\"owner\":\"ann\"}"), "{body}");
 }
+
+/// Records what a client's hook sees, and adds a correlation id to every request.
+#[derive(Clone, Default)]
+struct Observer(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl fixture_wire::Hook for Observer {
+    fn on_request(&self, request: &mut fixture_wire::HookRequest<'_>) {
+        let credential = request.headers().contains_key("authorization");
+        self.0.lock().unwrap().push(format!("{} {} credential={credential}", request.operation(), request.url().path()));
+        request.set_header("X-Correlation-Id", "c-42");
+    }
+
+    fn on_response(&self, response: &fixture_wire::HookResponse<'_>) {
+        self.0.lock().unwrap().push(format!("{} answered {}", response.operation(), response.status().as_u16()));
+    }
+}
+
+#[tokio::test]
+async fn a_hook_adds_a_header_to_every_request_and_sees_each_response_but_never_a_token() {
+    let server = server().await;
+    let observer = Observer::default();
+    let credentials = security_schemes::Credentials::new().oauth(Token::client_credentials("id", "secret"));
+    let client = security_client(&server, credentials).with_hook(observer.clone()).with_user_agent("team-tool/1.2");
+    client.by_default().await.unwrap();
+    client.public().await.unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].url.path(), "/oauth/token");
+    assert!(header(&requests[0], "x-correlation-id").is_none(), "the token request is not the hook's");
+    for r in &requests[1..] {
+        assert_eq!(header(r, "x-correlation-id"), Some("c-42"), "{}", r.url);
+        assert_eq!(header(r, "user-agent"), Some("team-tool/1.2"));
+    }
+    assert_eq!(header(&requests[1], "authorization"), Some("Bearer cc-token"));
+    let seen = observer.0.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            "byDefault /v1/default credential=false",
+            "byDefault answered 204",
+            "public /v1/public credential=false",
+            "public answered 204"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_call_sets_its_own_headers_and_timeout() {
+    let server = server().await;
+    let client = security_client(&server, security_schemes::Credentials::new().bearer_auth("jwt"));
+    client.optional().header("X-Request-Id", "r-1").header("User-Agent", "one-off/0").await.unwrap();
+    let r = last(&server).await;
+    assert_eq!((header(&r, "x-request-id"), header(&r, "user-agent")), (Some("r-1"), Some("one-off/0")));
+    assert_eq!(header(&r, "authorization"), Some("Bearer jwt"));
+    client.optional().await.unwrap();
+    let r = last(&server).await;
+    assert_eq!(header(&r, "x-request-id"), None, "a call's header goes with that call only");
+    assert_eq!(header(&r, "user-agent"), Some(concat!("fixture-wire/", env!("CARGO_PKG_VERSION"))));
+
+    let slow = MockServer::start().await;
+    let delayed = ResponseTemplate::new(204).set_delay(std::time::Duration::from_millis(400));
+    Mock::given(any()).respond_with(delayed).mount(&slow).await;
+    let client = security_client(&slow, Auth::None).with_retry(fixture_wire::RetryPolicy::none());
+    let err = client.public().timeout(std::time::Duration::from_millis(100)).await.expect_err("timed out");
+    assert!(matches!(&err, Error::Transport(e) if e.is_timeout()), "{err:?}");
+    client.public().await.expect("the client's own timeout is 60 s");
+}

@@ -28,6 +28,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("call.rs", include_str!("../../runtime/src/runtime/call.rs")),
     ("error.rs", include_str!("../../runtime/src/runtime/error.rs")),
     ("events.rs", include_str!("../../runtime/src/runtime/events.rs")),
+    ("hook.rs", include_str!("../../runtime/src/runtime/hook.rs")),
     ("mod.rs", include_str!("../../runtime/src/runtime/mod.rs")),
     ("paginate.rs", include_str!("../../runtime/src/runtime/paginate.rs")),
     ("request.rs", include_str!("../../runtime/src/runtime/request.rs")),
@@ -327,8 +328,8 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
 
         pub use runtime::{
             retry_after, ApiError, Auth, Base64, CallFuture, ClientAuthentication, ClientCredentials, ConfigError, DecodeError,
-            Error, FilePart, InvalidBase64, RawResponse, Refreshing, RetryPolicy, Secret, Token, TransportError,
-            TransportErrorKind, WithHeaders,
+            Error, FilePart, Hook, HookRequest, HookResponse, InvalidBase64, RawResponse, Refreshing, RetryPolicy, Secret,
+            Token, TransportError, TransportErrorKind, WithHeaders,
         };
         #events
         #webhook

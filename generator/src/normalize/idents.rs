@@ -18,8 +18,18 @@ pub struct OperationNames {
 const TYPE_SUFFIXES: &[&str] = &["Builder", "Error", "Success", "Headers", "ErrorHeaders"];
 
 /// The methods every `Client` has, which no operation's method may take.
-const CLIENT_METHODS: &[&str] =
-    &["new", "with_base_url", "with_http_client", "with_retry", "with_timeout", "with_max_response_bytes", "base_url"];
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "with_base_url",
+    "with_http_client",
+    "with_retry",
+    "with_timeout",
+    "with_max_response_bytes",
+    "with_user_agent",
+    "with_hook",
+    "from_env",
+    "base_url",
+];
 
 /// The names of each operation of `api`, in order: unique in the module, however the spec's
 /// `operationId`s fold under case conversion (`getFoo`, `get_foo`) or end like another's
@@ -38,8 +48,9 @@ pub fn operation_names(api: &Api) -> Vec<OperationNames> {
 
 /// Every name the generated code binds beside the parameters where they are locals (a call's
 /// `send` unpacks them: the receiver, the body, the response, the call's `client`, the headers
-/// read and the page URL sent to), and the call's own methods, which its setters share a
-/// namespace with.
+/// read and the page URL sent to), and the call's own methods (`send`, `events`, the options every
+/// call has: `header`, `timeout`), which its setters share a namespace with. A parameter of one
+/// of these names is called `{name}_param`.
 const CALL_LOCALS: &[&str] = &[
     "self",
     "body",
@@ -57,6 +68,9 @@ const CALL_LOCALS: &[&str] = &[
     "last_event_id",
     "clone",
     "into_future",
+    "options",
+    "header",
+    "timeout",
 ];
 
 /// The parameters of `op` in the order its method takes them (path parameters in the path's
@@ -86,6 +100,7 @@ pub fn parameter_idents(ordered: &[&Parameter]) -> Vec<String> {
                 Some(part) => naming::snake(&format!("{part} {}", p.name)),
                 None => naming::snake(&p.name),
             };
+            let name = if CALL_LOCALS.contains(&name.as_str()) { format!("{name}_param") } else { name };
             idents.claim(name)
         })
         .collect()

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION, USER_AGENT};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -12,6 +12,7 @@ use super::auth::{Auth, Credential, KeyPlace, Scheme, SchemeKind, Secret, SpecTo
 use super::body::{Body, Multipart};
 use super::error::{ConfigError, Error, TransportError, TransportErrorKind};
 use super::events::{events, json_values, sse_json, sse_text, Event, Events, Framing};
+use super::hook::{is_credential_header, plain_value, CallOptions, Hook, HookRequest, HookResponse, Hooks};
 use super::response::Response;
 use super::retry::{retry_after, RetryPolicy};
 use super::style::{self, query_pair, ParamAt, Place, Style};
@@ -40,6 +41,9 @@ pub(crate) struct Core {
     connect_timeout: Option<Duration>,
     /// Responses larger than this are refused.
     max_response_bytes: usize,
+    /// Sent as `User-Agent` with every request unless a call sets its own.
+    user_agent: String,
+    hooks: Hooks,
 }
 
 impl Core {
@@ -61,7 +65,6 @@ impl Core {
         }
         auth.settle_token_urls(&base, spec_token_url)?;
         let http = reqwest::Client::builder()
-            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(CONNECT_TIMEOUT)
             // Redirects are followed by `Request::send`, which decides where credentials go.
             .redirect(reqwest::redirect::Policy::none())
@@ -77,7 +80,19 @@ impl Core {
             timeout: Some(Duration::from_secs(60)),
             connect_timeout: Some(CONNECT_TIMEOUT),
             max_response_bytes: 64 * 1024 * 1024,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string(),
+            hooks: Hooks::default(),
         })
+    }
+
+    pub(crate) fn with_user_agent(mut self, user_agent: String) -> Self {
+        self.user_agent = user_agent;
+        self
+    }
+
+    pub(crate) fn with_hook(mut self, hook: std::sync::Arc<dyn Hook>) -> Self {
+        self.hooks.push(hook);
+        self
     }
 
     pub(crate) fn with_http_client(mut self, http: reqwest::Client) -> Self {
@@ -121,6 +136,7 @@ impl Core {
             security: None,
             page_url: None,
             streaming: false,
+            options: CallOptions::default(),
         }
     }
 }
@@ -155,6 +171,8 @@ pub(crate) struct Request<'a> {
     /// The response is read as a stream (`open`): the client's timeout limits the wait for
     /// its head, not the whole body, which may never end.
     streaming: bool,
+    /// The headers and timeout set on the call.
+    options: CallOptions,
 }
 
 impl Request<'_> {
@@ -317,6 +335,17 @@ impl Request<'_> {
         self
     }
 
+    /// The headers and timeout set on the call (`.header()`, `.timeout()`).
+    pub(crate) fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The limit on each attempt: the call's, else the client's.
+    fn timeout(&self) -> Option<Duration> {
+        self.options.timeout.or(self.core.timeout)
+    }
+
     /// The operation's security requirements (alternatives, each a set of the API's schemes
     /// that go together): the call sends the credentials of the first one the client meets.
     pub(crate) fn security(mut self, requirements: &'static [&'static [&'static str]]) -> Self {
@@ -347,7 +376,7 @@ impl Request<'_> {
             self.headers.push(("last-event-id", id.to_string()));
         }
         let hop = self.attempts().await?;
-        let (method, timeout, connect_timeout) = (self.method.clone(), self.core.timeout, self.core.connect_timeout);
+        let (method, timeout, connect_timeout) = (self.method.clone(), self.timeout(), self.core.connect_timeout);
         let limit = self.core.max_response_bytes;
         let url = hop.url;
         let on_error = move |e: reqwest::Error| TransportError::new(e, &method, &url, timeout, connect_timeout);
@@ -369,15 +398,7 @@ impl Request<'_> {
                 url
             }
         };
-        let mut headers = HeaderMap::new();
-        for (name, value) in &self.headers {
-            // Only visible ASCII (and spaces and tabs) is sent: CR and LF could add headers, and
-            // servers read other bytes in different charsets. Anything else is refused, unsent.
-            let value = plain_header(value).ok_or_else(|| {
-                Error::InvalidRequest(format!("header `{name}` has a value that is not plain visible ASCII"))
-            })?;
-            headers.append(*name, value);
-        }
+        let headers = self.headers()?;
         let body = self.body.clone().transpose().map_err(Error::Encode)?;
         let policy = &self.core.retry;
         let idempotent = matches!(
@@ -436,6 +457,36 @@ impl Request<'_> {
         }
     }
 
+    /// The headers of every request of the call: the client's `User-Agent`, the parameters',
+    /// and the call's own, each of which replaces what came before under its name. Only
+    /// visible ASCII (and spaces and tabs) is sent: anything else is refused, unsent.
+    fn headers<E>(&self) -> Result<CallHeaders, Error<E>> {
+        let mut headers = CallHeaders::default();
+        let user_agent = plain_value(&self.core.user_agent)
+            .ok_or_else(|| Error::InvalidRequest("the client's User-Agent is not plain visible ASCII".into()))?;
+        headers.everywhere.insert(USER_AGENT, user_agent);
+        for (name, value) in &self.headers {
+            let value = plain_value(value).ok_or_else(|| {
+                Error::InvalidRequest(format!("header `{name}` has a value that is not plain visible ASCII"))
+            })?;
+            headers.everywhere.append(*name, value);
+        }
+        for (name, value) in &self.options.headers {
+            let invalid = || Error::InvalidRequest(format!("header `{name}` set on the call is not a valid header"));
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
+            let mut value = plain_value(value).ok_or_else(invalid)?;
+            headers.everywhere.remove(&name);
+            headers.own_origin.remove(&name);
+            if is_credential_header(&name, self.core.schemes) {
+                value.set_sensitive(true);
+                headers.own_origin.insert(name, value);
+            } else {
+                headers.everywhere.insert(name, value);
+            }
+        }
+        Ok(headers)
+    }
+
     /// The token of each chosen credential that is a token (`None` for the others): fixed,
     /// refreshed, or fetched by client credentials. `rejected`: the tokens the API answered
     /// 401 to, which are renewed.
@@ -444,11 +495,8 @@ impl Request<'_> {
         chosen: &[(&'static Scheme, &Credential)],
         rejected: Option<&[Option<Secret>]>,
     ) -> Result<Vec<Option<Secret>>, Error<E>> {
-        let request = TokenRequest {
-            http: &self.core.http,
-            timeout: self.core.timeout,
-            connect_timeout: self.core.connect_timeout,
-        };
+        let request =
+            TokenRequest { http: &self.core.http, timeout: self.timeout(), connect_timeout: self.core.connect_timeout };
         let mut tokens = Vec::with_capacity(chosen.len());
         for (i, (_, credential)) in chosen.iter().enumerate() {
             let token = match credential {
@@ -469,7 +517,7 @@ impl Request<'_> {
     async fn follow_redirects<E>(
         &self,
         start: &Url,
-        headers: &HeaderMap,
+        headers: &CallHeaders,
         mut body: Option<&Body>,
         credentials: &Credentials,
         attempt: u32,
@@ -493,11 +541,28 @@ impl Request<'_> {
                 }
                 wire_url.set_query(Some(&query));
             }
-            let mut request = self.core.http.request(method.clone(), wire_url).headers(headers.clone());
+            let mut sent = headers.everywhere.clone();
+            if own_origin {
+                sent.extend(headers.own_origin.clone());
+            }
+            if !self.core.hooks.is_empty() {
+                let mut seen = HookRequest {
+                    operation: self.operation,
+                    method: &method,
+                    url: &url,
+                    attempt,
+                    headers: &mut sent,
+                    invalid: None,
+                };
+                self.core.hooks.on_request(&mut seen).map_err(Error::InvalidRequest)?;
+            }
             let mut cookies = self.cookies.join("; ");
             if send_credentials {
+                // A header the call set itself stands in for the credential of that name.
                 for (name, value) in &credentials.headers {
-                    request = request.header(name.clone(), value.clone());
+                    if !headers.own_origin.contains_key(name) {
+                        sent.insert(name.clone(), value.clone());
+                    }
                 }
                 for cookie in &credentials.cookies {
                     if !cookies.is_empty() {
@@ -510,9 +575,10 @@ impl Request<'_> {
                 let mut value = HeaderValue::from_str(&cookies)
                     .map_err(|_| Error::InvalidRequest("a cookie is not a valid header value".into()))?;
                 value.set_sensitive(send_credentials && !credentials.cookies.is_empty());
-                request = request.header(COOKIE, value);
+                sent.insert(COOKIE, value);
             }
-            if let Some(timeout) = self.core.timeout.filter(|_| !self.streaming) {
+            let mut request = self.core.http.request(method.clone(), wire_url).headers(sent);
+            if let Some(timeout) = self.timeout().filter(|_| !self.streaming) {
                 request = request.timeout(timeout);
             }
             match body {
@@ -522,7 +588,8 @@ impl Request<'_> {
                 Some(Body::Multipart(form)) => request = request.multipart(form.clone().into_form(&self.part_headers)?),
                 None => {}
             }
-            let response = match self.core.timeout.filter(|_| self.streaming) {
+            let started = std::time::Instant::now();
+            let response = match self.timeout().filter(|_| self.streaming) {
                 Some(limit) => match tokio::time::timeout(limit, self.send_one(request, &method, attempt)).await {
                     Ok(response) => response,
                     Err(_) => {
@@ -533,6 +600,17 @@ impl Request<'_> {
                 None => self.send_one(request, &method, attempt).await,
             }
             .map_err(|e| self.transport(e, &method, &url))?;
+            if !self.core.hooks.is_empty() {
+                self.core.hooks.on_response(&HookResponse {
+                    operation: self.operation,
+                    method: &method,
+                    url: &url,
+                    attempt,
+                    status: response.status(),
+                    headers: response.headers(),
+                    elapsed: started.elapsed(),
+                });
+            }
             let status = response.status().as_u16();
             let location = response.headers().get(LOCATION).filter(|_| matches!(status, 301 | 302 | 303 | 307 | 308));
             let Some(location) = location else {
@@ -591,7 +669,7 @@ impl Request<'_> {
     }
 
     fn transport<E>(&self, e: reqwest::Error, method: &Method, url: &Url) -> Error<E> {
-        Error::Transport(Box::new(TransportError::new(e, method, url, self.core.timeout, self.core.connect_timeout)))
+        Error::Transport(Box::new(TransportError::new(e, method, url, self.timeout(), self.core.connect_timeout)))
     }
 
     /// Reads the body of the last response, chunk by chunk, so that a huge or endless body
@@ -677,6 +755,14 @@ impl Opened {
     }
 }
 
+/// The headers of a call's requests: those sent wherever the request goes, and those set on the
+/// call that carry credentials, sent only to the client's own origin.
+#[derive(Default)]
+struct CallHeaders {
+    everywhere: HeaderMap,
+    own_origin: HeaderMap,
+}
+
 /// The last response of an attempt, before its body is read.
 struct Hop {
     response: reqwest::Response,
@@ -746,15 +832,9 @@ impl Credentials {
     }
 }
 
-/// `text` as a header value, if it is plain visible ASCII (and spaces and tabs).
-fn plain_header(text: &str) -> Option<HeaderValue> {
-    let plain = text.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
-    HeaderValue::from_str(text).ok().filter(|_| plain)
-}
-
 /// A header value marked sensitive, if `text` is plain visible ASCII.
 fn sensitive(text: &str) -> Option<HeaderValue> {
-    let mut value = plain_header(text)?;
+    let mut value = plain_value(text)?;
     value.set_sensitive(true);
     Some(value)
 }

@@ -4,6 +4,7 @@
 mod byte;
 mod errors;
 mod events;
+mod hooks;
 mod oauth;
 mod paginate;
 mod redirects;

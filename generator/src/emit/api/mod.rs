@@ -198,6 +198,21 @@ fn client_methods(token_url_arg: &TokenStream) -> TokenStream {
             self
         }
 
+        /// Sends `user_agent` as the `User-Agent` of every request (by default this crate's
+        /// name and version); a call's `.header("user-agent", ..)` replaces it for that call.
+        pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
+            self.core = self.core.with_user_agent(user_agent.into());
+            self
+        }
+
+        /// Adds `hook`, which sees every request before it is sent (and may change its
+        /// headers) and every response when its head has come; see [`Hook`](crate::Hook).
+        /// Hooks run in the order they were added, and never see the client's credentials.
+        pub fn with_hook(mut self, hook: impl crate::Hook + 'static) -> Self {
+            self.core = self.core.with_hook(std::sync::Arc::new(hook));
+            self
+        }
+
         /// The base URL that operation paths are appended to.
         pub fn base_url(&self) -> &str {
             self.core.base_url()

@@ -141,7 +141,7 @@ fn method(parts: &Parts, callbacks: Option<&WebhookGroup>) -> TokenStream {
         #deprecated
         #too_many
         pub fn #method_ident<'a>(&'a self, #(#args),*) -> #builder<'a> {
-            #builder { client: self, #(#inits)* }
+            #builder { client: self, #(#inits)* options: Default::default() }
         }
     }
 }
@@ -194,7 +194,10 @@ fn call_struct(parts: &Parts) -> TokenStream {
         pub struct #builder<'a> {
             client: &'a Client,
             #(#field_defs)*
+            options: crate::runtime::CallOptions,
         }
+
+        crate::runtime::call_options!(#builder);
 
         impl<'a> #builder<'a> {
             #(#setters)*
@@ -226,7 +229,7 @@ fn send_methods(parts: &Parts) -> TokenStream {
     let deprecated = parts.deprecated();
     let all_fields =
         parts.arguments.iter().map(|(i, _)| i.clone()).chain(parts.optional().iter().map(|p| p.ident.clone()));
-    let unpack = quote!(let Self { client, #(#all_fields),* } = self;);
+    let unpack = quote!(let Self { client, #(#all_fields,)* options } = self;);
     let request = request(parts);
     if !parts.has_headers {
         return quote! {
@@ -291,6 +294,7 @@ fn built_request(parts: &Parts) -> TokenStream {
             #body_send
             #auth
             #at
+            .options(options)
     }
 }
 
@@ -367,7 +371,7 @@ fn events_method(parts: &Parts, stream: &StreamPlan) -> TokenStream {
     let resumes = stream.framing == Framing::Sse;
     let last_event_id = if resumes { quote!(last_event_id) } else { quote!(None) };
     let open = quote! {
-        let Self { client, #(#all_fields),* } = self;
+        let Self { client, #(#all_fields,)* options } = self;
         let response = #built.open(#content_type, #last_event_id).await?;
         if #is_stream {
             return Ok(#read);
