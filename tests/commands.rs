@@ -256,6 +256,8 @@ fn fixture_specs_build_without_warnings() {
             mock_tests: false,
             regenerate: None,
             version: None,
+            // Every fixture's schemes and servers read from the environment, clippy-clean.
+            env_prefix: Some("FIXTURE".into()),
         },
         "fixtures",
     );

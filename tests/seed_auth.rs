@@ -164,3 +164,57 @@ async fn a_timeout_says_it_timed_out_and_after_how_long() {
     assert!(!text.contains(SECRET) && !format!("{err:?}").contains(SECRET), "{text}");
     assert!(std::error::Error::source(&err).is_some(), "the cause chain is exposed");
 }
+
+/// `from_env` reads SailPoint's own variables. The only test of this binary that touches the
+/// environment, so it sets and clears its variables alone.
+#[tokio::test]
+async fn from_env_reads_sail_base_url_and_client_credentials() {
+    const VARS: &[&str] = &["SAIL_BASE_URL", "SAIL_TENANT", "SAIL_CLIENT_ID", "SAIL_CLIENT_SECRET", "SAIL_TOKEN"];
+    let set = |pairs: &[(&str, &str)]| {
+        for var in VARS {
+            std::env::remove_var(var);
+        }
+        for (name, value) in pairs {
+            std::env::set_var(name, value);
+        }
+    };
+    let missing = |err: ConfigError| match err {
+        ConfigError::Environment { missing } => missing,
+        other => panic!("{other:?}"),
+    };
+    set(&[]);
+    assert_eq!(missing(v3::Client::from_env().unwrap_err()), "SAIL_TENANT (or SAIL_BASE_URL)");
+    set(&[("SAIL_TENANT", "acme")]);
+    let err = v3::Client::from_env().unwrap_err();
+    assert_eq!(missing(err), "credentials: set SAIL_CLIENT_ID and SAIL_CLIENT_SECRET, or SAIL_TOKEN");
+    set(&[("SAIL_TENANT", "acme"), ("SAIL_CLIENT_ID", "id")]);
+    assert_eq!(missing(v3::Client::from_env().unwrap_err()), "SAIL_CLIENT_SECRET (set beside SAIL_CLIENT_ID)");
+    set(&[("SAIL_TENANT", "acme"), ("SAIL_TOKEN", "pat")]);
+    assert_eq!(v3::Client::from_env().expect("a token will do").base_url(), "https://acme.api.identitynow.com/v3");
+    set(&[("SAIL_TENANT", "acme/evil"), ("SAIL_TOKEN", "pat")]);
+    assert!(matches!(v3::Client::from_env(), Err(ConfigError::ServerVariable { .. })));
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token_response("tok", 3600))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(header("authorization", "Bearer tok"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "p"})))
+        .mount(&server)
+        .await;
+    // SailPoint's SDKs take the tenant's host as SAIL_BASE_URL: each API adds its path.
+    set(&[("SAIL_BASE_URL", &server.uri()), ("SAIL_CLIENT_ID", "id"), ("SAIL_CLIENT_SECRET", SECRET)]);
+    let (client, v3_client) =
+        (beta::Client::from_env().expect("configured"), v3::Client::from_env().expect("configured"));
+    set(&[]);
+    assert_eq!(client.base_url(), format!("{}/beta", server.uri()));
+    assert_eq!(v3_client.base_url(), format!("{}/v3", server.uri()));
+    assert!(!format!("{client:?}").contains(SECRET));
+    call(&client).await.expect("a token from the base URL's origin");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].url.path(), "/oauth/token");
+    assert_eq!(requests[1].url.path(), "/beta/sources/id/provisioning-policies/CREATE");
+}

@@ -26,6 +26,7 @@ pub fn options_for(spec: &Path) -> Options {
         mock_tests: false,
         regenerate: None,
         version: None,
+        env_prefix: None,
     }
 }
 

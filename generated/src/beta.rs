@@ -141,6 +141,39 @@ impl Client {
         Self::with_base_url(server_url(tenant)?, auth)
     }
 
+    /// A client configured from environment variables:
+    ///
+    /// - `SAIL_BASE_URL`: the base URL, else the spec's server (`https://{tenant}.api.identitynow.com/beta`) with `SAIL_TENANT` for its variables. One with no path gets the path of the spec's server, so that one variable serves each API of the crate.
+    /// - `SAIL_CLIENT_ID` and `SAIL_CLIENT_SECRET`: OAuth2 client credentials, fetched from the spec's token URL (or `SAIL_TOKEN_URL` when set); they win over a token.
+    /// - `SAIL_TOKEN`: a token for `oauth2` and `bearerAuth`.
+    ///
+    /// Fails with [`ConfigError::Environment`] naming what is missing: the base URL, part of a
+    /// credential, or every credential (each operation needs one).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let env = crate::runtime::process_env();
+        let base_url = match env.base_url("SAIL_BASE_URL", Some(SERVER_URL))? {
+            Some(url) => url,
+            None => server_url(&env.require("SAIL_TENANT", "SAIL_BASE_URL")?)?,
+        };
+        Self::with_base_url(
+            base_url,
+            env
+                .auth(
+                    &[
+                        crate::runtime::EnvCredential::ClientCredentials {
+                            id: "SAIL_CLIENT_ID",
+                            secret: "SAIL_CLIENT_SECRET",
+                            token_url: "SAIL_TOKEN_URL",
+                        },
+                        crate::runtime::EnvCredential::Token {
+                            var: "SAIL_TOKEN",
+                        },
+                    ],
+                    true,
+                )?,
+        )
+    }
+
     /// A client for `base_url` instead of the spec's server: a proxy, another region,
     /// a test server. Fails when it is not an `http(s)` URL, when `auth` would send
     /// credentials over plain `http` to another machine, or when the token URL given to

@@ -15,7 +15,7 @@ use crate::write;
 const USAGE: &str = "\
 usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--names FILE]
               [--report PATH] [--check] [--strict] [--example-tests] [--emit-spec DIR]
-              [--changes PATH] [--changes-md PATH] [--bump]
+              [--changes PATH] [--changes-md PATH] [--bump] [--env-prefix PREFIX]
 
   --spec FILE        an OpenAPI 3.0 spec (YAML or JSON); each becomes one API module. Its
                      `$ref`s may name other files inside its folder (a multi-file spec: give
@@ -41,7 +41,10 @@ usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--nam
                      operations and types added, removed and changed, breaking or not
   --changes-md PATH  the same as Markdown, ready for a changelog entry
   --bump             set the crate's version from the previous one by that comparison (below
-                     1.0, a breaking change bumps the minor); without it the version is kept";
+                     1.0, a breaking change bumps the minor); without it the version is kept
+  --env-prefix P     give each client `Client::from_env()`, reading P_BASE_URL and the
+                     credentials of the spec's schemes (P_CLIENT_ID and P_CLIENT_SECRET,
+                     P_TOKEN, P_API_KEY, P_USERNAME and P_PASSWORD) from the environment";
 
 #[derive(Debug, Default)]
 struct Args {
@@ -58,6 +61,7 @@ struct Args {
     changes: Option<PathBuf>,
     changes_md: Option<PathBuf>,
     bump: bool,
+    env_prefix: Option<String>,
 }
 
 fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
@@ -83,6 +87,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--changes" => parsed.changes = Some(value()?.into()),
             "--changes-md" => parsed.changes_md = Some(value()?.into()),
             "--bump" => parsed.bump = true,
+            "--env-prefix" => parsed.env_prefix = Some(value()?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -153,6 +158,7 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
         mock_tests: args.mock_tests,
         regenerate: regenerate.map(str::to_string),
         version: previous.as_ref().map(|p| p.version.clone()),
+        env_prefix: args.env_prefix.clone(),
     };
     let mut generated = generate(&options)?;
     let changes = previous.as_ref().map(|old| crate::changes::compare(old, &generated.surface));

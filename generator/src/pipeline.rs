@@ -32,6 +32,9 @@ pub struct Options {
     pub regenerate: Option<String>,
     /// The crate's version (`0.1.0` when not given); `--bump` sets it from the previous one.
     pub version: Option<String>,
+    /// The prefix of the environment variables `Client::from_env` reads (`SAIL`:
+    /// `SAIL_BASE_URL`, `SAIL_CLIENT_ID` ...); without one there is no `from_env`.
+    pub env_prefix: Option<String>,
 }
 
 /// The generated crate, in memory, and the report on how it was made.
@@ -47,6 +50,7 @@ pub struct Generated {
 /// Runs every stage but writing.
 pub fn generate(options: &Options) -> Result<Generated> {
     check_crate_name(&options.crate_name)?;
+    check_env_prefix(options.env_prefix.as_deref())?;
     let mut timings = Timings::default();
     let clock = Instant::now();
     let (page_inputs, spec_inputs): (Vec<PathBuf>, Vec<PathBuf>) =
@@ -85,6 +89,7 @@ pub fn generate(options: &Options) -> Result<Generated> {
         example_tests: options.example_tests,
         mock_tests: options.mock_tests,
         version,
+        env_prefix: options.env_prefix.as_deref(),
     };
     let mut files = parallel::emit_and_format(&model, &crate_options, &mut timings)?;
     let surface = emit::surface::surface(&model, &options.crate_name, version);
@@ -104,6 +109,21 @@ pub fn assemble_pages(inputs: &[PathBuf]) -> Result<Vec<pages::AssembledSpec>> {
         return Ok(Vec::new());
     }
     pages::assemble(&pages::page_files(&page_inputs)?)
+}
+
+/// A prefix of environment variables: upper-case ASCII letters, digits and `_`, as the
+/// variables are written.
+fn check_env_prefix(prefix: Option<&str>) -> Result<()> {
+    match prefix {
+        Some(p) if p.is_empty() || !p.starts_with(|c: char| c.is_ascii_uppercase())
+            || !p.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') =>
+        {
+            Err(Error::Usage(format!(
+                "`{p}` is not a prefix of environment variables: use upper-case ASCII letters, digits and `_`, starting with a letter"
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn check_crate_name(name: &str) -> Result<()> {

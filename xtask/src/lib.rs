@@ -70,6 +70,9 @@ pub fn seed_options(root: &Path) -> Result<sdkgen::Options, String> {
         regenerate: Some(REGENERATE.into()),
         // The version is kept from one generation to the next (`--bump` moves it).
         version: committed_version(root),
+        // `Client::from_env()` reads SAIL_BASE_URL, SAIL_CLIENT_ID and SAIL_CLIENT_SECRET, as
+        // SailPoint's own SDKs do.
+        env_prefix: Some("SAIL".into()),
     })
 }
 
@@ -91,6 +94,9 @@ pub fn seed_args(root: &Path, out: &Path) -> Result<Vec<String>, String> {
     args.extend(["--out".to_string(), out.display().to_string(), "--crate-name".to_string(), options.crate_name]);
     if options.example_tests {
         args.push("--example-tests".into());
+    }
+    if let Some(prefix) = options.env_prefix {
+        args.extend(["--env-prefix".to_string(), prefix]);
     }
     Ok(args)
 }

@@ -26,6 +26,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("body.rs", include_str!("../../runtime/src/runtime/body.rs")),
     ("byte.rs", include_str!("../../runtime/src/runtime/byte.rs")),
     ("call.rs", include_str!("../../runtime/src/runtime/call.rs")),
+    ("env.rs", include_str!("../../runtime/src/runtime/env.rs")),
     ("error.rs", include_str!("../../runtime/src/runtime/error.rs")),
     ("events.rs", include_str!("../../runtime/src/runtime/events.rs")),
     ("hook.rs", include_str!("../../runtime/src/runtime/hook.rs")),
@@ -62,6 +63,8 @@ pub struct CrateOptions<'a> {
     pub mock_tests: bool,
     /// The crate's version.
     pub version: &'a str,
+    /// The prefix of the variables `Client::from_env` reads, if the user named one.
+    pub env_prefix: Option<&'a str>,
 }
 
 impl CrateOptions<'_> {
@@ -207,7 +210,7 @@ pub fn emit_segment(model: &Model, options: &CrateOptions, segment: &Segment) ->
         Segment::Examples => Content::Rust(examples::examples_test(model, options.crate_name).unwrap_or_default()),
         Segment::MockTests => Content::Rust(mock_tests::mock_tests(model, options.crate_name)),
         Segment::Models(range) => Content::Rust(models::models(model, range.clone())),
-        Segment::ApiHead { api } => Content::Rust(api::api_head(model, *api, options.crate_name)),
+        Segment::ApiHead { api } => Content::Rust(api::api_head(model, *api, options.crate_name, options.env_prefix)),
         Segment::ApiOperations { api, range } => Content::Rust(api::api_operations(model, *api, range.clone())),
         Segment::Webhooks { api } => Content::Rust(webhooks::webhooks_module(model, *api)),
         Segment::WebhookRuntime => Content::Text(WEBHOOK_RUNTIME.to_string()),

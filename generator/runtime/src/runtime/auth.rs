@@ -204,6 +204,11 @@ impl Auth {
         self.with_token(Some(scheme.to_string()), token.into())
     }
 
+    /// `token` for every scheme that takes one (what [`Auth::bearer`] gives).
+    pub(crate) fn token_for_every_scheme(self, token: Token) -> Self {
+        self.with_token(None, token)
+    }
+
     fn with_token(self, scheme: Option<String>, token: Token) -> Self {
         self.with(scheme, Credential::Token(token))
     }

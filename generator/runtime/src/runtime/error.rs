@@ -269,6 +269,9 @@ pub enum ConfigError {
     TokenUrl { url: String, reason: String },
     /// The HTTP client could not be built (its TLS backend did not start).
     HttpClient { reason: String },
+    /// `from_env` found a variable it needs missing: `missing` names it, and what may stand
+    /// for it.
+    Environment { missing: String },
 }
 
 impl fmt::Display for ConfigError {
@@ -280,6 +283,7 @@ impl fmt::Display for ConfigError {
             ConfigError::BaseUrl { url, reason } => write!(f, "base URL {url:?} cannot be used: {reason}"),
             ConfigError::TokenUrl { url, reason } => write!(f, "token URL {url:?} cannot be used: {reason}"),
             ConfigError::HttpClient { reason } => write!(f, "the HTTP client could not be built: {reason}"),
+            ConfigError::Environment { missing } => write!(f, "missing from the environment: {missing}"),
         }
     }
 }

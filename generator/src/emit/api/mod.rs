@@ -3,6 +3,7 @@
 //! success kinds and pagination that normalize decided); this only prints it.
 
 mod credentials;
+mod env;
 mod headers;
 mod operation;
 mod pagination;
@@ -74,7 +75,7 @@ fn uses_models(model: &Model, api_index: usize) -> bool {
 
 /// The head of an API module: its docs, imports, server, `Client` and constructors, ending in
 /// the `impl Client` block that the operations' methods are spliced into.
-pub fn api_head(model: &Model, api_index: usize, crate_name: &str) -> TokenStream {
+pub fn api_head(model: &Model, api_index: usize, crate_name: &str, env_prefix: Option<&str>) -> TokenStream {
     let api = &model.ir.apis[api_index];
     let uses_models = uses_models(model, api_index);
     let mut module_doc = format!("{} {}", api.title, api.version);
@@ -88,6 +89,7 @@ pub fn api_head(model: &Model, api_index: usize, crate_name: &str) -> TokenStrea
     let server = server_items(api);
     let (token_url_item, token_url_arg) = token_items(api);
     let constructor = constructor(api);
+    let from_env = env_prefix.map(|prefix| env::from_env(api, prefix));
     let credentials = credentials::items(api, crate_name);
     let imports = imports(api, uses_models);
     let client_doc = client_doc(api, crate_name);
@@ -118,6 +120,8 @@ pub fn api_head(model: &Model, api_index: usize, crate_name: &str) -> TokenStrea
 
         impl Client {
             #constructor
+
+            #from_env
 
             #client_methods
         }
