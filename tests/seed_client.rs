@@ -454,9 +454,36 @@ async fn tokens_about_to_expire_are_fetched_again_and_token_failures_never_show_
     assert_eq!(beta::TOKEN_URL, "https://tenant.api.identitynow.com/oauth/token");
 }
 
-/// Records the fields of every span, as `name field=value ...` lines.
+/// Records the fields of every span, as `name field=value ...` lines, with the thread that made
+/// it (each test runs on a thread of its own).
 #[derive(Clone, Default)]
-struct SpanRecorder(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+struct SpanRecorder(std::sync::Arc<std::sync::Mutex<Vec<(std::thread::ThreadId, String)>>>);
+
+impl SpanRecorder {
+    /// The process's recorder, set as the global subscriber on first use. Tracing caches once
+    /// per process whether a span is wanted: a thread-local subscriber loses to a test on
+    /// another thread that reached the span first with none, which a global one never does.
+    fn global() -> &'static SpanRecorder {
+        static RECORDER: std::sync::OnceLock<SpanRecorder> = std::sync::OnceLock::new();
+        RECORDER.get_or_init(|| {
+            use tracing_subscriber::layer::SubscriberExt;
+            let recorder = SpanRecorder::default();
+            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(recorder.clone()))
+                .expect("no other global subscriber in this test binary");
+            recorder
+        })
+    }
+
+    /// The lines recorded on this thread.
+    fn lines(&self) -> Vec<String> {
+        let me = std::thread::current().id();
+        self.0.lock().unwrap().iter().filter(|(t, _)| *t == me).map(|(_, l)| l.clone()).collect()
+    }
+
+    fn push(&self, line: String) {
+        self.0.lock().unwrap().push((std::thread::current().id(), line));
+    }
+}
 
 struct FieldText<'a>(&'a mut String);
 
@@ -475,7 +502,7 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for SpanRecorder {
     ) {
         let mut line = attrs.metadata().name().to_string();
         attrs.record(&mut FieldText(&mut line));
-        self.0.lock().unwrap().push(line);
+        self.push(line);
     }
 
     fn on_record(
@@ -486,15 +513,13 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for SpanRecorder {
     ) {
         let mut line = String::from("record");
         values.record(&mut FieldText(&mut line));
-        self.0.lock().unwrap().push(line);
+        self.push(line);
     }
 }
 
 #[tokio::test]
 async fn every_attempt_is_a_tracing_span_without_secrets() {
-    use tracing_subscriber::layer::SubscriberExt;
-    let recorder = SpanRecorder::default();
-    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(recorder.clone()));
+    let recorder = SpanRecorder::global();
     let server = server_answering_first(
         ResponseTemplate::new(429).set_body_json(json!({})).insert_header("Retry-After", "0"),
         ResponseTemplate::new(200).set_body_json(json!({"name": "p"})),
@@ -502,7 +527,7 @@ async fn every_attempt_is_a_tracing_span_without_secrets() {
     .await;
     let client = beta::Client::with_base_url(server.uri(), Auth::bearer(TOKEN)).expect("a valid client");
     client.update_provisioning_policy("id", UsageType::Create, &[]).await.expect("200 on the second attempt");
-    let lines = recorder.0.lock().unwrap().clone();
+    let lines = recorder.lines();
     let spans: Vec<&String> = lines.iter().filter(|l| l.starts_with("http_request")).collect();
     assert_eq!(spans.len(), 2, "{lines:#?}");
     assert!(spans[0].contains(r#"operation="updateProvisioningPolicy""#), "{}", spans[0]);
