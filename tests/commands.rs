@@ -272,3 +272,36 @@ fn fuzz_findings_no_longer_panic() {
         assert!(outcome.is_ok(), "{} panics", path.display());
     });
 }
+
+/// The committed crate depends on exactly what the runtime crate is tested with, and the
+/// workspace (which builds both) resolves one version of each: a user's `reqwest::Client` fits
+/// `with_http_client`, and nothing is compiled twice.
+#[test]
+fn the_crate_and_the_runtime_depend_on_the_same_versions() {
+    let dependencies = |path: &str| -> Vec<String> {
+        let text = std::fs::read_to_string(repo_root().join(path)).expect(path);
+        let mut in_section = false;
+        text.lines()
+            .filter(|line| {
+                if line.starts_with('[') {
+                    in_section = line.trim() == "[dependencies]";
+                    return false;
+                }
+                in_section && !line.trim().is_empty() && !line.starts_with('#')
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    let runtime = dependencies("generator/runtime/Cargo.toml");
+    let emitted = dependencies("generated/Cargo.toml");
+    // The seed specs have no webhooks: the signature crates stay out.
+    let expected: Vec<&String> = runtime.iter().filter(|l| !l.starts_with("hmac") && !l.starts_with("sha2")).collect();
+    let emitted_runtime: Vec<&String> = emitted.iter().filter(|l| !l.starts_with("uuid")).collect();
+    assert_eq!(emitted_runtime, expected);
+
+    let lock = std::fs::read_to_string(repo_root().join("Cargo.lock")).expect("Cargo.lock");
+    for name in ["reqwest", "tokio", "serde", "chrono", "futures-util"] {
+        let versions = lock.matches(&format!("[[package]]\nname = \"{name}\"\n")).count();
+        assert_eq!(versions, 1, "{name} resolves to {versions} versions in Cargo.lock");
+    }
+}

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::ACCEPT;
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, Url};
 
 use super::error::{ConfigError, TransportError};
@@ -599,7 +599,9 @@ impl ClientCredentials {
                 form.push(("client_secret", self.client_secret.expose()));
             }
         }
-        request = request.form(&form);
+        // `application/x-www-form-urlencoded`, as the WHATWG URL standard encodes a form.
+        let body: Vec<String> = form.iter().map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v))).collect();
+        request = request.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(body.join("&"));
         if let Some(timeout) = r.timeout {
             request = request.timeout(timeout);
         }

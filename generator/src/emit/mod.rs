@@ -5,6 +5,7 @@
 
 mod api;
 mod examples;
+pub mod manifest;
 mod mock_tests;
 mod models;
 pub mod surface;
@@ -199,7 +200,7 @@ pub fn plan(model: &Model, options: &CrateOptions) -> Vec<FilePlan> {
 
 pub fn emit_segment(model: &Model, options: &CrateOptions, segment: &Segment) -> Content {
     match segment {
-        Segment::Manifest => Content::Text(manifest(model, options)),
+        Segment::Manifest => Content::Text(manifest::manifest(model, options)),
         Segment::Lib => Content::Rust(lib_rs(model, options.crate_name)),
         Segment::Runtime(i) => Content::Text(RUNTIME[*i].1.to_string()),
         // The code is laid out by prettyplease; `cargo fmt` in a workspace that depends on the
@@ -215,64 +216,6 @@ pub fn emit_segment(model: &Model, options: &CrateOptions, segment: &Segment) ->
         Segment::Webhooks { api } => Content::Rust(webhooks::webhooks_module(model, *api)),
         Segment::WebhookRuntime => Content::Text(WEBHOOK_RUNTIME.to_string()),
     }
-}
-
-fn manifest(model: &Model, options: &CrateOptions) -> String {
-    let titles: Vec<String> = model.ir.apis.iter().map(|a| format!("{} {}", a.title, a.version)).collect();
-    let description = format!("Typed async client for {}", titles.join(", "));
-    let webhook_deps = if model.has_webhooks() {
-        "# Webhook signatures (src/webhook.rs).\nhmac = \"0.12\"\nsha2 = \"0.10\"\n"
-    } else {
-        ""
-    };
-    let uuid = if model.uses_uuid() {
-        "uuid = { version = \"1\", default-features = false, features = [\"serde\", \"std\"] }\n"
-    } else {
-        ""
-    };
-    format!(
-        r#"# {header}
-[package]
-name = "{name}"
-version = "{version}"
-edition = "2021"
-description = {description:?}
-publish = false
-
-[dependencies]
-chrono = {{ version = "0.4", default-features = false, features = ["serde", "std"] }}
-futures-util = "0.3"
-httpdate = "1"
-percent-encoding = "2"
-reqwest = {{ version = "0.12", default-features = false, features = ["multipart", "rustls-tls"] }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-serde_path_to_error = "0.1"
-tokio = {{ version = "1", default-features = false, features = ["sync", "time"] }}
-tracing = {{ version = "0.1", optional = true }}
-{uuid}{webhook_deps}{dev}
-[features]
-# A `tracing` span per HTTP attempt: operation, method, path template, attempt and status.
-tracing = ["dep:tracing"]
-
-[lib]
-# Descriptions from the spec may hold code in other languages, which rustdoc would try to
-# compile as Rust.
-doctest = false
-
-# Its own workspace, so that the crate builds wherever it is written.
-[workspace]
-"#,
-        header = options.header(),
-        dev = if options.mock_tests {
-            "\n[dev-dependencies]\n# The mock server tests (tests/mock_server.rs).\n\
-             tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n"
-        } else {
-            ""
-        },
-        name = options.crate_name,
-        version = options.version,
-    )
 }
 
 fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
