@@ -1,5 +1,6 @@
 //! Real specs that broke the generator, one per class of failure since fixed: each must still
-//! generate a crate that passes `cargo clippy --all-targets -D warnings`. A fixed subset, so
+//! generate a crate that passes `cargo clippy --all-targets -D warnings` (and, for the subset
+//! below, `cargo doc` with warnings denied). A fixed subset, so
 //! that CI stays within its time; `cargo xtask corpus` runs the whole of ../shared/corpus.
 //! The specs `tests/conformance.rs` runs against Prism are not repeated here: it builds their
 //! crates with clippy's lints and fails on any warning. Among them are three classes that
@@ -10,7 +11,10 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use sdkgen_tests::{assert_builds_cleanly_in, generate, repo_root, run_smoke_tests, shared_folder, write_smoke_crate};
+use sdkgen_tests::{
+    assert_builds_and_documents_cleanly_in, assert_builds_cleanly_in, generate, repo_root, run_smoke_tests,
+    shared_folder, write_smoke_crate,
+};
 
 /// The two target folders the tests here build in, so that two of them build at once (libtest
 /// runs two at a time on two cores; cargo builds one crate at a time per folder). The first
@@ -38,7 +42,7 @@ fn real_specs_that_broke_the_generator_build_cleanly() {
             ..Default::default()
         };
         eprintln!("{path}: {what}");
-        assert_builds_cleanly_in(&options, &name, FOLDER_B);
+        assert_builds_and_documents_cleanly_in(&options, &name, FOLDER_B);
     }
 }
 

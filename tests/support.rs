@@ -110,14 +110,16 @@ pub fn write_crate(options: &Options, out: &Path) {
 }
 
 /// Writes the crate `options` generate into `out` (see [`write_crate`]) with the test file
-/// `smoke` added as `tests/smoke.rs`, and the dev-dependencies such tests use (tokio, wiremock).
+/// `smoke` added as `tests/smoke.rs`, and the dev-dependencies such tests use (serde_json,
+/// wiremock; the crate has tokio already).
 pub fn write_smoke_crate(options: &Options, out: &Path, smoke: &Path) {
     write_crate(options, out);
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
-    let dev_dependencies = "\n[dev-dependencies]\nserde_json = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\nwiremock = \"0.6\"\n";
-    if !manifest.contains("[dev-dependencies]") {
-        std::fs::write(out.join("Cargo.toml"), manifest + dev_dependencies).expect("writable");
-    }
+    // The crate's own dev-dependencies (tokio, for its examples) and those of the smoke tests.
+    let smoke_dependencies = "serde_json = \"1\"\nwiremock = \"0.6\"\n";
+    assert!(manifest.contains("[dev-dependencies]\n"), "the manifest has dev-dependencies");
+    let manifest = manifest.replacen("[dev-dependencies]\n", &format!("[dev-dependencies]\n{smoke_dependencies}"), 1);
+    std::fs::write(out.join("Cargo.toml"), manifest).expect("writable");
     std::fs::create_dir_all(out.join("tests")).expect("tests folder");
     std::fs::copy(smoke, out.join("tests/smoke.rs")).expect("smoke test");
 }
@@ -164,15 +166,43 @@ pub fn assert_builds_cleanly(options: &Options, name: &str) {
     assert_builds_cleanly_in(options, name, "sdk-check");
 }
 
+/// [`assert_builds_cleanly`], and `cargo doc` on it warns about nothing.
+pub fn assert_builds_and_documents_cleanly(options: &Options, name: &str) {
+    builds_cleanly(options, name, "sdk-check", true);
+}
+
 /// [`assert_builds_cleanly`], building into `target/{target}`. Cargo builds one crate at a time
 /// in a target folder (it locks it), so tests that run side by side build in folders of their
 /// own when their builds are long enough to pay for building the dependencies once more.
 pub fn assert_builds_cleanly_in(options: &Options, name: &str, target: &str) {
+    builds_cleanly(options, name, target, false);
+}
+
+/// [`assert_builds_cleanly_in`], and `cargo doc` on the crate warns about nothing: the spec's
+/// descriptions, its README and the generator's own docs are all docs.rs-clean.
+pub fn assert_builds_and_documents_cleanly_in(options: &Options, name: &str, target: &str) {
+    builds_cleanly(options, name, target, true);
+}
+
+fn builds_cleanly(options: &Options, name: &str, target: &str, docs: bool) {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join(name);
     write_crate(options, &out);
+    // `--all-targets` builds the examples (`examples/{module}.rs`, shown in the README) too.
     let output = cargo_in(&out, target, &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"]);
     assert!(output.status.success(), "{name} does not build cleanly:\n{}", String::from_utf8_lossy(&output.stderr));
+    if docs {
+        let mut command = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        let output = command
+            .args(["doc", "--no-deps", "--quiet"])
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", repo_root().join("target").join(target))
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("cargo runs");
+        assert!(output.status.success(), "cargo doc on {name} warned:\n{}", String::from_utf8_lossy(&output.stderr));
+    }
 }
 
 /// What `cargo test --test examples` made of a generated crate's example tests.

@@ -2,7 +2,7 @@
 
 //! SailPoint - SaaS API 3.0.0
 //!
-//! These are the public APIs for SailPoint's SaaS services. We encourage you to join the SailPoint Developer Community forum at https://developer.sailpoint.com/discuss to connect with other developers using our APIs.
+//! These are the public APIs for SailPoint's SaaS services. We encourage you to join the SailPoint Developer Community forum at <https://developer.sailpoint.com/discuss> to connect with other developers using our APIs.
 #![allow(clippy::large_enum_variant)]
 
 use crate::models;

@@ -12,6 +12,7 @@ const FLOORS: &[&str] = &[
     "pointer",
     "files",
     "naming",
+    "markdown",
     "servers",
     "error",
     "ir",

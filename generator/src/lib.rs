@@ -24,6 +24,7 @@ mod ir;
 mod layering;
 mod load;
 mod lower;
+mod markdown;
 mod naming;
 mod normalize;
 mod parallel;

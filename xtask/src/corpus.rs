@@ -1,8 +1,9 @@
 //! `cargo xtask corpus [--no-check] [NAME ...]`: every public spec of `../shared/corpus` (and
 //! its `openapi31/`), SailPoint's multi-file roots in `../shared/sailpoint-idn` and its
 //! docs-site page folders in `../shared/pages`, each generated into its own crate and checked by
-//! `cargo clippy --all-targets -- -D warnings` in one shared target folder, and a Markdown
-//! table of the outcome: what a new user would meet on their spec the first time.
+//! `cargo clippy --all-targets -- -D warnings` (its README's examples included) and `cargo doc`
+//! with warnings denied, in one shared target folder, and a Markdown table of the outcome: what
+//! a new user would meet on their spec the first time.
 //!
 //! Exit code 0 when every spec generates a crate that passes, 1 otherwise.
 
@@ -113,26 +114,42 @@ fn generate(spec: &Path, name: &str, dir: &Path) -> Result<Generated, String> {
     })
 }
 
-/// `cargo clippy` on the crate in `dir`, with every corpus crate's target folder shared.
+/// `cargo clippy` (its examples included) and `cargo doc` on the crate in `dir`, each with
+/// warnings denied, with every corpus crate's target folder shared.
 fn clippy(root: &Path, dir: &Path) -> (f64, Option<String>) {
     let clock = Instant::now();
-    let output = crate::cargo()
-        .args(["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root.join("target").join("corpus-check"))
-        // Each crate is checked once: incremental state would only fill the disk.
-        .env("CARGO_INCREMENTAL", "0")
-        .output();
-    let seconds = clock.elapsed().as_secs_f64();
-    match output {
-        Ok(o) if o.status.success() => (seconds, None),
-        Ok(o) => {
-            let text = String::from_utf8_lossy(&o.stderr);
-            let first = text.lines().find(|l| l.starts_with("error")).unwrap_or("failed").to_string();
-            (seconds, Some(first))
+    let run = |args: &[&str], rustdoc_flags: Option<&str>| {
+        let mut command = crate::cargo();
+        command
+            .args(args)
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", root.join("target").join("corpus-check"))
+            // Each crate is checked once: incremental state would only fill the disk.
+            .env("CARGO_INCREMENTAL", "0");
+        if let Some(flags) = rustdoc_flags {
+            command.env("RUSTDOCFLAGS", flags);
         }
-        Err(e) => (seconds, Some(format!("cargo did not run: {e}"))),
+        command.output()
+    };
+    let mut outcome = None;
+    for (what, args, flags) in [
+        ("clippy", &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"][..], None),
+        ("doc", &["doc", "--no-deps", "--quiet"][..], Some("-D warnings")),
+    ] {
+        outcome = match run(args, flags) {
+            Ok(o) if o.status.success() => None,
+            Ok(o) => {
+                let text = String::from_utf8_lossy(&o.stderr);
+                let first = text.lines().find(|l| l.starts_with("error")).unwrap_or("failed");
+                Some(format!("{what}: {first}"))
+            }
+            Err(e) => Some(format!("cargo did not run: {e}")),
+        };
+        if outcome.is_some() {
+            break;
+        }
     }
+    (clock.elapsed().as_secs_f64(), outcome)
 }
 
 fn table(rows: &[Row], check: bool) -> String {
@@ -165,7 +182,7 @@ fn table(rows: &[Row], check: bool) -> String {
     text.push_str(&format!(
         "\n{passed} of {} specs generate{}.",
         rows.len(),
-        if check { " a crate that passes clippy" } else { "" }
+        if check { " a crate that passes clippy and cargo doc" } else { "" }
     ));
     text
 }

@@ -47,11 +47,16 @@ name = "{name}"
 version = "{version}"
 edition = "2021"
 description = {description:?}
+readme = "README.md"
 publish = false
 
 [dependencies]
 {dependencies}
-{dev}
+
+[dev-dependencies]
+# The examples (examples/*.rs){mock}.
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+
 [features]
 # A `tracing` span per HTTP attempt: operation, method, path template, attempt and status.
 tracing = ["dep:tracing"]
@@ -61,16 +66,14 @@ tracing = ["dep:tracing"]
 # compile as Rust.
 doctest = false
 
+[package.metadata.docs.rs]
+all-features = true
+
 # Its own workspace, so that the crate builds wherever it is written.
 [workspace]
 "#,
         header = options.header(),
-        dev = if options.mock_tests {
-            "\n[dev-dependencies]\n# The mock server tests (tests/mock_server.rs).\n\
-             tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n"
-        } else {
-            ""
-        },
+        mock = if options.mock_tests { " and the mock server tests (tests/mock_server.rs)" } else { "" },
         name = options.crate_name,
         version = options.version,
     )

@@ -8,6 +8,7 @@ mod examples;
 pub mod manifest;
 mod mock_tests;
 mod models;
+mod readme;
 pub mod surface;
 mod syntax;
 mod webhooks;
@@ -18,7 +19,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::normalize::Model;
-use syntax::{crate_ident, doc_attrs_inner, ident};
+use syntax::ident;
 
 /// The runtime module's files, copied into every generated crate's `src/runtime/` as they are
 /// (`runtime_files_are_all_embedded` checks that this list is the whole folder).
@@ -130,6 +131,12 @@ pub enum Segment {
     },
     /// The runtime's webhook verifier and decoder, for crates that receive webhooks.
     WebhookRuntime,
+    /// `README.md`.
+    Readme,
+    /// `examples/{module}.rs` of `model.ir.apis[api]`.
+    Example {
+        api: usize,
+    },
 }
 
 impl Segment {
@@ -195,13 +202,17 @@ pub fn plan(model: &Model, options: &CrateOptions) -> Vec<FilePlan> {
         files.push(rust(&format!("src/runtime/{name}"), Join::Text, vec![Segment::Runtime(i)]));
     }
     files.push(rust("rustfmt.toml", Join::Text, vec![Segment::Rustfmt]));
+    files.push(rust("README.md", Join::Text, vec![Segment::Readme]));
+    for (i, api) in model.ir.apis.iter().enumerate() {
+        files.push(rust(&format!("examples/{}.rs", api.module), Join::Text, vec![Segment::Example { api: i }]));
+    }
     files
 }
 
 pub fn emit_segment(model: &Model, options: &CrateOptions, segment: &Segment) -> Content {
     match segment {
         Segment::Manifest => Content::Text(manifest::manifest(model, options)),
-        Segment::Lib => Content::Rust(lib_rs(model, options.crate_name)),
+        Segment::Lib => Content::Rust(lib_rs(model)),
         Segment::Runtime(i) => Content::Text(RUNTIME[*i].1.to_string()),
         // The code is laid out by prettyplease; `cargo fmt` in a workspace that depends on the
         // crate by path would otherwise rewrite it and make `--check` fail.
@@ -215,36 +226,14 @@ pub fn emit_segment(model: &Model, options: &CrateOptions, segment: &Segment) ->
         Segment::ApiOperations { api, range } => Content::Rust(api::api_operations(model, *api, range.clone())),
         Segment::Webhooks { api } => Content::Rust(webhooks::webhooks_module(model, *api)),
         Segment::WebhookRuntime => Content::Text(WEBHOOK_RUNTIME.to_string()),
+        Segment::Readme => Content::Text(readme::readme(model, options)),
+        Segment::Example { api } => {
+            Content::Text(format!("// {}\n\n{}", options.header(), readme::example(model, *api, options)))
+        }
     }
 }
 
-fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
-    let crate_name = crate_ident(crate_name);
-    let mut doc = String::from("Typed async clients, generated from OpenAPI specs by sdkgen.\n\n");
-    for api in &model.ir.apis {
-        doc.push_str(&format!("- [`{}`]: {} {}\n", api.module, api.title, api.version));
-    }
-    doc.push_str(
-        "\nModel types shared by several APIs are defined once, in [`models`].\n\n\
-         ```no_run\n\
-         # async fn demo() -> Result<(), Box<dyn std::error::Error>> {\n",
-    );
-    if let Some(api) = model.ir.apis.first() {
-        let args: Vec<String> =
-            api.server.iter().flat_map(|s| &s.variables).map(|v| format!("{:?}", v.default)).collect();
-        let ctor = if api.server.as_ref().is_some_and(|s| s.is_absolute()) {
-            format!(
-                "{}::Client::new({}Auth::bearer(\"token\"))?",
-                api.module,
-                args.iter().map(|a| format!("{a}, ")).collect::<String>()
-            )
-        } else {
-            format!("{}::Client::with_base_url(\"https://api.example.com\", Auth::bearer(\"token\"))?", api.module)
-        };
-        doc.push_str(&format!("use {crate_name}::{{{}, Auth}};\nlet client = {ctor};\n", api.module));
-    }
-    doc.push_str("# Ok(())\n# }\n```\n");
-    let doc = doc_attrs_inner(&doc);
+fn lib_rs(model: &Model) -> TokenStream {
     let modules = model.ir.apis.iter().map(|a| ident(&a.module));
     let streams =
         model.ir.apis.iter().flat_map(|a| &a.operations).any(|op| op.responses.iter().any(|r| r.stream.is_some()));
@@ -262,7 +251,8 @@ fn lib_rs(model: &Model, crate_name: &str) -> TokenStream {
         }
     });
     quote! {
-        #doc
+        // The README, made from the spec, is the crate's front page on docs.rs as on a forge.
+        #![doc = include_str!("../README.md")]
         // Descriptions come from the spec as its authors wrote them.
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::tabs_in_doc_comments)]
 

@@ -59,7 +59,7 @@ fn struct_def(
 ) -> TokenStream {
     let name = ident(&t.name);
     let doc = type_doc(t);
-    let mut all_optional = true;
+    let all_optional = has_default(model, owner, fields);
     // The required fields, which `new` takes, and every field's ident.
     let mut required: Vec<(proc_macro2::Ident, TokenStream)> = Vec::new();
     let mut optional_fields: Vec<proc_macro2::Ident> = Vec::new();
@@ -72,7 +72,6 @@ fn struct_def(
         .map(|(f, field_ident)| {
             let (mut ty, optional) = field_type(model, owner, f);
             let unit = !optional && model.rust_type(f.node) == RustType::Unit;
-            all_optional &= optional || unit;
             if optional {
                 ty = quote!(Option<#ty>);
                 optional_fields.push(ident(&field_ident));
@@ -151,6 +150,12 @@ fn constructor(
             }
         }
     }
+}
+
+/// Whether a struct of these fields derives `Default`: when `new` would take no argument
+/// (every field optional, or always `null`).
+pub fn has_default(model: &Model, owner: TypeId, fields: &[FieldDef]) -> bool {
+    fields.iter().all(|f| field_type(model, owner, f).1 || model.rust_type(f.node) == RustType::Unit)
 }
 
 /// The Rust type of a struct's field, without the `Option` it is in when it is optional, and

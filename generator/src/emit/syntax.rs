@@ -24,12 +24,6 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
-/// `#![doc]` attributes: the documentation of the module they stand in.
-pub fn doc_attrs_inner(text: &str) -> TokenStream {
-    let lines = doc_lines(text.trim_end());
-    quote! { #(#![doc = #lines])* }
-}
-
 fn doc_lines(text: &str) -> Vec<String> {
     text.lines()
         .map(|l| {

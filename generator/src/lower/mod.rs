@@ -15,6 +15,11 @@ mod webhooks;
 
 use operations::{OperationSource, Stop};
 
+/// Spec text as the IR keeps it: rewritten where rustdoc would misread it (see `markdown`).
+fn spec_text(text: &Option<String>) -> Option<String> {
+    text.as_deref().map(rustdoc_safe)
+}
+
 use std::collections::{HashMap, HashSet};
 
 use heck::ToSnakeCase;
@@ -25,6 +30,7 @@ use crate::error::{Error, Result};
 use crate::ir::*;
 use crate::load::Origins;
 use crate::load::{LoadedSpec, NamesOverlay};
+use crate::markdown::rustdoc_safe;
 use crate::pointer::{JsonPointer, Site};
 
 type Properties = IndexMap<String, ReferenceOr<Box<Schema>>>;
@@ -104,7 +110,7 @@ fn security_schemes(doc: &openapiv3::OpenAPI) -> Vec<SecurityScheme> {
                 }
                 S::OpenIDConnect { description, .. } => (SchemeKind::OAuth2 { client_credentials: false }, description),
             };
-            Some(SecurityScheme { name: name.clone(), kind, description: description.clone() })
+            Some(SecurityScheme { name: name.clone(), kind, description: spec_text(description) })
         })
         .collect()
 }
@@ -264,7 +270,7 @@ impl<'a> SpecLowerer<'a> {
             module,
             title: doc.info.title.clone(),
             version: doc.info.version.clone(),
-            description: doc.info.description.clone(),
+            description: spec_text(&doc.info.description),
             server,
             token: None,
             schemes: security_schemes(doc),
@@ -413,7 +419,7 @@ fn looks_like_date_time(s: &str) -> bool {
 fn first_server(doc: &openapiv3::OpenAPI) -> Option<Server> {
     doc.servers.first().map(|s| Server {
         url: s.url.clone(),
-        description: s.description.clone(),
+        description: spec_text(&s.description),
         variables: s
             .variables
             .iter()
@@ -422,7 +428,7 @@ fn first_server(doc: &openapiv3::OpenAPI) -> Option<Server> {
                 name: name.clone(),
                 default: v.default.clone(),
                 allowed: v.enumeration.clone(),
-                description: v.description.clone(),
+                description: spec_text(&v.description),
             })
             .collect(),
     })

@@ -4,7 +4,7 @@ use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, StatusCode};
 
-use super::SpecLowerer;
+use super::{rustdoc_safe, spec_text, SpecLowerer};
 use crate::error::{Error, Result};
 use crate::ir::*;
 use crate::naming;
@@ -56,8 +56,8 @@ impl<'a> SpecLowerer<'a> {
             method,
             path: path.to_string(),
             site: self.user_site(&ptr),
-            summary: op.summary.clone(),
-            description: op.description.clone(),
+            summary: spec_text(&op.summary),
+            description: spec_text(&op.description),
             deprecated: op.deprecated,
             parameters,
             body,
@@ -112,7 +112,7 @@ impl<'a> SpecLowerer<'a> {
                 name,
                 location,
                 required: data.required || location == ParamLocation::Path,
-                description: data.description.clone(),
+                description: spec_text(&data.description),
                 schema,
                 serialization,
                 part: None,
@@ -257,7 +257,7 @@ impl<'a> SpecLowerer<'a> {
                     content_type,
                     encoding,
                     required: rb.required,
-                    description: rb.description.clone(),
+                    description: spec_text(&rb.description),
                     schema,
                     examples,
                     encoding_of,
@@ -291,7 +291,7 @@ impl<'a> SpecLowerer<'a> {
             let about = format!("A header of the part `{part}`");
             let required = if header.required { " (required when the part is sent)" } else { "" };
             let description = match &header.description {
-                Some(d) => format!("{about}{required}: {d}"),
+                Some(d) => format!("{about}{required}: {}", rustdoc_safe(d)),
                 None => format!("{about}{required}."),
             };
             parameters.push(Parameter {
@@ -379,7 +379,8 @@ impl<'a> SpecLowerer<'a> {
                 },
             };
             let headers = self.response_headers(r, &s_ptr);
-            responses.push(Response { status, description: r.description.clone(), body, examples, headers, stream });
+            let description = rustdoc_safe(&r.description);
+            responses.push(Response { status, description, body, examples, headers, stream });
         }
 
         Ok(responses)
@@ -425,7 +426,7 @@ impl<'a> SpecLowerer<'a> {
                 Some(SchemaKind::Type(Type::Boolean(_))) => HeaderKind::Boolean,
                 _ => HeaderKind::Text,
             };
-            headers.push(ResponseHeader { name: name.clone(), kind, description: header.description.clone() });
+            headers.push(ResponseHeader { name: name.clone(), kind, description: spec_text(&header.description) });
         }
         headers
     }

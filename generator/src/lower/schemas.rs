@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
-use super::{dedup, looks_like_date, looks_like_date_time, Properties, SpecLowerer, MAX_DEPTH};
+use super::{dedup, looks_like_date, looks_like_date_time, spec_text, Properties, SpecLowerer, MAX_DEPTH};
 use crate::error::Result;
 use crate::ir::*;
 use crate::pointer::JsonPointer;
@@ -39,8 +39,11 @@ impl<'a> SpecLowerer<'a> {
             self.ir.schemas_seen += 1;
         }
         let data = &s.schema_data;
-        let docs =
-            Docs { title: data.title.clone(), description: data.description.clone(), deprecated: data.deprecated };
+        let docs = Docs {
+            title: spec_text(&data.title),
+            description: spec_text(&data.description),
+            deprecated: data.deprecated,
+        };
         // Its kind is set once its children are lowered.
         let id = self.push(Kind::Any, docs.clone(), &ptr, hint.clone());
         if let Some(serde_json::Value::String(default)) = &data.default {

@@ -3,7 +3,7 @@
 
 use openapiv3::ReferenceOr;
 
-use super::SpecLowerer;
+use super::{spec_text, SpecLowerer};
 use crate::error::Result;
 use crate::ir::*;
 use crate::load::LoadedSpec;
@@ -66,8 +66,8 @@ impl<'a> SpecLowerer<'a> {
                 operation: operation.map(str::to_string),
                 method,
                 site: self.user_site(&op_ptr),
-                summary: op.summary.clone(),
-                description: op.description.clone(),
+                summary: spec_text(&op.summary),
+                description: spec_text(&op.description),
                 payload,
             });
         }

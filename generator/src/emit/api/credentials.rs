@@ -107,7 +107,8 @@ fn scheme_const(s: &SecurityScheme) -> TokenStream {
 }
 
 /// Where a scheme's credential goes, in words.
-fn placement(s: &SecurityScheme) -> String {
+/// Where a scheme's credential goes, in words.
+pub fn placement(s: &SecurityScheme) -> String {
     match &s.kind {
         SchemeKind::ApiKey { location: KeyLocation::Header, name } => format!("the `{name}` header"),
         SchemeKind::ApiKey { location: KeyLocation::Query, name } => {

@@ -10,7 +10,7 @@ use super::super::syntax::doc_attrs;
 use crate::ir::{Api, SchemeKind};
 
 /// One credential the environment may give, with its variables and what it is for.
-enum Var {
+pub enum Var {
     ClientCredentials { id: String, secret: String, token_url: String },
     Token { var: String, schemes: Vec<String> },
     Key { scheme: String, var: String },
@@ -18,7 +18,7 @@ enum Var {
 }
 
 /// The variable named `{prefix}_{name}`, in shouting snake case whatever the spec wrote.
-fn var(prefix: &str, name: &str) -> String {
+pub fn var(prefix: &str, name: &str) -> String {
     let name = name.to_shouty_snake_case().replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "_");
     format!("{prefix}_{name}")
 }
@@ -26,7 +26,7 @@ fn var(prefix: &str, name: &str) -> String {
 /// The credentials of `api`'s schemes, as variables: client credentials for an OAuth2 scheme
 /// with that flow; one token for every scheme that takes a token; `{P}_API_KEY` for the one
 /// API key (`{P}_{SCHEME}` each when there are several), and the same for HTTP Basic.
-fn credentials(api: &Api, prefix: &str) -> Vec<Var> {
+pub fn credentials(api: &Api, prefix: &str) -> Vec<Var> {
     let mut vars = Vec::new();
     if api.schemes.iter().any(|s| matches!(s.kind, SchemeKind::OAuth2 { client_credentials: true })) {
         vars.push(Var::ClientCredentials {

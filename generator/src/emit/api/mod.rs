@@ -4,6 +4,9 @@
 
 mod credentials;
 mod env;
+
+pub use credentials::{placement, setter_names};
+pub use env::{credentials as env_credentials, var as env_var, Var as EnvVar};
 mod headers;
 mod operation;
 mod pagination;

@@ -530,7 +530,7 @@ fn method_doc(
 
 /// Where the requests an operation registers are parsed, in its `webhooks` module.
 fn callbacks_doc(group: &WebhookGroup) -> String {
-    let link = |name: &str| format!("[`webhooks::{name}`](webhooks::{name})");
+    let link = |name: &str| format!("[`webhooks::{name}`]");
     let mut text = String::from(
         "\n\n# Callbacks\n\nThe API then sends requests to the URL this registers; read their bodies with ",
     );
