@@ -43,7 +43,7 @@ pub fn corpus(root: &Path, args: &[String]) -> i32 {
         eprintln!("corpus: {name}");
         let dir = out.join(name.replace(['/', '.'], "-"));
         let generated = generate(&spec, &name, &dir);
-        let checked = (check && generated.is_ok()).then(|| clippy(root, &dir));
+        let checked = (check && generated.is_ok()).then(|| check_crate(root, &dir));
         rows.push(Row { name, generated, check: checked });
     }
     println!("{}", table(&rows, check));
@@ -116,7 +116,7 @@ fn generate(spec: &Path, name: &str, dir: &Path) -> Result<Generated, String> {
 
 /// `cargo clippy` (its examples included) and `cargo doc` on the crate in `dir`, each with
 /// warnings denied, with every corpus crate's target folder shared.
-fn clippy(root: &Path, dir: &Path) -> (f64, Option<String>) {
+fn check_crate(root: &Path, dir: &Path) -> (f64, Option<String>) {
     let clock = Instant::now();
     let run = |args: &[&str], rustdoc_flags: Option<&str>| {
         let mut command = crate::cargo();

@@ -11,7 +11,7 @@ use super::syntax::crate_ident;
 use super::CrateOptions;
 use crate::ir::{Api, HttpMethod, Operation, Parameter, SchemeKind};
 use crate::naming;
-use crate::normalize::{Model, PageStyle, ParamForm, RustType, Shape, Success};
+use crate::normalize::{Model, OperationPlan, PageStyle, ParamForm, RustType, Shape, Success};
 
 /// The call an API's example makes: an operation that needs no body and whose required
 /// parameters are plain text or numbers, preferring one that lists page by page, then a `GET`,
@@ -123,13 +123,21 @@ fn prefix(options: &CrateOptions) -> String {
     options.env_prefix.map(str::to_string).unwrap_or_else(|| options.crate_name.to_shouty_snake_case())
 }
 
-/// The statements that make the example's client, and whether they name `Auth`. With an
-/// environment prefix, `from_env`; else the spec's server (or a placeholder base URL) and the
-/// credentials the call's first security requirement names, read from variables.
-fn client_lines(api: &Api, call: Option<&Call>, options: &CrateOptions) -> (Vec<String>, bool) {
+/// How the example makes its client: its statements, whether they name `Auth`, and the
+/// environment variables they read.
+struct ClientSetup {
+    lines: Vec<String>,
+    names_auth: bool,
+    reads: Vec<String>,
+}
+
+/// With an environment prefix, `from_env`; else the spec's server (or a placeholder base URL)
+/// and the credentials the call's first security requirement names, read from variables.
+fn client_setup(api: &Api, call: Option<&Call>, options: &CrateOptions) -> ClientSetup {
     let module = &api.module;
     if options.env_prefix.is_some() {
-        return (vec![format!("let client = {module}::Client::from_env()?;")], false);
+        let lines = vec![format!("let client = {module}::Client::from_env()?;")];
+        return ClientSetup { lines, names_auth: false, reads: Vec::new() };
     }
     let prefix = prefix(options);
     let requirement: Vec<&str> = match call {
@@ -139,25 +147,28 @@ fn client_lines(api: &Api, call: Option<&Call>, options: &CrateOptions) -> (Vec<
     let schemes: Vec<_> = api.schemes.iter().filter(|s| requirement.contains(&s.name.as_str())).collect();
     let token_var = env_var(&prefix, "token");
     let vars = env_credentials(api, &prefix);
-    let auth = if schemes.is_empty() {
-        "Auth::none()".to_string()
+    let mut reads: Vec<String> = Vec::new();
+    let mut read = |var: &str| {
+        reads.push(var.to_string());
+        format!("std::env::var({var:?})?")
+    };
+    let (auth, names_auth) = if schemes.is_empty() {
+        ("Auth::none()".to_string(), true)
     } else if schemes.iter().all(|s| matches!(s.kind, SchemeKind::Http { .. } | SchemeKind::OAuth2 { .. })) {
-        format!("Auth::bearer(std::env::var({token_var:?})?)")
+        (format!("Auth::bearer({})", read(&token_var)), true)
     } else {
-        let setters = setter_names(api);
         let mut text = format!("{module}::Credentials::new()");
-        for (method, scheme) in setters.iter().filter(|(_, s)| schemes.iter().any(|c| c.name == s.name)) {
-            let value = |var: &str| format!("std::env::var({var:?})?");
-            let args = vars.iter().find_map(|v| match v {
-                EnvVar::Key { scheme: name, var } if *name == scheme.name => Some(value(var)),
-                EnvVar::Basic { scheme: name, username, password } if *name == scheme.name => {
-                    Some(format!("{}, {}", value(username), value(password)))
-                }
-                _ => None,
-            });
-            text.push_str(&format!("\n        .{method}({})", args.unwrap_or_else(|| value(&token_var))));
+        for (method, scheme) in setter_names(api).iter().filter(|(_, s)| schemes.iter().any(|c| c.name == s.name)) {
+            let args = match vars.iter().find(
+                |v| matches!(v, EnvVar::Key { scheme: n, .. } | EnvVar::Basic { scheme: n, .. } if *n == scheme.name),
+            ) {
+                Some(EnvVar::Key { var, .. }) => read(var),
+                Some(EnvVar::Basic { username, password, .. }) => format!("{}, {}", read(username), read(password)),
+                _ => read(&token_var),
+            };
+            text.push_str(&format!("\n        .{method}({args})"));
         }
-        text
+        (text, false)
     };
     let client = match api.server.as_ref().filter(|s| s.is_absolute()) {
         Some(server) => {
@@ -166,8 +177,7 @@ fn client_lines(api: &Api, call: Option<&Call>, options: &CrateOptions) -> (Vec<
         }
         None => format!("let client = {module}::Client::with_base_url(\"https://api.example.com\", auth)?;"),
     };
-    let names_auth = auth.contains("Auth::");
-    (vec![format!("let auth = {auth};"), client], names_auth)
+    ClientSetup { lines: vec![format!("let auth = {auth};"), client], names_auth, reads }
 }
 
 /// `examples/{module}.rs`: a program that makes a client of the API and calls one operation.
@@ -176,12 +186,12 @@ pub fn example(model: &Model, api_index: usize, options: &CrateOptions) -> Strin
     let module = &api.module;
     let krate = crate_ident(options.crate_name);
     let call = example_call(model, api_index, &krate);
-    let (client, names_auth) = client_lines(api, call.as_ref(), options);
+    let setup = client_setup(api, call.as_ref(), options);
     let mut imports = vec![module.to_string()];
-    if names_auth {
+    if setup.names_auth {
         imports.push("Auth".into());
     }
-    let mut body: Vec<String> = client;
+    let mut body: Vec<String> = setup.lines.clone();
     let about = match &call {
         Some(call) => {
             let args = call.args.join(", ");
@@ -223,7 +233,7 @@ pub fn example(model: &Model, api_index: usize, options: &CrateOptions) -> Strin
         }
     };
     let mut out = format!("//! {} {}: {about}.\n", one_line(&api.title), one_line(&api.version));
-    out.push_str(&format!("//!\n//! `cargo run --example {module}`{}.\n\n", run_with(api, &call, options)));
+    out.push_str(&format!("//!\n//! `cargo run --example {module}`{}.\n\n", run_with(&setup, options)));
     let imports = match imports.as_slice() {
         [one] => one.clone(),
         many => format!("{{{}}}", many.join(", ")),
@@ -240,20 +250,12 @@ pub fn example(model: &Model, api_index: usize, options: &CrateOptions) -> Strin
 }
 
 /// What a run of the example needs set: `, with SAIL_CLIENT_ID ... set`.
-fn run_with(api: &Api, call: &Option<Call>, options: &CrateOptions) -> String {
+fn run_with(setup: &ClientSetup, options: &CrateOptions) -> String {
     let vars: Vec<String> = match options.env_prefix {
         Some(prefix) => {
             vec![format!("`{}` and the credentials `Client::from_env` documents", env_var(prefix, "base_url"))]
         }
-        None => {
-            let (lines, _) = client_lines(api, call.as_ref(), options);
-            let text = lines.join(" ");
-            text.split("std::env::var(\"")
-                .skip(1)
-                .filter_map(|s| s.split('"').next())
-                .map(|v| format!("`{v}`"))
-                .collect()
-        }
+        None => setup.reads.iter().map(|v| format!("`{v}`")).collect(),
     };
     if vars.is_empty() {
         String::new()
@@ -398,27 +400,17 @@ fn usage(model: &Model) -> String {
          returns a call: set optional parameters on it, then `.await` it. A call also takes \
          `.header(name, value)` and `.timeout(duration)` for itself alone.\n\n",
     );
-    let lists = model.ir.apis.iter().enumerate().find_map(|(a, api)| {
-        (0..api.operations.len()).find(|&o| model.operation(a, o).pagination.is_some()).map(|o| (api, o, a))
-    });
-    if let Some((api, o, a)) = lists {
+    if let Some(example) = first_method(model, |plan| plan.pagination.is_some()) {
         out.push_str(&format!(
             "An operation that lists page by page also has `.stream(...)`, a `Stream` of every item, \
-             fetched a page at a time as it is read (`{}::Client::{}` is one).\n\n",
-            api.module,
-            model.operation(a, o).names.method
+             fetched a page at a time as it is read (`{example}` is one).\n\n"
         ));
     }
-    let streams = model.ir.apis.iter().enumerate().find_map(|(a, api)| {
-        (0..api.operations.len()).find(|&o| model.operation(a, o).stream.is_some()).map(|o| (api, o, a))
-    });
-    if let Some((api, o, a)) = streams {
+    if let Some(example) = first_method(model, |plan| plan.stream.is_some()) {
         out.push_str(&format!(
             "An operation that answers with a stream of events (server-sent events, JSON lines) \
-             also has `.events()`, a `Stream` of typed events read as they come (`{}::Client::{}` \
-             is one).\n\n",
-            api.module,
-            model.operation(a, o).names.method
+             also has `.events()`, a `Stream` of typed events read as they come (`{example}` is \
+             one).\n\n"
         ));
     }
     if model.has_webhooks() {
@@ -439,6 +431,16 @@ fn usage(model: &Model) -> String {
     }
     out.push_str(USAGE);
     out
+}
+
+/// `module::Client::method` of the crate's first operation whose plan `has`, if any.
+fn first_method(model: &Model, has: impl Fn(&OperationPlan) -> bool) -> Option<String> {
+    model.ir.apis.iter().enumerate().find_map(|(a, api)| {
+        (0..api.operations.len())
+            .map(|o| model.operation(a, o))
+            .find(|plan| has(plan))
+            .map(|plan| format!("{}::Client::{}", api.module, plan.names.method))
+    })
 }
 
 /// The part of the README that every generated crate shares.
