@@ -62,6 +62,7 @@ type Definition = (String, String);
 /// Reference links are made inline (a description put on one line would lose its
 /// definitions), and indented code becomes a fenced `text` block.
 pub fn rustdoc_safe(text: &str) -> String {
+    let text = &text.replace(TAG, "");
     let defined: Vec<Definition> = text.lines().filter_map(definition).collect();
     let mut out: Vec<String> = Vec::new();
     let mut fence: Option<String> = None;
@@ -119,7 +120,7 @@ pub fn rustdoc_safe(text: &str) -> String {
     if let Some(open) = fence {
         out.push(open);
     }
-    out.join("\n")
+    balance_html(&out.join("\n"))
 }
 
 /// The ``` or ~~~ that opens or closes a fenced block, if `line` (trimmed) starts with one.
@@ -157,26 +158,45 @@ fn definition(line: &str) -> Option<Definition> {
     (!label.is_empty() && !label.contains(['[', ']'])).then(|| (label.to_lowercase(), url.to_string()))
 }
 
-/// One line outside fenced code: code spans kept as they are, the rest rewritten.
+/// One line outside fenced code: code spans kept as they are, brackets (whose text may hold
+/// code spans) taken whole, the rest rewritten.
 fn line_safe(line: &str, defined: &[Definition]) -> String {
     let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(start) = rest.find('`') {
-        let ticks = rest[start..].chars().take_while(|&c| c == '`').count();
-        let after = &rest[start + ticks..];
-        let close = "`".repeat(ticks);
-        let Some(end) = after.find(&close) else { break };
-        out.push_str(&prose_safe(&rest[..start], defined));
-        out.push_str(&rest[start..start + ticks + end + ticks]);
-        rest = &after[end + ticks..];
+    let (mut prose, mut at) = (0, 0);
+    while let Some(found) = line[at..].find(['`', '[']) {
+        let start = at + found;
+        let rest = &line[start..];
+        let escaped = line[..start].ends_with('\\');
+        let taken = match rest.as_bytes()[0] {
+            b'`' => code_span_len(rest).map(|len| (len, rest[..len].to_string())),
+            _ if escaped => None,
+            _ => brackets(rest, defined),
+        };
+        match taken {
+            Some((len, written)) => {
+                out.push_str(&prose_safe(&line[prose..start]));
+                out.push_str(&written);
+                at = start + len;
+                prose = at;
+            }
+            None => at = start + rest.chars().take_while(|&c| c == '`').count().max(1),
+        }
     }
-    out.push_str(&prose_safe(rest, defined));
+    out.push_str(&prose_safe(&line[prose..]));
     out
 }
 
-/// Prose: bare URLs become autolinks, links are kept when they lead somewhere (inline when
-/// they were references), other brackets are escaped, and `<word>` that is no HTML is escaped.
-fn prose_safe(text: &str, defined: &[Definition]) -> String {
+/// The length of the code span at the start of `text` (which starts with a backtick), if it
+/// is closed on this line.
+fn code_span_len(text: &str) -> Option<usize> {
+    let ticks = text.chars().take_while(|&c| c == '`').count();
+    let end = text[ticks..].find(&"`".repeat(ticks))?;
+    Some(ticks + end + ticks)
+}
+
+/// Prose without code or brackets: bare URLs become autolinks, `<word>` that is no HTML is
+/// escaped, and HTML tags are marked for [`balance_html`].
+fn prose_safe(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     while let Some(c) = text[at..].chars().next() {
@@ -187,13 +207,6 @@ fn prose_safe(text: &str, defined: &[Definition]) -> String {
             at += len;
             continue;
         }
-        if c == '[' {
-            if let Some((len, written)) = brackets(rest, defined) {
-                out.push_str(&written);
-                at += len;
-                continue;
-            }
-        }
         if rest.len() >= 5 && rest.is_char_boundary(5) && rest[..5].eq_ignore_ascii_case("</br>") {
             // How some write a line break; rustdoc sees a closing tag never opened.
             out.push_str("<br>");
@@ -202,6 +215,15 @@ fn prose_safe(text: &str, defined: &[Definition]) -> String {
         }
         match c {
             '<' if !is_html(rest) => out.push_str("&lt;"),
+            '<' if element(rest).is_some() => {
+                // The tag as written, its attributes' URLs included; quotes escaped twice
+                // (`href=\\"...\\"`) are what the author meant, and else no tag to rustdoc.
+                let len = rest.find('>').map_or(rest.len(), |e| e + 1);
+                out.push(TAG);
+                out.push_str(&rest[..len].replace("\\\"", "\""));
+                at += len;
+                continue;
+            }
             _ => out.push(c),
         }
         at += c.len_utf8();
@@ -209,10 +231,10 @@ fn prose_safe(text: &str, defined: &[Definition]) -> String {
     out
 }
 
-/// Whether what precedes a URL makes it part of a link already: `](url)`, `<url>`,
-/// `href="url"`.
+/// Whether what precedes a URL makes it part of a link already: `<url>` (a tag's attributes
+/// are copied whole, never reach here).
 fn after_link_syntax(before: &str) -> bool {
-    before.ends_with(['<', '"', '\'', '=']) || before.ends_with("](")
+    before.ends_with('<')
 }
 
 /// The length of the URL at the start of `text`: up to a space or a character that ends it in
@@ -237,13 +259,15 @@ fn url_len(text: &str) -> usize {
 
 /// `[...]` at the start of `text`: how long it is and what to write for it. A link to a URL,
 /// a path or an anchor stays; one to anything else (rustdoc would look for a Rust item) keeps
-/// its text; a reference with a definition becomes inline; other brackets are escaped.
+/// its text; a reference with a definition becomes inline; other brackets are escaped. The
+/// text inside is rewritten as any other.
 fn brackets(text: &str, defined: &[Definition]) -> Option<(usize, String)> {
-    let close = text[1..].find([']', '['])? + 1;
-    if text.as_bytes()[close] != b']' || close == 1 {
+    let close = bracket_close(text)?;
+    if close == 1 {
         return None;
     }
-    let label = &text[1..close];
+    let raw = &text[1..close];
+    let label = line_safe(raw, defined);
     let after = &text[close + 1..];
     let lookup = |l: &str| defined.iter().find(|(d, _)| *d == l.to_lowercase()).map(|(_, url)| url.clone());
     if let Some(inner) = after.strip_prefix('(') {
@@ -251,20 +275,34 @@ fn brackets(text: &str, defined: &[Definition]) -> Option<(usize, String)> {
         let destination = &inner[..end];
         let len = close + 2 + end + 1;
         return Some(if leads_somewhere(destination) {
-            (len, text[..len].to_string())
+            (len, format!("[{label}]({destination})"))
         } else {
-            (len, label.to_string())
+            (len, label)
         });
     }
     if let Some((second, _)) = after.strip_prefix('[').and_then(|a| a.split_once(']')) {
-        let target = if second.is_empty() { label } else { second };
+        let target = if second.is_empty() { raw } else { second };
         if let Some(url) = lookup(target) {
             return Some((close + 1 + second.len() + 2, format!("[{label}]({url})")));
         }
     }
-    match lookup(label) {
+    match lookup(raw) {
         Some(url) => Some((close + 1, format!("[{label}]({url})"))),
         None => Some((close + 1, format!("\\[{label}\\]"))),
+    }
+}
+
+/// Where the `]` that closes the `[` at the start of `text` is, passing over code spans; none
+/// when another `[` comes first.
+fn bracket_close(text: &str) -> Option<usize> {
+    let mut at = 1;
+    loop {
+        let found = at + text[at..].find(['`', '[', ']'])?;
+        match text.as_bytes()[found] {
+            b']' => return Some(found),
+            b'[' => return None,
+            _ => at = found + code_span_len(&text[found..]).unwrap_or(1),
+        }
     }
 }
 
@@ -284,9 +322,14 @@ fn destination_end(inner: &str) -> Option<usize> {
 }
 
 /// Whether a link destination is a URL, a path or an anchor, which rustdoc leaves alone.
+/// A destination with spaces is one only as `url "title"`: a site's template code
+/// (`{{< relref "x" >}}`) is none.
 fn leads_somewhere(destination: &str) -> bool {
     let d = destination.trim();
-    d.contains("://") || d.contains('/') || d.starts_with('#') || d.starts_with("mailto:")
+    let (url, title) = d.split_once(char::is_whitespace).unwrap_or((d, ""));
+    let title = title.trim_start();
+    (title.is_empty() || title.starts_with(['"', '\'', '(']))
+        && (url.contains("://") || url.contains('/') || url.starts_with('#') || url.starts_with("mailto:"))
 }
 
 /// Whether `text` starts with an HTML tag rustdoc accepts: a known element (opening, closing
@@ -298,16 +341,92 @@ fn is_html(text: &str) -> bool {
     }
     let Some(end) = inner.find('>') else { return false };
     let tag = &inner[..end];
-    if !tag.contains(char::is_whitespace) && tag.contains('@') {
-        return true;
-    }
+    (!tag.contains(char::is_whitespace) && tag.contains('@')) || element(text).is_some()
+}
+
+/// How a tag takes part in nesting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagKind {
+    Open,
+    Close,
+    /// Void (`<br>`) or self-closing (`<td/>`): nothing to match.
+    Alone,
+}
+
+/// The known element `text` starts with a tag of (`<b>`, `</td>`, `<br/>`), and its kind.
+fn element(text: &str) -> Option<(String, TagKind)> {
+    let inner = text.strip_prefix('<')?;
+    let tag = &inner[..inner.find('>')?];
+    let closing = tag.starts_with('/');
     let name: String = tag
         .trim_start_matches('/')
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric())
         .collect::<String>()
         .to_ascii_lowercase();
-    HTML_ELEMENTS.contains(&name.as_str()) || VOID_ELEMENTS.contains(&name.as_str())
+    if !HTML_ELEMENTS.contains(&name.as_str()) {
+        return None;
+    }
+    let kind = match () {
+        _ if closing => TagKind::Close,
+        _ if VOID_ELEMENTS.contains(&name.as_str()) || tag.ends_with('/') => TagKind::Alone,
+        _ => TagKind::Open,
+    };
+    Some((name, kind))
+}
+
+/// Marks the `<` of an element's tag in prose, so that tags can be matched once the whole
+/// text is written; a private-use character, taken out of the spec's text first.
+const TAG: char = '\u{E000}';
+
+/// `text` with its marked tags matched as rustdoc matches them: a closing tag closes the
+/// nearest open one of its name (those opened after it are left unclosed). Each tag left
+/// unmatched is written as text, except `<p>`, which some specs use as a paragraph break
+/// never closed: it becomes `<br>`, and a `</p>` never opened goes.
+fn balance_html(text: &str) -> String {
+    if !text.contains(TAG) {
+        return text.to_string();
+    }
+    let tags: Vec<(usize, String, TagKind)> = text
+        .match_indices(TAG)
+        .filter_map(|(at, _)| element(&text[at + TAG.len_utf8()..]).map(|(name, kind)| (at, name, kind)))
+        .collect();
+    let mut unmatched = vec![false; tags.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (k, (_, name, kind)) in tags.iter().enumerate() {
+        match kind {
+            TagKind::Alone => {}
+            TagKind::Open => open.push(k),
+            TagKind::Close => match open.iter().rposition(|&o| tags[o].1 == *name) {
+                Some(p) => {
+                    open.drain(p..).skip(1).for_each(|o| unmatched[o] = true);
+                }
+                None => unmatched[k] = true,
+            },
+        }
+    }
+    open.into_iter().for_each(|o| unmatched[o] = true);
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for ((at, name, kind), unmatched) in tags.iter().zip(unmatched) {
+        out.push_str(&text[from..*at]);
+        from = at + TAG.len_utf8();
+        if !unmatched {
+            continue;
+        }
+        let len = text[from..].find('>').map_or(0, |e| e + 1);
+        match (name.as_str(), kind) {
+            ("p", TagKind::Open) => out.push_str("<br>"),
+            ("p", _) => {}
+            _ => {
+                out.push_str("&lt;");
+                out.push_str(&text[from + 1..from + len]);
+            }
+        }
+        from += len;
+    }
+    out.push_str(&text[from..]);
+    out.replace(TAG, "")
 }
 
 #[cfg(test)]
@@ -351,5 +470,34 @@ mod tests {
         assert_eq!(rustdoc_safe("a List<String> of <b>bold</b><br>"), "a List&lt;String> of <b>bold</b><br>");
         assert_eq!(rustdoc_safe("Bearer <token> or <!-- c -->"), "Bearer &lt;token> or <!-- c -->");
         assert_eq!(rustdoc_safe("one</br>two"), "one<br>two");
+    }
+
+    #[test]
+    fn urls_in_quotes_and_links_around_code_or_templates() {
+        assert_eq!(rustdoc_safe("set \"https://a.b/c\" here"), "set \"<https://a.b/c>\" here");
+        assert_eq!(rustdoc_safe("{\"cps\"=\"https://a.b\"}"), "{\"cps\"=\"<https://a.b>\"}");
+        assert_eq!(
+            rustdoc_safe("See <a href=\\\"https://a.b\\\">errors</a>."),
+            "See <a href=\"https://a.b\">errors</a>."
+        );
+        assert_eq!(
+            rustdoc_safe("[Blocks]({{< relref \"x/y\" >}}) and [t](https://a.b \"T\")"),
+            "Blocks and [t](https://a.b \"T\")"
+        );
+        assert_eq!(
+            rustdoc_safe("See [`PointStruct`] or [`a[0]`](https://a.b)."),
+            "See \\[`PointStruct`\\] or [`a[0]`](https://a.b)."
+        );
+        assert_eq!(rustdoc_safe("an escaped \\[x\\] stays"), "an escaped \\[x\\] stays");
+        assert_eq!(rustdoc_safe("[the <Conference> noun](https://a.b)"), "[the &lt;Conference> noun](https://a.b)");
+    }
+
+    #[test]
+    fn html_left_unbalanced_is_text() {
+        assert_eq!(rustdoc_safe("<b>bold</b> then </tr> alone"), "<b>bold</b> then &lt;/tr> alone");
+        assert_eq!(rustdoc_safe("<table><tr><td>x</table>"), "<table>&lt;tr>&lt;td>x</table>");
+        assert_eq!(rustdoc_safe("One.<p>Two.<p>Three.</p>"), "One.<br>Two.<p>Three.</p>");
+        assert_eq!(rustdoc_safe("`<b>` in code and <br/> and <td/>"), "`<b>` in code and <br/> and <td/>");
+        assert_eq!(rustdoc_safe("<b>\n\n```\n</b>\n```\n"), "&lt;b>\n\n```text\n</b>\n```");
     }
 }
