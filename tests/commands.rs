@@ -260,6 +260,19 @@ fn fixture_specs_build_without_warnings() {
             version: None,
             // Every fixture's schemes and servers read from the environment, clippy-clean.
             env_prefix: Some("FIXTURE".into()),
+            // Every key of the package metadata, which Cargo must accept.
+            package: sdkgen::Package {
+                version: Some("2.1.0-rc.1".into()),
+                description: Some("Every fixture, with \"quotes\" and a \\ backslash".into()),
+                license: Some("MIT OR Apache-2.0".into()),
+                repository: Some("https://example.com/acme/fixtures".into()),
+                homepage: Some("https://example.com".into()),
+                documentation: Some("https://docs.example.com/fixtures".into()),
+                authors: vec!["Ada <ada@example.com>".into()],
+                keywords: vec!["openapi".into(), "fixtures".into()],
+                categories: vec!["api-bindings".into()],
+                publish: Some(true),
+            },
         },
         "fixtures",
     );
@@ -306,4 +319,113 @@ fn the_crate_and_the_runtime_depend_on_the_same_versions() {
         let versions = lock.matches(&format!("[[package]]\nname = \"{name}\"\n")).count();
         assert_eq!(versions, 1, "{name} resolves to {versions} versions in Cargo.lock");
     }
+}
+
+/// The `rust-version` every generated crate states is no older than what any of its
+/// dependencies states, as the workspace's `Cargo.lock` pins them (CI builds the seed crate
+/// with that toolchain: `.ci/run`).
+#[test]
+fn the_stated_rust_version_covers_every_dependency() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("sailpoint");
+    sdkgen_tests::write_crate(&seed_options(), &out);
+    let output = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(&out)
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).expect("metadata is JSON");
+    let version = |v: &str| -> Vec<u32> { v.split('.').map(|n| n.parse().unwrap_or(0)).collect() };
+    let packages = metadata["packages"].as_array().expect("packages");
+    let stated = packages.iter().find(|p| p["name"] == "sailpoint").and_then(|p| p["rust_version"].as_str());
+    let stated = version(stated.expect("the crate states a rust-version"));
+    let needed = packages
+        .iter()
+        .filter(|p| p["name"] != "sailpoint")
+        .filter_map(|p| Some((version(p["rust_version"].as_str()?), p["name"].as_str()?.to_string())))
+        .max()
+        .expect("dependencies state rust versions");
+    assert!(stated >= needed.0, "the crate states rust-version {stated:?}, but {} needs {:?}", needed.1, needed.0);
+}
+
+/// A team's own xtask (`examples/xtask`), built against the library as an outside crate is (a
+/// path dependency, its own workspace and target folder), generates exactly the committed seed
+/// crate from a copy of `specs/`, and its `gen --check` tells fresh from stale.
+#[test]
+fn an_outside_xtask_built_on_the_library_generates_the_seed_crate() {
+    let root = repo_root();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let xtask = dir.path().join("xtask");
+    std::fs::create_dir_all(xtask.join("src")).expect("xtask folder");
+    let manifest = std::fs::read_to_string(root.join("examples/xtask/Cargo.toml")).expect("the example's manifest");
+    let generator = root.join("generator").display().to_string().replace('\\', "/");
+    assert!(manifest.contains("path = \"../../generator\""), "the example depends on the generator by path");
+    let manifest = manifest.replace("path = \"../../generator\"", &format!("path = \"{generator}\""));
+    std::fs::write(xtask.join("Cargo.toml"), manifest).expect("writable");
+    std::fs::copy(root.join("examples/xtask/src/main.rs"), xtask.join("src/main.rs")).expect("main.rs");
+    std::fs::copy(root.join("Cargo.lock"), xtask.join("Cargo.lock")).expect("lock file");
+    std::fs::create_dir_all(dir.path().join("specs")).expect("specs folder");
+    for entry in std::fs::read_dir(root.join("specs")).expect("specs/") {
+        let path = entry.expect("an entry").path();
+        std::fs::copy(&path, dir.path().join("specs").join(path.file_name().expect("a name"))).expect("a spec");
+    }
+    // The committed crate's public API, from which its version is kept.
+    let out = dir.path().join("generated");
+    std::fs::create_dir_all(&out).expect("output folder");
+    std::fs::copy(root.join("generated/api.json"), out.join("api.json")).expect("api.json");
+
+    let run = |args: &[&str]| {
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["run", "--quiet", "--manifest-path"])
+            .arg(xtask.join("Cargo.toml"))
+            .args(["--", "gen", "--root"])
+            .arg(dir.path())
+            .args(args)
+            .env("CARGO_TARGET_DIR", root.join("target/outside-xtask"))
+            .env("CARGO_INCREMENTAL", "0")
+            .env("CARGO_PROFILE_DEV_DEBUG", "false")
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("cargo runs")
+    };
+    let written = run(&[]);
+    assert!(written.status.success(), "the outside xtask failed:\n{}", String::from_utf8_lossy(&written.stderr));
+
+    let files = |base: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut found = Vec::new();
+        let mut stack = vec![base.to_path_buf()];
+        while let Some(folder) = stack.pop() {
+            for entry in std::fs::read_dir(&folder).expect("a folder") {
+                let path = entry.expect("an entry").path();
+                let relative = path.strip_prefix(base).expect("inside").to_path_buf();
+                if relative == Path::new("target") || relative == Path::new("Cargo.lock") {
+                    continue;
+                }
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    // Checkouts may turn line ends into CRLF; the generator writes LF.
+                    let bytes = std::fs::read(&path).expect("readable");
+                    found.push((relative, String::from_utf8_lossy(&bytes).replace("\r\n", "\n").into_bytes()));
+                }
+            }
+        }
+        found.sort();
+        found
+    };
+    let (ours, theirs) = (files(&root.join("generated")), files(&out));
+    let names = |f: &[(PathBuf, Vec<u8>)]| f.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&theirs), names(&ours), "the outside xtask writes the seed crate's files");
+    for ((path, a), (_, b)) in ours.iter().zip(&theirs) {
+        assert!(a == b, "{} differs from the committed seed crate's", path.display());
+    }
+
+    let fresh = run(&["--check"]);
+    assert!(fresh.status.success(), "{}", String::from_utf8_lossy(&fresh.stderr));
+    std::fs::write(out.join("src/lib.rs"), "// edited by hand\n").expect("writable");
+    let stale = run(&["--check"]);
+    assert_eq!(stale.status.code(), Some(1), "a stale crate fails the check");
+    let stderr = String::from_utf8_lossy(&stale.stderr);
+    assert!(stderr.contains("src/lib.rs") && stderr.contains("cargo xtask gen"), "{stderr}");
 }

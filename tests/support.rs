@@ -27,6 +27,7 @@ pub fn options_for(spec: &Path) -> Options {
         regenerate: None,
         version: None,
         env_prefix: None,
+        package: sdkgen::Package::default(),
     }
 }
 

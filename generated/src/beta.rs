@@ -5,8 +5,13 @@
 //! These are the public, beta APIs for SailPoint's SaaS services and are subject to change.
 #![allow(clippy::large_enum_variant)]
 
+#[allow(unused_imports)]
 use crate::models;
+
+#[allow(unused_imports)]
 use crate::runtime::{Auth, ConfigError, Core, Error};
+
+#[allow(unused_imports)]
 use reqwest::Method;
 
 /// The server URL of this API, with its variables in braces: `https://{tenant}.api.identitynow.com/beta`.
@@ -243,6 +248,7 @@ impl Client {
         self.core.base_url()
     }
 
+    #[cfg(feature = "beta")]
     /// This API selectively updates an existing Provisioning Policy using a JSONPatch payload.
     /// A token with API, ORG_ADMIN, SOURCE_ADMIN, or SOURCE_SUBADMIN authority is required to call this API.
     ///
@@ -269,6 +275,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "beta")]
 /// The documented error responses of [`Client::update_provisioning_policy`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -291,6 +298,7 @@ pub enum UpdateProvisioningPolicyError {
     InternalServerError(models::ErrorResponse),
 }
 
+#[cfg(feature = "beta")]
 /// A call of [`Client::update_provisioning_policy`]: `.await` it, or [`send`](UpdateProvisioningPolicyBuilder::send) it.
 #[derive(Clone)]
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -301,8 +309,11 @@ pub struct UpdateProvisioningPolicyBuilder<'a> {
     body: &'a [models::JsonPatchOperation],
     options: crate::runtime::CallOptions,
 }
+
+#[cfg(feature = "beta")]
 crate::runtime::call_options!(UpdateProvisioningPolicyBuilder);
 
+#[cfg(feature = "beta")]
 impl<'a> UpdateProvisioningPolicyBuilder<'a> {
     /// Sends the request.
     pub async fn send(
@@ -347,6 +358,7 @@ impl<'a> UpdateProvisioningPolicyBuilder<'a> {
     }
 }
 
+#[cfg(feature = "beta")]
 impl<'a> std::future::IntoFuture for UpdateProvisioningPolicyBuilder<'a> {
     type Output = Result<
         models::ProvisioningPolicyDto,

@@ -3,8 +3,10 @@
 //! The model types of every API in this crate, each shape defined once.
 #![allow(clippy::large_enum_variant, clippy::type_complexity)]
 
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "v3")]
 /// The type of object that a reference points to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -65,6 +67,7 @@ pub enum DtoType {
     Unknown(String),
 }
 
+#[cfg(feature = "v3")]
 impl DtoType {
     /// Each listed variant and the value the API spells it with.
     const VALUES: &'static [(Self, &'static str)] = &[
@@ -96,6 +99,8 @@ impl DtoType {
         (Self::AccountActivity, "ACCOUNT_ACTIVITY"),
     ];
 }
+
+#[cfg(feature = "v3")]
 crate::runtime::string_enum!(DtoType, Unknown);
 
 /// One localized message of an error response.
@@ -131,6 +136,7 @@ pub struct ErrorResponse {
     pub causes: Option<Vec<ErrorMessage>>,
 }
 
+#[cfg(feature = "beta")]
 /// One field of a provisioning policy.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -155,6 +161,7 @@ pub struct FieldDetailsDto {
     pub is_multi_valued: Option<bool>,
 }
 
+#[cfg(feature = "v3")]
 /// A JSON Patch document as defined by [RFC 6902](https://tools.ietf.org/html/rfc6902), wrapped in an object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -305,6 +312,7 @@ impl LocaleOrigin {
 }
 crate::runtime::string_enum!(LocaleOrigin, Unknown);
 
+#[cfg(feature = "v3")]
 /// A reference to another object, by its DTO type, ID and display name.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -320,6 +328,7 @@ pub struct ObjectRef {
     pub name: Option<String>,
 }
 
+#[cfg(feature = "v3")]
 /// A reference to a plan initializer script.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -329,6 +338,7 @@ pub struct PlanInitializerScript {
     pub source: Option<String>,
 }
 
+#[cfg(feature = "v3")]
 /// The configuration used to provision through a Service Desk integration.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -356,6 +366,7 @@ pub struct ProvisioningConfig {
     pub plan_initializer_script: Option<PlanInitializerScript>,
 }
 
+#[cfg(feature = "beta")]
 /// A provisioning policy of a source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -370,6 +381,7 @@ pub struct ProvisioningPolicyDto {
     pub fields: Option<Vec<FieldDetailsDto>>,
 }
 
+#[cfg(feature = "beta")]
 impl ProvisioningPolicyDto {
     /// A value with the required fields; the optional ones are `None`, to be set on it.
     pub fn new(name: impl Into<String>) -> Self {
@@ -382,6 +394,7 @@ impl ProvisioningPolicyDto {
     }
 }
 
+#[cfg(feature = "v3")]
 /// A Service Desk integration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -436,6 +449,7 @@ pub struct ServiceDeskIntegrationDto {
     pub before_provisioning_rule: Option<ObjectRef>,
 }
 
+#[cfg(feature = "v3")]
 impl ServiceDeskIntegrationDto {
     /// A value with the required fields; the optional ones are `None`, to be set on it.
     pub fn new(
@@ -480,6 +494,7 @@ pub struct UnauthorizedError {
     pub error: Option<serde_json::Value>,
 }
 
+#[cfg(feature = "beta")]
 /// The type of provisioning policy usage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -520,6 +535,7 @@ pub enum UsageType {
     Unknown(String),
 }
 
+#[cfg(feature = "beta")]
 impl UsageType {
     /// Each listed variant and the value the API spells it with.
     const VALUES: &'static [(Self, &'static str)] = &[
@@ -541,4 +557,6 @@ impl UsageType {
         (Self::ChangePassword, "CHANGE_PASSWORD"),
     ];
 }
+
+#[cfg(feature = "beta")]
 crate::runtime::string_enum!(UsageType, Unknown);

@@ -5,8 +5,13 @@
 //! These are the public APIs for SailPoint's SaaS services. We encourage you to join the SailPoint Developer Community forum at <https://developer.sailpoint.com/discuss> to connect with other developers using our APIs.
 #![allow(clippy::large_enum_variant)]
 
+#[allow(unused_imports)]
 use crate::models;
+
+#[allow(unused_imports)]
 use crate::runtime::{Auth, ConfigError, Core, Error};
+
+#[allow(unused_imports)]
 use reqwest::Method;
 
 /// The server URL of this API, with its variables in braces: `https://{tenant}.api.identitynow.com/v3`.
@@ -243,6 +248,7 @@ impl Client {
         self.core.base_url()
     }
 
+    #[cfg(feature = "v3")]
     /// Update an existing ServiceDeskIntegration by ID with a PATCH request.
     ///
     /// `PATCH /service-desk-integrations/{id}` (`patchServiceDeskIntegration`)
@@ -265,6 +271,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "v3")]
 /// The documented error responses of [`Client::patch_service_desk_integration`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -287,6 +294,7 @@ pub enum PatchServiceDeskIntegrationError {
     InternalServerError(models::ErrorResponse),
 }
 
+#[cfg(feature = "v3")]
 /// A call of [`Client::patch_service_desk_integration`]: `.await` it, or [`send`](PatchServiceDeskIntegrationBuilder::send) it.
 #[derive(Clone)]
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -296,8 +304,11 @@ pub struct PatchServiceDeskIntegrationBuilder<'a> {
     body: &'a models::JsonPatch,
     options: crate::runtime::CallOptions,
 }
+
+#[cfg(feature = "v3")]
 crate::runtime::call_options!(PatchServiceDeskIntegrationBuilder);
 
+#[cfg(feature = "v3")]
 impl<'a> PatchServiceDeskIntegrationBuilder<'a> {
     /// Sends the request.
     pub async fn send(
@@ -346,6 +357,7 @@ impl<'a> PatchServiceDeskIntegrationBuilder<'a> {
     }
 }
 
+#[cfg(feature = "v3")]
 impl<'a> std::future::IntoFuture for PatchServiceDeskIntegrationBuilder<'a> {
     type Output = Result<
         models::ServiceDeskIntegrationDto,

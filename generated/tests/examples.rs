@@ -3,6 +3,7 @@
 //! Every example the specs give for a JSON request or response body, decoded into the
 //! type the client uses for that body. A failure names the example's file and JSON
 //! pointer, and where in the example decoding stopped.
+#![cfg(feature = "all")]
 
 /// Decodes `json` as a `T`, or fails saying where and why.
 #[track_caller]

@@ -6,16 +6,19 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::builder::Generator;
 use crate::changes::ChangeReport;
 use crate::error::Error;
-use crate::pipeline::{assemble_pages, generate, Generated, Options};
-use crate::surface::{Surface, SURFACE_FILE};
-use crate::write;
+use crate::package::Package;
+use crate::pipeline::{assemble_pages, Options};
+use crate::surface::SURFACE_FILE;
+use crate::write::Drift;
 
 const USAGE: &str = "\
 usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--names FILE]
               [--report PATH] [--check] [--strict] [--example-tests] [--emit-spec DIR]
               [--changes PATH] [--changes-md PATH] [--bump] [--env-prefix PREFIX]
+              [--package FILE]
 
   --spec FILE        an OpenAPI 3.0 spec (YAML or JSON); each becomes one API module. Its
                      `$ref`s may name other files inside its folder (a multi-file spec: give
@@ -44,7 +47,11 @@ usage: sdkgen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--nam
                      1.0, a breaking change bumps the minor); without it the version is kept
   --env-prefix P     give each client `Client::from_env()`, reading P_BASE_URL and the
                      credentials of the spec's schemes (P_CLIENT_ID and P_CLIENT_SECRET,
-                     P_TOKEN, P_API_KEY, P_USERNAME and P_PASSWORD) from the environment";
+                     P_TOKEN, P_API_KEY, P_USERNAME and P_PASSWORD) from the environment
+  --package FILE     the package's metadata (YAML or JSON, keys as in Cargo.toml): version,
+                     description, license, repository, homepage, documentation, authors,
+                     keywords, categories, publish (false unless it says true); a version
+                     given there is the crate's, and --bump cannot also set it";
 
 #[derive(Debug, Default)]
 struct Args {
@@ -62,6 +69,7 @@ struct Args {
     changes_md: Option<PathBuf>,
     bump: bool,
     env_prefix: Option<String>,
+    package: Option<PathBuf>,
 }
 
 fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
@@ -88,6 +96,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--changes-md" => parsed.changes_md = Some(value()?.into()),
             "--bump" => parsed.bump = true,
             "--env-prefix" => parsed.env_prefix = Some(value()?),
+            "--package" => parsed.package = Some(value()?.into()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -148,36 +157,32 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
         Some(name) => name.clone(),
         None => default_crate_name(&out),
     };
-    // The crate already there: its public API, and its version, which regenerating keeps.
-    let previous = Surface::read(&out)?;
-    let mut options = Options {
+    let options = Options {
         specs: args.specs.clone(),
         names: args.names.clone(),
         crate_name,
         example_tests: args.example_tests,
         mock_tests: args.mock_tests,
         regenerate: regenerate.map(str::to_string),
-        version: previous.as_ref().map(|p| p.version.clone()),
+        version: None,
         env_prefix: args.env_prefix.clone(),
+        package: Package::default(),
     };
-    let mut generated = generate(&options)?;
-    let changes = previous.as_ref().map(|old| crate::changes::compare(old, &generated.surface));
-    if let Some(report) = &changes {
-        // Nothing to bump when regenerating changes no file.
-        if args.bump && report.to_version != report.from_version && !write::diff(&out, &generated.files)?.is_empty() {
-            options.version = Some(report.to_version.clone());
-            generated = generate(&options)?;
-        }
+    let mut generator = Generator::from_options(options).bump(args.bump);
+    if let Some(path) = &args.package {
+        generator = generator.package_file(path);
     }
+    let prepared = generator.prepare(&out)?;
     // With --strict, what would be a warning is an error, and nothing is written.
     let level = if args.strict { "error" } else { "warning" };
-    for w in &generated.report.warnings {
+    let report = &prepared.generated.report;
+    for w in &report.warnings {
         eprintln!("{level}: {}: {}", w.site, w.message);
     }
-    for s in &generated.report.skipped {
+    for s in &report.skipped {
         eprintln!("{level}: {}: operation skipped: {}", s.site, s.reason);
     }
-    let defects = generated.report.warnings.len() + generated.report.skipped.len();
+    let defects = report.warnings.len() + report.skipped.len();
     if args.strict && defects > 0 {
         eprintln!(
             "error: --strict: the spec has {defects} defect(s) the generator would work around; nothing was written"
@@ -186,24 +191,31 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
     }
 
     let clock = Instant::now();
-    let code = if args.check { check(&out, &generated, regenerate)? } else { write_out(&out, &generated)? };
-    generated.report.timings_ms.write = (clock.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    let files = prepared.generated.files.len();
+    let version = prepared.generated.surface.version.clone();
+    let mut outcome = if args.check { prepared.check()? } else { prepared.write()? };
+    outcome.report.timings_ms.write = (clock.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    let code = if args.check { check(&out, &outcome.drift, regenerate) } else { written(&out, &outcome.drift, files) };
     if args.changes.is_some() || args.changes_md.is_some() || args.bump {
-        report_changes(args, changes.as_ref(), &out, &options.crate_name, &generated)?;
+        report_changes(args, outcome.changes.as_ref(), &out, generator_name(args, &out).as_str(), &version)?;
     }
     if let Some(path) = &args.report {
-        let json = serde_json::to_string_pretty(&generated.report).expect("reports serialize");
+        let json = serde_json::to_string_pretty(&outcome.report).expect("reports serialize");
         std::fs::write(path, json + "\n").map_err(|source| Error::Write { path: path.clone(), source })?;
     }
     Ok(code)
 }
 
+/// The crate's name, as given or from the output folder.
+fn generator_name(args: &Args, out: &Path) -> String {
+    args.crate_name.clone().unwrap_or_else(|| default_crate_name(out))
+}
+
 /// `--check`: 0 when `out` holds what was generated, else 1 and the files that differ.
-fn check(out: &Path, generated: &Generated, regenerate: Option<&str>) -> Result<i32, Error> {
-    let drift = write::diff(out, &generated.files)?;
+fn check(out: &Path, drift: &Drift, regenerate: Option<&str>) -> i32 {
     if drift.is_empty() {
         println!("{} is up to date", out.display());
-        return Ok(0);
+        return 0;
     }
     eprintln!("{} is stale; these files differ from what the specs generate:", out.display());
     for f in drift.files() {
@@ -213,19 +225,18 @@ fn check(out: &Path, generated: &Generated, regenerate: Option<&str>) -> Result<
         Some(command) => eprintln!("run `{command}` to refresh them"),
         None => eprintln!("run the same command without --check to refresh them"),
     }
-    Ok(1)
+    1
 }
 
-/// Writes what was generated into `out`, saying how many files changed.
-fn write_out(out: &Path, generated: &Generated) -> Result<i32, Error> {
-    let drift = write::write(out, &generated.files)?;
+/// Says how many of the `files` written into `out` changed.
+fn written(out: &Path, drift: &Drift, files: usize) -> i32 {
     let changed = drift.files().len();
     if changed == 0 {
-        println!("{} is up to date ({} files)", out.display(), generated.files.len());
+        println!("{} is up to date ({files} files)", out.display());
     } else {
-        println!("wrote {} ({changed} of {} files changed)", out.display(), generated.files.len());
+        println!("wrote {} ({changed} of {files} files changed)", out.display());
     }
-    Ok(0)
+    0
 }
 
 /// `--changes`, `--changes-md`, `--bump`: the summary of what changed, and the reports asked for.
@@ -234,7 +245,7 @@ fn report_changes(
     changes: Option<&ChangeReport>,
     out: &Path,
     crate_name: &str,
-    generated: &Generated,
+    version: &str,
 ) -> Result<(), Error> {
     let Some(report) = changes else {
         eprintln!(
@@ -242,7 +253,7 @@ fn report_changes(
              the version stays {}",
             out.display(),
             SURFACE_FILE,
-            generated.surface.version
+            version
         );
         return Ok(());
     };

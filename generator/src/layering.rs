@@ -17,6 +17,7 @@ const FLOORS: &[&str] = &[
     "error",
     "ir",
     "surface",
+    "package",
     // The stages, in the order they run.
     "load",
     "lower",
@@ -29,6 +30,7 @@ const FLOORS: &[&str] = &[
     // What runs the stages.
     "changes",
     "pipeline",
+    "builder",
     "cli",
 ];
 

@@ -1,10 +1,13 @@
 //! sdkgen: generates a typed, formatted, self-contained Rust client crate from OpenAPI 3.0
 //! and 3.1 specs, folding the inline schemas that specs repeat into one shared type per shape.
 //!
-//! The library API is what a build script or an `xtask` needs: [`generate`] a crate from
-//! [`Options`] into memory ([`Generated`]: its files, the [`report`], its public API as
-//! [`surface`] data), [`write`](mod@write) it to a folder (or diff against one), compare two crates'
-//! APIs with [`changes`], or run the command line itself with [`cli::run`].
+//! The library API is what a build script or an `xtask` needs: a [`Generator`] takes specs, a
+//! names overlay, package metadata and crate options and writes the crate into a folder (or
+//! checks it, for CI), returning its [`Outcome`]: the [`report`], the files that changed, and
+//! what changed for the crate's users. Below it, [`generate`] makes a crate from [`Options`]
+//! in memory ([`Generated`]: its files, the report, its public API as [`surface`] data),
+//! [`write`](mod@write) puts it in a folder (or diffs against one), [`changes`] compares two
+//! crates' APIs, and [`cli::run`] is the command line itself.
 //!
 //! Inside, a pipeline of stages, one module each, data flowing one way: load (parse,
 //! documentation pages, bundling of other files and any JSON pointer, OpenAPI 3.1 and 3.2,
@@ -13,6 +16,7 @@
 
 #![warn(missing_docs)]
 
+pub mod builder;
 pub mod changes;
 pub mod cli;
 mod emit;
@@ -27,6 +31,7 @@ mod lower;
 mod markdown;
 mod naming;
 mod normalize;
+pub mod package;
 mod parallel;
 mod pipeline;
 mod pointer;
@@ -35,7 +40,9 @@ mod servers;
 pub mod surface;
 pub mod write;
 
+pub use builder::{Generator, Outcome};
 pub use error::{Error, Result};
 pub use naming::type_ident;
+pub use package::Package;
 pub use pipeline::{assemble_pages, generate, Generated, Options};
 pub use surface::SURFACE_FILE;

@@ -7,6 +7,7 @@ use std::time::Instant;
 use crate::error::{Error, Result};
 use crate::format::OutputFile;
 use crate::load::pages;
+use crate::package::Package;
 use crate::report::{ms, Report, Timings};
 use crate::surface::{Surface, SURFACE_FILE};
 use crate::{emit, load, lower, normalize, parallel};
@@ -30,11 +31,15 @@ pub struct Options {
     /// The command that regenerates the crate (`cargo xtask gen`), named in every file's
     /// header; `None`: the header says to run sdkgen again.
     pub regenerate: Option<String>,
-    /// The crate's version (`0.1.0` when not given); `--bump` sets it from the previous one.
+    /// The crate's version when `package` names none (`0.1.0` when neither does); the CLI
+    /// keeps the previous one, and `--bump` sets it from the previous one.
     pub version: Option<String>,
     /// The prefix of the environment variables `Client::from_env` reads (`SAIL`:
     /// `SAIL_BASE_URL`, `SAIL_CLIENT_ID` ...); without one there is no `from_env`.
     pub env_prefix: Option<String>,
+    /// The package's metadata for its `Cargo.toml`: license, repository, authors, keywords,
+    /// whether it may be published; its `version`, when given, is the crate's version.
+    pub package: Package,
 }
 
 /// The generated crate, in memory, and the report on how it was made.
@@ -51,6 +56,7 @@ pub struct Generated {
 pub fn generate(options: &Options) -> Result<Generated> {
     check_crate_name(&options.crate_name)?;
     check_env_prefix(options.env_prefix.as_deref())?;
+    options.package.check().map_err(|e| Error::Usage(format!("package metadata: {}: {}", e.pointer, e.message)))?;
     let mut timings = Timings::default();
     let clock = Instant::now();
     let (page_inputs, spec_inputs): (Vec<PathBuf>, Vec<PathBuf>) =
@@ -81,7 +87,7 @@ pub fn generate(options: &Options) -> Result<Generated> {
     let model = normalize::normalize(ir);
     timings.normalize = ms(clock);
 
-    let version = options.version.as_deref().unwrap_or("0.1.0");
+    let version = options.package.version.as_deref().or(options.version.as_deref()).unwrap_or("0.1.0");
     let crate_options = emit::CrateOptions {
         crate_name: &options.crate_name,
         inputs: &inputs,
@@ -90,6 +96,7 @@ pub fn generate(options: &Options) -> Result<Generated> {
         mock_tests: options.mock_tests,
         version,
         env_prefix: options.env_prefix.as_deref(),
+        package: &options.package,
     };
     let mut files = parallel::emit_and_format(&model, &crate_options, &mut timings)?;
     let surface = emit::surface::surface(&model, &options.crate_name, version);

@@ -11,6 +11,9 @@ pub mod prism_copy;
 pub const CRATE_NAME: &str = "sailpoint";
 /// The names overlay inside `specs/`; every other YAML or JSON file there is a spec.
 pub const NAMES_FILE: &str = "names.yaml";
+
+/// The seed crate's package metadata in `specs/` (see `sdkgen --package`), not a spec.
+pub const PACKAGE_FILE: &str = "package.yaml";
 /// The command that regenerates `generated/`, which its files' headers name.
 pub const REGENERATE: &str = "cargo xtask gen";
 
@@ -48,7 +51,9 @@ pub fn repository_specs(root: &Path) -> Result<Vec<PathBuf>, String> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name != NAMES_FILE && [".yaml", ".yml", ".json"].iter().any(|ext| name.ends_with(ext))
+            name != NAMES_FILE
+                && name != PACKAGE_FILE
+                && [".yaml", ".yml", ".json"].iter().any(|ext| name.ends_with(ext))
         })
         .collect();
     specs.sort();
@@ -73,6 +78,7 @@ pub fn seed_options(root: &Path) -> Result<sdkgen::Options, String> {
         // `Client::from_env()` reads SAIL_BASE_URL, SAIL_CLIENT_ID and SAIL_CLIENT_SECRET, as
         // SailPoint's own SDKs do.
         env_prefix: Some("SAIL".into()),
+        package: sdkgen::Package::read(&root.join("specs").join(PACKAGE_FILE)).map_err(|e| e.to_string())?,
     })
 }
 
@@ -95,6 +101,7 @@ pub fn seed_args(root: &Path, out: &Path) -> Result<Vec<String>, String> {
     if options.example_tests {
         args.push("--example-tests".into());
     }
+    args.extend(["--package".to_string(), root.join("specs").join(PACKAGE_FILE).display().to_string()]);
     if let Some(prefix) = options.env_prefix {
         args.extend(["--env-prefix".to_string(), prefix]);
     }

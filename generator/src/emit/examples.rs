@@ -67,10 +67,13 @@ pub fn examples_test(model: &Model, crate_name: &str) -> Option<TokenStream> {
     if tests.is_empty() {
         return None;
     }
+    // Every operation and type is there only with every feature on.
+    let all_features = model.features.gate().then(|| quote!(#![cfg(feature = "all")]));
     Some(quote! {
         //! Every example the specs give for a JSON request or response body, decoded into the
         //! type the client uses for that body. A failure names the example's file and JSON
         //! pointer, and where in the example decoding stopped.
+        #all_features
 
         /// Decodes `json` as a `T`, or fails saying where and why.
         #[track_caller]

@@ -4,6 +4,7 @@
 
 use super::CrateOptions;
 use crate::normalize::Model;
+use crate::package::{toml_array, toml_string, Package, RUST_VERSION};
 
 /// The runtime crate's manifest, whose `[dependencies]` the generated crate takes.
 const RUNTIME_MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
@@ -31,7 +32,8 @@ pub fn dependency_name(line: &str) -> &str {
 
 pub fn manifest(model: &Model, options: &CrateOptions) -> String {
     let titles: Vec<String> = model.ir.apis.iter().map(|a| format!("{} {}", a.title, a.version)).collect();
-    let description = format!("Typed async client for {}", titles.join(", "));
+    let description =
+        options.package.description.clone().unwrap_or_else(|| format!("Typed async client for {}", titles.join(", ")));
     let mut dependencies: Vec<&str> = runtime_dependencies()
         .filter(|line| model.has_webhooks() || !WEBHOOK_ONLY.contains(&dependency_name(line)))
         .collect();
@@ -40,16 +42,19 @@ pub fn manifest(model: &Model, options: &CrateOptions) -> String {
     }
     dependencies.sort_by_key(|line| dependency_name(line));
     let dependencies = dependencies.join("\n");
+    let features = features(model);
+    let examples = examples(model, options);
     format!(
         r#"# {header}
 [package]
 name = "{name}"
 version = "{version}"
 edition = "2021"
-description = {description:?}
-readme = "README.md"
-publish = false
-
+# The newest Rust version the dependencies need; CI builds the crate with it.
+rust-version = "{rust_version}"
+description = {description}
+{package}readme = "README.md"
+{publish}
 [dependencies]
 {dependencies}
 
@@ -58,9 +63,9 @@ publish = false
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 
 [features]
-# A `tracing` span per HTTP attempt: operation, method, path template, attempt and status.
+{features}# A `tracing` span per HTTP attempt: operation, method, path template, attempt and status.
 tracing = ["dep:tracing"]
-
+{examples}
 [lib]
 # Descriptions from the spec may hold code in other languages, which rustdoc would try to
 # compile as Rust.
@@ -76,7 +81,73 @@ all-features = true
         mock = if options.mock_tests { " and the mock server tests (tests/mock_server.rs)" } else { "" },
         name = options.crate_name,
         version = options.version,
+        rust_version = RUST_VERSION,
+        description = toml_string(&description),
+        package = package_lines(options.package),
+        publish = if options.package.publish == Some(true) { "" } else { "publish = false\n" },
     )
+}
+
+/// The `[package]` keys the user gave, in Cargo's order.
+fn package_lines(package: &Package) -> String {
+    let mut out = String::new();
+    let texts = [
+        ("license", &package.license),
+        ("repository", &package.repository),
+        ("homepage", &package.homepage),
+        ("documentation", &package.documentation),
+    ];
+    for (key, value) in texts {
+        if let Some(value) = value {
+            out.push_str(&format!("{key} = {}\n", toml_string(value)));
+        }
+    }
+    let lists = [("authors", &package.authors), ("keywords", &package.keywords), ("categories", &package.categories)];
+    for (key, values) in lists {
+        if !values.is_empty() {
+            out.push_str(&format!("{key} = {}\n", toml_array(values)));
+        }
+    }
+    out
+}
+
+/// `default`, `all`, a feature per API turning on its tags' features, and one per tag.
+fn features(model: &Model) -> String {
+    if !model.features.gate() {
+        return String::new();
+    }
+    let quoted = |names: &mut dyn Iterator<Item = &String>| -> String {
+        names.map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
+    };
+    let mut out = String::from(
+        "# Every API and tag; with `default-features = false`, name the ones you use and only\n\
+         # their operations and the model types those reach are compiled.\n\
+         default = [\"all\"]\n",
+    );
+    out.push_str(&format!("all = [{}]\n", quoted(&mut model.features.apis.iter().map(|a| &a.name))));
+    for api in &model.features.apis {
+        out.push_str(&format!("{} = [{}]\n", api.name, quoted(&mut api.tags.iter().map(|(f, _)| f))));
+        for (feature, tags) in &api.tags {
+            let about = if tags.is_empty() {
+                "operations without a tag".to_string()
+            } else {
+                tags.join(", ").replace(['\n', '\r'], " ")
+            };
+            out.push_str(&format!("# {about}\n{feature} = []\n"));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// An `[[example]]` per API whose example calls an operation, needing a feature of its.
+fn examples(model: &Model, options: &CrateOptions) -> String {
+    (0..model.ir.apis.len())
+        .filter_map(|a| {
+            let feature = super::readme::example_feature(model, a, options.crate_name)?;
+            Some(format!("\n[[example]]\nname = {:?}\nrequired-features = [{feature:?}]\n", model.ir.apis[a].module))
+        })
+        .collect()
 }
 
 #[cfg(test)]

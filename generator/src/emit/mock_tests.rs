@@ -44,12 +44,15 @@ pub fn mock_tests(model: &Model, crate_name: &str) -> TokenStream {
         }
     }
     let helpers = file_helpers(&helpers);
+    // Every operation and type is there only with every feature on.
+    let all_features = model.features.gate().then(|| quote!(#![cfg(feature = "all")]));
     quote! {
         //! One test per operation against a validating mock server: the call made from values
         //! that fit the spec's schemas, every optional parameter set, placeholder credentials
         //! for every scheme. The server's URL is in `MOCK_SERVER_URL` (with several APIs,
         //! `MOCK_SERVER_URL_{MODULE}`). A request the server finds wrong is answered with an
         //! error status naming what is wrong, and fails its test.
+        #all_features
 
         use #krate::{reqwest, Error};
 

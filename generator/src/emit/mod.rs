@@ -67,6 +67,8 @@ pub struct CrateOptions<'a> {
     pub version: &'a str,
     /// The prefix of the variables `Client::from_env` reads, if the user named one.
     pub env_prefix: Option<&'a str>,
+    /// What the user says of the package (license, repository ...).
+    pub package: &'a crate::package::Package,
 }
 
 impl CrateOptions<'_> {
@@ -250,7 +252,15 @@ fn lib_rs(model: &Model) -> TokenStream {
             pub use webhook::{WebhookError, WebhookVerifier, DEFAULT_WEBHOOK_TOLERANCE};
         }
     });
+    let recursion_limit = model.recursion_limit.map(|limit| {
+        let limit = limit.to_string();
+        quote! {
+            // The model types hold each other in chains longer than rustc looks by default.
+            #![recursion_limit = #limit]
+        }
+    });
     quote! {
+        #recursion_limit
         // The README, made from the spec, is the crate's front page on docs.rs as on a forge.
         #![doc = include_str!("../README.md")]
         // Descriptions come from the spec as its authors wrote them.

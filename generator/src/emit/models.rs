@@ -6,7 +6,7 @@ use std::ops::Range;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::syntax::{allow_many_arguments, doc_attrs, ident, type_tokens};
+use super::syntax::{allow_many_arguments, cfg_attr, doc_attrs, gate, ident, type_tokens};
 use crate::ir::{Kind, NodeId, Tag};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{FieldDef, Model, RustType, Shape, TypeDef, TypeId};
@@ -16,21 +16,31 @@ use crate::normalize::{FieldDef, Model, RustType, Shape, TypeDef, TypeId};
 pub fn models(model: &Model, range: Range<usize>) -> TokenStream {
     let first = range.start == 0;
     let last = range.end == model.types.len();
-    let types = model.types[range.clone()].iter().zip(range).map(|(t, i)| match &t.shape {
-        Shape::Struct { fields, additional } => struct_def(model, TypeId(i as u32), t, fields, *additional),
-        Shape::Enum { values } => enum_def(t, values),
-        Shape::Union { variants, tag } => union_def(model, TypeId(i as u32), t, variants, tag.as_ref()),
+    let types = model.types[range.clone()].iter().zip(range).map(|(t, i)| {
+        let id = TypeId(i as u32);
+        let items = match &t.shape {
+            Shape::Struct { fields, additional } => struct_def(model, id, t, fields, *additional),
+            Shape::Enum { values } => enum_def(t, values),
+            Shape::Union { variants, tag } => union_def(model, id, t, variants, tag.as_ref()),
+        };
+        // Compiled only with a feature whose operations reach it.
+        gate(&cfg_attr(model.features.model_type(id)), items)
     });
     let aliases = model.aliases.iter().filter(|_| last).map(|a| {
         let name = ident(&a.name);
         let target = ident(&a.target);
         let doc = format!(" Another name of [`{}`]: the spec defines both, with the same shape.", a.target);
-        quote! { #[doc = #doc] pub type #name = #target; }
+        let target_id = model.types.iter().position(|t| t.name == a.target).map(|i| TypeId(i as u32));
+        let cfg = cfg_attr(target_id.and_then(|t| model.features.model_type(t)));
+        quote! { #[doc = #doc] #cfg pub type #name = #target; }
     });
     let head = first.then(|| {
         // Structs and unions derive serde's traits; enums get theirs from the runtime.
         let derives = model.types.iter().any(|t| !matches!(t.shape, Shape::Enum { .. }));
-        let imports = derives.then(|| quote! { use serde::{Deserialize, Serialize}; });
+        // Unused when the features on compile none of the types that derive them.
+        let gated = (0..model.types.len()).any(|i| model.features.model_type(TypeId(i as u32)).is_some());
+        let allow = gated.then(|| quote!(#[allow(unused_imports)]));
+        let imports = derives.then(|| quote! { #allow use serde::{Deserialize, Serialize}; });
         quote! {
             //! The model types of every API in this crate, each shape defined once.
             // Untagged unions keep their variants inline, which is what serde decodes into; field

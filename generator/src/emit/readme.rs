@@ -7,7 +7,7 @@ use heck::ToShoutySnakeCase;
 
 use super::api::{body_arg, env_credentials, env_var, placement, setter_names, Arg, EnvVar};
 use super::models::has_default;
-use super::syntax::crate_ident;
+use super::syntax::{crate_ident, crate_path};
 use super::CrateOptions;
 use crate::ir::{Api, HttpMethod, Operation, Parameter, SchemeKind};
 use crate::naming;
@@ -17,6 +17,8 @@ use crate::normalize::{Model, OperationPlan, PageStyle, ParamForm, RustType, Sha
 /// parameters are plain text or numbers, preferring one that lists page by page, then a `GET`,
 /// then the fewest arguments.
 struct Call<'m> {
+    /// The operation's index in its API.
+    index: usize,
     op: &'m Operation,
     method: &'m str,
     /// The literal of each required argument, in the method's order.
@@ -57,7 +59,7 @@ fn example_call<'m>(model: &'m Model, api_index: usize, krate: &str) -> Option<C
         );
         if best.as_ref().is_none_or(|(k, _)| key < *k) {
             let unit = plan.success == Success::Unit;
-            best = Some((key, Call { op, method: &plan.names.method, args, stream, unit }));
+            best = Some((key, Call { index: i, op, method: &plan.names.method, args, stream, unit }));
         }
     }
     best.map(|(_, call)| call)
@@ -184,7 +186,8 @@ fn client_setup(api: &Api, call: Option<&Call>, options: &CrateOptions) -> Clien
 pub fn example(model: &Model, api_index: usize, options: &CrateOptions) -> String {
     let api = &model.ir.apis[api_index];
     let module = &api.module;
-    let krate = crate_ident(options.crate_name);
+    // The crate's path: its models are named through it in the call's arguments.
+    let krate = crate_path(options.crate_name, module);
     let call = example_call(model, api_index, &krate);
     let setup = client_setup(api, call.as_ref(), options);
     let mut imports = vec![module.to_string()];
@@ -430,6 +433,7 @@ fn usage(model: &Model) -> String {
         ));
     }
     out.push_str(USAGE);
+    out.push_str(&features(model));
     out
 }
 
@@ -460,8 +464,49 @@ A client retries what is safe to retry (connection errors, `429` and `503` with 
 every request before it is sent (and may add headers) and every response's status, headers \
 and time; it never sees a credential.
 
-## Features
-
-- `tracing`: a `tracing` span per HTTP attempt (operation, method, path template, attempt, \
-status), never with a credential.
 ";
+
+/// The feature the example of API `api_index` needs: one of its operation's (an example that
+/// makes only a client needs none).
+pub fn example_feature(model: &Model, api_index: usize, crate_name: &str) -> Option<String> {
+    let call = example_call(model, api_index, &crate_ident(crate_name))?;
+    model.features.operation(api_index, call.index)?.first().cloned()
+}
+
+/// The `## Features` section: `all` and what each API's and each tag's feature compiles.
+fn features(model: &Model) -> String {
+    if !model.features.gate() {
+        return "## Features\n\n- `tracing`: a `tracing` span per HTTP attempt (operation, method, path template, \
+                attempt, status), never with a credential.\n"
+            .into();
+    }
+    let mut out = String::from(
+        "## Features\n\n\
+         Each API has a feature, and each tag of an API with several tags has one; `all`, the \
+         default, turns every one on. With `default-features = false` and the features you \
+         name, only their operations and the model types those reach are compiled (a type that \
+         two features reach is one type, there with either).\n\n",
+    );
+    for (api, features) in model.ir.apis.iter().zip(&model.features.apis) {
+        let tags = if features.tags.is_empty() {
+            "every operation".to_string()
+        } else {
+            let names: Vec<String> = features.tags.iter().map(|(f, _)| format!("`{f}`")).collect();
+            names.join(", ")
+        };
+        out.push_str(&format!("- `{}`: the `{}` module: {tags}\n", features.name, api.module));
+        for (feature, tags) in &features.tags {
+            let tags: Vec<String> = tags.iter().map(|t| format!("\"{}\"", one_line(t))).collect();
+            if tags.is_empty() {
+                out.push_str(&format!("  - `{feature}`: the operations without a tag\n"));
+            } else {
+                out.push_str(&format!("  - `{feature}`: the operations tagged {}\n", tags.join(", ")));
+            }
+        }
+    }
+    out.push_str(
+        "- `tracing` (not in `all`): a `tracing` span per HTTP attempt (operation, method, path \
+         template, attempt, status), never with a credential.\n",
+    );
+    out
+}

@@ -15,6 +15,17 @@ pub fn crate_ident(crate_name: &str) -> String {
     crate_name.replace('-', "_")
 }
 
+/// The crate as a `use` path in code that also imports its module `module`: `::name` when
+/// the two are spelled alike, since the imported module would make `name::` ambiguous.
+pub fn crate_path(crate_name: &str, module: &str) -> String {
+    let krate = crate_ident(crate_name);
+    if krate == module {
+        format!("::{krate}")
+    } else {
+        krate
+    }
+}
+
 /// `#[doc]` attributes for a description: one per line, so they print as `///` comments.
 pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
@@ -106,5 +117,73 @@ pub fn type_tokens(model: &Model, ty: &RustType, models_path: &TokenStream) -> T
             let inner = type_tokens(model, inner, models_path);
             quote!(Option<#inner>)
         }
+    }
+}
+
+/// `#[cfg(feature = ..)]` compiling an item when any of `features` is on; nothing for an item
+/// always compiled (`None`).
+pub fn cfg_attr(features: Option<&[String]>) -> TokenStream {
+    match features {
+        None => TokenStream::new(),
+        Some([one]) => quote!(#[cfg(feature = #one)]),
+        Some(many) => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// `items` with `cfg` before each: the items as the emitters print them, each ending at a
+/// `;` or a `{ ... }` block (followed by `;` for a `const` or `static` built with braces).
+pub fn gate(cfg: &TokenStream, items: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    if cfg.is_empty() {
+        return items;
+    }
+    let mut out = TokenStream::new();
+    let mut item: Vec<TokenTree> = Vec::new();
+    let mut tokens = items.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let ends = match &token {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => {
+                g.delimiter() == Delimiter::Brace
+                    && !matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+            }
+            _ => false,
+        };
+        item.push(token);
+        if ends {
+            out.extend(cfg.clone());
+            out.extend(item.drain(..));
+        }
+    }
+    out.extend(item);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_is_gated() {
+        let cfg = cfg_attr(Some(&["a".to_string(), "b".to_string()]));
+        let items = quote! {
+            #[doc = "x"] pub struct A { f: u8 }
+            pub struct B(u8);
+            impl A { fn f() {} }
+            const C: A = A { f: 1 };
+            pub enum E { X }
+        };
+        let text = gate(&cfg, items).to_string();
+        assert_eq!(text.matches("# [cfg (any (feature = \"a\" , feature = \"b\"))]").count(), 5, "{text}");
+        assert!(
+            gate(
+                &TokenStream::new(),
+                quote!(
+                    struct A;
+                )
+            )
+            .to_string()
+                == "struct A ;"
+        );
     }
 }

@@ -12,6 +12,8 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
+    /// Its tags as the spec writes them, in its order: what groups operations into features.
+    pub tags: Vec<String>,
     pub parameters: Vec<Parameter>,
     pub body: Option<RequestBody>,
     pub responses: Vec<Response>,

@@ -177,6 +177,20 @@ fn path_item_error(doc: &serde_json::Value) -> Option<(JsonPointer, String)> {
     })
 }
 
+impl crate::package::Package {
+    /// Reads a package file (`--package`, YAML or JSON), its keys checked; an error names the
+    /// file and the key.
+    pub fn read(path: &Path) -> Result<Self> {
+        let package: Self = parse_as(path, &read_text(path)?)?;
+        package.check().map_err(|e| Error::Invalid {
+            file: path.to_path_buf(),
+            pointer: e.pointer,
+            message: e.message,
+        })?;
+        Ok(package)
+    }
+}
+
 pub fn load_names(path: &Path) -> Result<(String, NamesOverlay)> {
     let text = read_text(path)?;
     Ok((file_name(path), parse_as(path, &text)?))

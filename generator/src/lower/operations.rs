@@ -59,6 +59,7 @@ impl<'a> SpecLowerer<'a> {
             summary: spec_text(&op.summary),
             description: spec_text(&op.description),
             deprecated: op.deprecated,
+            tags: op.tags.clone(),
             parameters,
             body,
             responses,

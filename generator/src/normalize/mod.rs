@@ -20,6 +20,7 @@ use crate::ir::*;
 use crate::naming;
 use crate::pointer::Site;
 
+mod features;
 mod idents;
 mod names;
 mod operations;
@@ -30,6 +31,7 @@ mod rust_type;
 mod samples;
 mod webhooks;
 
+pub use features::Features;
 pub use idents::OperationNames;
 use names::{Choice, Namer};
 pub use operations::{
@@ -63,6 +65,10 @@ pub struct Model {
     operations: Vec<Vec<OperationPlan>>,
     /// The webhook groups of each API.
     webhooks: Vec<Vec<WebhookGroup>>,
+    /// The crate's Cargo features, and what each compiles.
+    pub features: Features,
+    /// The `recursion_limit` the crate needs, when rustc's default is too low for its types.
+    pub recursion_limit: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -252,6 +258,8 @@ pub fn normalize(ir: Ir) -> Model {
         recursion: None,
         operations: Vec::new(),
         webhooks: Vec::new(),
+        features: Features::default(),
+        recursion_limit: None,
     };
     model.recursion = Some(Recursion::new(&model));
     model.operations = model
@@ -263,6 +271,9 @@ pub fn normalize(ir: Ir) -> Model {
         })
         .collect();
     model.webhooks = (0..model.ir.apis.len()).map(|a| model.plan_webhooks(a)).collect();
+    let edges = features::type_edges(&model);
+    model.features = features::features(&model, &edges);
+    model.recursion_limit = features::recursion_limit(&edges);
     model
 }
 

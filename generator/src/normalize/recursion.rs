@@ -45,7 +45,7 @@ fn direct_model(model: &Model, node: NodeId) -> Option<TypeId> {
 }
 
 /// Tarjan's strongly connected components, iteratively so that deep graphs cannot overflow.
-fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
+pub(super) fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
     let n = edges.len();
     let mut index = vec![usize::MAX; n];
     let mut low = vec![0; n];

@@ -70,6 +70,7 @@ impl Builder {
             summary: None,
             description: None,
             deprecated: false,
+            tags: Vec::new(),
             parameters,
             body: None,
             responses,

@@ -19,7 +19,7 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::syntax::{crate_ident, ident};
+use super::syntax::{cfg_attr, crate_path, gate, ident};
 use crate::ir::{Api, BodyEncoding, ResponseBody, SchemeKind};
 use crate::naming;
 use crate::normalize::{ListItem, Model, ParamForm};
@@ -43,7 +43,10 @@ pub fn api_operations(model: &Model, api_index: usize, range: Range<usize>) -> T
             let plan = model.operation(api_index, i);
             let callbacks =
                 model.webhooks(api_index).iter().find(|g| g.operation.as_deref() == Some(plan.names.method.as_str()));
-            operation::operation(model, &api.operations[i], plan, callbacks)
+            let (method, items) = operation::operation(model, &api.operations[i], plan, callbacks);
+            // Compiled only with one of the features of its tags.
+            let cfg = cfg_attr(model.features.operation(api_index, i));
+            (quote!(#cfg #method), gate(&cfg, items))
         })
         .unzip();
     quote! {
@@ -94,7 +97,7 @@ pub fn api_head(model: &Model, api_index: usize, crate_name: &str, env_prefix: O
     let constructor = constructor(api);
     let from_env = env_prefix.map(|prefix| env::from_env(api, prefix));
     let credentials = credentials::items(api, crate_name);
-    let imports = imports(api, uses_models);
+    let imports = imports(api, uses_models, model.features.gate());
     let client_doc = client_doc(api, crate_name);
     let client_methods = client_methods(&token_url_arg);
     let webhooks = (!model.webhooks(api_index).is_empty()).then(|| {
@@ -134,7 +137,7 @@ pub fn api_head(model: &Model, api_index: usize, crate_name: &str, env_prefix: O
 /// The module's `use`s: `models` when an operation names a model type, `Multipart` when one
 /// sends multipart, `Error` and `Method` when there are operations at all (a document with
 /// none, webhooks only, has a client that calls nothing).
-fn imports(api: &Api, uses_models: bool) -> TokenStream {
+fn imports(api: &Api, uses_models: bool, gated: bool) -> TokenStream {
     let models_import = uses_models.then(|| {
         quote!(
             use crate::models;
@@ -155,8 +158,13 @@ fn imports(api: &Api, uses_models: bool) -> TokenStream {
             ),
         )
     };
+    // What only operations use is unused when the features on compile none of them.
+    let allow = (gated && !api.operations.is_empty()).then(|| quote!(#[allow(unused_imports)]));
+    let models_import = models_import.map(|import| quote!(#allow #import));
+    let method_import = quote!(#allow #method_import);
     quote! {
         #models_import
+        #allow
         use crate::runtime::{Auth, ConfigError, Core #error_import #multipart_import};
         #method_import
     }
@@ -338,8 +346,8 @@ fn constructor(api: &Api) -> TokenStream {
 /// credentials: a token and OAuth2 client credentials when a scheme takes a token (or the spec
 /// names none), else its `Credentials`.
 fn client_doc(api: &Api, crate_name: &str) -> Vec<String> {
-    let krate = crate_ident(crate_name);
     let module = &api.module;
+    let krate = crate_path(crate_name, module);
     let new_args: String = api
         .server
         .iter()
