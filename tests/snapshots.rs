@@ -41,3 +41,23 @@ fn seed_normalization_report() {
     let generated = generate(&seed_options());
     insta::assert_json_snapshot!("seed_normalization_report", stable_report(&generated));
 }
+
+/// The README and manifest of one crate with features, a callback, pagination and several
+/// schemes: what a user reads first, pinned as text (the other fixtures' are checked by
+/// compiling their examples and by `cargo doc`).
+#[test]
+fn readme_and_manifest_of_a_fixture_crate() {
+    let fixtures = sdkgen_tests::repo_root().join("tests/fixtures");
+    let options = sdkgen::Options {
+        specs: vec![fixtures.join("tags.yaml"), fixtures.join("security-schemes.yaml")],
+        crate_name: "fixture-readme".into(),
+        env_prefix: Some("ACME".into()),
+        ..options_for(&fixtures.join("tags.yaml"))
+    };
+    let generated = generate(&options);
+    let file = |name: &str| {
+        generated.files.iter().find(|f| f.path == name).map(|f| f.text.clone()).unwrap_or_else(|| panic!("{name}"))
+    };
+    insta::assert_snapshot!("fixture_readme", file("README.md"));
+    insta::assert_snapshot!("fixture_manifest", file("Cargo.toml"));
+}

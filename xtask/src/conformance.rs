@@ -349,7 +349,9 @@ pub fn check_spec(
         }
         Err(e) => return Err(e),
     };
-    let run = run_mock_tests(root, &dir, "conformance-build", &mut server, "MOCK_SERVER_URL")?;
+    // The folder the tests' other `cargo test` builds of generated crates use: the same
+    // dependencies, built once per run instead of once more here.
+    let run = run_mock_tests(root, &dir, "sdk-smoke", &mut server, "MOCK_SERVER_URL")?;
     Ok(SpecRun { results: run.results, warnings: run.warnings, served_copy })
 }
 

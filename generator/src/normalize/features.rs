@@ -160,7 +160,7 @@ pub(super) fn features(model: &Model, edges: &[Vec<usize>]) -> Features {
         let named: BTreeMap<String, String> = groups
             .keys()
             .map(|key| {
-                let wanted = if several_apis { format!("{module}-{key}") } else { key.clone() };
+                let wanted = if several_apis { format!("{module}-{key}") } else { standalone(key) };
                 (key.clone(), uniquer.claim(wanted))
             })
             .collect();
@@ -183,11 +183,20 @@ pub(super) fn features(model: &Model, edges: &[Vec<usize>]) -> Features {
 fn feature_word(tag: &str) -> String {
     let word: String = tag.to_kebab_case().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
     let word = word.trim_matches('-').to_string();
-    match word.chars().next() {
-        _ if RESERVED.contains(&word.as_str()) => format!("tag-{word}"),
-        Some(c) if c.is_ascii_alphabetic() => word,
-        Some(_) => format!("tag-{word}"),
-        None => "tag".into(),
+    if word.is_empty() {
+        "tag".into()
+    } else {
+        word
+    }
+}
+
+/// A tag's feature name in a crate of one API: its word, unless that is taken by Cargo or the
+/// crate (`all`) or does not start with a letter, then `tag-{word}`.
+fn standalone(word: &str) -> String {
+    if RESERVED.contains(&word) || !word.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        format!("tag-{word}")
+    } else {
+        word.to_string()
     }
 }
 
