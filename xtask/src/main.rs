@@ -1,13 +1,15 @@
 //! `cargo xtask gen [--check] [--report PATH]`: regenerates `generated/` from `specs/`.
-//! `cargo xtask bench`: times generation next to parsing; `cargo xtask bench-crate`: what the
-//! generated full V3 crate costs to build (see bench.rs); `cargo xtask corpus`: every public
-//! spec of ../shared/corpus generated and checked by clippy (see corpus.rs).
+//! `cargo xtask bench`: times generation next to parsing; `cargo xtask bench-crate [--peer]`:
+//! what the full V3 and Stripe crates cost to build, beside ploidy's (see bench_crate.rs);
+//! `cargo xtask corpus`: every public spec of ../shared/corpus generated and checked by clippy
+//! and rustdoc (see corpus.rs).
 //!
 //! With `--spec`, the arguments go to the generator as they are (see `cargo xtask gen --help`),
 //! so `cargo xtask gen --spec FILE --out DIR` generates any spec into any folder. The logic
 //! lives in the `sdkgen` library; this is only the repository's defaults.
 
 mod bench;
+mod bench_crate;
 mod conform;
 mod corpus;
 mod fuzz;
@@ -21,7 +23,9 @@ fn main() -> ExitCode {
     match args.next().as_deref() {
         Some("gen") => ExitCode::from(gen(args.collect()) as u8),
         Some("bench") => ExitCode::from(bench::bench(&workspace_root()) as u8),
-        Some("bench-crate") => ExitCode::from(bench::bench_crate(&workspace_root()) as u8),
+        Some("bench-crate") => {
+            ExitCode::from(bench_crate::bench_crate(&workspace_root(), &args.collect::<Vec<_>>()) as u8)
+        }
         Some("conformance") => ExitCode::from(conform::conformance(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
         Some("corpus") => ExitCode::from(corpus::corpus(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
         Some("fuzz") => ExitCode::from(fuzz::fuzz(&workspace_root(), &args.collect::<Vec<_>>()) as u8),
@@ -33,7 +37,9 @@ fn main() -> ExitCode {
             eprintln!(
                 "usage: cargo xtask gen [--check] [--report PATH] [--spec FILE ... --out DIR [--crate-name NAME]]"
             );
-            eprintln!("       cargo xtask bench | bench-crate | fuzz [--seconds N] | corpus [--no-check] [NAME ...]");
+            eprintln!(
+                "       cargo xtask bench | bench-crate [--peer] | fuzz [--seconds N] | corpus [--no-check] [NAME ...]"
+            );
             eprintln!("       cargo xtask conformance [--patience SECS] [NAME ...]");
             eprintln!("       cargo xtask history --repo GIT_DIR [--file PATH] [--details]");
             ExitCode::from(2)
