@@ -319,19 +319,19 @@ impl<'a> UpdateProvisioningPolicyBuilder<'a> {
     pub async fn send(
         self,
     ) -> Result<models::ProvisioningPolicyDto, Error<UpdateProvisioningPolicyError>> {
-        let Self { client, source_id, usage_type, body, options } = self;
-        let response = client
+        let response = self
+            .client
             .core
             .request(
                 Method::PATCH,
                 "updateProvisioningPolicy",
                 "/sources/{sourceId}/provisioning-policies/{usageType}",
             )
-            .path_param("sourceId", source_id)
-            .path_param("usageType", usage_type.as_str())
-            .json_body("application/json-patch+json", body)
+            .path_param("sourceId", self.source_id)
+            .path_param("usageType", self.usage_type.as_str())
+            .json_body("application/json-patch+json", self.body)
             .security(&[&["bearerAuth"]])
-            .options(options)
+            .options(self.options)
             .send()
             .await?;
         match response.status() {

@@ -317,18 +317,18 @@ impl<'a> PatchServiceDeskIntegrationBuilder<'a> {
         models::ServiceDeskIntegrationDto,
         Error<PatchServiceDeskIntegrationError>,
     > {
-        let Self { client, id, body, options } = self;
-        let response = client
+        let response = self
+            .client
             .core
             .request(
                 Method::PATCH,
                 "patchServiceDeskIntegration",
                 "/service-desk-integrations/{id}",
             )
-            .path_param("id", id)
-            .json_body("application/json-patch+json", body)
+            .path_param("id", self.id)
+            .json_body("application/json-patch+json", self.body)
             .security(&[&["bearerAuth"]])
-            .options(options)
+            .options(self.options)
             .send()
             .await?;
         match response.status() {

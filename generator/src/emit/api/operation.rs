@@ -227,16 +227,12 @@ fn call_struct(parts: &Parts) -> TokenStream {
 fn send_methods(parts: &Parts) -> TokenStream {
     let (ok_type, error_name) = (&parts.ok_type, &parts.error_name);
     let deprecated = parts.deprecated();
-    let all_fields =
-        parts.arguments.iter().map(|(i, _)| i.clone()).chain(parts.optional().iter().map(|p| p.ident.clone()));
-    let unpack = quote!(let Self { client, #(#all_fields,)* options } = self;);
     let request = request(parts);
     if !parts.has_headers {
         return quote! {
             /// Sends the request.
             #deprecated
             pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
-                #unpack
                 #request
             }
         };
@@ -248,13 +244,12 @@ fn send_methods(parts: &Parts) -> TokenStream {
         let send_at = quote! {
             /// Sends the request to `page_url` (a next page's link) when given.
             async fn send_at(self, page_url: Option<&str>) -> Result<#full_type, Error<#error_name>> {
-                #unpack
                 #request
             }
         };
         (quote!(self.send_at(None).await), Some(send_at))
     } else {
-        (quote!(#unpack #request), None)
+        (request, None)
     };
     // A deprecated method that calls another deprecated one must allow it.
     let deprecated_calling = parts.op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
@@ -287,14 +282,14 @@ fn built_request(parts: &Parts) -> TokenStream {
     let (path, operation_id) = (&op.path, &op.id);
     let at = parts.link.then(|| quote!(.at_url(page_url)));
     quote! {
-        client
+        self.client
             .core
             .request(Method::#http_method, #operation_id, #path)
             #(#sends)*
             #body_send
             #auth
             #at
-            .options(options)
+            .options(self.options)
     }
 }
 
@@ -335,8 +330,6 @@ fn request(parts: &Parts) -> TokenStream {
 fn events_method(parts: &Parts, stream: &StreamPlan) -> TokenStream {
     let model = parts.model;
     let error_name = &parts.error_name;
-    let all_fields =
-        parts.arguments.iter().map(|(i, _)| i.clone()).chain(parts.optional().iter().map(|p| p.ident.clone()));
     let built = built_request(parts);
     let content_type = &stream.content_type;
     let sentinel = match &stream.sentinel {
@@ -371,7 +364,6 @@ fn events_method(parts: &Parts, stream: &StreamPlan) -> TokenStream {
     let resumes = stream.framing == Framing::Sse;
     let last_event_id = if resumes { quote!(last_event_id) } else { quote!(None) };
     let open = quote! {
-        let Self { client, #(#all_fields,)* options } = self;
         let response = #built.open(#content_type, #last_event_id).await?;
         if #is_stream {
             return Ok(#read);

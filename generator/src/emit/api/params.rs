@@ -87,15 +87,17 @@ pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
             ListItem::Value(t) | ListItem::Model(t) => Arg::Value(t.clone()),
         })),
     };
+    // Sent straight from the call's field: `send` reads `self`, never unpacks it.
+    let value = quote!(self.#id);
     let send = if model.styled(p, &form) {
-        styled_send(p, &arg, &id)
+        styled_send(p, &arg, &value)
     } else {
         match (p.location, &form) {
             (ParamLocation::Path, ParamForm::Value(_)) if model.is_enum(model.unwrap_nullable(p.schema).0) => {
-                quote!(.path_param(#wire, #id.as_str()))
+                quote!(.path_param(#wire, #value.as_str()))
             }
-            (ParamLocation::Path, ParamForm::Value(_)) => quote!(.path_param(#wire, &#id.to_string())),
-            (ParamLocation::Path, _) => quote!(.path_param(#wire, #id)),
+            (ParamLocation::Path, ParamForm::Value(_)) => quote!(.path_param(#wire, &#value.to_string())),
+            (ParamLocation::Path, _) => quote!(.path_param(#wire, #value)),
             (location, form) => {
                 let query = location == ParamLocation::Query;
                 let method = match form {
@@ -105,9 +107,9 @@ pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
                     _ => quote!(header),
                 };
                 if p.required {
-                    quote!(.#method(#wire, Some(#id)))
+                    quote!(.#method(#wire, Some(#value)))
                 } else {
-                    quote!(.#method(#wire, #id))
+                    quote!(.#method(#wire, #value))
                 }
             }
         }
@@ -125,7 +127,7 @@ pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
 
 /// A parameter sent through the runtime's style serializer: where, in which style, and its
 /// value as an `Option<&T>`.
-fn styled_send(p: &Parameter, arg: &Arg, id: &Ident) -> TokenStream {
+fn styled_send(p: &Parameter, arg: &Arg, value: &TokenStream) -> TokenStream {
     let place = match (p.location, &p.part) {
         (ParamLocation::Path, _) => quote!(Path),
         (ParamLocation::Query, _) => quote!(Query),
@@ -139,10 +141,10 @@ fn styled_send(p: &Parameter, arg: &Arg, id: &Ident) -> TokenStream {
     let at = param_at(&place, &p.name, p.serialization);
     // Values taken by value (numbers, enums) are lent; references are passed on.
     let value = match (arg, p.required) {
-        (Arg::Value(_), true) => quote!(Some(&#id)),
-        (Arg::Value(_), false) => quote!(#id.as_ref()),
-        (_, true) => quote!(Some(#id)),
-        (_, false) => quote!(#id),
+        (Arg::Value(_), true) => quote!(Some(&#value)),
+        (Arg::Value(_), false) => quote!(#value.as_ref()),
+        (_, true) => quote!(Some(#value)),
+        (_, false) => quote!(#value),
     };
     let method = if p.serialization.json { quote!(param_json) } else { quote!(param) };
     quote!(.#method(#at, #value))
@@ -206,13 +208,13 @@ pub fn body_arg(model: &Model, b: &RequestBody) -> Arg {
 pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option<String>) {
     let content_type = &b.content_type;
     let send = match b.encoding {
-        BodyEncoding::Json if b.required => quote!(.json_body(#content_type, body)),
-        BodyEncoding::Json => quote!(.json_body_opt(#content_type, body)),
+        BodyEncoding::Json if b.required => quote!(.json_body(#content_type, self.body)),
+        BodyEncoding::Json => quote!(.json_body_opt(#content_type, self.body)),
         BodyEncoding::FormUrlEncoded => {
             // A form's properties are written as query pairs are.
             let query = quote!(Query);
             let encodings = b.encoding_of.iter().filter_map(|e| Some(param_at(&query, &e.name, e.serialization?)));
-            quote!(.form_body(#content_type, body, &[#(#encodings),*]))
+            quote!(.form_body(#content_type, self.body, &[#(#encodings),*]))
         }
         BodyEncoding::Multipart => match multipart_fields(model, b) {
             Some(fields) => {
@@ -224,11 +226,11 @@ pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option
                     let is_file = rust_type == RustType::FilePart;
                     let is_files = rust_type == RustType::Vec(Box::new(RustType::FilePart));
                     match (is_file, is_files, f.required && !nullable) {
-                        (true, _, true) => quote!(.file(#wire, &body.#field)),
-                        (true, _, false) => quote!(.file_opt(#wire, body.#field.as_ref())),
-                        (_, true, true) => quote!(.files(#wire, &body.#field)),
-                        (_, true, false) => quote!(.files(#wire, body.#field.as_deref().unwrap_or_default())),
-                        _ => quote!(.field(#wire, &body.#field)),
+                        (true, _, true) => quote!(.file(#wire, &self.body.#field)),
+                        (true, _, false) => quote!(.file_opt(#wire, self.body.#field.as_ref())),
+                        (_, true, true) => quote!(.files(#wire, &self.body.#field)),
+                        (_, true, false) => quote!(.files(#wire, self.body.#field.as_deref().unwrap_or_default())),
+                        _ => quote!(.field(#wire, &self.body.#field)),
                     }
                 });
                 let content_types = b.encoding_of.iter().filter_map(|e| {
@@ -237,10 +239,10 @@ pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option
                 });
                 quote!(.multipart_body(Multipart::new() #(#parts)* #(#content_types)*))
             }
-            None => quote!(.multipart_body(Multipart::from_object(body))),
+            None => quote!(.multipart_body(Multipart::from_object(self.body))),
         },
-        BodyEncoding::Text => quote!(.raw_body(#content_type, body.as_bytes())),
-        BodyEncoding::Binary => quote!(.raw_body(#content_type, body)),
+        BodyEncoding::Text => quote!(.raw_body(#content_type, self.body.as_bytes())),
+        BodyEncoding::Binary => quote!(.raw_body(#content_type, self.body)),
     };
     (body_arg(model, b), send, b.description.clone())
 }
