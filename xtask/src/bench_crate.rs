@@ -131,6 +131,12 @@ fn theirs(root: &Path, ploidy: &Path, name: &str, spec: &Path) -> Result<Subject
     if !touch.is_file() {
         return Err(format!("ploidy wrote no {}", touch.display()));
     }
+    // Its own workspace, as ours has, since it is written inside this repository's.
+    let manifest = out.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    if !text.lines().any(|l| l.trim() == "[workspace]") {
+        std::fs::write(&manifest, text + "\n[workspace]\n").map_err(|e| format!("{}: {e}", manifest.display()))?;
+    }
     Ok(Subject { label: "ploidy".into(), dir: out, touch })
 }
 
