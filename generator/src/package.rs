@@ -80,7 +80,7 @@ impl Package {
                 && k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'));
             if !ok {
                 return Err(Invalid {
-                    pointer: JsonPointer::root().push("keywords").push(&i.to_string()),
+                    pointer: JsonPointer::root().push("keywords").push(i.to_string()),
                     message: format!("`{k}` is no crates.io keyword: an ASCII letter, then letters, digits, `_`, `-` or `+`, at most 20"),
                 });
             }
@@ -92,7 +92,7 @@ impl Package {
                 });
             if !ok {
                 return Err(Invalid {
-                    pointer: JsonPointer::root().push("categories").push(&i.to_string()),
+                    pointer: JsonPointer::root().push("categories").push(i.to_string()),
                     message: format!("`{c}` is no crates.io category slug (such as `api-bindings`)"),
                 });
             }
@@ -106,7 +106,7 @@ impl Package {
         for (i, a) in self.authors.iter().enumerate() {
             if a.trim().is_empty() || a.chars().any(char::is_control) {
                 return Err(Invalid {
-                    pointer: JsonPointer::root().push("authors").push(&i.to_string()),
+                    pointer: JsonPointer::root().push("authors").push(i.to_string()),
                     message: "must be a name on one line".into(),
                 });
             }

@@ -31,7 +31,9 @@ struct Call<'m> {
 
 fn example_call<'m>(model: &'m Model, api_index: usize, krate: &str) -> Option<Call<'m>> {
     let api = &model.ir.apis[api_index];
-    let mut best: Option<((bool, bool, bool, bool, usize, usize), Call)> = None;
+    // Deprecated last, then lists first, no body, GET, fewest arguments, shortest path.
+    type Rank = (bool, bool, bool, bool, usize, usize);
+    let mut best: Option<(Rank, Call)> = None;
     for (i, op) in api.operations.iter().enumerate() {
         let plan = model.operation(api_index, i);
         let required = &plan.order[..plan.optional_start];
