@@ -151,7 +151,8 @@ impl Generator {
             ));
         }
         let previous = Surface::read(&out)?;
-        options.version = previous.as_ref().map(|p| p.version.clone());
+        // The crate there keeps its version; a version the options give stands for a first one.
+        options.version = previous.as_ref().map(|p| p.version.clone()).or(options.version);
         let mut generated = generate(&options)?;
         let changes = previous.as_ref().map(|old| compare(old, &generated.surface));
         if let Some(report) = &changes {

@@ -160,7 +160,7 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
     let options = Options {
         specs: args.specs.clone(),
         names: args.names.clone(),
-        crate_name,
+        crate_name: crate_name.clone(),
         example_tests: args.example_tests,
         mock_tests: args.mock_tests,
         regenerate: regenerate.map(str::to_string),
@@ -197,18 +197,13 @@ fn execute(args: &Args, regenerate: Option<&str>) -> Result<i32, Error> {
     outcome.report.timings_ms.write = (clock.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
     let code = if args.check { check(&out, &outcome.drift, regenerate) } else { written(&out, &outcome.drift, files) };
     if args.changes.is_some() || args.changes_md.is_some() || args.bump {
-        report_changes(args, outcome.changes.as_ref(), &out, generator_name(args, &out).as_str(), &version)?;
+        report_changes(args, outcome.changes.as_ref(), &out, &crate_name, &version)?;
     }
     if let Some(path) = &args.report {
         let json = serde_json::to_string_pretty(&outcome.report).expect("reports serialize");
         std::fs::write(path, json + "\n").map_err(|source| Error::Write { path: path.clone(), source })?;
     }
     Ok(code)
-}
-
-/// The crate's name, as given or from the output folder.
-fn generator_name(args: &Args, out: &Path) -> String {
-    args.crate_name.clone().unwrap_or_else(|| default_crate_name(out))
 }
 
 /// `--check`: 0 when `out` holds what was generated, else 1 and the files that differ.

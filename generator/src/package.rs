@@ -56,6 +56,10 @@ impl Package {
     /// and text on one line.
     pub(crate) fn check(&self) -> Result<(), Invalid> {
         let invalid = |key: &str, message: String| Invalid { pointer: JsonPointer::root().push(key), message };
+        let invalid_item = |key: &str, i: usize, message: String| Invalid {
+            pointer: JsonPointer::root().push(key).push(i.to_string()),
+            message,
+        };
         if let Some(v) = &self.version {
             if !is_semver(v) {
                 return Err(invalid("version", format!("`{v}` is not a SemVer version such as `1.2.3`")));
@@ -79,10 +83,11 @@ impl Package {
                 && k.starts_with(|c: char| c.is_ascii_alphabetic())
                 && k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'));
             if !ok {
-                return Err(Invalid {
-                    pointer: JsonPointer::root().push("keywords").push(i.to_string()),
-                    message: format!("`{k}` is no crates.io keyword: an ASCII letter, then letters, digits, `_`, `-` or `+`, at most 20"),
-                });
+                return Err(invalid_item(
+                    "keywords",
+                    i,
+                    format!("`{k}` is no crates.io keyword: an ASCII letter, then letters, digits, `_`, `-` or `+`, at most 20"),
+                ));
             }
         }
         for (i, c) in self.categories.iter().enumerate() {
@@ -91,10 +96,11 @@ impl Package {
                     !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 });
             if !ok {
-                return Err(Invalid {
-                    pointer: JsonPointer::root().push("categories").push(i.to_string()),
-                    message: format!("`{c}` is no crates.io category slug (such as `api-bindings`)"),
-                });
+                return Err(invalid_item(
+                    "categories",
+                    i,
+                    format!("`{c}` is no crates.io category slug (such as `api-bindings`)"),
+                ));
             }
         }
         let texts = [("description", self.description.as_ref()), ("license", self.license.as_ref())];
@@ -105,10 +111,7 @@ impl Package {
         }
         for (i, a) in self.authors.iter().enumerate() {
             if a.trim().is_empty() || a.chars().any(char::is_control) {
-                return Err(Invalid {
-                    pointer: JsonPointer::root().push("authors").push(i.to_string()),
-                    message: "must be a name on one line".into(),
-                });
+                return Err(invalid_item("authors", i, "must be a name on one line".into()));
             }
         }
         Ok(())

@@ -30,8 +30,7 @@ pub fn models(model: &Model, range: Range<usize>) -> TokenStream {
         let name = ident(&a.name);
         let target = ident(&a.target);
         let doc = format!(" Another name of [`{}`]: the spec defines both, with the same shape.", a.target);
-        let target_id = model.types.iter().position(|t| t.name == a.target).map(|i| TypeId(i as u32));
-        let cfg = cfg_attr(target_id.and_then(|t| model.features.model_type(t)));
+        let cfg = cfg_attr(model.features.model_type(a.target_id));
         quote! { #[doc = #doc] #cfg pub type #name = #target; }
     });
     let head = first.then(|| {

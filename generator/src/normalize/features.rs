@@ -91,7 +91,7 @@ fn first_types(model: &Model, node: NodeId, out: &mut BTreeSet<TypeId>) {
 }
 
 /// The nodes an operation's Rust signature is made of: parameters, body, responses, streams.
-fn operation_roots(op: &Operation) -> impl Iterator<Item = NodeId> + '_ {
+pub(super) fn operation_roots(op: &Operation) -> impl Iterator<Item = NodeId> + '_ {
     let responses = op.responses.iter().flat_map(|r| {
         let body = match r.body {
             ResponseBody::Json(n) => Some(n),

@@ -136,6 +136,9 @@ pub enum NameSource {
 pub struct Alias {
     pub name: String,
     pub target: String,
+    /// The type `target` names (the report gives its name only).
+    #[serde(skip)]
+    pub target_id: TypeId,
 }
 
 /// What a node is in Rust: a model type, or built from other nodes.
@@ -238,7 +241,9 @@ pub fn normalize(ir: Ir) -> Model {
             if let NameHint::Overlay(other) | NameHint::Component(other) = &ir.node(n).hint {
                 let other = naming::type_ident(other);
                 if other != name && !aliases.iter().any(|a: &Alias| a.name == other) {
-                    aliases.push(Alias { name: other, target: name.clone() });
+                    // Types are pushed in the order of their ids.
+                    let target_id = TypeId(types.len() as u32);
+                    aliases.push(Alias { name: other, target: name.clone(), target_id });
                 }
             }
         }
@@ -443,17 +448,7 @@ fn reachable_nodes(ir: &Ir) -> Vec<bool> {
         .apis
         .iter()
         .flat_map(|a| &a.operations)
-        .flat_map(|op| {
-            op.parameters.iter().map(|p| p.schema).chain(op.body.iter().map(|b| b.schema)).chain(
-                op.responses.iter().flat_map(|r| {
-                    let body = match r.body {
-                        ResponseBody::Json(n) => Some(n),
-                        _ => None,
-                    };
-                    body.into_iter().chain(r.stream.as_ref().and_then(|s| s.item))
-                }),
-            )
-        })
+        .flat_map(features::operation_roots)
         .chain(ir.apis.iter().flat_map(|a| &a.webhooks).filter_map(|w| w.payload))
         .collect();
     while let Some(n) = stack.pop() {
