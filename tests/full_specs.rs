@@ -8,6 +8,35 @@ use std::path::Path;
 use quote::ToTokens;
 use sdkgen_tests::{assert_builds_cleanly, full_options, generate, shared_specs, FULL_CRATES};
 
+/// The items of a generated Rust file, with those a runtime macro wraps (`object! { pub struct
+/// .. }`) taken out of it: what the compiler sees after expanding it, as far as names and
+/// fields go, the macro's attributes moved onto the structs it defines.
+fn items_of(text: &str) -> Vec<syn::Item> {
+    let file = syn::parse_file(text).expect("generated Rust parses");
+    file.items
+        .into_iter()
+        .flat_map(|item| match item {
+            syn::Item::Macro(m) if m.ident.is_none() && matches!(m.mac.delimiter, syn::MacroDelimiter::Brace(_)) => {
+                match syn::parse2::<syn::File>(m.mac.tokens.clone()) {
+                    // The macro's own attributes (its `cfg`) go with what it defines.
+                    Ok(inner) => inner
+                        .items
+                        .into_iter()
+                        .map(|mut item| {
+                            if let syn::Item::Struct(s) = &mut item {
+                                s.attrs.splice(0..0, m.attrs.iter().cloned());
+                            }
+                            item
+                        })
+                        .collect(),
+                    Err(_) => vec![syn::Item::Macro(m)],
+                }
+            }
+            item => vec![item],
+        })
+        .collect()
+}
+
 fn models_rs(generated: &sdkgen::Generated) -> &str {
     &generated.files.iter().find(|f| f.path == "src/models.rs").expect("models.rs").text
 }
@@ -16,28 +45,27 @@ fn models_rs(generated: &sdkgen::Generated) -> &str {
 /// Rust type), enum values, or union variant types. Two types with one shape are a failure of
 /// folding, whatever the generator's own bookkeeping says.
 fn shapes_in(code: &str) -> BTreeMap<String, Vec<String>> {
-    let file = syn::parse_file(code).expect("models.rs parses");
-    let serde_rename = |attrs: &[syn::Attribute]| {
-        attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
+    // `#[json("wire", mode)]`: the key and how the field is sent.
+    let json = |attrs: &[syn::Attribute]| {
+        attrs.iter().filter(|a| a.path().is_ident("json")).find_map(|a| {
             let text = a.to_token_stream().to_string();
-            let start = text.find("rename = \"")? + "rename = \"".len();
-            Some(text[start..start + text[start..].find('"')?].to_string())
+            let start = text.find('"')? + 1;
+            let end = start + text[start..].find('"')?;
+            Some((text[start..end].to_string(), text[end..].contains("optional")))
         })
     };
     let mut shapes = BTreeMap::new();
-    for item in file.items {
+    for item in items_of(code) {
         let (name, mut shape) = match item {
             syn::Item::Struct(s) => {
                 let fields: Vec<String> = s
                     .fields
                     .iter()
                     .map(|f| {
-                        let wire =
-                            serde_rename(&f.attrs).unwrap_or_else(|| f.ident.as_ref().expect("named").to_string());
                         // An `Option` left out when `None`, or sent as `null` (a required field
                         // that may be null): not the same on the wire.
-                        let left_out =
-                            f.attrs.iter().any(|a| a.to_token_stream().to_string().contains("skip_serializing_if"));
+                        let (wire, left_out) =
+                            json(&f.attrs).unwrap_or_else(|| (f.ident.as_ref().expect("named").to_string(), false));
                         format!(
                             "field {wire}: {} {}",
                             f.ty.to_token_stream(),
@@ -213,7 +241,6 @@ fn full_v3_representative_items() {
     let generated = generate(&full_options(&dir, "sailpoint-v3", &["sailpoint-v3.inlined.json"]));
     let pick = |path: &str, wanted: &[&str]| -> String {
         let text = &generated.files.iter().find(|f| f.path == path).expect("file").text;
-        let file = syn::parse_file(text).expect("parses");
         let mut out = String::new();
         let mut found = BTreeSet::new();
         let mut push = |name: String, item: syn::Item| {
@@ -222,7 +249,7 @@ fn full_v3_representative_items() {
                 out.push('\n');
             }
         };
-        for item in file.items {
+        for item in items_of(text) {
             match &item {
                 syn::Item::Struct(s) => push(s.ident.to_string(), item.clone()),
                 syn::Item::Enum(e) => push(e.ident.to_string(), item.clone()),
@@ -271,7 +298,7 @@ fn full_v3_representative_items() {
 
 /// One item as the generator lays out code (see `sdkgen::format::unparse`).
 fn laid_out(item: syn::Item) -> String {
-    sdkgen::format::unparse(&syn::File { shebang: None, attrs: vec![], items: vec![item] })
+    sdkgen::format::unparse(syn::File { shebang: None, attrs: vec![], items: vec![item] })
 }
 
 /// The full crates pass clippy with warnings denied. The bundled V3 and Beta crates each on

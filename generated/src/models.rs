@@ -103,72 +103,80 @@ impl DtoType {
 #[cfg(feature = "v3")]
 crate::runtime::string_enum!(DtoType, Unknown);
 
-/// One localized message of an error response.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ErrorMessage {
-    /// The locale for the message text, a BCP 47 language tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
-    /// An indicator of how the locale was selected. *DEFAULT* means the locale is the system default. *REQUEST* means the locale was selected from the request context (i.e., best match based on the *Accept-Language* header). Additional values may be added in the future without notice.
-    #[serde(rename = "localeOrigin", default, skip_serializing_if = "Option::is_none")]
-    pub locale_origin: Option<LocaleOrigin>,
-    /// Actual text of the error message in the indicated locale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+crate::runtime::object! {
+    /// One localized message of an error response.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct ErrorMessage {
+        /// The locale for the message text, a BCP 47 language tag.
+        #[json("locale", optional)]
+        pub locale: Option<String>,
+        /// An indicator of how the locale was selected. *DEFAULT* means the locale is the system default. *REQUEST* means the locale was selected from the request context (i.e., best match based on the *Accept-Language* header). Additional values may be added in the future without notice.
+        #[json("localeOrigin", optional)]
+        pub locale_origin: Option<LocaleOrigin>,
+        /// Actual text of the error message in the indicated locale.
+        #[json("text", optional)]
+        pub text: Option<String>,
+    }
 }
 
-/// The body of most error responses (400, 403, 404, 500).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ErrorResponse {
-    /// Fine-grained error code providing more detail of the error.
-    #[serde(rename = "detailCode", default, skip_serializing_if = "Option::is_none")]
-    pub detail_code: Option<String>,
-    /// Unique tracking id for the error.
-    #[serde(rename = "trackingId", default, skip_serializing_if = "Option::is_none")]
-    pub tracking_id: Option<String>,
-    /// Generic localized reason for error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messages: Option<Vec<ErrorMessage>>,
-    /// Plain-text descriptive reasons to provide additional detail to the text provided in the messages field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub causes: Option<Vec<ErrorMessage>>,
+crate::runtime::object! {
+    /// The body of most error responses (400, 403, 404, 500).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct ErrorResponse {
+        /// Fine-grained error code providing more detail of the error.
+        #[json("detailCode", optional)]
+        pub detail_code: Option<String>,
+        /// Unique tracking id for the error.
+        #[json("trackingId", optional)]
+        pub tracking_id: Option<String>,
+        /// Generic localized reason for error
+        #[json("messages", optional)]
+        pub messages: Option<Vec<ErrorMessage>>,
+        /// Plain-text descriptive reasons to provide additional detail to the text provided in the messages field
+        #[json("causes", optional)]
+        pub causes: Option<Vec<ErrorMessage>>,
+    }
 }
 
 #[cfg(feature = "beta")]
-/// One field of a provisioning policy.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct FieldDetailsDto {
-    /// The name of the attribute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The transform to apply to the field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transform: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Attributes required for the transform
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Flag indicating whether or not the attribute is required.
-    #[serde(rename = "isRequired", default, skip_serializing_if = "Option::is_none")]
-    pub is_required: Option<bool>,
-    /// The type of the attribute.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// Flag indicating whether or not the attribute is multi-valued.
-    #[serde(rename = "isMultiValued", default, skip_serializing_if = "Option::is_none")]
-    pub is_multi_valued: Option<bool>,
+crate::runtime::object! {
+    /// One field of a provisioning policy.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct FieldDetailsDto {
+        /// The name of the attribute.
+        #[json("name", optional)]
+        pub name: Option<String>,
+        /// The transform to apply to the field
+        #[json("transform", optional)]
+        pub transform: Option<serde_json::Map<String, serde_json::Value>>,
+        /// Attributes required for the transform
+        #[json("attributes", optional)]
+        pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
+        /// Flag indicating whether or not the attribute is required.
+        #[json("isRequired", optional)]
+        pub is_required: Option<bool>,
+        /// The type of the attribute.
+        #[json("type", optional)]
+        pub type_: Option<String>,
+        /// Flag indicating whether or not the attribute is multi-valued.
+        #[json("isMultiValued", optional)]
+        pub is_multi_valued: Option<bool>,
+    }
 }
 
 #[cfg(feature = "v3")]
-/// A JSON Patch document as defined by [RFC 6902](https://tools.ietf.org/html/rfc6902), wrapped in an object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct JsonPatch {
-    /// Operations to be applied
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operations: Option<Vec<JsonPatchOperation>>,
+crate::runtime::object! {
+    /// A JSON Patch document as defined by [RFC 6902](https://tools.ietf.org/html/rfc6902), wrapped in an object.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct JsonPatch {
+        /// Operations to be applied
+        #[json("operations", optional)]
+        pub operations: Option<Vec<JsonPatchOperation>>,
+    }
 }
 
 /// The operation a JSON Patch operation performs.
@@ -202,19 +210,24 @@ impl JsonPatchOp {
         (Self::Test, "test"),
     ];
 }
+
 crate::runtime::string_enum!(JsonPatchOp, Unknown);
 
-/// One JSON Patch operation as defined by [RFC 6902](https://tools.ietf.org/html/rfc6902).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct JsonPatchOperation {
-    /// The operation to be performed
-    pub op: JsonPatchOp,
-    /// A string JSON Pointer representing the target path to an element to be affected by the operation
-    pub path: String,
-    /// The value to be used for the operation, required for "add" and "replace" operations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<JsonPatchValue>,
+crate::runtime::object! {
+    /// One JSON Patch operation as defined by [RFC 6902](https://tools.ietf.org/html/rfc6902).
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct JsonPatchOperation {
+        /// The operation to be performed
+        #[json("op", required)]
+        pub op: JsonPatchOp,
+        /// A string JSON Pointer representing the target path to an element to be affected by the operation
+        #[json("path", required)]
+        pub path: String,
+        /// The value to be used for the operation, required for "add" and "replace" operations
+        #[json("value", optional)]
+        pub value: Option<JsonPatchValue>,
+    }
 }
 
 impl JsonPatchOperation {
@@ -310,75 +323,73 @@ impl LocaleOrigin {
         (Self::Request, "REQUEST"),
     ];
 }
+
 crate::runtime::string_enum!(LocaleOrigin, Unknown);
 
 #[cfg(feature = "v3")]
-/// A reference to another object, by its DTO type, ID and display name.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ObjectRef {
-    /// DTO type
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<DtoType>,
-    /// ID of the object to which this reference applies
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Human-readable display name of the object to which this reference applies
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+crate::runtime::object! {
+    /// A reference to another object, by its DTO type, ID and display name.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct ObjectRef {
+        /// DTO type
+        #[json("type", optional)]
+        pub type_: Option<DtoType>,
+        /// ID of the object to which this reference applies
+        #[json("id", optional)]
+        pub id: Option<String>,
+        /// Human-readable display name of the object to which this reference applies
+        #[json("name", optional)]
+        pub name: Option<String>,
+    }
 }
 
 #[cfg(feature = "v3")]
-/// A reference to a plan initializer script.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PlanInitializerScript {
-    /// This is a Rule that allows provisioning instruction changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+crate::runtime::object! {
+    /// A reference to a plan initializer script.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct PlanInitializerScript {
+        /// This is a Rule that allows provisioning instruction changes.
+        #[json("source", optional)]
+        pub source: Option<String>,
+    }
 }
 
 #[cfg(feature = "v3")]
-/// The configuration used to provision through a Service Desk integration.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ProvisioningConfig {
-    /// Specifies whether this configuration is used to manage provisioning requests for all sources from the org. If true, no managedResourceRefs are allowed.
-    #[serde(
-        rename = "universalManager",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub universal_manager: Option<bool>,
-    /// References to sources for the Service Desk integration template. May only be specified if universalManager is false.
-    #[serde(
-        rename = "managedResourceRefs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub managed_resource_refs: Option<Vec<ObjectRef>>,
-    /// This is a reference to a plan initializer script.
-    #[serde(
-        rename = "planInitializerScript",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub plan_initializer_script: Option<PlanInitializerScript>,
+crate::runtime::object! {
+    /// The configuration used to provision through a Service Desk integration.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct ProvisioningConfig {
+        /// Specifies whether this configuration is used to manage provisioning requests for all sources from the org. If true, no managedResourceRefs are allowed.
+        #[json("universalManager", optional)]
+        pub universal_manager: Option<bool>,
+        /// References to sources for the Service Desk integration template. May only be specified if universalManager is false.
+        #[json("managedResourceRefs", optional)]
+        pub managed_resource_refs: Option<Vec<ObjectRef>>,
+        /// This is a reference to a plan initializer script.
+        #[json("planInitializerScript", optional)]
+        pub plan_initializer_script: Option<PlanInitializerScript>,
+    }
 }
 
 #[cfg(feature = "beta")]
-/// A provisioning policy of a source.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ProvisioningPolicyDto {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The type of provisioning policy usage.
-    #[serde(rename = "usageType", default, skip_serializing_if = "Option::is_none")]
-    pub usage_type: Option<UsageType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<FieldDetailsDto>>,
+crate::runtime::object! {
+    /// A provisioning policy of a source.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ProvisioningPolicyDto {
+        #[json("name", required)]
+        pub name: String,
+        #[json("description", optional)]
+        pub description: Option<String>,
+        /// The type of provisioning policy usage.
+        #[json("usageType", optional)]
+        pub usage_type: Option<UsageType>,
+        #[json("fields", optional)]
+        pub fields: Option<Vec<FieldDetailsDto>>,
+    }
 }
 
 #[cfg(feature = "beta")]
@@ -395,58 +406,55 @@ impl ProvisioningPolicyDto {
 }
 
 #[cfg(feature = "v3")]
-/// A Service Desk integration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ServiceDeskIntegrationDto {
-    /// System-generated unique ID of the Object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Name of the Object
-    pub name: String,
-    /// Creation date of the Object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<chrono::DateTime<chrono::Utc>>,
-    /// Last modification date of the Object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub modified: Option<chrono::DateTime<chrono::Utc>>,
-    /// Description of the Service Desk integration
-    pub description: String,
-    /// Type of the Service Desk integration
-    #[serde(rename = "type")]
-    pub type_: String,
-    /// Reference to the identity that is the owner of this Service Desk integration
-    #[serde(rename = "ownerRef", default, skip_serializing_if = "Option::is_none")]
-    pub owner_ref: Option<ObjectRef>,
-    /// Reference to the source cluster for this Service Desk integration
-    #[serde(rename = "clusterRef", default, skip_serializing_if = "Option::is_none")]
-    pub cluster_ref: Option<ObjectRef>,
-    /// ID of the cluster for the Service Desk integration (replaced by clusterRef, retained for backward compatibility)
-    ///
-    /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
-    /// Source IDs for the Service Desk integration (replaced by provisioningConfig.managedSResourceRefs, but retained here for backward compatibility)
-    ///
-    /// Deprecated.
-    #[serde(rename = "managedSources", default, skip_serializing_if = "Option::is_none")]
-    pub managed_sources: Option<Vec<String>>,
-    /// The 'provisioningConfig' property specifies the configuration used to provision integrations.
-    #[serde(
-        rename = "provisioningConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub provisioning_config: Option<ProvisioningConfig>,
-    /// Attributes of the Service Desk integration. Validation constraints enforced by the implementation.
-    pub attributes: serde_json::Map<String, serde_json::Value>,
-    /// Reference to beforeProvisioningRule for this Service Desk integration
-    #[serde(
-        rename = "beforeProvisioningRule",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub before_provisioning_rule: Option<ObjectRef>,
+crate::runtime::object! {
+    /// A Service Desk integration.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ServiceDeskIntegrationDto {
+        /// System-generated unique ID of the Object
+        #[json("id", optional)]
+        pub id: Option<String>,
+        /// Name of the Object
+        #[json("name", required)]
+        pub name: String,
+        /// Creation date of the Object
+        #[json("created", optional)]
+        pub created: Option<chrono::DateTime<chrono::Utc>>,
+        /// Last modification date of the Object
+        #[json("modified", optional)]
+        pub modified: Option<chrono::DateTime<chrono::Utc>>,
+        /// Description of the Service Desk integration
+        #[json("description", required)]
+        pub description: String,
+        /// Type of the Service Desk integration
+        #[json("type", required)]
+        pub type_: String,
+        /// Reference to the identity that is the owner of this Service Desk integration
+        #[json("ownerRef", optional)]
+        pub owner_ref: Option<ObjectRef>,
+        /// Reference to the source cluster for this Service Desk integration
+        #[json("clusterRef", optional)]
+        pub cluster_ref: Option<ObjectRef>,
+        /// ID of the cluster for the Service Desk integration (replaced by clusterRef, retained for backward compatibility)
+        ///
+        /// Deprecated.
+        #[json("cluster", optional)]
+        pub cluster: Option<String>,
+        /// Source IDs for the Service Desk integration (replaced by provisioningConfig.managedSResourceRefs, but retained here for backward compatibility)
+        ///
+        /// Deprecated.
+        #[json("managedSources", optional)]
+        pub managed_sources: Option<Vec<String>>,
+        /// The 'provisioningConfig' property specifies the configuration used to provision integrations.
+        #[json("provisioningConfig", optional)]
+        pub provisioning_config: Option<ProvisioningConfig>,
+        /// Attributes of the Service Desk integration. Validation constraints enforced by the implementation.
+        #[json("attributes", required)]
+        pub attributes: serde_json::Map<String, serde_json::Value>,
+        /// Reference to beforeProvisioningRule for this Service Desk integration
+        #[json("beforeProvisioningRule", optional)]
+        pub before_provisioning_rule: Option<ObjectRef>,
+    }
 }
 
 #[cfg(feature = "v3")]
@@ -476,22 +484,26 @@ impl ServiceDeskIntegrationDto {
     }
 }
 
-/// The body of a 429 response; the `Retry-After` header says how long to wait.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TooManyRequestsError {
-    /// A message describing the error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<serde_json::Value>,
+crate::runtime::object! {
+    /// The body of a 429 response; the `Retry-After` header says how long to wait.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct TooManyRequestsError {
+        /// A message describing the error
+        #[json("message", optional)]
+        pub message: Option<serde_json::Value>,
+    }
 }
 
-/// The body of a 401 response.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UnauthorizedError {
-    /// A message describing the error
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<serde_json::Value>,
+crate::runtime::object! {
+    /// The body of a 401 response.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
+    pub struct UnauthorizedError {
+        /// A message describing the error
+        #[json("error", optional)]
+        pub error: Option<serde_json::Value>,
+    }
 }
 
 #[cfg(feature = "beta")]

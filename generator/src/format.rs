@@ -19,9 +19,60 @@ pub(crate) fn format_segment(path: &str, content: Content) -> Result<String, Str
         Content::Text(text) => Ok(text),
         Content::Rust(tokens) => {
             let parsed: syn::File = syn::parse2(tokens).map_err(|e| format!("generated {path} does not parse: {e}"))?;
-            Ok(prettyplease::unparse(&parsed))
+            Ok(unparse_items(parsed))
         }
     }
+}
+
+/// prettyplease's text for `file`, where a macro that wraps items (`crate::runtime::object! {
+/// pub struct ... }`) is printed as those items, indented: prettyplease prints a macro's body
+/// as a run of tokens (`#[doc = "..."]`, `Foo < 'a >`), which would read badly.
+fn unparse_items(mut file: syn::File) -> String {
+    let mut bodies = Vec::new();
+    for item in &mut file.items {
+        let syn::Item::Macro(item) = item else { continue };
+        if item.ident.is_some() || !matches!(item.mac.delimiter, syn::MacroDelimiter::Brace(_)) {
+            continue;
+        }
+        let Ok(inner) = syn::parse2::<syn::File>(item.mac.tokens.clone()) else { continue };
+        bodies.push(prettyplease::unparse(&inner));
+        item.mac.tokens = proc_macro2::TokenStream::new();
+    }
+    let text = prettyplease::unparse(&file);
+    if bodies.is_empty() {
+        return text;
+    }
+    // Each emptied macro prints as one line `path! {}` in column 0, in the items' order; no
+    // other top-level line ends so (a `macro_rules!` has a name before its braces, and string
+    // literals never span lines in prettyplease's output).
+    let mut bodies = bodies.into_iter();
+    let mut out = String::with_capacity(text.len() + bodies.len() * 64);
+    for line in text.lines() {
+        match line.strip_suffix("! {}").filter(|_| !line.starts_with([' ', '/', '#'])) {
+            Some(path) => {
+                let body = bodies.next().unwrap_or_default();
+                out.push_str(path);
+                if body.is_empty() {
+                    out.push_str("! {}\n");
+                    continue;
+                }
+                out.push_str("! {\n");
+                for body_line in body.lines() {
+                    if !body_line.is_empty() {
+                        out.push_str("    ");
+                        out.push_str(body_line);
+                    }
+                    out.push('\n');
+                }
+                out.push_str("}\n");
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// Puts the formatted segments of a file together (see [`Join`]), under `header` (see
@@ -62,8 +113,8 @@ fn splice_impl(pieces: Vec<String>) -> Option<String> {
 /// Rust source for a syntax tree, laid out as sdkgen lays out the code it generates
 /// (prettyplease, with blank lines between items): for tools and tests that show generated
 /// items again after picking them apart.
-pub fn unparse(file: &syn::File) -> String {
-    space_items(&prettyplease::unparse(file))
+pub fn unparse(file: syn::File) -> String {
+    space_items(&unparse_items(file))
 }
 
 /// Puts a blank line between items, as a person would: prettyplease keeps none.
@@ -78,7 +129,10 @@ fn space_items(code: &str) -> String {
             let prev_indent = prev.len() - prev.trim_start().len();
             let body = line.trim_start();
             let prev_body = prev.trim_start();
-            let starts_item = ITEM_STARTS.iter().any(|s| body.starts_with(s));
+            // A runtime macro that defines items (`crate::runtime::object! {`), not a call.
+            let item_macro = body.starts_with("crate::")
+                && body.split_whitespace().next().is_some_and(|w| w.ends_with('!') || w.contains("!("));
+            let starts_item = item_macro || ITEM_STARTS.iter().any(|s| body.starts_with(s));
             let after_item = (prev_body == "}"
                 || prev_body.ends_with(';') && !prev_body.starts_with("use ") && !prev_body.starts_with("//"))
                 && indent == prev_indent;
@@ -126,5 +180,31 @@ mod tests {
         let pieces = [head, first, second].iter().map(prettyplease::unparse).collect();
         assert_eq!(splice_impl(pieces), Some(prettyplease::unparse(&whole)));
         assert_eq!(splice_impl(vec!["struct C;\n".into(), "impl C {\n}\n".into()]), None, "no block to continue");
+    }
+
+    #[test]
+    fn macros_that_wrap_items_print_as_the_items() {
+        let file: syn::File = syn::parse_quote! {
+            /// Before.
+            #[cfg(feature = "a")]
+            crate::runtime::object! {
+                /// A thing.
+                #[derive(Debug)]
+                pub struct Thing<'a> {
+                    /// Its name.
+                    #[json("name", required)]
+                    pub name: &'a str,
+                }
+            }
+            crate::runtime::string_enum!(Kind, Unknown);
+            empty! {}
+            not_items! { a + }
+            fn after() {}
+        };
+        let expected = "/// Before.\n#[cfg(feature = \"a\")]\ncrate::runtime::object! {\n    /// A thing.\n    \
+                        #[derive(Debug)]\n    pub struct Thing<'a> {\n        /// Its name.\n        \
+                        #[json(\"name\", required)]\n        pub name: &'a str,\n    }\n}\n\
+                        crate::runtime::string_enum!(Kind, Unknown);\nempty! {}\nnot_items! {\n    a +\n}\nfn after() {}\n";
+        assert_eq!(unparse_items(file), expected);
     }
 }

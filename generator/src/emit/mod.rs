@@ -33,6 +33,7 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("events.rs", include_str!("../../runtime/src/runtime/events.rs")),
     ("hook.rs", include_str!("../../runtime/src/runtime/hook.rs")),
     ("mod.rs", include_str!("../../runtime/src/runtime/mod.rs")),
+    ("object.rs", include_str!("../../runtime/src/runtime/object.rs")),
     ("paginate.rs", include_str!("../../runtime/src/runtime/paginate.rs")),
     ("request.rs", include_str!("../../runtime/src/runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/src/runtime/response.rs")),

@@ -34,8 +34,8 @@ pub fn models(model: &Model, range: Range<usize>) -> TokenStream {
         quote! { #[doc = #doc] #cfg pub type #name = #target; }
     });
     let head = first.then(|| {
-        // Structs and unions derive serde's traits; enums get theirs from the runtime.
-        let derives = model.types.iter().any(|t| !matches!(t.shape, Shape::Enum { .. }));
+        // Unions derive serde's traits; structs and enums get theirs from the runtime.
+        let derives = model.types.iter().any(|t| matches!(t.shape, Shape::Union { .. }));
         // Unused when the features on compile none of the types that derive them.
         let gated = (0..model.types.len()).any(|i| model.features.model_type(TypeId(i as u32)).is_some());
         let allow = gated.then(|| quote!(#[allow(unused_imports)]));
@@ -89,48 +89,46 @@ fn struct_def(
             } else {
                 required.push((ident(&field_ident), ty.clone()));
             }
-            let mut serde_args = Vec::new();
-            if field_ident != f.name {
-                let wire = &f.name;
-                serde_args.push(quote!(rename = #wire));
-            }
             // Both read a missing key as `None`; an optional field leaves `None` out, a required
             // one that may be null sends it as `null` (the key must be there).
-            if optional && f.required {
-                serde_args.push(quote!(default));
-            } else if optional {
-                serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
-            }
-            let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+            let wire = &f.name;
+            let mode = match (optional, f.required) {
+                (true, true) => ident("nullable"),
+                (true, false) => ident("optional"),
+                (false, _) => ident("required"),
+            };
             let mut text = f.doc.clone().unwrap_or_default();
             if f.deprecated {
                 text.push_str(if text.is_empty() { "Deprecated." } else { "\n\nDeprecated." });
             }
             let doc = doc_attrs(Some(&text));
             let field_ident = ident(&field_ident);
-            quote! { #doc #serde_attr pub #field_ident: #ty, }
+            quote! { #doc #[json(#wire, #mode)] pub #field_ident: #ty, }
         })
         .collect();
     let additional = additional.map(|node| {
         let ty = type_tokens(model, &model.rust_type(node), &TokenStream::new());
         quote! {
-            /// Properties beyond those listed above.
-            #[serde(flatten)]
+            #[json_rest]
             pub additional_properties: std::collections::HashMap<String, #ty>,
         }
     });
-    let default = all_optional.then(|| quote!(Default,));
+    let default = all_optional.then(|| quote!(, Default));
     // `#[non_exhaustive]`, so that a field the spec adds breaks no user: values are built by
     // `new` (the required fields) or `default` (none), and optional fields set on the value.
     let constructor =
         (!all_optional).then(|| constructor(&name, &required, &unit_fields, &optional_fields, additional.is_some()));
+    // serde's impls come from the runtime's `object!`, which costs the compiler far less than
+    // the derive (see `runtime/object.rs`).
     quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
-            #additional
+        crate::runtime::object! {
+            #doc
+            #[derive(Debug, Clone, PartialEq #default)]
+            #[non_exhaustive]
+            pub struct #name {
+                #(#fields)*
+                #additional
+            }
         }
         #constructor
     }

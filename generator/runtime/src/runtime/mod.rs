@@ -13,6 +13,7 @@ mod env;
 mod error;
 pub(crate) mod events;
 mod hook;
+pub(crate) mod object;
 mod paginate;
 mod request;
 mod response;
@@ -33,6 +34,7 @@ pub use error::{ApiError, ConfigError, DecodeError, Error, RawResponse, Transpor
 pub use events::{Event, Events};
 pub(crate) use hook::{call_options, CallOptions};
 pub use hook::{Hook, HookRequest, HookResponse};
+pub(crate) use object::object;
 pub(crate) use paginate::{header_value, link_next, next_offset, next_token, paginate, Page};
 pub(crate) use request::{Core, Opened};
 pub use response::WithHeaders;

@@ -7,6 +7,7 @@ mod errors;
 mod events;
 mod hooks;
 mod oauth;
+mod object;
 mod paginate;
 mod redirects;
 mod retry;
