@@ -253,6 +253,7 @@ fn full_v3_representative_items() {
             match &item {
                 syn::Item::Struct(s) => push(s.ident.to_string(), item.clone()),
                 syn::Item::Enum(e) => push(e.ident.to_string(), item.clone()),
+                syn::Item::Type(t) => push(t.ident.to_string(), item.clone()),
                 // A method of the client by its name, a call's as `Type::method`.
                 syn::Item::Impl(i) if i.trait_.is_none() => {
                     let self_ty = &i.self_ty;
@@ -285,6 +286,7 @@ fn full_v3_representative_items() {
         &[
             "list_accounts",
             "ListAccountsBuilder",
+            "ListAccountsError",
             "ListAccountsBuilder::send",
             "ListAccountsBuilder::stream",
             "patch_service_desk_integration",

@@ -265,13 +265,7 @@ impl Client {
         usage_type: models::UsageType,
         body: &'a [models::JsonPatchOperation],
     ) -> UpdateProvisioningPolicyBuilder<'a> {
-        UpdateProvisioningPolicyBuilder {
-            client: self,
-            source_id,
-            usage_type,
-            body,
-            options: Default::default(),
-        }
+        UpdateProvisioningPolicyBuilder::new(self, source_id, usage_type, body)
     }
 }
 
@@ -299,75 +293,53 @@ pub enum UpdateProvisioningPolicyError {
 }
 
 #[cfg(feature = "beta")]
-/// A call of [`Client::update_provisioning_policy`]: `.await` it, or [`send`](UpdateProvisioningPolicyBuilder::send) it.
-#[derive(Clone)]
-#[must_use = "a call does nothing until it is awaited or sent"]
-pub struct UpdateProvisioningPolicyBuilder<'a> {
-    client: &'a Client,
-    source_id: &'a str,
-    usage_type: models::UsageType,
-    body: &'a [models::JsonPatchOperation],
-    options: crate::runtime::CallOptions,
-}
-
-#[cfg(feature = "beta")]
-crate::runtime::call_options!(UpdateProvisioningPolicyBuilder);
-
-#[cfg(feature = "beta")]
-impl<'a> UpdateProvisioningPolicyBuilder<'a> {
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<models::ProvisioningPolicyDto, Error<UpdateProvisioningPolicyError>> {
-        let response = self
-            .client
-            .core
-            .request(
-                Method::PATCH,
-                "updateProvisioningPolicy",
-                "/sources/{sourceId}/provisioning-policies/{usageType}",
-            )
-            .path_param("sourceId", self.source_id)
-            .path_param("usageType", self.usage_type.as_str())
-            .json_body("application/json-patch+json", self.body)
-            .security(&[&["bearerAuth"]])
-            .options(self.options)
-            .send()
-            .await?;
+impl crate::runtime::ReadError for UpdateProvisioningPolicyError {
+    fn read(response: crate::runtime::Response) -> Error<Self> {
         match response.status() {
-            200 => response.json(),
-            400 => Err(response.error(UpdateProvisioningPolicyError::BadRequest)),
-            401 => Err(response.error(UpdateProvisioningPolicyError::Unauthorized)),
-            403 => Err(response.error(UpdateProvisioningPolicyError::Forbidden)),
-            404 => Err(response.error(UpdateProvisioningPolicyError::NotFound)),
+            400 => response.error(Self::BadRequest),
+            401 => response.error(Self::Unauthorized),
+            403 => response.error(Self::Forbidden),
+            404 => response.error(Self::NotFound),
             429 => {
                 let retry_after = response.retry_after();
-                Err(
-                    response
-                        .error(|body| UpdateProvisioningPolicyError::TooManyRequests {
-                            body,
-                            retry_after,
-                        }),
-                )
+                response
+                    .error(|body| Self::TooManyRequests {
+                        body,
+                        retry_after,
+                    })
             }
-            500 => {
-                Err(response.error(UpdateProvisioningPolicyError::InternalServerError))
-            }
-            _ => Err(response.unexpected_status()),
+            500 => response.error(Self::InternalServerError),
+            _ => response.unexpected_status(),
         }
     }
 }
 
 #[cfg(feature = "beta")]
-impl<'a> std::future::IntoFuture for UpdateProvisioningPolicyBuilder<'a> {
-    type Output = Result<
-        models::ProvisioningPolicyDto,
-        Error<UpdateProvisioningPolicyError>,
-    >;
+crate::runtime::call! {
+    /// A call of [`Client::update_provisioning_policy`]: `.await` it, or [`send`](UpdateProvisioningPolicyBuilder::send) it.
+    pub struct UpdateProvisioningPolicyBuilder<'a> {
+        source_id: &'a str,
+        usage_type: models::UsageType,
+        body: &'a [models::JsonPatchOperation],
+    }
 
-    type IntoFuture = crate::CallFuture<'a, Self::Output>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    impl<'a> UpdateProvisioningPolicyBuilder<'a> {
+        /// Sends the request.
+        pub async fn send(
+            self,
+        ) -> Result<models::ProvisioningPolicyDto, Error<UpdateProvisioningPolicyError>> {
+            self.request(
+                    Method::PATCH,
+                    "updateProvisioningPolicy",
+                    "/sources/{sourceId}/provisioning-policies/{usageType}",
+                )
+                .path_param("sourceId", self.source_id)
+                .path_param("usageType", self.usage_type.as_str())
+                .json_body("application/json-patch+json", self.body)
+                .security(&[&["bearerAuth"]])
+                .send()
+                .await?
+                .json_at(200)
+        }
     }
 }

@@ -262,12 +262,7 @@ impl Client {
         id: &'a str,
         body: &'a models::JsonPatch,
     ) -> PatchServiceDeskIntegrationBuilder<'a> {
-        PatchServiceDeskIntegrationBuilder {
-            client: self,
-            id,
-            body,
-            options: Default::default(),
-        }
+        PatchServiceDeskIntegrationBuilder::new(self, id, body)
     }
 }
 
@@ -295,78 +290,54 @@ pub enum PatchServiceDeskIntegrationError {
 }
 
 #[cfg(feature = "v3")]
-/// A call of [`Client::patch_service_desk_integration`]: `.await` it, or [`send`](PatchServiceDeskIntegrationBuilder::send) it.
-#[derive(Clone)]
-#[must_use = "a call does nothing until it is awaited or sent"]
-pub struct PatchServiceDeskIntegrationBuilder<'a> {
-    client: &'a Client,
-    id: &'a str,
-    body: &'a models::JsonPatch,
-    options: crate::runtime::CallOptions,
-}
-
-#[cfg(feature = "v3")]
-crate::runtime::call_options!(PatchServiceDeskIntegrationBuilder);
-
-#[cfg(feature = "v3")]
-impl<'a> PatchServiceDeskIntegrationBuilder<'a> {
-    /// Sends the request.
-    pub async fn send(
-        self,
-    ) -> Result<
-        models::ServiceDeskIntegrationDto,
-        Error<PatchServiceDeskIntegrationError>,
-    > {
-        let response = self
-            .client
-            .core
-            .request(
-                Method::PATCH,
-                "patchServiceDeskIntegration",
-                "/service-desk-integrations/{id}",
-            )
-            .path_param("id", self.id)
-            .json_body("application/json-patch+json", self.body)
-            .security(&[&["bearerAuth"]])
-            .options(self.options)
-            .send()
-            .await?;
+impl crate::runtime::ReadError for PatchServiceDeskIntegrationError {
+    fn read(response: crate::runtime::Response) -> Error<Self> {
         match response.status() {
-            200 => response.json(),
-            400 => Err(response.error(PatchServiceDeskIntegrationError::BadRequest)),
-            401 => Err(response.error(PatchServiceDeskIntegrationError::Unauthorized)),
-            403 => Err(response.error(PatchServiceDeskIntegrationError::Forbidden)),
-            404 => Err(response.error(PatchServiceDeskIntegrationError::NotFound)),
+            400 => response.error(Self::BadRequest),
+            401 => response.error(Self::Unauthorized),
+            403 => response.error(Self::Forbidden),
+            404 => response.error(Self::NotFound),
             429 => {
                 let retry_after = response.retry_after();
-                Err(
-                    response
-                        .error(|body| PatchServiceDeskIntegrationError::TooManyRequests {
-                            body,
-                            retry_after,
-                        }),
-                )
+                response
+                    .error(|body| Self::TooManyRequests {
+                        body,
+                        retry_after,
+                    })
             }
-            500 => {
-                Err(
-                    response.error(PatchServiceDeskIntegrationError::InternalServerError),
-                )
-            }
-            _ => Err(response.unexpected_status()),
+            500 => response.error(Self::InternalServerError),
+            _ => response.unexpected_status(),
         }
     }
 }
 
 #[cfg(feature = "v3")]
-impl<'a> std::future::IntoFuture for PatchServiceDeskIntegrationBuilder<'a> {
-    type Output = Result<
-        models::ServiceDeskIntegrationDto,
-        Error<PatchServiceDeskIntegrationError>,
-    >;
+crate::runtime::call! {
+    /// A call of [`Client::patch_service_desk_integration`]: `.await` it, or [`send`](PatchServiceDeskIntegrationBuilder::send) it.
+    pub struct PatchServiceDeskIntegrationBuilder<'a> {
+        id: &'a str,
+        body: &'a models::JsonPatch,
+    }
 
-    type IntoFuture = crate::CallFuture<'a, Self::Output>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    impl<'a> PatchServiceDeskIntegrationBuilder<'a> {
+        /// Sends the request.
+        pub async fn send(
+            self,
+        ) -> Result<
+            models::ServiceDeskIntegrationDto,
+            Error<PatchServiceDeskIntegrationError>,
+        > {
+            self.request(
+                    Method::PATCH,
+                    "patchServiceDeskIntegration",
+                    "/service-desk-integrations/{id}",
+                )
+                .path_param("id", self.id)
+                .json_body("application/json-patch+json", self.body)
+                .security(&[&["bearerAuth"]])
+                .send()
+                .await?
+                .json_at(200)
+        }
     }
 }

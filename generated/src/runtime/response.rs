@@ -17,6 +17,12 @@ pub(crate) struct Response {
     pub(crate) body: Vec<u8>,
 }
 
+/// How an operation's error enum makes itself from a response that is not a success: its
+/// documented error, or an unexpected status. Generated for each error enum.
+pub(crate) trait ReadError: Sized {
+    fn read(response: Response) -> Error<Self>;
+}
+
 impl Response {
     pub(crate) fn status(&self) -> u16 {
         self.status.as_u16()
@@ -39,6 +45,48 @@ impl Response {
     /// The body as bytes (`application/octet-stream`, `application/zip`, ...).
     pub(crate) fn bytes<E>(self) -> Result<Vec<u8>, Error<E>> {
         Ok(self.body)
+    }
+
+    /// The error this response is, as the operation's error enum `E` reads it.
+    pub(crate) fn into_error<E: ReadError>(self) -> Error<E> {
+        E::read(self)
+    }
+
+    /// The body decoded as `T` when the status is `status` (the operation's one success),
+    /// else the error.
+    pub(crate) fn json_at<T: DeserializeOwned, E: ReadError>(self, status: u16) -> Result<T, Error<E>> {
+        if self.status() == status {
+            self.json()
+        } else {
+            Err(self.into_error())
+        }
+    }
+
+    /// The body as text when the status is `status`, else the error.
+    pub(crate) fn text_at<E: ReadError>(self, status: u16) -> Result<String, Error<E>> {
+        if self.status() == status {
+            self.text()
+        } else {
+            Err(self.into_error())
+        }
+    }
+
+    /// The body as bytes when the status is `status`, else the error.
+    pub(crate) fn bytes_at<E: ReadError>(self, status: u16) -> Result<Vec<u8>, Error<E>> {
+        if self.status() == status {
+            self.bytes()
+        } else {
+            Err(self.into_error())
+        }
+    }
+
+    /// `()` when the status is `status` (a success without a body), else the error.
+    pub(crate) fn empty_at<E: ReadError>(self, status: u16) -> Result<(), Error<E>> {
+        if self.status() == status {
+            Ok(())
+        } else {
+            Err(self.into_error())
+        }
     }
 
     /// Decodes the body as an error body `B` and wraps it as the documented error `E`.

@@ -46,6 +46,16 @@ impl Features {
         Some(self.ops.get(api)?[op].as_slice())
     }
 
+    /// The leaf features any one of which compiles one of the operations `ops` of API `api`:
+    /// what compiles an item they share. `None` when nothing is gated.
+    pub fn operations(&self, api: usize, ops: impl IntoIterator<Item = usize>) -> Option<Vec<String>> {
+        let of_api = self.ops.get(api)?;
+        let mut leaves: Vec<String> = ops.into_iter().flat_map(|op| of_api[op].iter().cloned()).collect();
+        leaves.sort();
+        leaves.dedup();
+        Some(leaves)
+    }
+
     /// Whether the crate has features that leave code out: two leaves or more.
     pub fn gate(&self) -> bool {
         !self.apis.is_empty()

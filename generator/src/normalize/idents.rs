@@ -48,8 +48,8 @@ pub fn operation_names(api: &Api) -> Vec<OperationNames> {
 
 /// Every name the generated code binds beside the parameters where they are locals (a call's
 /// `send` unpacks them: the receiver, the body, the response, the call's `client`, the headers
-/// read and the page URL sent to), and the call's own methods (`send`, `events`, the options every
-/// call has: `header`, `timeout`), which its setters share a namespace with. A parameter of one
+/// read and the page URL sent to), and the call's own methods (`send`, `events`, `new`,
+/// `request`, the options every call has: `header`, `timeout`), which its setters share a namespace with. A parameter of one
 /// of these names is called `{name}_param`.
 const CALL_LOCALS: &[&str] = &[
     "self",
@@ -68,6 +68,8 @@ const CALL_LOCALS: &[&str] = &[
     "last_event_id",
     "clone",
     "into_future",
+    "new",
+    "request",
     "options",
     "header",
     "timeout",

@@ -35,7 +35,7 @@ pub use features::Features;
 pub use idents::OperationNames;
 use names::{Choice, Namer};
 pub use operations::{
-    CaseBody, DocumentedHeader, ListItem, OperationPlan, ParamForm, StreamPlan, Success, SuccessCase,
+    CaseBody, DocumentedHeader, ErrorType, ListItem, OperationPlan, ParamForm, StreamPlan, Success, SuccessCase,
 };
 pub use pagination::{OffsetEnvelope, OffsetIn, PageField, PageStyle, Pagination};
 use recursion::Recursion;
@@ -275,6 +275,9 @@ pub fn normalize(ir: Ir) -> Model {
             a.operations.iter().zip(idents::operation_names(a)).map(|(op, n)| model.plan_operation(op, n)).collect()
         })
         .collect();
+    for api in 0..model.ir.apis.len() {
+        model.fold_errors(api);
+    }
     model.webhooks = (0..model.ir.apis.len()).map(|a| model.plan_webhooks(a)).collect();
     let edges = features::type_edges(&model);
     model.features = features::features(&model, &edges);

@@ -64,6 +64,7 @@ macro_rules! object {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap as _;
+                #[allow(unused_mut)] // A struct without fields adds nothing.
                 let mut map = serializer.serialize_map(::core::option::Option::None)?;
                 $( $crate::runtime::object::$mode(&mut map, $wire, &self.$field)?; )*
                 $( $crate::runtime::object::rest(&mut map, &self.$rest)?; )?

@@ -46,6 +46,30 @@ where
     })
 }
 
+/// The items of a call that lists by `limit` and `offset` in its query, until a page comes back
+/// short: each page a copy of `call` with `set(page, page_size, offset)` done to it, awaited.
+pub(crate) fn offset_pages<'a, C, T, E>(
+    call: C,
+    page_size: i64,
+    set: fn(&mut C, i64, i64),
+) -> impl futures_util::Stream<Item = Result<T, Error<E>>> + 'a
+where
+    C: Clone + std::future::IntoFuture<Output = Result<Vec<T>, Error<E>>> + 'a,
+    T: 'a,
+    E: 'a,
+{
+    let page_size = page_size.max(1);
+    paginate(0i64, move |offset: i64| {
+        let mut page = call.clone();
+        set(&mut page, page_size, offset);
+        async move {
+            let items = page.await?;
+            let next = next_offset(page_size, offset, items.len(), None);
+            Ok(Page { items, next })
+        }
+    })
+}
+
 /// The offset of the page after one of `len` items at `offset`: none after an empty page; with
 /// the list's `total`, none once it is reached (a short page does not end it, since servers
 /// may cap the page size below the one asked for); without, none after a short page.

@@ -2,6 +2,7 @@
 //! listeners and a recording proxy). Nothing here leaves this machine.
 
 mod byte;
+mod call;
 mod env;
 mod errors;
 mod events;

@@ -37,3 +37,39 @@ fn an_empty_token_ends_the_list() {
     assert_eq!(next_token(Some(String::new())), None);
     assert_eq!(next_token(None), None);
 }
+
+/// A call that lists `0..total` by limit and offset, recording what each page asked for.
+#[derive(Clone)]
+struct Listing {
+    total: u32,
+    limit: Option<u32>,
+    offset: Option<u32>,
+    asked: std::sync::Arc<std::sync::Mutex<Vec<(Option<u32>, Option<u32>)>>>,
+}
+
+impl std::future::IntoFuture for Listing {
+    type Output = Result<Vec<u32>, crate::Error<()>>;
+    type IntoFuture = std::future::Ready<Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.asked.lock().unwrap().push((self.limit, self.offset));
+        let (start, limit) = (self.offset.unwrap_or(0), self.limit.unwrap_or(100));
+        std::future::ready(Ok((start..self.total.min(start + limit)).collect()))
+    }
+}
+
+#[tokio::test]
+async fn offset_pages_sets_each_page_and_ends_at_a_short_one() {
+    use futures_util::StreamExt;
+    let asked = std::sync::Arc::default();
+    let call = Listing { total: 7, limit: None, offset: Some(99), asked: std::sync::Arc::clone(&asked) };
+    let items: Vec<u32> = crate::runtime::offset_pages(call, 3, |page, limit, offset| {
+        page.limit = u32::try_from(limit).ok();
+        page.offset = u32::try_from(offset).ok();
+    })
+    .map(Result::unwrap)
+    .collect()
+    .await;
+    assert_eq!(items, (0..7).collect::<Vec<_>>());
+    assert_eq!(*asked.lock().unwrap(), [(Some(3), Some(0)), (Some(3), Some(3)), (Some(3), Some(6))]);
+}

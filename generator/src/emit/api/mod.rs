@@ -22,7 +22,7 @@ use quote::{format_ident, quote};
 use super::syntax::{cfg_attr, crate_path, gate, ident};
 use crate::ir::{Api, BodyEncoding, ResponseBody, SchemeKind};
 use crate::naming;
-use crate::normalize::{ListItem, Model, ParamForm};
+use crate::normalize::{ErrorType, ListItem, Model, ParamForm};
 
 pub use credentials::setter_names as credential_setters;
 pub use operation::{call_params, events_item};
@@ -43,10 +43,24 @@ pub fn api_operations(model: &Model, api_index: usize, range: Range<usize>) -> T
             let plan = model.operation(api_index, i);
             let callbacks =
                 model.webhooks(api_index).iter().find(|g| g.operation.as_deref() == Some(plan.names.method.as_str()));
-            let (method, items) = operation::operation(model, &api.operations[i], plan, callbacks);
-            // Compiled only with one of the features of its tags.
+            let error_of = match plan.error_type {
+                ErrorType::Same { of } => Some(model.operation(api_index, of).names.types.as_str()),
+                ErrorType::Own { .. } => None,
+            };
+            let (method, error, items) = operation::operation(model, &api.operations[i], plan, callbacks, error_of);
+            // Compiled only with one of the features of its tags; an error enum that others
+            // name, with any of theirs.
             let cfg = cfg_attr(model.features.operation(api_index, i));
-            (quote!(#cfg #method), gate(&cfg, items))
+            let error_cfg = match plan.error_type {
+                ErrorType::Own { others } if others > 0 => {
+                    let group = (0..api.operations.len())
+                        .filter(|&j| j == i || model.operation(api_index, j).error_type == ErrorType::Same { of: i });
+                    cfg_attr(model.features.operations(api_index, group).as_deref())
+                }
+                _ => cfg.clone(),
+            };
+            let (error, items) = (gate(&error_cfg, error), gate(&cfg, items));
+            (quote!(#cfg #method), quote! { #error #items })
         })
         .unzip();
     quote! {

@@ -9,10 +9,10 @@ use super::super::syntax::type_tokens;
 use super::super::syntax::{allow_many_arguments, doc_attrs, ident};
 use super::pagination::stream;
 use super::params::{param, request_body, Arg, Param};
-use super::responses::{error_variants, success_arms, success_enum, success_type};
+use super::responses::{error_variants, single_success, success_arms, success_enum, success_type};
 use crate::ir::{Framing, Operation, Status};
 
-use crate::normalize::{Model, OperationPlan, PageStyle, StreamPlan, Success, WebhookGroup};
+use crate::normalize::{ErrorType, Model, OperationPlan, PageStyle, StreamPlan, Success, WebhookGroup};
 
 /// The parameters of a call, in the method's order, with the identifiers normalize gave them.
 pub fn call_params(model: &Model, op: &Operation, plan: &OperationPlan) -> Vec<Param> {
@@ -42,6 +42,9 @@ struct Parts<'m> {
     /// The variants of the error enum, and the `match` arms that make them.
     error_variants: Vec<TokenStream>,
     error_arms: Vec<TokenStream>,
+    /// The error enum this operation's names, when it is another operation's (which documents
+    /// the same errors).
+    error_of: Option<Ident>,
     ok_arms: TokenStream,
     /// Whether a success documents headers (`send_with_headers`).
     has_headers: bool,
@@ -66,13 +69,15 @@ impl Parts<'_> {
     }
 }
 
-/// The method of `op`, for `impl Client`; and its error enum and call, for beside it.
+/// The method of `op`, for `impl Client`; its error enum (or its other name for another
+/// operation's, `error_of`); and its call, for beside it.
 pub fn operation(
     model: &Model,
     op: &Operation,
     plan: &OperationPlan,
     callbacks: Option<&WebhookGroup>,
-) -> (TokenStream, TokenStream) {
+    error_of: Option<&str>,
+) -> (TokenStream, TokenStream, TokenStream) {
     let names = &plan.names;
     let op_type = &names.types;
     let error_name = format_ident!("{}Error", op_type);
@@ -81,7 +86,7 @@ pub fn operation(
         Success::ByStatus(_) => quote!(#success_name),
         success => success_type(model, success),
     };
-    let (error_variants, error_arms) = error_variants(model, op, &error_name);
+    let (error_variants, error_arms) = error_variants(model, op);
     let params = call_params(model, op, plan);
     let body = op.body.as_ref().map(|b| request_body(model, b));
     let a = Lifetime::new("'a", Span::call_site());
@@ -109,6 +114,7 @@ pub fn operation(
         link: matches!(plan.pagination.as_ref().map(|p| &p.style), Some(PageStyle::Link { .. })),
         a,
         error_name,
+        error_of: error_of.map(|name| format_ident!("{}Error", name)),
     };
     let success_enum = match &plan.success {
         Success::ByStatus(cases) => success_enum(model, op, cases, &success_name, &names.method),
@@ -117,7 +123,7 @@ pub fn operation(
     let error = error_enum(&parts);
     let headers = header_structs(&parts, op_type);
     let call = call_struct(&parts);
-    (method(&parts, callbacks), quote! { #success_enum #error #headers #call })
+    (method(&parts, callbacks), error, quote! { #success_enum #headers #call })
 }
 
 /// The method of `Client`: it takes the required parameters and the body, and returns a call,
@@ -131,31 +137,24 @@ fn method(parts: &Parts, callbacks: Option<&WebhookGroup>) -> TokenStream {
     let too_many = allow_many_arguments(1 + parts.optional_start + usize::from(parts.body.is_some()));
     let arguments = &parts.arguments;
     let args = arguments.iter().map(|(i, t)| quote!(#i: #t));
-    let inits = arguments.iter().map(|(i, _)| quote!(#i,)).chain(parts.optional().iter().map(|p| {
-        let i = &p.ident;
-        quote!(#i: None,)
-    }));
+    let idents = arguments.iter().map(|(i, _)| i);
     let builder = &parts.builder;
     quote! {
         #method_doc
         #deprecated
         #too_many
         pub fn #method_ident<'a>(&'a self, #(#args),*) -> #builder<'a> {
-            #builder { client: self, #(#inits)* options: Default::default() }
+            #builder::new(self, #(#idents),*)
         }
     }
 }
 
-/// The call: its struct, a setter per optional parameter, its `send`s and `stream`, and
-/// `IntoFuture`.
+/// The call: its struct and its `send`s and `stream`, to which the runtime's `call!` adds a
+/// constructor, a setter per optional parameter, and `IntoFuture`.
 fn call_struct(parts: &Parts) -> TokenStream {
     let (model, a, builder, method_name) = (parts.model, &parts.a, &parts.builder, parts.method_name);
-    let arguments = &parts.arguments;
-    let field_defs = arguments.iter().map(|(i, t)| quote!(#i: #t,)).chain(parts.optional().iter().map(|p| {
-        let (i, t) = (&p.ident, p.arg.tokens(model, Some(a)));
-        quote!(#i: #t,)
-    }));
-    let setters = parts.optional().iter().map(|p| {
+    let required = parts.arguments.iter().map(|(i, t)| quote!(#i: #t,));
+    let optional = parts.optional().iter().map(|p| {
         let i = &p.ident;
         let inner = p.arg.without_option().tokens(model, Some(a));
         let doc = match one_line(&p.doc) {
@@ -165,10 +164,7 @@ fn call_struct(parts: &Parts) -> TokenStream {
         let doc = doc_attrs(Some(&doc));
         quote! {
             #doc
-            pub fn #i(mut self, #i: #inner) -> Self {
-                self.#i = Some(#i);
-                self
-            }
+            #i: Option<#inner>,
         }
     });
     let builder_doc = format!(
@@ -185,37 +181,20 @@ fn call_struct(parts: &Parts) -> TokenStream {
     let stream = parts.plan.pagination.as_ref().map(|pagination| {
         stream(model, parts.op, parts.plan, pagination, method_name, &parts.params, &parts.error_name)
     });
-    let allow_deprecated = parts.op.deprecated.then(|| quote!(#[allow(deprecated)]));
-    let (ok_type, error_name) = (&parts.ok_type, &parts.error_name);
     quote! {
-        #[doc = #builder_doc]
-        #[derive(Clone)]
-        #[must_use = "a call does nothing until it is awaited or sent"]
-        pub struct #builder<'a> {
-            client: &'a Client,
-            #(#field_defs)*
-            options: crate::runtime::CallOptions,
-        }
+        crate::runtime::call! {
+            #[doc = #builder_doc]
+            pub struct #builder<'a> {
+                #(#required)*
+                #(#optional)*
+            }
 
-        crate::runtime::call_options!(#builder);
+            impl<'a> #builder<'a> {
+                #sends
 
-        impl<'a> #builder<'a> {
-            #(#setters)*
+                #events
 
-            #sends
-
-            #events
-
-            #stream
-        }
-
-        #allow_deprecated
-        impl<'a> std::future::IntoFuture for #builder<'a> {
-            type Output = Result<#ok_type, Error<#error_name>>;
-            type IntoFuture = crate::CallFuture<'a, Self::Output>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                #stream
             }
         }
     }
@@ -282,32 +261,26 @@ fn built_request(parts: &Parts) -> TokenStream {
     let (path, operation_id) = (&op.path, &op.id);
     let at = parts.link.then(|| quote!(.at_url(page_url)));
     quote! {
-        self.client
-            .core
-            .request(Method::#http_method, #operation_id, #path)
+        self.request(Method::#http_method, #operation_id, #path)
             #(#sends)*
             #body_send
             #auth
             #at
-            .options(self.options)
     }
 }
 
 /// The request a call sends, and the response matched to its result.
 fn request(parts: &Parts) -> TokenStream {
     let built = built_request(parts);
-    let (ok_arms, arms) = (&parts.ok_arms, &parts.error_arms);
-    // With no documented status, every answer is unexpected: no `match` to write.
-    let outcome = if ok_arms.is_empty() && arms.is_empty() {
-        quote!(Err(response.unexpected_status()))
-    } else {
-        quote! {
+    let ok_arms = &parts.ok_arms;
+    let outcome = match (ok_arms.is_empty(), errors_read()) {
+        (true, errors) => errors,
+        (false, errors) => quote! {
             match response.status() {
                 #ok_arms
-                #(#arms)*
-                _ => Err(response.unexpected_status()),
+                _ => #errors,
             }
-        }
+        },
     };
     let read = if parts.has_headers {
         let headers_name = &parts.headers_name;
@@ -318,6 +291,12 @@ fn request(parts: &Parts) -> TokenStream {
     } else {
         outcome
     };
+    // One success status and no headers to read: the response read in the chain.
+    if let (false, Some((code, read))) = (parts.has_headers, single_success(parts.op, &parts.plan.success)) {
+        let read = format_ident!("{read}");
+        let code = proc_macro2::Literal::u16_unsuffixed(code);
+        return quote!(#built.send().await?.#read(#code));
+    }
     quote! {
         let response = #built.send().await?;
         #read
@@ -347,17 +326,7 @@ fn events_method(parts: &Parts, stream: &StreamPlan) -> TokenStream {
         Status::Code(code) => quote!(response.status() == #code),
         _ => quote!((200..300).contains(&response.status())),
     };
-    let arms = &parts.error_arms;
-    let errors = if arms.is_empty() {
-        quote!(Err(response.unexpected_status()))
-    } else {
-        quote! {
-            match response.status() {
-                #(#arms)*
-                _ => Err(response.unexpected_status()),
-            }
-        }
-    };
+    let errors = errors_read();
     let mut doc = events_doc(stream, what);
     let deprecated = parts.deprecated();
     let output = quote!(Result<crate::Events<#item_type, #error_name>, Error<#error_name>>);
@@ -439,15 +408,59 @@ pub fn events_item(model: &Model, stream: &StreamPlan, models: &TokenStream) -> 
     }
 }
 
-/// The enum of the operation's documented error responses.
+/// What a response that is not a success makes: the operation's documented error, as its
+/// error enum reads it (`ReadError`), else an unexpected status.
+fn errors_read() -> TokenStream {
+    quote!(Err(response.into_error()))
+}
+
+/// The enum of the operation's documented error responses, and its `read`, which makes one
+/// from a response; or, when an earlier operation documents the same errors, another name of
+/// that one's.
 fn error_enum(parts: &Parts) -> TokenStream {
     let (method_name, error_name, variants) = (parts.method_name, &parts.error_name, &parts.error_variants);
-    let error_doc = if variants.is_empty() {
-        format!(
+    if let Some(of) = &parts.error_of {
+        let doc = format!(
+            " The documented error responses of [`Client::{method_name}`]: another name of [`{of}`], whose \
+             operation documents the same."
+        );
+        return quote! {
+            #[doc = #doc]
+            pub type #error_name = #of;
+        };
+    }
+    let others = match parts.plan.error_type {
+        ErrorType::Own { others } => others,
+        ErrorType::Same { .. } => 0,
+    };
+    let error_doc = match (variants.is_empty(), others) {
+        (true, 0) => format!(
             " [`Client::{method_name}`] documents no error responses: other statuses are `Error::UnexpectedStatus`."
-        )
+        ),
+        (true, n) => format!(
+            " [`Client::{method_name}`] documents no error responses, nor do {n} more operations whose error types \
+             are this one: other statuses are `Error::UnexpectedStatus`."
+        ),
+        (false, 0) => format!(" The documented error responses of [`Client::{method_name}`]."),
+        (false, 1) => format!(
+            " The documented error responses of [`Client::{method_name}`], and of one more operation that \
+             documents the same."
+        ),
+        (false, n) => format!(
+            " The documented error responses of [`Client::{method_name}`], and of {n} more operations that \
+             document the same."
+        ),
+    };
+    let arms = &parts.error_arms;
+    let read = if variants.is_empty() {
+        quote!(response.unexpected_status())
     } else {
-        format!(" The documented error responses of [`Client::{method_name}`].")
+        quote! {
+            match response.status() {
+                #(#arms)*
+                _ => response.unexpected_status(),
+            }
+        }
     };
     quote! {
         #[doc = #error_doc]
@@ -455,6 +468,12 @@ fn error_enum(parts: &Parts) -> TokenStream {
         #[non_exhaustive]
         pub enum #error_name {
             #(#variants)*
+        }
+
+        impl crate::runtime::ReadError for #error_name {
+            fn read(response: crate::runtime::Response) -> Error<Self> {
+                #read
+            }
         }
     }
 }

@@ -222,6 +222,16 @@ impl Pages<'_> {
         } else {
             quote!(crate::runtime::next_offset(page_size, offset, page_items.len(), None))
         };
+        // Through the query, to a short page: the runtime's loop, given what each page sets.
+        if !has_total && envelope.is_none() && matches!(at, OffsetIn::Query) && self.owned.is_empty() {
+            let sets = &self.sets;
+            let fetch = quote! {
+                crate::runtime::offset_pages(self, #page_size_i64, |page_call, page_size, offset| {
+                    #(#sets)*
+                })
+            };
+            return (TokenStream::new(), fetch, offset_how(model, false, None, at));
+        }
         let page = self.page(quote! {
             #read_page
             let page_next = #page_next;

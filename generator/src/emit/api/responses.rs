@@ -8,14 +8,11 @@ use super::super::syntax::{doc_attrs, ident, type_text, type_tokens};
 use crate::ir::{Operation, ResponseBody, Status};
 use crate::normalize::{CaseBody, Model, Success, SuccessCase};
 
-/// One variant per documented error response, and the match arm that makes it. A range
-/// (`4XX`) or `default` variant says which status it carried; the arms come in the order of
-/// precedence (exact, range, default), which the responses already have.
-pub(super) fn error_variants(
-    model: &Model,
-    op: &Operation,
-    error_name: &proc_macro2::Ident,
-) -> (Vec<TokenStream>, Vec<TokenStream>) {
+/// One variant per documented error response, and the arm of the enum's `read` that makes it
+/// from a response. A range (`4XX`) or `default` variant says which status it carried; the
+/// arms come in the order of precedence (exact, range, default), which the responses already
+/// have.
+pub(super) fn error_variants(model: &Model, op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     for r in op.errors() {
@@ -26,21 +23,17 @@ pub(super) fn error_variants(
             _ => None,
         };
         let (def, arm) = match r.status {
-            Status::Code(429) => rate_limited(&doc, &variant, body_ty, error_name),
+            Status::Code(429) => rate_limited(&doc, &variant, body_ty),
             Status::Code(code) => {
                 let code = Literal::u16_unsuffixed(code);
                 match body_ty {
-                    Some(ty) => (
-                        quote! { #doc #variant(#ty), },
-                        quote! { #code => Err(response.error(#error_name::#variant)), },
-                    ),
-                    None => (
-                        quote! { #doc #variant, },
-                        quote! { #code => Err(response.error_without_body(#error_name::#variant)), },
-                    ),
+                    Some(ty) => (quote! { #doc #variant(#ty), }, quote! { #code => response.error(Self::#variant), }),
+                    None => {
+                        (quote! { #doc #variant, }, quote! { #code => response.error_without_body(Self::#variant), })
+                    }
                 }
             }
-            status => with_status(status, &doc, &variant, body_ty, error_name),
+            status => with_status(status, &doc, &variant, body_ty),
         };
         variants.push(def);
         arms.push(arm);
@@ -53,7 +46,6 @@ fn rate_limited(
     doc: &TokenStream,
     variant: &proc_macro2::Ident,
     body_ty: Option<TokenStream>,
-    error_name: &proc_macro2::Ident,
 ) -> (TokenStream, TokenStream) {
     match body_ty {
         Some(ty) => (
@@ -68,7 +60,7 @@ fn rate_limited(
             quote! {
                 429 => {
                     let retry_after = response.retry_after();
-                    Err(response.error(|body| #error_name::#variant { body, retry_after }))
+                    response.error(|body| Self::#variant { body, retry_after })
                 }
             },
         ),
@@ -83,7 +75,7 @@ fn rate_limited(
             quote! {
                 429 => {
                     let retry_after = response.retry_after();
-                    Err(response.error_without_body(#error_name::#variant { retry_after }))
+                    response.error_without_body(Self::#variant { retry_after })
                 }
             },
         ),
@@ -96,7 +88,6 @@ fn with_status(
     doc: &TokenStream,
     variant: &proc_macro2::Ident,
     body_ty: Option<TokenStream>,
-    error_name: &proc_macro2::Ident,
 ) -> (TokenStream, TokenStream) {
     let pattern = match status {
         Status::Range(digit) => {
@@ -119,7 +110,7 @@ fn with_status(
                     body: #ty,
                 },
             },
-            quote! { #pattern => Err(response.error(|body| #error_name::#variant { status, body })), },
+            quote! { #pattern => response.error(|body| Self::#variant { status, body }), },
         ),
         None => (
             quote! {
@@ -129,7 +120,7 @@ fn with_status(
                     status: u16,
                 },
             },
-            quote! { #pattern => Err(response.error_without_body(#error_name::#variant { status })), },
+            quote! { #pattern => response.error_without_body(Self::#variant { status }), },
         ),
     }
 }
@@ -259,6 +250,22 @@ pub(super) fn success_arms(op: &Operation, success: &Success, success_name: &pro
     let exact = success_arms_of(op, success, false);
     let ranged = success_arms_of(op, success, true);
     quote!(#exact #ranged)
+}
+
+/// The one status of a success that has one, and the runtime's `Response` method that reads it
+/// or the error (`json_at`, ...): then a call needs no `match`.
+pub(super) fn single_success(op: &Operation, success: &Success) -> Option<(u16, &'static str)> {
+    let mut successes = op.successes();
+    let (only, None) = (successes.next()?, successes.next()) else { return None };
+    let Status::Code(code) = only.status else { return None };
+    let read = match (success, &only.body) {
+        (Success::Unit, ResponseBody::None) => "empty_at",
+        (Success::Json(_), ResponseBody::Json(_)) => "json_at",
+        (Success::Text, ResponseBody::Text) => "text_at",
+        (Success::Bytes, body) if *body != ResponseBody::None => "bytes_at",
+        _ => return None,
+    };
+    Some((code, read))
 }
 
 /// The success arms of exact statuses, or (`ranges`) of `2XX`.
