@@ -140,6 +140,17 @@ fn compare_by<T>(old: &[T], new: &[T], key: impl Fn(&T) -> String, compare: impl
     section
 }
 
+/// The parameters in order, each keyed by its name and, for a name several have, which of
+/// them it is.
+fn nth_of_name(params: &[ParamSurface]) -> Vec<((&str, usize), &ParamSurface)> {
+    let mut out: Vec<((&str, usize), &ParamSurface)> = Vec::with_capacity(params.len());
+    for p in params {
+        let nth = out.iter().filter(|((name, _), _)| *name == p.name).count();
+        out.push(((p.name.as_str(), nth), p));
+    }
+    out
+}
+
 fn compare_operations(old: &OperationSurface, new: &OperationSurface) -> Vec<Change> {
     let mut changes = Vec::new();
     let signature = "the method's signature changes: calls written for the old one no longer compile";
@@ -150,9 +161,12 @@ fn compare_operations(old: &OperationSurface, new: &OperationSurface) -> Vec<Cha
     if old.http != new.http {
         changes.push(Change::additive(format!("now `{}`, was `{}`", new.http, old.http), "the call is the same"));
     }
-    let old_params: BTreeMap<&str, &ParamSurface> = old.params.iter().map(|p| (p.name.as_str(), p)).collect();
-    for p in &new.params {
-        match old_params.get(p.name.as_str()) {
+    // A name may be two parameters' (a path and a query parameter): the n-th of a name in the
+    // old is the n-th of it in the new.
+    let old_params: BTreeMap<(&str, usize), &ParamSurface> = nth_of_name(&old.params).into_iter().collect();
+    let new_params = nth_of_name(&new.params);
+    for (key, p) in &new_params {
+        match old_params.get(key) {
             None if !p.required && new.builder && old.builder => changes.push(Change::additive(
                 format!("optional parameter `{}` added", p.name),
                 "a new setter of the call; existing calls are unchanged",
@@ -170,8 +184,10 @@ fn compare_operations(old: &OperationSurface, new: &OperationSurface) -> Vec<Cha
             Some(_) => {}
         }
     }
-    for p in old.params.iter().filter(|p| !new.params.iter().any(|n| n.name == p.name)) {
-        changes.push(Change::breaking(format!("parameter `{}` removed", p.name), signature));
+    for (key, p) in nth_of_name(&old.params) {
+        if !new_params.iter().any(|(k, _)| *k == key) {
+            changes.push(Change::breaking(format!("parameter `{}` removed", p.name), signature));
+        }
     }
     if old.stream && new.stream && old.stream_on_call != new.stream_on_call {
         changes.push(Change::breaking(

@@ -25,6 +25,11 @@ fn inputs(root: &Path) -> Vec<(&'static str, Vec<PathBuf>, Option<PathBuf>)> {
         ] {
             inputs.push((label, vec![shared.join(file)], None));
         }
+        // The largest public spec of the corpus that both parsers read.
+        let stripe = shared.parent().expect("../shared").join("corpus/stripe.json");
+        if stripe.is_file() {
+            inputs.push(("stripe.json", vec![stripe], None));
+        }
     } else {
         eprintln!("note: {} is absent; benchmarking the seeds only", shared.display());
     }

@@ -29,14 +29,14 @@ pub type CallFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 macro_rules! call {
     (
         $(#[$attr:meta])*
-        pub struct $call:ident<'a> {
+        pub struct $call:ident<'a $(,)?> {
             $( $required:ident: $required_ty:ty, )*
             $(
                 $(#[doc = $doc:literal])+
                 $optional:ident: Option<$optional_ty:ty>,
             )*
         }
-        impl<'a> $same:ident<'a> {
+        impl<'a $(,)?> $same:ident<'a $(,)?> {
             $(#[$send_attr:meta])*
             pub async fn send($receiver:tt $(,)?) -> $output:ty $send:block
             $($rest:tt)*
