@@ -33,7 +33,7 @@ macro_rules! call {
             $( $required:ident: $required_ty:ty, )*
             $(
                 $(#[doc = $doc:literal])+
-                $optional:ident: Option<$optional_ty:ty>,
+                $optional:ident: Option<$optional_ty:ty $(,)?>,
             )*
         }
         impl<'a $(,)?> $same:ident<'a $(,)?> {
