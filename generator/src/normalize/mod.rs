@@ -275,9 +275,7 @@ pub fn normalize(ir: Ir) -> Model {
             a.operations.iter().zip(idents::operation_names(a)).map(|(op, n)| model.plan_operation(op, n)).collect()
         })
         .collect();
-    for api in 0..model.ir.apis.len() {
-        model.fold_errors(api);
-    }
+    (0..model.ir.apis.len()).for_each(|api| model.fold_errors(api));
     model.webhooks = (0..model.ir.apis.len()).map(|a| model.plan_webhooks(a)).collect();
     let edges = features::type_edges(&model);
     model.features = features::features(&model, &edges);
