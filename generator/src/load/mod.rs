@@ -144,16 +144,24 @@ fn read(
             None => Error::Invalid { file: path.to_path_buf(), pointer, message },
         }
     };
-    let (mut doc, mut repairs): (openapiv3::OpenAPI, _) = match serde_path_to_error::deserialize(value) {
+    // serde alone first; a document that fails is read again with its path tracked, for the
+    // error's pointer (see `parse::parse_as`).
+    let (mut doc, mut repairs): (openapiv3::OpenAPI, _) = match openapiv3::OpenAPI::deserialize(value) {
         Ok(doc) => (doc, Vec::new()),
-        Err(e) => {
+        Err(_) => {
             let mut value = reread()?;
-            let first = located(e, &value);
-            let repairs = repair::repair(&mut value);
-            if repairs.is_empty() {
-                return Err(first);
+            match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value) {
+                // Both readings are of one JSON value and agree; were this one to read, it stands.
+                Ok(doc) => (doc, Vec::new()),
+                Err(e) => {
+                    let first = located(e, &value);
+                    let repairs = repair::repair(&mut value);
+                    if repairs.is_empty() {
+                        return Err(first);
+                    }
+                    (serde_path_to_error::deserialize(&value).map_err(|e| located(e, &value))?, repairs)
+                }
             }
-            (serde_path_to_error::deserialize(&value).map_err(|e| located(e, &value))?, repairs)
         }
     };
     repairs.extend(warnings);

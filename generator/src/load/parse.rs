@@ -32,6 +32,14 @@ pub(crate) fn is_json(path: &Path, text: &str) -> bool {
 /// A YAML or JSON file's document, read into `T`.
 pub(crate) fn parse_as<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
     if is_json(path, text) {
+        // serde alone first; only a text that fails is read again with its path tracked, for
+        // the error's pointer (tracking every value costs a fourth of generating a large spec).
+        let mut de = serde_json::Deserializer::from_str(text);
+        if let Ok(value) = T::deserialize(&mut de) {
+            if de.end().is_ok() {
+                return Ok(value);
+            }
+        }
         let mut de = serde_json::Deserializer::from_str(text);
         let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let pointer = pointer_of(e.path());
@@ -57,6 +65,9 @@ pub(crate) fn parse_as<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T
         // Through a JSON value: openapiv3's `$ref`-or-item reader can panic on YAML input that
         // reads one way the first time and another the second (found by `cargo xtask fuzz`);
         // from a JSON value both readings agree.
+        if let Ok(value) = T::deserialize(parse_value(path, text)?) {
+            return Ok(value);
+        }
         serde_path_to_error::deserialize(parse_value(path, text)?).map_err(|e| {
             let pointer = pointer_of(e.path());
             Error::Invalid { file: path.to_path_buf(), pointer, message: e.into_inner().to_string() }
@@ -68,6 +79,9 @@ pub(crate) fn parse_as<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T
 pub(crate) fn parse_value(path: &Path, text: &str) -> Result<serde_json::Value> {
     if is_json(path, text) {
         return parse_as(path, text);
+    }
+    if let Ok(value) = YamlValue::deserialize(serde_yaml::Deserializer::from_str(text)) {
+        return Ok(value.0);
     }
     let de = serde_yaml::Deserializer::from_str(text);
     let value: YamlValue = serde_path_to_error::deserialize(de).map_err(|e| {
