@@ -1,6 +1,10 @@
 //! Building and sending requests: credentials, retries, redirects and limits.
 
+use std::convert::Infallible;
+use std::future::Future;
 use std::time::Duration;
+
+use futures_util::TryFutureExt;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION, USER_AGENT};
@@ -173,6 +177,29 @@ pub(crate) struct Request<'a> {
     streaming: bool,
     /// The headers and timeout set on the call.
     options: CallOptions,
+}
+
+/// What can go wrong before an operation's own statuses are read: any [`Error`] but a
+/// documented one. Sending and reading are one path for every operation, so they return this
+/// rather than the operation's `Error<E>`: their state machines are compiled once, not once
+/// per error type, and [`Request::send`] widens the error on the way out.
+type Failed = Error<Infallible>;
+
+impl<'a> Request<'a> {
+    /// Sends the request and reads the whole response.
+    pub(crate) fn send<E: 'a>(self) -> impl Future<Output = Result<Response, Error<E>>> + Send + 'a {
+        self.send_any().map_err(Error::widen)
+    }
+
+    /// Sends the request and returns the response as soon as its head has come, for its body
+    /// to be read as a stream of events. `accept` is the stream's media type.
+    pub(crate) fn open<E: 'a>(
+        self,
+        accept: &'static str,
+        last_event_id: Option<&str>,
+    ) -> impl Future<Output = Result<Opened, Error<E>>> + Send + 'a {
+        self.open_any(accept, last_event_id.map(str::to_string)).map_err(Error::widen)
+    }
 }
 
 impl Request<'_> {
@@ -354,18 +381,14 @@ impl Request<'_> {
     }
 
     /// Sends the request and reads the whole response.
-    pub(crate) async fn send<E>(self) -> Result<Response, Error<E>> {
+    async fn send_any(self) -> Result<Response, Failed> {
         let hop = self.attempts().await?;
         self.read(hop).await
     }
 
     /// Sends the request and returns the response as soon as its head has come, for its body
     /// to be read as a stream of events. `accept` is the stream's media type.
-    pub(crate) async fn open<E>(
-        mut self,
-        accept: &'static str,
-        last_event_id: Option<&str>,
-    ) -> Result<Opened, Error<E>> {
+    async fn open_any(mut self, accept: &'static str, last_event_id: Option<String>) -> Result<Opened, Failed> {
         self.streaming = true;
         self.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("accept"));
         self.headers.push(("accept", accept.to_string()));
@@ -373,7 +396,7 @@ impl Request<'_> {
         // documented `Last-Event-ID` parameter set.
         if let Some(id) = last_event_id {
             self.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("last-event-id"));
-            self.headers.push(("last-event-id", id.to_string()));
+            self.headers.push(("last-event-id", id));
         }
         let hop = self.attempts().await?;
         let (method, timeout, connect_timeout) = (self.method.clone(), self.timeout(), self.core.connect_timeout);
@@ -385,7 +408,7 @@ impl Request<'_> {
 
     /// Every attempt the retry policy allows, and renewing a rejected token once: the last
     /// response, its body not yet read.
-    async fn attempts<E>(&self) -> Result<Hop, Error<E>> {
+    async fn attempts(&self) -> Result<Hop, Failed> {
         let url = match self.page_url.clone() {
             Some(page) => page.map_err(Error::InvalidRequest)?,
             None => {
@@ -460,7 +483,7 @@ impl Request<'_> {
     /// The headers of every request of the call: the client's `User-Agent`, the parameters',
     /// and the call's own, each of which replaces what came before under its name. Only
     /// visible ASCII (and spaces and tabs) is sent: anything else is refused, unsent.
-    fn headers<E>(&self) -> Result<CallHeaders, Error<E>> {
+    fn headers(&self) -> Result<CallHeaders, Failed> {
         let mut headers = CallHeaders::default();
         let user_agent = plain_value(&self.core.user_agent)
             .ok_or_else(|| Error::InvalidRequest("the client's User-Agent is not plain visible ASCII".into()))?;
@@ -490,11 +513,11 @@ impl Request<'_> {
     /// The token of each chosen credential that is a token (`None` for the others): fixed,
     /// refreshed, or fetched by client credentials. `rejected`: the tokens the API answered
     /// 401 to, which are renewed.
-    async fn tokens<E>(
+    async fn tokens(
         &self,
         chosen: &[(&'static Scheme, &Credential)],
         rejected: Option<&[Option<Secret>]>,
-    ) -> Result<Vec<Option<Secret>>, Error<E>> {
+    ) -> Result<Vec<Option<Secret>>, Failed> {
         let request =
             TokenRequest { http: &self.core.http, timeout: self.timeout(), connect_timeout: self.core.connect_timeout };
         let mut tokens = Vec::with_capacity(chosen.len());
@@ -514,14 +537,14 @@ impl Request<'_> {
     /// One attempt: the request, and the redirects it meets, up to [`MAX_REDIRECTS`]. The
     /// credentials go only to the client's own origin, so they never follow a redirect to
     /// another host, port or scheme.
-    async fn follow_redirects<E>(
+    async fn follow_redirects(
         &self,
         start: &Url,
         headers: &CallHeaders,
         mut body: Option<&Body>,
         credentials: &Credentials,
         attempt: u32,
-    ) -> Result<Hop, Error<E>> {
+    ) -> Result<Hop, Failed> {
         let mut method = self.method.clone();
         let mut url = start.clone();
         let mut redirects = 0;
@@ -668,13 +691,13 @@ impl Request<'_> {
         }
     }
 
-    fn transport<E>(&self, e: reqwest::Error, method: &Method, url: &Url) -> Error<E> {
+    fn transport(&self, e: reqwest::Error, method: &Method, url: &Url) -> Failed {
         Error::Transport(Box::new(TransportError::new(e, method, url, self.timeout(), self.core.connect_timeout)))
     }
 
     /// Reads the body of the last response, chunk by chunk, so that a huge or endless body
     /// stops at the limit.
-    async fn read<E>(&self, hop: Hop) -> Result<Response, Error<E>> {
+    async fn read(&self, hop: Hop) -> Result<Response, Failed> {
         let Hop { mut response, url, .. } = hop;
         let status = response.status();
         let headers = response.headers().clone();
@@ -705,8 +728,7 @@ impl Opened {
         self.status.as_u16()
     }
 
-    /// Reads the body in full, for a status that is not the stream's (a documented error).
-    pub(crate) async fn read<E>(self) -> Result<Response, Error<E>> {
+    async fn read_any(self) -> Result<Response, Failed> {
         let mut response = self.response;
         let headers = response.headers().clone();
         let mut body = Vec::new();
@@ -717,6 +739,11 @@ impl Opened {
             body.extend_from_slice(&chunk);
         }
         Ok(Response { status: self.status, headers, body })
+    }
+
+    /// Reads the body in full, for a status that is not the stream's (a documented error).
+    pub(crate) fn read<E>(self) -> impl Future<Output = Result<Response, Error<E>>> + Send {
+        self.read_any().map_err(Error::widen)
     }
 
     fn into_events<T: Send + 'static, E: Send + 'static>(

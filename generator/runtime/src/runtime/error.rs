@@ -32,6 +32,22 @@ pub enum Error<E> {
     TooLarge { status: StatusCode, limit: usize },
 }
 
+impl Error<std::convert::Infallible> {
+    /// The same error as any operation's: it cannot be a documented one (`Api`).
+    pub(crate) fn widen<E>(self) -> Error<E> {
+        match self {
+            Error::Api(api) => match api.body {},
+            Error::UnexpectedStatus(raw) => Error::UnexpectedStatus(raw),
+            Error::Decode(decode) => Error::Decode(decode),
+            Error::Transport(transport) => Error::Transport(transport),
+            Error::Encode(message) => Error::Encode(message),
+            Error::InvalidRequest(message) => Error::InvalidRequest(message),
+            Error::Auth(message) => Error::Auth(message),
+            Error::TooLarge { status, limit } => Error::TooLarge { status, limit },
+        }
+    }
+}
+
 impl<E> Error<E> {
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<StatusCode> {

@@ -34,7 +34,7 @@ impl Response {
 
     /// Decodes the body as the success type `T`.
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        self.decode()
+        self.decode().map_err(Error::Decode)
     }
 
     /// The body as text (`text/plain`, `text/csv`, ...).
@@ -91,9 +91,9 @@ impl Response {
 
     /// Decodes the body as an error body `B` and wraps it as the documented error `E`.
     pub(crate) fn error<B: DeserializeOwned, E>(self, variant: impl FnOnce(B) -> E) -> Error<E> {
-        match self.decode::<B, E>() {
+        match self.decode::<B>() {
             Ok(body) => self.into_api_error(variant(body)),
-            Err(e) => e,
+            Err(e) => Error::Decode(e),
         }
     }
 
@@ -120,17 +120,16 @@ impl Response {
         Error::Api(Box::new(ApiError { status: self.status, headers: self.headers, body }))
     }
 
-    fn decode<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+    /// The body as `T`: generic over the body's type alone, not the operation's error type,
+    /// so each type's decoder is compiled once however many operations return it.
+    fn decode<T: DeserializeOwned>(&self) -> Result<T, Box<DecodeError>> {
         let body: &[u8] = if self.body.is_empty() { b"null" } else { &self.body };
         let de = &mut serde_json::Deserializer::from_slice(body);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            Error::Decode(Box::new(DecodeError {
-                status: self.status,
-                path: e.path().to_string(),
-                message: e.inner().to_string(),
-                body: capped_text(&self.body),
-            }))
-        })
+        serde_path_to_error::deserialize(de).map_err(|e| self.decode_error(e.path().to_string(), e.inner().to_string()))
+    }
+
+    fn decode_error(&self, path: String, message: String) -> Box<DecodeError> {
+        Box::new(DecodeError { status: self.status, path, message, body: capped_text(&self.body) })
     }
 }
 
