@@ -14,8 +14,8 @@ use futures_util::Stream;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::error::{DecodeError, Error, TransportError};
-use super::response::capped_text;
+use super::error::{Error, TransportError};
+use super::response::decode_json;
 
 /// One server-sent event, as the WHATWG HTML standard's event stream format defines it.
 #[derive(Debug, Clone, PartialEq)]
@@ -264,15 +264,7 @@ where
 
 /// Decodes an event's data as JSON of `T`, or says where it does not fit.
 pub(crate) fn decode_data<T: DeserializeOwned, E>(status: StatusCode, data: &str) -> Result<T, Error<E>> {
-    let de = &mut serde_json::Deserializer::from_str(data);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        Error::Decode(Box::new(DecodeError {
-            status,
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-            body: capped_text(data.as_bytes()),
-        }))
-    })
+    decode_json(status, data.as_bytes(), data.as_bytes()).map_err(Error::Decode)
 }
 
 /// Server-sent events whose data is JSON of `T`; data equal to `sentinel` ends the stream.

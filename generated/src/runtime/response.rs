@@ -120,17 +120,30 @@ impl Response {
         Error::Api(Box::new(ApiError { status: self.status, headers: self.headers, body }))
     }
 
-    /// The body as `T`: generic over the body's type alone, not the operation's error type,
-    /// so each type's decoder is compiled once however many operations return it.
+    /// The body as `T`; an empty body is read as `null`.
     fn decode<T: DeserializeOwned>(&self) -> Result<T, Box<DecodeError>> {
-        let body: &[u8] = if self.body.is_empty() { b"null" } else { &self.body };
-        let de = &mut serde_json::Deserializer::from_slice(body);
-        serde_path_to_error::deserialize(de).map_err(|e| self.decode_error(e.path().to_string(), e.inner().to_string()))
+        let input: &[u8] = if self.body.is_empty() { b"null" } else { &self.body };
+        decode_json(self.status, input, &self.body)
     }
+}
 
-    fn decode_error(&self, path: String, message: String) -> Box<DecodeError> {
-        Box::new(DecodeError { status: self.status, path, message, body: capped_text(&self.body) })
-    }
+/// `input` as JSON of `T`, or where it does not fit, with `body` (capped) to show in the error.
+/// Generic over the decoded type alone, not an operation's error type, so each type's decoder
+/// is compiled once however many operations return it; responses and events both decode here.
+pub(crate) fn decode_json<T: DeserializeOwned>(
+    status: StatusCode,
+    input: &[u8],
+    body: &[u8],
+) -> Result<T, Box<DecodeError>> {
+    let de = &mut serde_json::Deserializer::from_slice(input);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        Box::new(DecodeError {
+            status,
+            path: e.path().to_string(),
+            message: e.inner().to_string(),
+            body: capped_text(body),
+        })
+    })
 }
 
 /// A successful result with the headers the spec documents for it (`*_with_headers`).
