@@ -38,13 +38,16 @@ fn an_empty_token_ends_the_list() {
     assert_eq!(next_token(None), None);
 }
 
+/// The (limit, offset) each page asked for, in order.
+type Asked = std::sync::Arc<std::sync::Mutex<Vec<(Option<u32>, Option<u32>)>>>;
+
 /// A call that lists `0..total` by limit and offset, recording what each page asked for.
 #[derive(Clone)]
 struct Listing {
     total: u32,
     limit: Option<u32>,
     offset: Option<u32>,
-    asked: std::sync::Arc<std::sync::Mutex<Vec<(Option<u32>, Option<u32>)>>>,
+    asked: Asked,
 }
 
 impl std::future::IntoFuture for Listing {
