@@ -1,6 +1,8 @@
 //! Stage 5, format: token streams to Rust source text, through syn and prettyplease.
 
-use crate::emit::{Content, Join};
+use proc_macro2::TokenStream;
+
+use crate::emit::{Content, Join, Piece};
 
 /// A file of the generated crate as it will be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,9 +19,64 @@ pub struct OutputFile {
 pub(crate) fn format_segment(path: &str, content: Content) -> Result<String, String> {
     match content {
         Content::Text(text) => Ok(text),
-        Content::Rust(tokens) => {
-            let parsed: syn::File = syn::parse2(tokens).map_err(|e| format!("generated {path} does not parse: {e}"))?;
-            Ok(unparse_items(parsed))
+        Content::Rust(tokens) => lay_out_tokens(path, tokens),
+        Content::Pieces(pieces) => format_pieces(path, pieces),
+    }
+}
+
+fn lay_out_tokens(path: &str, tokens: TokenStream) -> Result<String, String> {
+    let parsed: syn::File = syn::parse2(tokens).map_err(|e| format!("generated {path} does not parse: {e}"))?;
+    Ok(unparse_items(parsed))
+}
+
+fn lay_out_source(path: &str, source: &str) -> Result<String, String> {
+    let parsed = syn::parse_file(source).map_err(|e| format!("generated {path} does not parse: {e}"))?;
+    Ok(unparse_items(parsed))
+}
+
+/// The pieces' text, one after another: prettyplease lays out each item whatever its
+/// neighbours, so pieces formatted apart read as the whole formatted at once. Neighbouring
+/// pieces of one kind are formatted together.
+fn format_pieces(path: &str, pieces: Vec<Piece>) -> Result<String, String> {
+    let mut out = String::new();
+    let mut tokens = TokenStream::new();
+    let mut source = String::new();
+    for piece in pieces {
+        if !matches!(piece, Piece::Tokens(_)) && !tokens.is_empty() {
+            out.push_str(&lay_out_tokens(path, std::mem::take(&mut tokens))?);
+        }
+        if !matches!(piece, Piece::Source(_)) && !source.is_empty() {
+            out.push_str(&lay_out_source(path, &std::mem::take(&mut source))?);
+        }
+        match piece {
+            Piece::Tokens(t) => tokens.extend(t),
+            Piece::Source(text) => source.push_str(&text),
+            Piece::LaidOut(text) => {
+                if cfg!(debug_assertions) {
+                    check_layout(path, &text)?;
+                }
+                out.push_str(&text);
+            }
+        }
+    }
+    if !tokens.is_empty() {
+        out.push_str(&lay_out_tokens(path, tokens)?);
+    }
+    if !source.is_empty() {
+        out.push_str(&lay_out_source(path, &source)?);
+    }
+    Ok(out)
+}
+
+/// That text emitted as laid out is what prettyplease prints for it (see `emit::layout`):
+/// debug builds, every test among them, check it.
+fn check_layout(path: &str, text: &str) -> Result<(), String> {
+    let again = lay_out_source(path, text)?;
+    match text.lines().zip(again.lines()).find(|(a, b)| a != b) {
+        None if text.len() == again.len() => Ok(()),
+        found => {
+            let (a, b) = found.unwrap_or(("(the end)", "(more lines)"));
+            Err(format!("generated {path}: the emitted layout differs from prettyplease's:\n  emitted: {a}\n  prettyplease: {b}"))
         }
     }
 }
@@ -180,6 +237,28 @@ mod tests {
         let pieces = [head, first, second].iter().map(prettyplease::unparse).collect();
         assert_eq!(splice_impl(pieces), Some(prettyplease::unparse(&whole)));
         assert_eq!(splice_impl(vec!["struct C;\n".into(), "impl C {\n}\n".into()]), None, "no block to continue");
+    }
+
+    #[test]
+    fn laid_out_pieces_are_checked_against_prettyplease() {
+        let pieces = |laid_out: &str| {
+            vec![
+                Piece::Tokens(quote::quote!(
+                    struct A;
+                )),
+                Piece::Source("fn   b ( ) { }".into()),
+                Piece::LaidOut(laid_out.into()),
+                Piece::Tokens(quote::quote!(
+                    struct D;
+                )),
+            ]
+        };
+        assert_eq!(
+            format_pieces("x.rs", pieces("/// C.\nstruct C;\n")),
+            Ok("struct A;\nfn b() {}\n/// C.\nstruct C;\nstruct D;\n".to_string())
+        );
+        let wrong = format_pieces("x.rs", pieces("struct  C;\n")).unwrap_err();
+        assert!(wrong.contains("emitted: struct  C;") && wrong.contains("prettyplease: struct C;"), "{wrong}");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::normalize::{Model, RustType};
 /// The test file, or `None` when the specs give no example of a JSON body.
 pub fn examples_test(model: &Model, crate_name: &str) -> Option<TokenStream> {
     let krate = ident(&crate_ident(crate_name));
-    let models_path = quote!(#krate::models::);
+    let models_path = format!("{krate}::models::");
     let mut names = Uniquer::with_taken(["decodes"]);
     // An example shared through components (one error response used by many operations) is
     // decoded once per type it is decoded into.

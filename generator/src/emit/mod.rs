@@ -5,6 +5,7 @@
 
 mod api;
 mod examples;
+mod layout;
 pub mod manifest;
 mod mock_tests;
 mod models;
@@ -50,9 +51,13 @@ const WEBHOOK_RUNTIME: &str = include_str!("../../runtime/src/webhook.rs");
 pub enum Content {
     /// Rust code, to be formatted.
     Rust(TokenStream),
+    /// Rust code in pieces, some already laid out (see `layout`).
+    Pieces(Vec<Piece>),
     /// Text written as it is.
     Text(String),
 }
+
+pub use layout::Piece;
 
 pub struct CrateOptions<'a> {
     pub crate_name: &'a str,
@@ -224,7 +229,7 @@ pub fn emit_segment(model: &Model, options: &CrateOptions, segment: &Segment) ->
         ),
         Segment::Examples => Content::Rust(examples::examples_test(model, options.crate_name).unwrap_or_default()),
         Segment::MockTests => Content::Rust(mock_tests::mock_tests(model, options.crate_name)),
-        Segment::Models(range) => Content::Rust(models::models(model, range.clone())),
+        Segment::Models(range) => Content::Pieces(models::models(model, range.clone())),
         Segment::ApiHead { api } => Content::Rust(api::api_head(model, *api, options.crate_name, options.env_prefix)),
         Segment::ApiOperations { api, range } => Content::Rust(api::api_operations(model, *api, range.clone())),
         Segment::Webhooks { api } => Content::Rust(webhooks::webhooks_module(model, *api)),

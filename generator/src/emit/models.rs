@@ -6,57 +6,67 @@ use std::ops::Range;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::syntax::{allow_many_arguments, cfg_attr, doc_attrs, gate, ident, type_tokens};
+use super::layout::{Piece, Writer};
+use super::syntax::{
+    allow_many_arguments, cfg_attr, cfg_source, doc_attrs, doc_lines, gate, ident, string_literal, type_source,
+    type_tokens,
+};
 use crate::ir::{Kind, NodeId, Tag};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{FieldDef, Model, RustType, Shape, TypeDef, TypeId};
 
 /// The model types `range` of `models.rs`: the file's head when the range starts it, the
-/// aliases when it ends it. Ranges are emitted and formatted separately, side by side.
-pub fn models(model: &Model, range: Range<usize>) -> TokenStream {
-    let first = range.start == 0;
-    let last = range.end == model.types.len();
-    let types = model.types[range.clone()].iter().zip(range).map(|(t, i)| {
-        let id = TypeId(i as u32);
-        let items = match &t.shape {
-            Shape::Struct { fields, additional } => struct_def(model, id, t, fields, *additional),
-            Shape::Enum { values } => enum_def(t, values),
-            Shape::Union { variants, tag } => union_def(model, id, t, variants, tag.as_ref()),
-        };
-        // Compiled only with a feature whose operations reach it.
-        gate(&cfg_attr(model.features.model_type(id)), items)
-    });
-    let aliases = model.aliases.iter().filter(|_| last).map(|a| {
-        let name = ident(&a.name);
-        let target = ident(&a.target);
-        let doc = format!(" Another name of [`{}`]: the spec defines both, with the same shape.", a.target);
-        let cfg = cfg_attr(model.features.model_type(a.target_id));
-        quote! { #[doc = #doc] #cfg pub type #name = #target; }
-    });
-    let head = first.then(|| {
-        // Unions derive serde's traits; structs and enums get theirs from the runtime.
-        let derives = model.types.iter().any(|t| matches!(t.shape, Shape::Union { .. }));
-        // Unused when the features on compile none of the types that derive them.
-        let gated = (0..model.types.len()).any(|i| model.features.model_type(TypeId(i as u32)).is_some());
-        let allow = gated.then(|| quote!(#[allow(unused_imports)]));
-        let imports = derives.then(|| quote! { #allow use serde::{Deserialize, Serialize}; });
-        quote! {
-            //! The model types of every API in this crate, each shape defined once.
-            // Untagged unions keep their variants inline, which is what serde decodes into; field
-            // types nest as deep as the spec's schemas do.
-            #![allow(clippy::large_enum_variant, clippy::type_complexity)]
-            #imports
-        }
-    });
-    quote! {
-        #head
-        #(#types)*
-        #(#aliases)*
+/// aliases when it ends it. Ranges are emitted and formatted separately, side by side. Structs,
+/// enums and aliases are printed laid out (see `layout`); unions, far fewer, as tokens.
+pub fn models(model: &Model, range: Range<usize>) -> Vec<Piece> {
+    let mut pieces = Vec::with_capacity(range.len() + 2);
+    if range.start == 0 {
+        pieces.push(head(model));
     }
+    let last = range.end == model.types.len();
+    for (t, i) in model.types[range.clone()].iter().zip(range) {
+        let id = TypeId(i as u32);
+        // Compiled only with a feature whose operations reach it.
+        let features = model.features.model_type(id);
+        let cfg = cfg_source(features);
+        pieces.push(match &t.shape {
+            Shape::Struct { fields, additional } => struct_def(model, id, t, fields, *additional, cfg.as_deref()),
+            Shape::Enum { values } => enum_def(t, values, cfg.as_deref()),
+            Shape::Union { variants, tag } => {
+                Piece::Tokens(gate(&cfg_attr(features), union_def(model, id, t, variants, tag.as_ref())))
+            }
+        });
+    }
+    if last && !model.aliases.is_empty() {
+        let mut w = Writer::new();
+        for a in &model.aliases {
+            w.doc(&format!(" Another name of [`{}`]: the spec defines both, with the same shape.", a.target));
+            if let Some(cfg) = cfg_source(model.features.model_type(a.target_id)) {
+                w.line(&[&cfg]);
+            }
+            w.line(&["pub type ", &a.name, " = ", &a.target, ";"]);
+        }
+        pieces.push(w.finish());
+    }
+    pieces
 }
 
-fn type_doc(t: &TypeDef) -> TokenStream {
-    doc_attrs(t.doc.as_deref())
+/// The head of `models.rs`: its doc, lints and imports.
+fn head(model: &Model) -> Piece {
+    let mut w = Writer::new();
+    w.line(&["//! The model types of every API in this crate, each shape defined once."]);
+    // Untagged unions keep their variants inline, which is what serde decodes into; field
+    // types nest as deep as the spec's schemas do.
+    w.line(&["#![allow(clippy::large_enum_variant, clippy::type_complexity)]"]);
+    // Unions derive serde's traits; structs and enums get theirs from the runtime.
+    if model.types.iter().any(|t| matches!(t.shape, Shape::Union { .. })) {
+        // Unused when the features on compile none of the types that derive them.
+        if (0..model.types.len()).any(|i| model.features.model_type(TypeId(i as u32)).is_some()) {
+            w.line(&["#[allow(unused_imports)]"]);
+        }
+        w.line(&["use serde::{Deserialize, Serialize};"]);
+    }
+    w.finish()
 }
 
 fn struct_def(
@@ -65,98 +75,108 @@ fn struct_def(
     t: &TypeDef,
     fields: &[FieldDef],
     additional: Option<NodeId>,
-) -> TokenStream {
-    let name = ident(&t.name);
-    let doc = type_doc(t);
+    cfg: Option<&str>,
+) -> Piece {
+    let mut w = Writer::new();
     let all_optional = has_default(model, owner, fields);
-    // The required fields, which `new` takes, and every field's ident.
-    let mut required: Vec<(proc_macro2::Ident, TokenStream)> = Vec::new();
-    let mut optional_fields: Vec<proc_macro2::Ident> = Vec::new();
-    // Required fields that are always `null` (`()`): no argument of `new`, and no reason
-    // against `Default`.
-    let mut unit_fields: Vec<proc_macro2::Ident> = Vec::new();
-    let fields: Vec<TokenStream> = fields
-        .iter()
-        .zip(fields.iter().map(|f| f.ident.clone()))
-        .map(|(f, field_ident)| {
+    let mut args = Arguments::default();
+    // serde's impls come from the runtime's `object!`, which costs the compiler far less than
+    // the derive (see `runtime/object.rs`).
+    if let Some(cfg) = cfg {
+        w.line(&[cfg]);
+    }
+    w.open_macro("crate::runtime::object");
+    w.doc_lines(&doc_lines(t.doc.as_deref()));
+    w.line(&["#[derive(Debug, Clone, PartialEq", if all_optional { ", Default)]" } else { ")]" }]);
+    // So that a field the spec adds breaks no user: values are built by `new` (the required
+    // fields) or `default` (none), and optional fields set on the value.
+    w.line(&["#[non_exhaustive]"]);
+    if fields.is_empty() && additional.is_none() {
+        w.line(&["pub struct ", &t.name, " {}"]);
+    } else {
+        w.open(&["pub struct ", &t.name, " {"]);
+        for f in fields {
             let (mut ty, optional) = field_type(model, owner, f);
             let unit = !optional && model.rust_type(f.node) == RustType::Unit;
             if optional {
-                ty = quote!(Option<#ty>);
-                optional_fields.push(ident(&field_ident));
+                ty = format!("Option<{ty}>");
+                args.nones.push(f.ident.as_str());
             } else if unit {
-                unit_fields.push(ident(&field_ident));
+                args.units.push(f.ident.as_str());
             } else {
-                required.push((ident(&field_ident), ty.clone()));
+                args.required.push((f.ident.as_str(), ty.clone()));
             }
             // Both read a missing key as `None`; an optional field leaves `None` out, a required
             // one that may be null sends it as `null` (the key must be there).
-            let wire = &f.name;
             let mode = match (optional, f.required) {
-                (true, true) => ident("nullable"),
-                (true, false) => ident("optional"),
-                (false, _) => ident("required"),
+                (true, true) => "nullable",
+                (true, false) => "optional",
+                (false, _) => "required",
             };
             let mut text = f.doc.clone().unwrap_or_default();
             if f.deprecated {
                 text.push_str(if text.is_empty() { "Deprecated." } else { "\n\nDeprecated." });
             }
-            let doc = doc_attrs(Some(&text));
-            let field_ident = ident(&field_ident);
-            quote! { #doc #[json(#wire, #mode)] pub #field_ident: #ty, }
-        })
-        .collect();
-    let additional = additional.map(|node| {
-        let ty = type_tokens(model, &model.rust_type(node), &TokenStream::new());
-        quote! {
-            #[json_rest]
-            pub additional_properties: std::collections::HashMap<String, #ty>,
+            w.doc_lines(&doc_lines(Some(&text)));
+            w.line(&["#[json(", &string_literal(&f.name), ", ", mode, ")]"]);
+            w.line(&["pub ", &f.ident, ": ", &ty, ","]);
         }
-    });
-    let default = all_optional.then(|| quote!(, Default));
-    // `#[non_exhaustive]`, so that a field the spec adds breaks no user: values are built by
-    // `new` (the required fields) or `default` (none), and optional fields set on the value.
-    let constructor =
-        (!all_optional).then(|| constructor(&name, &required, &unit_fields, &optional_fields, additional.is_some()));
-    // serde's impls come from the runtime's `object!`, which costs the compiler far less than
-    // the derive (see `runtime/object.rs`).
-    quote! {
-        crate::runtime::object! {
-            #doc
-            #[derive(Debug, Clone, PartialEq #default)]
-            #[non_exhaustive]
-            pub struct #name {
-                #(#fields)*
-                #additional
-            }
+        if let Some(node) = additional {
+            let ty = type_source(model, &model.rust_type(node), "");
+            w.line(&["#[json_rest]"]);
+            w.line(&["pub additional_properties: std::collections::HashMap<String, ", &ty, ">,"]);
+            args.additional = true;
         }
-        #constructor
+        w.close(&["}"]);
     }
+    w.close_macro();
+    if !all_optional {
+        constructor(&mut w, cfg, &t.name, &args);
+    }
+    w.finish()
+}
+
+/// What `new` takes and sets: the required fields (with their types), those always `null`
+/// (`()`: no argument), the optional ones (`None`), and whether there are more properties.
+#[derive(Default)]
+struct Arguments<'a> {
+    required: Vec<(&'a str, String)>,
+    units: Vec<&'a str>,
+    nones: Vec<&'a str>,
+    additional: bool,
 }
 
 /// `new`: the required fields as arguments, `()` for those always `null`, `None` for the rest.
-fn constructor(
-    name: &proc_macro2::Ident,
-    required: &[(proc_macro2::Ident, TokenStream)],
-    unit_fields: &[proc_macro2::Ident],
-    optional_fields: &[proc_macro2::Ident],
-    additional: bool,
-) -> TokenStream {
-    let params = required.iter().map(|(i, ty)| quote!(#i: impl Into<#ty>));
-    let inits = required.iter().map(|(i, _)| quote!(#i: #i.into(),));
-    let nones = optional_fields.iter().map(|i| quote!(#i: None,));
-    let units = unit_fields.iter().map(|i| quote!(#i: (),));
-    let additional_init = additional.then(|| quote!(additional_properties: Default::default(),));
-    let too_many = allow_many_arguments(required.len());
-    quote! {
-        impl #name {
-            /// A value with the required fields; the optional ones are `None`, to be set on it.
-            #too_many
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits)* #(#units)* #(#nones)* #additional_init }
-            }
-        }
+fn constructor(w: &mut Writer, cfg: Option<&str>, name: &str, args: &Arguments) {
+    if let Some(cfg) = cfg {
+        w.line(&[cfg]);
     }
+    w.open(&["impl ", name, " {"]);
+    w.doc(" A value with the required fields; the optional ones are `None`, to be set on it.");
+    if allow_many_arguments(args.required.len()).is_some() {
+        w.line(&["#[allow(clippy::too_many_arguments)]"]);
+    }
+    let params: Vec<String> = args.required.iter().map(|(i, ty)| format!("{i}: impl Into<{ty}>")).collect();
+    w.list("pub fn new(", &params, ") -> Self {");
+    w.indent();
+    let mut inits: Vec<String> = args.required.iter().map(|(i, _)| format!("{i}: {i}.into()")).collect();
+    inits.extend(args.units.iter().map(|i| format!("{i}: ()")));
+    inits.extend(args.nones.iter().map(|i| format!("{i}: None")));
+    if args.additional {
+        inits.push("additional_properties: Default::default()".into());
+    }
+    let flat = format!("Self {{ {} }}", inits.join(", "));
+    if w.struct_literal_fits(flat.len()) {
+        w.line(&[&flat]);
+    } else {
+        w.open(&["Self {"]);
+        for init in &inits {
+            w.line(&[init, ","]);
+        }
+        w.close(&["}"]);
+    }
+    w.close(&["}"]);
+    w.close(&["}"]);
 }
 
 /// Whether a struct of these fields derives `Default`: when `new` would take no argument
@@ -165,45 +185,58 @@ pub fn has_default(model: &Model, owner: TypeId, fields: &[FieldDef]) -> bool {
     fields.iter().all(|f| field_type(model, owner, f).1 || model.rust_type(f.node) == RustType::Unit)
 }
 
-/// The Rust type of a struct's field, without the `Option` it is in when it is optional, and
-/// whether it is.
-pub fn field_type(model: &Model, owner: TypeId, f: &FieldDef) -> (TokenStream, bool) {
+/// The Rust type of a struct's field (its source text), without the `Option` it is in when it
+/// is optional, and whether it is.
+pub fn field_type(model: &Model, owner: TypeId, f: &FieldDef) -> (String, bool) {
     let (node, nullable) = model.unwrap_nullable(f.node);
-    let ty = type_tokens(model, &model.rust_type(node), &TokenStream::new());
-    let ty = if model.needs_box(owner, node) { quote!(Box<#ty>) } else { ty };
+    let ty = type_source(model, &model.rust_type(node), "");
+    let ty = if model.needs_box(owner, node) { format!("Box<{ty}>") } else { ty };
     (ty, !f.required || nullable)
 }
 
 /// A string enum that survives API growth: a value the spec does not list decodes into the
 /// catch-all variant and encodes back as it came.
-fn enum_def(t: &TypeDef, values: &[String]) -> TokenStream {
-    let name = ident(&t.name);
-    let doc = type_doc(t);
+fn enum_def(t: &TypeDef, values: &[String], cfg: Option<&str>) -> Piece {
+    let mut w = Writer::new();
+    let name = t.name.as_str();
     let mut idents = Uniquer::default();
-    let variants: Vec<_> = values.iter().map(|v| ident(&idents.claim(naming::variant_ident(v)))).collect();
-    let catch_all = ident(&idents.claim("Unknown".into()));
-    let defs = variants.iter().zip(values).map(|(variant, value)| {
-        let doc = format!(" `{value}`");
-        quote! { #[doc = #doc] #variant, }
-    });
-    let table = variants.iter().zip(values).map(|(variant, value)| quote! { (Self::#variant, #value), });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#defs)*
-            /// A value this version of the spec does not list, kept as it came.
-            #catch_all(String),
-        }
-
-        impl #name {
-            /// Each listed variant and the value the API spells it with.
-            const VALUES: &'static [(Self, &'static str)] = &[#(#table)*];
-        }
-
-        crate::runtime::string_enum!(#name, #catch_all);
+    let variants: Vec<String> = values.iter().map(|v| idents.claim(naming::variant_ident(v))).collect();
+    let catch_all = idents.claim("Unknown".into());
+    if let Some(cfg) = cfg {
+        w.line(&[cfg]);
     }
+    w.doc_lines(&doc_lines(t.doc.as_deref()));
+    w.line(&["#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]"]);
+    w.line(&["#[non_exhaustive]"]);
+    w.open(&["pub enum ", name, " {"]);
+    for (variant, value) in variants.iter().zip(values) {
+        w.doc(&format!(" `{value}`"));
+        w.line(&[variant, ","]);
+    }
+    w.doc(" A value this version of the spec does not list, kept as it came.");
+    w.line(&[&catch_all, "(String),"]);
+    w.close(&["}"]);
+    if let Some(cfg) = cfg {
+        w.line(&[cfg]);
+    }
+    w.open(&["impl ", name, " {"]);
+    w.doc(" Each listed variant and the value the API spells it with.");
+    let table: Vec<String> = variants
+        .iter()
+        .zip(values)
+        .map(|(variant, value)| format!("(Self::{variant}, {})", string_literal(value)))
+        .collect();
+    w.list("const VALUES: &'static [(Self, &'static str)] = &[", &table, "];");
+    w.close(&["}"]);
+    if let Some(cfg) = cfg {
+        w.line(&[cfg]);
+    }
+    w.line(&["crate::runtime::string_enum!(", name, ", ", &catch_all, ");"]);
+    w.finish()
+}
+
+fn type_doc(t: &TypeDef) -> TokenStream {
+    doc_attrs(t.doc.as_deref())
 }
 
 fn union_def(model: &Model, owner: TypeId, t: &TypeDef, variants: &[NodeId], tag: Option<&Tag>) -> TokenStream {
@@ -287,7 +320,7 @@ type VariantType = (TokenStream, (RustType, bool));
 /// holds itself through it.
 fn held(model: &Model, owner: TypeId, node: NodeId) -> VariantType {
     let rust_type = model.rust_type(node);
-    let mut ty = type_tokens(model, &rust_type, &TokenStream::new());
+    let mut ty = type_tokens(model, &rust_type, "");
     let boxed = model.needs_box(owner, model.unwrap_nullable(node).0);
     if boxed {
         ty = quote!(Box<#ty>);

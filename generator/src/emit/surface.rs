@@ -1,12 +1,9 @@
 //! The public API of the crate as data (`api.json`), for `--changes` to compare with the next
 //! crate: read from the model, spelled as the generated code spells it.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 use super::api::{body_arg, events_item, param_arg, success_type_text};
 use super::models::field_type;
-use super::syntax::{type_text, type_tokens};
+use super::syntax::{type_source, type_text};
 use crate::normalize::{Model, Shape, TypeId};
 use crate::surface::{FieldSurface, OperationSurface, ParamSurface, Surface, TypeSurface};
 
@@ -41,7 +38,7 @@ pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
                 stream: plan.pagination.is_some(),
                 stream_on_call: true,
                 headers: plan.headers.iter().map(|h| h.name.clone()).collect(),
-                events: plan.stream.as_ref().map(|s| type_text(events_item(model, s, &TokenStream::new()))),
+                events: plan.stream.as_ref().map(|s| type_text(events_item(model, s, ""))),
             });
         }
     }
@@ -57,12 +54,12 @@ pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
                         .iter()
                         .map(|f| {
                             let (ty, optional) = field_type(model, TypeId(i as u32), f);
-                            let ty = if optional { quote!(Option<#ty>) } else { ty };
+                            let ty = if optional { format!("Option<{ty}>") } else { ty };
                             FieldSurface { name: f.name.clone(), ty: type_text(ty) }
                         })
                         .collect();
                     if let Some(node) = additional {
-                        let ty = type_text(type_tokens(model, &model.rust_type(*node), &TokenStream::new()));
+                        let ty = type_text(type_source(model, &model.rust_type(*node), ""));
                         out.push(FieldSurface {
                             name: "(additional properties)".into(),
                             ty: format!("HashMap<String,{ty}>"),
@@ -72,10 +69,8 @@ pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
                 }
                 Shape::Enum { values } => ("enum", Vec::new(), values.clone()),
                 Shape::Union { variants, .. } => {
-                    let variants = variants
-                        .iter()
-                        .map(|&v| type_text(type_tokens(model, &model.rust_type(v), &TokenStream::new())))
-                        .collect();
+                    let variants =
+                        variants.iter().map(|&v| type_text(type_source(model, &model.rust_type(v), ""))).collect();
                     ("union", Vec::new(), variants)
                 }
             };

@@ -28,14 +28,15 @@ pub fn crate_path(crate_name: &str, module: &str) -> String {
 
 /// `#[doc]` attributes for a description: one per line, so they print as `///` comments.
 pub fn doc_attrs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        return TokenStream::new();
-    };
     let lines = doc_lines(text);
     quote! { #(#[doc = #lines])* }
 }
 
-fn doc_lines(text: &str) -> Vec<String> {
+/// The values of the `#[doc]` attributes of [`doc_attrs`]: none for no text.
+pub fn doc_lines(text: Option<&str>) -> Vec<String> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Vec::new();
+    };
     text.lines()
         .map(|l| {
             let l = l.trim_end().replace('\t', "    ");
@@ -48,16 +49,21 @@ fn doc_lines(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A string literal for `value`, spelled as the token printer spells it (escapes included).
+pub fn string_literal(value: &str) -> String {
+    proc_macro2::Literal::string(value).to_string()
+}
+
 /// `#[allow(clippy::too_many_arguments)]` for a function of `arguments` arguments (`self`
 /// included), when clippy would object.
 pub fn allow_many_arguments(arguments: usize) -> Option<TokenStream> {
     (arguments > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]))
 }
 
-/// A type's tokens as text, without the spaces the token printer puts everywhere (for
-/// `api.json`).
-pub fn type_text(tokens: TokenStream) -> String {
-    let printed = tokens.to_string();
+/// A type (its tokens or its source) as text without spaces but between words, for
+/// `api.json`.
+pub fn type_text(ty: impl std::fmt::Display) -> String {
+    let printed = ty.to_string();
     let mut out = String::with_capacity(printed.len());
     for (i, c) in printed.char_indices() {
         if c != ' ' {
@@ -76,46 +82,67 @@ pub fn type_text(tokens: TokenStream) -> String {
 
 /// The tokens of `ty`, with model types behind `models_path` (`models::` in an API module,
 /// nothing in `models.rs` itself).
-pub fn type_tokens(model: &Model, ty: &RustType, models_path: &TokenStream) -> TokenStream {
-    match ty {
+pub fn type_tokens(model: &Model, ty: &RustType, models_path: &str) -> TokenStream {
+    type_source(model, ty, models_path).parse().expect("a type's text is Rust")
+}
+
+/// The source text of `ty`, laid out as prettyplease prints a type, with model types behind
+/// `models_path` (`models::`, or nothing in `models.rs`); the text of [`type_tokens`].
+pub fn type_source(model: &Model, ty: &RustType, models_path: &str) -> String {
+    let mut out = String::new();
+    push_type(&mut out, model, ty, models_path);
+    out
+}
+
+fn push_type(out: &mut String, model: &Model, ty: &RustType, models_path: &str) {
+    let mut wrapped = |open: &str, inner: &RustType| {
+        out.push_str(open);
+        push_type(out, model, inner, models_path);
+        out.push('>');
+    };
+    let leaf = match ty {
         RustType::Model(t) => {
-            let name = ident(&model.type_def(*t).name);
-            quote!(#models_path #name)
+            out.push_str(models_path);
+            out.push_str(&model.type_def(*t).name);
+            return;
         }
-        RustType::DateTime => quote!(chrono::DateTime<chrono::Utc>),
-        RustType::Date => quote!(chrono::NaiveDate),
-        RustType::FilePart => quote!(crate::FilePart),
-        RustType::Uuid => quote!(uuid::Uuid),
-        RustType::Ipv4 => quote!(std::net::Ipv4Addr),
-        RustType::Ipv6 => quote!(std::net::Ipv6Addr),
-        RustType::IpAddr => quote!(std::net::IpAddr),
-        RustType::Base64 => quote!(crate::Base64),
-        RustType::String => quote!(String),
-        RustType::I8 => quote!(i8),
-        RustType::I16 => quote!(i16),
-        RustType::I32 => quote!(i32),
-        RustType::I64 => quote!(i64),
-        RustType::U8 => quote!(u8),
-        RustType::U16 => quote!(u16),
-        RustType::U32 => quote!(u32),
-        RustType::U64 => quote!(u64),
-        RustType::F32 => quote!(f32),
-        RustType::F64 => quote!(f64),
-        RustType::Bool => quote!(bool),
-        RustType::Unit => quote!(()),
-        RustType::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
-        RustType::Json => quote!(serde_json::Value),
-        RustType::Map(value) => {
-            let value = type_tokens(model, value, models_path);
-            quote!(std::collections::HashMap<String, #value>)
-        }
-        RustType::Vec(item) => {
-            let item = type_tokens(model, item, models_path);
-            quote!(Vec<#item>)
-        }
-        RustType::Option(inner) => {
-            let inner = type_tokens(model, inner, models_path);
-            quote!(Option<#inner>)
+        RustType::Map(value) => return wrapped("std::collections::HashMap<String, ", value),
+        RustType::Vec(item) => return wrapped("Vec<", item),
+        RustType::Option(inner) => return wrapped("Option<", inner),
+        RustType::DateTime => "chrono::DateTime<chrono::Utc>",
+        RustType::Date => "chrono::NaiveDate",
+        RustType::FilePart => "crate::FilePart",
+        RustType::Uuid => "uuid::Uuid",
+        RustType::Ipv4 => "std::net::Ipv4Addr",
+        RustType::Ipv6 => "std::net::Ipv6Addr",
+        RustType::IpAddr => "std::net::IpAddr",
+        RustType::Base64 => "crate::Base64",
+        RustType::String => "String",
+        RustType::I8 => "i8",
+        RustType::I16 => "i16",
+        RustType::I32 => "i32",
+        RustType::I64 => "i64",
+        RustType::U8 => "u8",
+        RustType::U16 => "u16",
+        RustType::U32 => "u32",
+        RustType::U64 => "u64",
+        RustType::F32 => "f32",
+        RustType::F64 => "f64",
+        RustType::Bool => "bool",
+        RustType::Unit => "()",
+        RustType::JsonObject => "serde_json::Map<String, serde_json::Value>",
+        RustType::Json => "serde_json::Value",
+    };
+    out.push_str(leaf);
+}
+
+/// The `#[cfg(feature = ..)]` line of [`cfg_attr`], as source text.
+pub fn cfg_source(features: Option<&[String]>) -> Option<String> {
+    match features? {
+        [one] => Some(format!("#[cfg(feature = {})]", string_literal(one))),
+        many => {
+            let each: Vec<String> = many.iter().map(|f| format!("feature = {}", string_literal(f))).collect();
+            Some(format!("#[cfg(any({}))]", each.join(", ")))
         }
     }
 }

@@ -64,7 +64,7 @@ fn hook_doc(hook: &Webhook) -> String {
 
 /// `parse_{name}`: a webhook's body as its payload type.
 fn function(model: &Model, hook: &Webhook, plan: &WebhookPlan) -> Option<TokenStream> {
-    let payload = type_tokens(model, plan.payload.as_ref()?, &quote!(models::));
+    let payload = type_tokens(model, plan.payload.as_ref()?, "models::");
     let name = ident(&plan.function);
     let doc = doc_attrs(Some(&format!(
         "{}\n\nReads the request's body as its payload; an error names the field that does not fit.",
@@ -85,7 +85,7 @@ fn events_enum(model: &Model, api: usize, group: &WebhookGroup) -> TokenStream {
     let with_payload: Vec<&WebhookPlan> = group.hooks.iter().filter(|h| h.payload.is_some()).collect();
     let variants = with_payload.iter().map(|h| {
         let variant = ident(&h.variant);
-        let payload = type_tokens(model, h.payload.as_ref().expect("filtered"), &quote!(models::));
+        let payload = type_tokens(model, h.payload.as_ref().expect("filtered"), "models::");
         let doc = doc_attrs(Some(&hook_doc(&hooks[h.index])));
         quote!(#doc #variant(#payload),)
     });

@@ -315,7 +315,7 @@ fn events_method(parts: &Parts, stream: &StreamPlan) -> TokenStream {
         Some(s) => quote!(Some(#s)),
         None => quote!(None),
     };
-    let item_type = events_item(model, stream, &quote!(models::));
+    let item_type = events_item(model, stream, "models::");
     let (read, what) = match (stream.framing, &stream.item) {
         (Framing::Sse, Some(_)) => (quote!(response.sse(#sentinel)), "server-sent events"),
         (Framing::Sse, None) => (quote!(response.sse_text(#sentinel)), "server-sent events"),
@@ -397,7 +397,7 @@ fn events_doc(stream: &StreamPlan, what: &str) -> String {
 }
 
 /// The type of each item of an operation's `events` stream, its model types under `models`.
-pub fn events_item(model: &Model, stream: &StreamPlan, models: &TokenStream) -> TokenStream {
+pub fn events_item(model: &Model, stream: &StreamPlan, models: &str) -> TokenStream {
     let item = stream.item.as_ref().map(|t| type_tokens(model, t, models));
     match (stream.framing, item) {
         (Framing::Sse, Some(t)) => quote!(crate::Event<#t>),

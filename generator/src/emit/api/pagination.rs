@@ -21,7 +21,7 @@ pub fn stream(
     params: &[Param],
     error_name: &Ident,
 ) -> TokenStream {
-    let item = type_tokens(model, &pagination.item, &quote!(models::));
+    let item = type_tokens(model, &pagination.item, "models::");
     let (sets, owned) = page_sets(model, &pagination.style, params);
     // The total and the next link come with the headers.
     let with_headers = matches!(pagination.style, PageStyle::Offset { total: Some(_), .. });
@@ -36,7 +36,7 @@ pub fn stream(
     let pages = Pages { model, header_idents, call, sets, owned };
     let (signature, start, fetch, how) = match &pagination.style {
         PageStyle::Offset { limit, total, envelope, at, .. } => {
-            let page_size = type_tokens(model, limit, &quote!());
+            let page_size = type_tokens(model, limit, "");
             let (start, fetch, how) = pages.by_offset(limit, *total, envelope.as_ref(), at);
             (Some(quote!(page_size: #page_size)), start, fetch, how)
         }
@@ -349,7 +349,7 @@ fn narrow(model: &Model, v: TokenStream, ty: &RustType) -> TokenStream {
     if *ty == RustType::I64 {
         quote!(Some(#v))
     } else {
-        let ty = type_tokens(model, ty, &quote!());
+        let ty = type_tokens(model, ty, "");
         quote!(Some(#ty::try_from(#v).unwrap_or(#ty::MAX)))
     }
 }

@@ -29,9 +29,9 @@ impl Arg {
     pub fn tokens(&self, model: &Model, lifetime: Option<&Lifetime>) -> TokenStream {
         match self {
             Arg::Str => quote!(& #lifetime str),
-            Arg::Value(t) => type_tokens(model, t, &quote!(models::)),
+            Arg::Value(t) => type_tokens(model, t, "models::"),
             Arg::Ref(t) => {
-                let t = type_tokens(model, t, &quote!(models::));
+                let t = type_tokens(model, t, "models::");
                 quote!(& #lifetime #t)
             }
             Arg::Slice(item) => {

@@ -19,7 +19,7 @@ pub(super) fn error_variants(model: &Model, op: &Operation) -> (Vec<TokenStream>
         let variant = ident(&r.status.variant_name());
         let doc = doc_attrs(Some(&format!("`{}`: {}", r.status, r.description.trim())));
         let body_ty = match r.body {
-            ResponseBody::Json(s) => Some(type_tokens(model, &model.rust_type(s), &quote!(models::))),
+            ResponseBody::Json(s) => Some(type_tokens(model, &model.rust_type(s), "models::")),
             _ => None,
         };
         let (def, arm) = match r.status {
@@ -146,9 +146,9 @@ pub fn success_type_text(model: &Model, op_type: &str, success: &Success) -> Str
 pub fn success_type(model: &Model, success: &Success) -> TokenStream {
     match success {
         Success::Unit => quote!(()),
-        Success::Json(t) => type_tokens(model, t, &quote!(models::)),
+        Success::Json(t) => type_tokens(model, t, "models::"),
         Success::OptionalJson(t) => {
-            let t = type_tokens(model, t, &quote!(models::));
+            let t = type_tokens(model, t, "models::");
             quote!(Option<#t>)
         }
         Success::Text => quote!(String),
@@ -205,7 +205,7 @@ pub(super) fn success_enum(
 fn case_body_type(model: &Model, body: &CaseBody) -> Option<TokenStream> {
     match body {
         CaseBody::None => None,
-        CaseBody::Json(t) => Some(type_tokens(model, t, &quote!(models::))),
+        CaseBody::Json(t) => Some(type_tokens(model, t, "models::")),
         CaseBody::Text => Some(quote!(String)),
         CaseBody::Bytes => Some(quote!(Vec<u8>)),
     }

@@ -1,0 +1,236 @@
+//! Rust source printed straight to text in the layout prettyplease gives it, for the items a
+//! crate has by the thousand (model structs and enums): tokens, syn and prettyplease are most
+//! of the time of emitting and formatting, and these items need none of them.
+//!
+//! A [`Writer`] knows when its layout is certain: every line it writes (doc comments aside,
+//! which prettyplease never breaks) is well inside prettyplease's margin. When a line might
+//! not be, the text is handed to the formatter to parse and lay out ([`Piece::Source`]), so
+//! the output is prettyplease's either way. Debug builds check that each certain layout is
+//! what prettyplease prints (`format::format_segment`).
+
+use proc_macro2::TokenStream;
+
+use super::syntax::string_literal;
+
+/// prettyplease's line width (`MARGIN` in prettyplease 0.2).
+const MARGIN: usize = 89;
+
+/// prettyplease's widest struct literal on one line (`Self { id: id.into() }`, measured to its
+/// closing brace, without it); a wider one has a line per field.
+const STRUCT_LITERAL_WIDTH: usize = 34;
+
+/// How far inside the margin a line stays to be certain prettyplease keeps it whole: the
+/// printer counts some breaks a little differently from a line's length.
+const SLACK: usize = 4;
+
+/// One piece of a Rust file as emitted; a file's pieces are formatted apart and joined.
+pub enum Piece {
+    /// Tokens, for the formatter to parse and lay out.
+    Tokens(TokenStream),
+    /// Source text whose layout is not certain: for the formatter to parse and lay out.
+    Source(String),
+    /// Source text already in prettyplease's layout.
+    LaidOut(String),
+}
+
+/// Writes lines of Rust source, indented, and notes whether prettyplease would keep each whole.
+pub struct Writer {
+    text: String,
+    indent: usize,
+    /// The indent of the unit prettyplease lays out: a macro's body is laid out on its own
+    /// and then indented (see `format::unparse_items`), so its lines may be that much longer.
+    unit: usize,
+    certain: bool,
+}
+
+impl Writer {
+    pub fn new() -> Self {
+        Writer { text: String::with_capacity(4096), indent: 0, unit: 0, certain: true }
+    }
+
+    /// The text written so far, as a piece.
+    pub fn finish(self) -> Piece {
+        if self.certain {
+            Piece::LaidOut(self.text)
+        } else {
+            Piece::Source(self.text)
+        }
+    }
+
+    /// Whether a line of `width` bytes, written at the current indent, surely fits.
+    pub fn fits(&self, width: usize) -> bool {
+        self.indent - self.unit + width + SLACK <= MARGIN
+    }
+
+    /// Whether a line of `width` bytes at the current indent surely does not fit.
+    pub fn overflows(&self, width: usize) -> bool {
+        self.indent - self.unit + width > MARGIN + SLACK
+    }
+
+    /// A line made of `parts`, at the current indent.
+    pub fn line(&mut self, parts: &[&str]) {
+        let width: usize = parts.iter().map(|p| p.len()).sum();
+        if !self.fits(width) {
+            self.certain = false;
+        }
+        self.push_indent();
+        for p in parts {
+            self.text.push_str(p);
+        }
+        self.text.push('\n');
+    }
+
+    /// A line that opens a block: what follows is indented one level more.
+    pub fn open(&mut self, parts: &[&str]) {
+        self.line(parts);
+        self.indent += 4;
+    }
+
+    /// A line that closes a block, one level less indented.
+    pub fn close(&mut self, parts: &[&str]) {
+        self.indent -= 4;
+        self.line(parts);
+    }
+
+    /// Indents what follows one level more, after a line that opened a block.
+    pub fn indent(&mut self) {
+        self.indent += 4;
+    }
+
+    /// `head`, the items joined by `, ` and `tail` on one line when that surely fits; else
+    /// `head`, a line for each item (with its comma), and `tail` (as prettyplease breaks a list
+    /// of arguments or elements).
+    pub fn list(&mut self, head: &str, items: &[String], tail: &str) {
+        let flat = items.join(", ");
+        if self.fits(head.len() + flat.len() + tail.len()) {
+            self.line(&[head, &flat, tail]);
+            return;
+        }
+        if !self.overflows(head.len() + flat.len()) {
+            self.certain = false;
+        }
+        self.open(&[head]);
+        for item in items {
+            self.line(&[item, ","]);
+        }
+        self.close(&[tail]);
+    }
+
+    /// Whether prettyplease prints a struct literal `width` bytes wide on one line.
+    pub fn struct_literal_fits(&mut self, width: usize) -> bool {
+        let measured = width - 1;
+        if measured.abs_diff(STRUCT_LITERAL_WIDTH) <= 2 {
+            self.certain = false;
+        }
+        measured <= STRUCT_LITERAL_WIDTH && self.fits(width)
+    }
+
+    /// Opens the body of an item macro (`crate::runtime::object! {`), laid out on its own.
+    pub fn open_macro(&mut self, path: &str) {
+        self.open(&[path, "! {"]);
+        self.unit = self.indent;
+    }
+
+    pub fn close_macro(&mut self) {
+        self.unit = 0;
+        self.close(&["}"]);
+    }
+
+    /// Doc comments for the lines of `lines` (each as a `#[doc]` attribute holds it, with its
+    /// leading space), as prettyplease prints them.
+    pub fn doc_lines<S: AsRef<str>>(&mut self, lines: &[S]) {
+        for line in lines {
+            self.doc(line.as_ref());
+        }
+    }
+
+    /// One `#[doc]` attribute holding `value`: `///` and the value, as prettyplease prints a
+    /// one-line doc that does not begin with `/` (which would make it `////`, a plain
+    /// comment); others as the attribute, for the formatter to print.
+    pub fn doc(&mut self, value: &str) {
+        self.push_indent();
+        if value.contains(['\n', '\r']) || value.starts_with('/') {
+            self.certain = false;
+            self.text.push_str("#[doc = ");
+            self.text.push_str(&string_literal(value));
+            self.text.push_str("]\n");
+            return;
+        }
+        self.text.push_str("///");
+        self.text.push_str(value.trim_end_matches(' '));
+        self.text.push('\n');
+    }
+
+    fn push_indent(&mut self) {
+        for _ in 0..self.indent {
+            self.text.push(' ');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(piece: Piece) -> (bool, String) {
+        match piece {
+            Piece::LaidOut(t) => (true, t),
+            Piece::Source(t) => (false, t),
+            Piece::Tokens(_) => unreachable!("a writer writes text"),
+        }
+    }
+
+    #[test]
+    fn docs_that_prettyplease_would_not_print_as_lines_are_left_to_it() {
+        let mut w = Writer::new();
+        w.doc(" One line.  ");
+        w.doc("");
+        assert_eq!(text(w.finish()), (true, "/// One line.\n///\n".to_string()));
+        for odd in ["/ starts with a slash", " two\nlines", " a\rreturn"] {
+            let mut w = Writer::new();
+            w.doc(odd);
+            let (certain, source) = text(w.finish());
+            assert!(!certain, "{odd:?}");
+            assert_eq!(source, format!("#[doc = {}]\n", string_literal(odd)));
+        }
+    }
+
+    #[test]
+    fn lines_near_the_margin_are_left_to_the_formatter() {
+        let long = "x".repeat(MARGIN);
+        let mut w = Writer::new();
+        w.line(&["fn a() {}"]);
+        assert!(matches!(w.finish(), Piece::LaidOut(_)));
+        let mut w = Writer::new();
+        w.line(&[&long]);
+        assert!(matches!(w.finish(), Piece::Source(_)));
+        // A macro's body is laid out on its own, four columns in.
+        let mut w = Writer::new();
+        w.open_macro("m");
+        w.line(&[&long[..MARGIN - SLACK - 4]]);
+        w.close_macro();
+        assert!(matches!(w.finish(), Piece::LaidOut(_)));
+    }
+
+    #[test]
+    fn lists_break_only_when_surely_too_long() {
+        let items: Vec<String> = (0..3).map(|i| format!("item{i}")).collect();
+        let mut w = Writer::new();
+        w.list("f(", &items, ");");
+        assert_eq!(text(w.finish()), (true, "f(item0, item1, item2);\n".to_string()));
+        let items: Vec<String> = (0..30).map(|i| format!("item{i}")).collect();
+        let mut w = Writer::new();
+        w.list("f(", &items, ");");
+        let (certain, source) = text(w.finish());
+        assert!(certain);
+        assert!(
+            source.starts_with("f(\n    item0,\n    item1,\n") && source.ends_with("    item29,\n);\n"),
+            "{source}"
+        );
+        // Just past the margin: prettyplease's exact count decides, so the formatter does.
+        let items = vec!["y".repeat(MARGIN - 4)];
+        let mut w = Writer::new();
+        w.list("f(", &items, ");");
+        assert!(matches!(w.finish(), Piece::Source(_)));
+    }
+}
