@@ -147,6 +147,9 @@ struct SpecLowerer<'a> {
     merged_facts: Option<Box<crate::ir::ValueFacts>>,
     /// Security schemes that requirements name and the spec does not define, once each.
     undefined_schemes: Vec<String>,
+    /// Schemas' texts as the IR keeps them (see [`spec_text`]), by the spec's text: made once
+    /// each, as an inlined spec repeats the same descriptions thousands of times.
+    texts: HashMap<&'a str, String>,
 }
 
 impl<'a> SpecLowerer<'a> {
@@ -172,7 +175,14 @@ impl<'a> SpecLowerer<'a> {
             facts: false,
             merged_facts: None,
             undefined_schemes: Vec::new(),
+            texts: HashMap::new(),
         }
+    }
+
+    /// [`spec_text`], made once for each distinct text.
+    fn text(&mut self, text: &'a Option<String>) -> Option<String> {
+        let text = text.as_deref()?;
+        Some(self.texts.entry(text).or_insert_with(|| rustdoc_safe(text)).clone())
     }
 
     /// Gives each `allOf` wrapper of a schema that was being lowered that schema's kind (under

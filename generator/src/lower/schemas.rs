@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
-use super::{dedup, looks_like_date, looks_like_date_time, spec_text, Properties, SpecLowerer, MAX_DEPTH};
+use super::{dedup, looks_like_date, looks_like_date_time, Properties, SpecLowerer, MAX_DEPTH};
 use crate::error::Result;
 use crate::ir::*;
 use crate::pointer::JsonPointer;
@@ -40,12 +40,12 @@ impl<'a> SpecLowerer<'a> {
         }
         let data = &s.schema_data;
         let docs = Docs {
-            title: spec_text(&data.title),
-            description: spec_text(&data.description),
+            title: self.text(&data.title),
+            description: self.text(&data.description),
             deprecated: data.deprecated,
         };
         // Its kind is set once its children are lowered.
-        let id = self.push(Kind::Any, docs.clone(), &ptr, hint.clone());
+        let id = self.push(Kind::Any, docs, &ptr, hint.clone());
         if let Some(serde_json::Value::String(default)) = &data.default {
             let format = match &s.schema_kind {
                 SchemaKind::Type(Type::String(st)) => string_format(typed_format(&st.format)),
@@ -105,6 +105,7 @@ impl<'a> SpecLowerer<'a> {
         let facts = if self.facts { value_facts(s).or(merged) } else { None };
         // `null` or `null` is `null`.
         if nullable && !matches!(kind, Kind::Null | Kind::Nullable(_)) {
+            let docs = self.ir.node(id).docs.clone();
             let inner = self.push(kind, docs, &ptr, hint);
             self.set_kind(id, Kind::Nullable(inner));
             self.ir.schemas[inner.0 as usize].facts.clone_from(&facts);
