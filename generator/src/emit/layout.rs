@@ -3,25 +3,24 @@
 //! of the time of emitting and formatting, and these items need none of them.
 //!
 //! A [`Writer`] knows when its layout is certain: every line it writes (doc comments aside,
-//! which prettyplease never breaks) is well inside prettyplease's margin. When a line might
-//! not be, the text is handed to the formatter to parse and lay out ([`Piece::Source`]), so
-//! the output is prettyplease's either way. Debug builds check that each certain layout is
-//! what prettyplease prints (`format::format_segment`).
+//! which prettyplease never breaks) is within prettyplease's margin, or broken as prettyplease
+//! breaks it. When a line is too wide and the writer does not know how prettyplease would break
+//! it, the text is handed to the formatter to parse and lay out ([`Piece::Source`]), so the
+//! output is prettyplease's either way. Debug builds check that each certain layout is what
+//! prettyplease prints (`format::format_segment`).
 
 use proc_macro2::TokenStream;
 
 use super::syntax::string_literal;
 
-/// prettyplease's line width (`MARGIN` in prettyplease 0.2).
+/// prettyplease's line width (`MARGIN` in prettyplease 0.2): a signature, a call, a field's
+/// type, an attribute or a list stays on one line when the line, all of it, is at most this
+/// wide, and breaks when it is wider.
 const MARGIN: usize = 89;
 
 /// prettyplease's widest struct literal on one line (`Self { id: id.into() }`, measured to its
 /// closing brace, without it); a wider one has a line per field.
 const STRUCT_LITERAL_WIDTH: usize = 34;
-
-/// How far inside the margin a line stays to be certain prettyplease keeps it whole: the
-/// printer counts some breaks a little differently from a line's length.
-const SLACK: usize = 4;
 
 /// One piece of a Rust file as emitted; a file's pieces are formatted apart and joined.
 pub enum Piece {
@@ -57,14 +56,9 @@ impl Writer {
         }
     }
 
-    /// Whether a line of `width` bytes, written at the current indent, surely fits.
+    /// Whether a line of `width` bytes, written at the current indent, fits.
     pub fn fits(&self, width: usize) -> bool {
-        self.indent - self.unit + width + SLACK <= MARGIN
-    }
-
-    /// Whether a line of `width` bytes at the current indent surely does not fit.
-    pub fn overflows(&self, width: usize) -> bool {
-        self.indent - self.unit + width > MARGIN + SLACK
+        self.indent - self.unit + width <= MARGIN
     }
 
     /// A line made of `parts`, at the current indent.
@@ -97,16 +91,17 @@ impl Writer {
         self.indent += 4;
     }
 
-    /// `head`, the items joined by `, ` and `tail` on one line when that surely fits; else
-    /// `head`, a line for each item (with its comma), and `tail` (as prettyplease breaks a list
-    /// of arguments or elements).
+    /// `head`, the items joined by `, ` and `tail` on one line when that fits; else `head`, a
+    /// line for each item (with its comma), and `tail` (as prettyplease breaks a list of
+    /// arguments or elements). A head that is itself too wide is left to the formatter
+    /// (prettyplease then keeps some lists whole).
     pub fn list(&mut self, head: &str, items: &[String], tail: &str) {
         let flat = items.join(", ");
         if self.fits(head.len() + flat.len() + tail.len()) {
             self.line(&[head, &flat, tail]);
             return;
         }
-        if !self.overflows(head.len() + flat.len()) {
+        if !self.fits(head.len()) {
             self.certain = false;
         }
         self.open(&[head]);
@@ -117,12 +112,8 @@ impl Writer {
     }
 
     /// Whether prettyplease prints a struct literal `width` bytes wide on one line.
-    pub fn struct_literal_fits(&mut self, width: usize) -> bool {
-        let measured = width - 1;
-        if measured.abs_diff(STRUCT_LITERAL_WIDTH) <= 2 {
-            self.certain = false;
-        }
-        measured <= STRUCT_LITERAL_WIDTH && self.fits(width)
+    pub fn struct_literal_fits(&self, width: usize) -> bool {
+        width - 1 <= STRUCT_LITERAL_WIDTH && self.fits(width)
     }
 
     /// Opens the body of an item macro (`crate::runtime::object! {`), laid out on its own.
@@ -196,24 +187,25 @@ mod tests {
     }
 
     #[test]
-    fn lines_near_the_margin_are_left_to_the_formatter() {
-        let long = "x".repeat(MARGIN);
-        let mut w = Writer::new();
-        w.line(&["fn a() {}"]);
-        assert!(matches!(w.finish(), Piece::LaidOut(_)));
-        let mut w = Writer::new();
-        w.line(&[&long]);
-        assert!(matches!(w.finish(), Piece::Source(_)));
+    fn lines_past_the_margin_are_left_to_the_formatter() {
+        let laid_out = |line: &str, in_macro: bool| {
+            let mut w = Writer::new();
+            if in_macro {
+                w.open_macro("m");
+            }
+            w.line(&[line]);
+            matches!(w.finish(), Piece::LaidOut(_))
+        };
+        let long = "x".repeat(MARGIN + 1);
+        assert!(laid_out(&long[..MARGIN], false));
+        assert!(!laid_out(&long, false));
         // A macro's body is laid out on its own, four columns in.
-        let mut w = Writer::new();
-        w.open_macro("m");
-        w.line(&[&long[..MARGIN - SLACK - 4]]);
-        w.close_macro();
-        assert!(matches!(w.finish(), Piece::LaidOut(_)));
+        assert!(laid_out(&long[..MARGIN], true));
+        assert!(!laid_out(&long, true));
     }
 
     #[test]
-    fn lists_break_only_when_surely_too_long() {
+    fn lists_break_when_too_long() {
         let items: Vec<String> = (0..3).map(|i| format!("item{i}")).collect();
         let mut w = Writer::new();
         w.list("f(", &items, ");");
@@ -227,10 +219,9 @@ mod tests {
             source.starts_with("f(\n    item0,\n    item1,\n") && source.ends_with("    item29,\n);\n"),
             "{source}"
         );
-        // Just past the margin: prettyplease's exact count decides, so the formatter does.
-        let items = vec!["y".repeat(MARGIN - 4)];
+        // A head wider than the margin: prettyplease may keep the list whole, so the formatter decides.
         let mut w = Writer::new();
-        w.list("f(", &items, ");");
+        w.list(&format!("{}(", "f".repeat(MARGIN)), &items, ");");
         assert!(matches!(w.finish(), Piece::Source(_)));
     }
 }

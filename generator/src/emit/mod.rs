@@ -231,7 +231,7 @@ pub fn emit_segment(model: &Model, options: &CrateOptions, segment: &Segment) ->
         Segment::MockTests => Content::Rust(mock_tests::mock_tests(model, options.crate_name)),
         Segment::Models(range) => Content::Pieces(models::models(model, range.clone())),
         Segment::ApiHead { api } => Content::Rust(api::api_head(model, *api, options.crate_name, options.env_prefix)),
-        Segment::ApiOperations { api, range } => Content::Rust(api::api_operations(model, *api, range.clone())),
+        Segment::ApiOperations { api, range } => Content::Pieces(api::api_operations(model, *api, range.clone())),
         Segment::Webhooks { api } => Content::Rust(webhooks::webhooks_module(model, *api)),
         Segment::WebhookRuntime => Content::Text(WEBHOOK_RUNTIME.to_string()),
         Segment::Readme => Content::Text(readme::readme(model, options)),

@@ -19,7 +19,8 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::syntax::{cfg_attr, crate_path, gate, ident};
+use super::layout::{Piece, Writer};
+use super::syntax::{cfg_attr, cfg_source, crate_path, gate, ident};
 use crate::ir::{Api, BodyEncoding, ResponseBody, SchemeKind};
 use crate::naming;
 use crate::normalize::{ErrorType, ListItem, Model, ParamForm};
@@ -34,42 +35,43 @@ pub fn param_arg(model: &Model, p: &crate::ir::Parameter) -> TokenStream {
     params::param(model, p, naming::snake(&p.name)).arg.tokens(model, None)
 }
 
-/// The operations `range` of API `api_index`: `impl Client { methods }` followed by their error
-/// enums and builders. Format splices the methods into the `impl Client` of [`api_head`].
-pub fn api_operations(model: &Model, api_index: usize, range: Range<usize>) -> TokenStream {
+/// The operations `range` of API `api_index`: `impl Client { methods }` (printed laid out, see
+/// `layout`) followed by their error enums and builders. Format splices the methods into the
+/// `impl Client` of [`api_head`].
+pub fn api_operations(model: &Model, api_index: usize, range: Range<usize>) -> Vec<Piece> {
     let api = &model.ir.apis[api_index];
-    let (methods, errors): (Vec<_>, Vec<_>) = range
-        .map(|i| {
-            let plan = model.operation(api_index, i);
-            let callbacks =
-                model.webhooks(api_index).iter().find(|g| g.operation.as_deref() == Some(plan.names.method.as_str()));
-            let error_of = match plan.error_type {
-                ErrorType::Same { of } => Some(model.operation(api_index, of).names.types.as_str()),
-                ErrorType::Own { .. } => None,
-            };
-            let (method, error, items) = operation::operation(model, &api.operations[i], plan, callbacks, error_of);
-            // Compiled only with one of the features of its tags; an error enum that others
-            // name, with any of theirs.
-            let cfg = cfg_attr(model.features.operation(api_index, i));
-            let error_cfg = match plan.error_type {
-                ErrorType::Own { others } if others > 0 => {
-                    let group = (0..api.operations.len())
-                        .filter(|&j| j == i || model.operation(api_index, j).error_type == ErrorType::Same { of: i });
-                    cfg_attr(model.features.operations(api_index, group).as_deref())
-                }
-                _ => cfg.clone(),
-            };
-            let (error, items) = (gate(&error_cfg, error), gate(&cfg, items));
-            (quote!(#cfg #method), quote! { #error #items })
-        })
-        .unzip();
-    quote! {
-        impl Client {
-            #(#methods)*
-        }
-
-        #(#errors)*
+    let mut methods = Writer::new();
+    methods.open(&["impl Client {"]);
+    let mut items = Vec::with_capacity(2 * range.len());
+    for i in range {
+        let plan = model.operation(api_index, i);
+        let callbacks =
+            model.webhooks(api_index).iter().find(|g| g.operation.as_deref() == Some(plan.names.method.as_str()));
+        let error_of = match plan.error_type {
+            ErrorType::Same { of } => Some(model.operation(api_index, of).names.types.as_str()),
+            ErrorType::Own { .. } => None,
+        };
+        // Compiled only with one of the features of its tags; an error enum that others
+        // name, with any of theirs.
+        let features = model.features.operation(api_index, i);
+        let cfg = cfg_source(features);
+        let error_cfg = match plan.error_type {
+            ErrorType::Own { others } if others > 0 => {
+                let group = (0..api.operations.len())
+                    .filter(|&j| j == i || model.operation(api_index, j).error_type == ErrorType::Same { of: i });
+                cfg_source(model.features.operations(api_index, group).as_deref())
+            }
+            _ => cfg.clone(),
+        };
+        let out = operation::Out { methods: &mut methods, method_cfg: cfg.as_deref(), error_cfg: error_cfg.as_deref() };
+        let (error, rest) = operation::operation(model, &api.operations[i], plan, callbacks, error_of, out);
+        items.push(error);
+        items.push(Piece::Tokens(gate(&cfg_attr(features), rest)));
     }
+    methods.close(&["}"]);
+    let mut pieces = vec![methods.finish()];
+    pieces.extend(items);
+    pieces
 }
 
 /// Whether any operation of the API names a type of `models.rs`: in a parameter, its body,

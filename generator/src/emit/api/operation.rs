@@ -5,8 +5,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::Lifetime;
 
+use super::super::layout::{Piece, Writer};
 use super::super::syntax::type_tokens;
-use super::super::syntax::{allow_many_arguments, doc_attrs, ident};
+use super::super::syntax::{allow_many_arguments, doc_attrs, doc_lines, ident};
 use super::pagination::stream;
 use super::params::{param, request_body, Arg, Param};
 use super::responses::{error_variants, single_success, success_arms, success_enum, success_type};
@@ -34,7 +35,7 @@ struct Parts<'m> {
     optional_start: usize,
     /// The required arguments of the method, the body last: name and type (as a call's
     /// fields, borrowing for `'a`).
-    arguments: Vec<(Ident, TokenStream)>,
+    arguments: Vec<(Ident, String)>,
     /// The body's argument type, how it is sent, and its description.
     body: Option<(Arg, TokenStream, Option<String>)>,
     /// What `send` returns on success.
@@ -69,7 +70,16 @@ impl Parts<'_> {
     }
 }
 
-/// The method of `op`, for `impl Client`; its error enum (or its other name for another
+/// Where an operation's code goes, and the `#[cfg]` lines of its parts (when a feature gates
+/// them): its method, its error enum (which other operations may name), the rest.
+pub struct Out<'w> {
+    /// The body of `impl Client`, for the method.
+    pub methods: &'w mut Writer,
+    pub method_cfg: Option<&'w str>,
+    pub error_cfg: Option<&'w str>,
+}
+
+/// The method of `op`, written to `impl Client`; its error enum (or its other name for another
 /// operation's, `error_of`); and its call, for beside it.
 pub fn operation(
     model: &Model,
@@ -77,7 +87,8 @@ pub fn operation(
     plan: &OperationPlan,
     callbacks: Option<&WebhookGroup>,
     error_of: Option<&str>,
-) -> (TokenStream, TokenStream, TokenStream) {
+    out: Out,
+) -> (Piece, TokenStream) {
     let names = &plan.names;
     let op_type = &names.types;
     let error_name = format_ident!("{}Error", op_type);
@@ -92,8 +103,8 @@ pub fn operation(
     let a = Lifetime::new("'a", Span::call_site());
     let arguments = params[..plan.optional_start]
         .iter()
-        .map(|p| (p.ident.clone(), p.arg.tokens(model, Some(&a))))
-        .chain(body.iter().map(|(arg, _, _)| (ident("body"), arg.tokens(model, Some(&a)))))
+        .map(|p| (p.ident.clone(), p.arg.source(model, Some("'a"))))
+        .chain(body.iter().map(|(arg, _, _)| (ident("body"), arg.source(model, Some("'a")))))
         .collect();
     let parts = Parts {
         model,
@@ -120,40 +131,47 @@ pub fn operation(
         Success::ByStatus(cases) => success_enum(model, op, cases, &success_name, &names.method),
         _ => TokenStream::new(),
     };
-    let error = error_enum(&parts);
+    method(out.methods, out.method_cfg, &parts, callbacks);
+    let error = error_enum(&parts, out.error_cfg);
     let headers = header_structs(&parts, op_type);
     let call = call_struct(&parts);
-    (method(&parts, callbacks), error, quote! { #success_enum #headers #call })
+    (error, quote! { #success_enum #headers #call })
 }
 
 /// The method of `Client`: it takes the required parameters and the body, and returns a call,
 /// so that a parameter the spec adds later is a new setter and no call written today stops
 /// compiling.
-fn method(parts: &Parts, callbacks: Option<&WebhookGroup>) -> TokenStream {
-    let body_doc = parts.body.as_ref().and_then(|(_, _, d)| d.as_deref());
-    let method_doc = method_doc(parts.op, parts.required(), parts.optional(), body_doc, callbacks);
-    let method_ident = ident(parts.method_name);
-    let deprecated = parts.deprecated();
-    let too_many = allow_many_arguments(1 + parts.optional_start + usize::from(parts.body.is_some()));
-    let arguments = &parts.arguments;
-    let args = arguments.iter().map(|(i, t)| quote!(#i: #t));
-    let idents = arguments.iter().map(|(i, _)| i);
-    let builder = &parts.builder;
-    quote! {
-        #method_doc
-        #deprecated
-        #too_many
-        pub fn #method_ident<'a>(&'a self, #(#args),*) -> #builder<'a> {
-            #builder::new(self, #(#idents),*)
-        }
+fn method(w: &mut Writer, cfg: Option<&str>, parts: &Parts, callbacks: Option<&WebhookGroup>) {
+    if let Some(cfg) = cfg {
+        w.line(&[cfg]);
     }
+    let body_doc = parts.body.as_ref().and_then(|(_, _, d)| d.as_deref());
+    w.doc_lines(&method_doc(parts.op, parts.required(), parts.optional(), body_doc, callbacks));
+    if parts.op.deprecated {
+        w.line(&["#[deprecated]"]);
+    }
+    if allow_many_arguments(1 + parts.optional_start + usize::from(parts.body.is_some())).is_some() {
+        w.line(&["#[allow(clippy::too_many_arguments)]"]);
+    }
+    let builder = parts.builder.to_string();
+    let mut args = vec!["&'a self".to_string()];
+    args.extend(parts.arguments.iter().map(|(i, t)| format!("{i}: {t}")));
+    w.list(&format!("pub fn {}<'a>(", parts.method_name), &args, &format!(") -> {builder}<'a> {{"));
+    w.indent();
+    let mut values = vec!["self".to_string()];
+    values.extend(parts.arguments.iter().map(|(i, _)| i.to_string()));
+    w.list(&format!("{builder}::new("), &values, ")");
+    w.close(&["}"]);
 }
 
 /// The call: its struct and its `send`s and `stream`, to which the runtime's `call!` adds a
 /// constructor, a setter per optional parameter, and `IntoFuture`.
 fn call_struct(parts: &Parts) -> TokenStream {
     let (model, a, builder, method_name) = (parts.model, &parts.a, &parts.builder, parts.method_name);
-    let required = parts.arguments.iter().map(|(i, t)| quote!(#i: #t,));
+    let required = parts.arguments.iter().map(|(i, t)| {
+        let t: TokenStream = t.parse().expect("an argument's type is Rust");
+        quote!(#i: #t,)
+    });
     let optional = parts.optional().iter().map(|p| {
         let i = &p.ident;
         let inner = p.arg.without_option().tokens(model, Some(a));
@@ -417,17 +435,19 @@ fn errors_read() -> TokenStream {
 /// The enum of the operation's documented error responses, and its `read`, which makes one
 /// from a response; or, when an earlier operation documents the same errors, another name of
 /// that one's.
-fn error_enum(parts: &Parts) -> TokenStream {
+fn error_enum(parts: &Parts, cfg: Option<&str>) -> Piece {
     let (method_name, error_name, variants) = (parts.method_name, &parts.error_name, &parts.error_variants);
     if let Some(of) = &parts.error_of {
-        let doc = format!(
+        let mut w = Writer::new();
+        if let Some(cfg) = cfg {
+            w.line(&[cfg]);
+        }
+        w.doc(&format!(
             " The documented error responses of [`Client::{method_name}`]: another name of [`{of}`], whose \
              operation documents the same."
-        );
-        return quote! {
-            #[doc = #doc]
-            pub type #error_name = #of;
-        };
+        ));
+        w.line(&["pub type ", &error_name.to_string(), " = ", &of.to_string(), ";"]);
+        return w.finish();
     }
     let others = match parts.plan.error_type {
         ErrorType::Own { others } => others,
@@ -462,7 +482,9 @@ fn error_enum(parts: &Parts) -> TokenStream {
             }
         }
     };
-    quote! {
+    let cfg: TokenStream = cfg.map_or_else(TokenStream::new, |c| c.parse().expect("a cfg attribute is Rust"));
+    Piece::Tokens(quote! {
+        #cfg
         #[doc = #error_doc]
         #[derive(Debug, Clone)]
         #[non_exhaustive]
@@ -470,12 +492,13 @@ fn error_enum(parts: &Parts) -> TokenStream {
             #(#variants)*
         }
 
+        #cfg
         impl crate::runtime::ReadError for #error_name {
             fn read(response: crate::runtime::Response) -> Error<Self> {
                 #read
             }
         }
-    }
+    })
 }
 
 /// The structs of the headers documented for a success and for the errors, where there are.
@@ -502,7 +525,7 @@ fn method_doc(
     optional: &[Param],
     body_doc: Option<&str>,
     callbacks: Option<&WebhookGroup>,
-) -> TokenStream {
+) -> Vec<String> {
     let mut text = String::new();
     for part in [&op.summary, &op.description].into_iter().flatten() {
         let part = part.trim();
@@ -536,7 +559,7 @@ fn method_doc(
     if let Some(group) = callbacks {
         text.push_str(&callbacks_doc(group));
     }
-    doc_attrs(Some(&text))
+    doc_lines(Some(&text))
 }
 
 /// Where the requests an operation registers are parsed, in its `webhooks` module.

@@ -4,7 +4,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 use syn::Lifetime;
 
-use super::super::syntax::{ident, type_tokens};
+use super::super::syntax::{ident, type_source};
 use crate::ir::{BodyEncoding, ParamLocation, ParamStyle, Parameter, RequestBody, Serialization};
 use crate::normalize::{ListItem, Model, ParamForm, Resolved, RustType, Shape};
 
@@ -27,22 +27,23 @@ pub enum Arg {
 impl Arg {
     /// The tokens, with `lifetime` on every reference when given (a builder's fields).
     pub fn tokens(&self, model: &Model, lifetime: Option<&Lifetime>) -> TokenStream {
+        let lifetime = lifetime.map(|l| format!("'{}", l.ident));
+        self.source(model, lifetime.as_deref()).parse().expect("an argument's type is Rust")
+    }
+
+    /// The source text of [`Arg::tokens`], `lifetime` spelled with its `'`.
+    pub fn source(&self, model: &Model, lifetime: Option<&str>) -> String {
+        let reference = |what: &str| match lifetime {
+            Some(l) => format!("&{l} {what}"),
+            None => format!("&{what}"),
+        };
         match self {
-            Arg::Str => quote!(& #lifetime str),
-            Arg::Value(t) => type_tokens(model, t, "models::"),
-            Arg::Ref(t) => {
-                let t = type_tokens(model, t, "models::");
-                quote!(& #lifetime #t)
-            }
-            Arg::Slice(item) => {
-                let item = item.tokens(model, lifetime);
-                quote!(& #lifetime [#item])
-            }
-            Arg::Bytes => quote!(Vec<u8>),
-            Arg::Option(inner) => {
-                let inner = inner.tokens(model, lifetime);
-                quote!(Option<#inner>)
-            }
+            Arg::Str => reference("str"),
+            Arg::Value(t) => type_source(model, t, "models::"),
+            Arg::Ref(t) => reference(&type_source(model, t, "models::")),
+            Arg::Slice(item) => reference(&format!("[{}]", item.source(model, lifetime))),
+            Arg::Bytes => "Vec<u8>".to_string(),
+            Arg::Option(inner) => format!("Option<{}>", inner.source(model, lifetime)),
         }
     }
 
