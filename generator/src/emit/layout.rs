@@ -22,6 +22,67 @@ const MARGIN: usize = 89;
 /// closing brace, without it); a wider one has a line per field.
 const STRUCT_LITERAL_WIDTH: usize = 34;
 
+/// The text of `tokens` on one line as prettyplease prints a short expression of paths,
+/// literals, calls, method calls, references, `?` and `.await`; `None` for anything else.
+pub fn flat_expr(tokens: &TokenStream) -> Option<String> {
+    let mut out = String::new();
+    push_flat(&mut out, tokens.clone())?;
+    Some(out)
+}
+
+fn push_flat(out: &mut String, tokens: TokenStream) -> Option<()> {
+    use proc_macro2::{Delimiter, Spacing, TokenTree};
+    // After a word (a name, a literal, a closing bracket) another word needs a space, and `&`
+    // would be binary.
+    let mut after_word = false;
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Ident(name) => {
+                if after_word {
+                    out.push(' ');
+                }
+                out.push_str(&name.to_string());
+                after_word = true;
+            }
+            TokenTree::Literal(literal) if !after_word => {
+                out.push_str(&literal.to_string());
+                after_word = true;
+            }
+            TokenTree::Punct(p) => {
+                match p.as_char() {
+                    '.' => out.push('.'),
+                    ',' => out.push_str(", "),
+                    '?' if after_word => out.push('?'),
+                    '&' if !after_word => out.push('&'),
+                    ':' if p.spacing() == Spacing::Joint
+                        && matches!(tokens.peek(), Some(TokenTree::Punct(q)) if q.as_char() == ':') =>
+                    {
+                        tokens.next();
+                        out.push_str("::");
+                    }
+                    _ => return None,
+                }
+                after_word = p.as_char() == '?';
+            }
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => ("", ""),
+                    Delimiter::Brace => return None,
+                };
+                out.push_str(open);
+                push_flat(out, group.stream())?;
+                out.push_str(close);
+                after_word = true;
+            }
+            TokenTree::Literal(_) => return None,
+        }
+    }
+    Some(())
+}
+
 /// One piece of a Rust file as emitted; a file's pieces are formatted apart and joined.
 pub enum Piece {
     /// Tokens, for the formatter to parse and lay out.
@@ -89,6 +150,51 @@ impl Writer {
     /// Indents what follows one level more, after a line that opened a block.
     pub fn indent(&mut self) {
         self.indent += 4;
+    }
+
+    /// Indents what follows one level less.
+    pub fn dedent(&mut self) {
+        self.indent -= 4;
+    }
+
+    /// Code whose layout the writer does not know, as its tokens print: the formatter lays it
+    /// out.
+    pub fn raw(&mut self, tokens: TokenStream) {
+        self.certain = false;
+        self.line(&[&tokens.to_string()]);
+    }
+
+    /// The method chain `receiver(args)calls` (each call with its `.`) as prettyplease lays it
+    /// out: on one line when it fits; else the receiver's call on the first line (its
+    /// arguments a line each, eight columns in, when it is too wide) and each further call on
+    /// a line of its own, four columns in.
+    pub fn chain(&mut self, receiver: &str, args: &[String], calls: &[String]) {
+        let first = format!("{receiver}({})", args.join(", "));
+        let rest = calls.concat();
+        if self.fits(first.len() + rest.len()) {
+            self.line(&[&first, &rest]);
+            return;
+        }
+        if self.fits(first.len()) {
+            self.line(&[&first]);
+        } else {
+            if !self.fits(receiver.len() + 1) {
+                self.certain = false;
+            }
+            self.line(&[receiver, "("]);
+            self.indent += 8;
+            for arg in args {
+                self.line(&[arg, ","]);
+            }
+            self.indent -= 4;
+            self.line(&[")"]);
+            self.indent -= 4;
+        }
+        self.indent += 4;
+        for call in calls {
+            self.line(&[call]);
+        }
+        self.indent -= 4;
     }
 
     /// `head`, the items joined by `, ` and `tail` on one line when that fits; else `head`, a
@@ -223,5 +329,42 @@ mod tests {
         let mut w = Writer::new();
         w.list(&format!("{}(", "f".repeat(MARGIN)), &items, ");");
         assert!(matches!(w.finish(), Piece::Source(_)));
+    }
+
+    #[test]
+    fn short_expressions_print_flat_and_others_are_refused() {
+        use quote::quote;
+        let flat = |t: TokenStream| flat_expr(&t);
+        assert_eq!(
+            flat(quote!(.path_param("id", &self.id.to_string()))).unwrap(),
+            ".path_param(\"id\", &self.id.to_string())"
+        );
+        assert_eq!(flat(quote!(.security(&[&["a"], &["b"]]))).unwrap(), ".security(&[&[\"a\"], &[\"b\"]])");
+        assert_eq!(flat(quote!(self.send().await?.json_at(200))).unwrap(), "self.send().await?.json_at(200)");
+        assert_eq!(flat(quote!(crate::runtime::Style::Form)).unwrap(), "crate::runtime::Style::Form");
+        assert_eq!(flat(quote!(.param(At { name: "x" }, v))), None, "a struct literal");
+        assert_eq!(flat(quote!(a & b)), None, "a binary operator");
+        assert_eq!(flat(quote!(|x| x)), None, "a closure");
+    }
+
+    #[test]
+    fn chains_break_as_prettyplease_breaks_them() {
+        let chain = |args: &[&str], calls: &[&str]| {
+            let mut w = Writer::new();
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            let calls: Vec<String> = calls.iter().map(|c| c.to_string()).collect();
+            w.chain("self.request", &args, &calls);
+            text(w.finish())
+        };
+        assert_eq!(chain(&["a"], &[".send()", ".await?"]), (true, "self.request(a).send().await?\n".into()));
+        let long = "x".repeat(70);
+        assert_eq!(
+            chain(&[&long], &[".send()", ".await?"]),
+            (true, format!("self.request({long})\n    .send()\n    .await?\n"))
+        );
+        assert_eq!(
+            chain(&[&long, &long], &[".send()"]),
+            (true, format!("self.request(\n        {long},\n        {long},\n    )\n    .send()\n"))
+        );
     }
 }

@@ -12,6 +12,7 @@ mod operation;
 mod pagination;
 mod params;
 mod responses;
+mod send;
 
 use std::ops::Range;
 
@@ -20,15 +21,16 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::layout::{Piece, Writer};
-use super::syntax::{cfg_attr, cfg_source, crate_path, gate, ident};
+use super::syntax::{cfg_source, crate_path, ident};
 use crate::ir::{Api, BodyEncoding, ResponseBody, SchemeKind};
 use crate::naming;
 use crate::normalize::{ErrorType, ListItem, Model, ParamForm};
 
 pub use credentials::setter_names as credential_setters;
-pub use operation::{call_params, events_item};
+pub use operation::call_params;
 pub use params::{body_arg, Arg};
 pub use responses::success_type_text;
+pub use send::events_item;
 
 /// How the method of an operation takes the parameter `p`, as the surface records it.
 pub fn param_arg(model: &Model, p: &crate::ir::Parameter) -> TokenStream {
@@ -64,9 +66,7 @@ pub fn api_operations(model: &Model, api_index: usize, range: Range<usize>) -> V
             _ => cfg.clone(),
         };
         let out = operation::Out { methods: &mut methods, method_cfg: cfg.as_deref(), error_cfg: error_cfg.as_deref() };
-        let (error, rest) = operation::operation(model, &api.operations[i], plan, callbacks, error_of, out);
-        items.push(error);
-        items.push(Piece::Tokens(gate(&cfg_attr(features), rest)));
+        items.extend(operation::operation(model, &api.operations[i], plan, callbacks, error_of, out));
     }
     methods.close(&["}"]);
     let mut pieces = vec![methods.finish()];

@@ -1,19 +1,18 @@
 //! One operation: its method, the call it returns (setters, `send`, `IntoFuture`, `stream`),
 //! and its enum of documented errors.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use syn::Lifetime;
 
 use super::super::layout::{Piece, Writer};
-use super::super::syntax::type_tokens;
-use super::super::syntax::{allow_many_arguments, doc_attrs, doc_lines, ident};
+use super::super::syntax::{allow_many_arguments, doc_lines, gate, ident};
 use super::pagination::stream;
 use super::params::{param, request_body, Arg, Param};
-use super::responses::{error_variants, single_success, success_arms, success_enum, success_type};
-use crate::ir::{Framing, Operation, Status};
+use super::responses::{error_variants, success_arms, success_enum, success_type_source};
+use super::send::{events_method, send_methods};
+use crate::ir::Operation;
 
-use crate::normalize::{ErrorType, Model, OperationPlan, PageStyle, StreamPlan, Success, WebhookGroup};
+use crate::normalize::{ErrorType, Model, OperationPlan, PageStyle, Success, WebhookGroup};
 
 /// The parameters of a call, in the method's order, with the identifiers normalize gave them.
 pub fn call_params(model: &Model, op: &Operation, plan: &OperationPlan) -> Vec<Param> {
@@ -22,50 +21,48 @@ pub fn call_params(model: &Model, op: &Operation, plan: &OperationPlan) -> Vec<P
 
 /// What the pieces of one operation's code share: its names, its parameters in the method's
 /// order, its body, what it returns and how a response is matched.
-struct Parts<'m> {
-    model: &'m Model,
-    op: &'m Operation,
-    plan: &'m OperationPlan,
-    method_name: &'m str,
-    builder: Ident,
-    error_name: Ident,
-    headers_name: Ident,
-    params: Vec<Param>,
+pub(super) struct Parts<'m> {
+    pub(super) model: &'m Model,
+    pub(super) op: &'m Operation,
+    pub(super) plan: &'m OperationPlan,
+    pub(super) method_name: &'m str,
+    pub(super) builder: Ident,
+    pub(super) error_name: Ident,
+    pub(super) headers_name: Ident,
+    pub(super) params: Vec<Param>,
     /// Where the optional parameters start in `params`.
-    optional_start: usize,
+    pub(super) optional_start: usize,
     /// The required arguments of the method, the body last: name and type (as a call's
     /// fields, borrowing for `'a`).
-    arguments: Vec<(Ident, String)>,
+    pub(super) arguments: Vec<(Ident, String)>,
     /// The body's argument type, how it is sent, and its description.
-    body: Option<(Arg, TokenStream, Option<String>)>,
-    /// What `send` returns on success.
-    ok_type: TokenStream,
+    pub(super) body: Option<(Arg, TokenStream, Option<String>)>,
+    /// What `send` returns on success (its source text).
+    pub(super) ok_type: String,
     /// The variants of the error enum, and the `match` arms that make them.
-    error_variants: Vec<TokenStream>,
-    error_arms: Vec<TokenStream>,
+    pub(super) error_variants: Vec<TokenStream>,
+    pub(super) error_arms: Vec<TokenStream>,
     /// The error enum this operation's names, when it is another operation's (which documents
     /// the same errors).
-    error_of: Option<Ident>,
-    ok_arms: TokenStream,
+    pub(super) error_of: Option<Ident>,
+    pub(super) ok_arms: TokenStream,
     /// Whether a success documents headers (`send_with_headers`).
-    has_headers: bool,
+    pub(super) has_headers: bool,
     /// Whether the operation pages by `Link` headers (its `send_at`).
-    link: bool,
-    /// A call's fields borrow for `'a`.
-    a: Lifetime,
+    pub(super) link: bool,
 }
 
 impl Parts<'_> {
-    fn required(&self) -> &[Param] {
+    pub(super) fn required(&self) -> &[Param] {
         &self.params[..self.optional_start]
     }
 
-    fn optional(&self) -> &[Param] {
+    pub(super) fn optional(&self) -> &[Param] {
         &self.params[self.optional_start..]
     }
 
     /// `#[deprecated]` on what a deprecated operation defines.
-    fn deprecated(&self) -> Option<TokenStream> {
+    pub(super) fn deprecated(&self) -> Option<TokenStream> {
         self.op.deprecated.then(|| quote!(#[deprecated]))
     }
 }
@@ -88,19 +85,18 @@ pub fn operation(
     callbacks: Option<&WebhookGroup>,
     error_of: Option<&str>,
     out: Out,
-) -> (Piece, TokenStream) {
+) -> Vec<Piece> {
     let names = &plan.names;
     let op_type = &names.types;
     let error_name = format_ident!("{}Error", op_type);
     let success_name = format_ident!("{}Success", op_type);
     let ok_type = match &plan.success {
-        Success::ByStatus(_) => quote!(#success_name),
-        success => success_type(model, success),
+        Success::ByStatus(_) => success_name.to_string(),
+        success => success_type_source(model, success),
     };
     let (error_variants, error_arms) = error_variants(model, op);
     let params = call_params(model, op, plan);
     let body = op.body.as_ref().map(|b| request_body(model, b));
-    let a = Lifetime::new("'a", Span::call_site());
     let arguments = params[..plan.optional_start]
         .iter()
         .map(|p| (p.ident.clone(), p.arg.source(model, Some("'a"))))
@@ -123,7 +119,6 @@ pub fn operation(
         error_arms,
         has_headers: !plan.headers.is_empty(),
         link: matches!(plan.pagination.as_ref().map(|p| &p.style), Some(PageStyle::Link { .. })),
-        a,
         error_name,
         error_of: error_of.map(|name| format_ident!("{}Error", name)),
     };
@@ -134,8 +129,10 @@ pub fn operation(
     method(out.methods, out.method_cfg, &parts, callbacks);
     let error = error_enum(&parts, out.error_cfg);
     let headers = header_structs(&parts, op_type);
-    let call = call_struct(&parts);
-    (error, quote! { #success_enum #headers #call })
+    let cfg: TokenStream =
+        out.method_cfg.map_or_else(TokenStream::new, |c| c.parse().expect("a cfg attribute is Rust"));
+    let types = gate(&cfg, quote! { #success_enum #headers });
+    vec![error, Piece::Tokens(types), call_struct(&parts, out.method_cfg)]
 }
 
 /// The method of `Client`: it takes the required parameters and the body, and returns a call,
@@ -166,26 +163,14 @@ fn method(w: &mut Writer, cfg: Option<&str>, parts: &Parts, callbacks: Option<&W
 
 /// The call: its struct and its `send`s and `stream`, to which the runtime's `call!` adds a
 /// constructor, a setter per optional parameter, and `IntoFuture`.
-fn call_struct(parts: &Parts) -> TokenStream {
-    let (model, a, builder, method_name) = (parts.model, &parts.a, &parts.builder, parts.method_name);
-    let required = parts.arguments.iter().map(|(i, t)| {
-        let t: TokenStream = t.parse().expect("an argument's type is Rust");
-        quote!(#i: #t,)
-    });
-    let optional = parts.optional().iter().map(|p| {
-        let i = &p.ident;
-        let inner = p.arg.without_option().tokens(model, Some(a));
-        let doc = match one_line(&p.doc) {
-            d if d.is_empty() => format!("`{}`", p.wire),
-            d => format!("`{}`: {d}", p.wire),
-        };
-        let doc = doc_attrs(Some(&doc));
-        quote! {
-            #doc
-            #i: Option<#inner>,
-        }
-    });
-    let builder_doc = format!(
+fn call_struct(parts: &Parts, cfg: Option<&str>) -> Piece {
+    let (model, builder, method_name) = (parts.model, &parts.builder, parts.method_name);
+    let mut w = Writer::new();
+    if let Some(cfg) = cfg {
+        w.line(&[cfg]);
+    }
+    w.open_macro("crate::runtime::call");
+    w.doc(&format!(
         " A call of [`Client::{method_name}`]: `.await` it, or [`send`]({builder}::send) it{}{}.",
         if parts.optional().is_empty() { "" } else { ", after setting any of its optional parameters" },
         if parts.plan.pagination.is_some() {
@@ -193,243 +178,37 @@ fn call_struct(parts: &Parts) -> TokenStream {
         } else {
             String::new()
         }
-    );
-    let sends = send_methods(parts);
-    let events = parts.plan.stream.as_ref().map(|s| events_method(parts, s));
-    let stream = parts.plan.pagination.as_ref().map(|pagination| {
-        stream(model, parts.op, parts.plan, pagination, method_name, &parts.params, &parts.error_name)
-    });
-    quote! {
-        crate::runtime::call! {
-            #[doc = #builder_doc]
-            pub struct #builder<'a> {
-                #(#required)*
-                #(#optional)*
-            }
-
-            impl<'a> #builder<'a> {
-                #sends
-
-                #events
-
-                #stream
-            }
-        }
-    }
-}
-
-/// `send`, and with documented headers `send_with_headers` (which holds the request, `send`
-/// returning its value); with `Link` pagination, the private `send_at` holds it, for the
-/// stream to send to the next page's URL.
-fn send_methods(parts: &Parts) -> TokenStream {
-    let (ok_type, error_name) = (&parts.ok_type, &parts.error_name);
-    let deprecated = parts.deprecated();
-    let request = request(parts);
-    if !parts.has_headers {
-        return quote! {
-            /// Sends the request.
-            #deprecated
-            pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
-                #request
-            }
-        };
-    }
-    let headers_name = &parts.headers_name;
-    let full_type = quote!(crate::WithHeaders<#ok_type, #headers_name>);
-    // `Link` paging (whose link is a documented header) sends the request from `send_at`.
-    let (with_headers, send_at) = if parts.link {
-        let send_at = quote! {
-            /// Sends the request to `page_url` (a next page's link) when given.
-            async fn send_at(self, page_url: Option<&str>) -> Result<#full_type, Error<#error_name>> {
-                #request
-            }
-        };
-        (quote!(self.send_at(None).await), Some(send_at))
-    } else {
-        (request, None)
-    };
-    // A deprecated method that calls another deprecated one must allow it.
-    let deprecated_calling = parts.op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
-    quote! {
-        /// Sends the request.
-        #deprecated_calling
-        pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
-            self.send_with_headers().await.map(|r| r.value)
-        }
-
-        /// Sends the request; the result comes with the headers the spec documents
-        /// for it.
-        #deprecated
-        pub async fn send_with_headers(self) -> Result<#full_type, Error<#error_name>> {
-            #with_headers
-        }
-
-        #send_at
-    }
-}
-
-/// The request a call sends: its parameters, body and credentials, at the page URL it is
-/// given for `Link` paging.
-fn built_request(parts: &Parts) -> TokenStream {
-    let op = parts.op;
-    let sends = parts.params.iter().map(|p| &p.send);
-    let body_send = parts.body.as_ref().map(|(_, send, _)| send);
-    let auth = security(&op.security);
-    let http_method = ident(op.method.as_upper());
-    let (path, operation_id) = (&op.path, &op.id);
-    let at = parts.link.then(|| quote!(.at_url(page_url)));
-    quote! {
-        self.request(Method::#http_method, #operation_id, #path)
-            #(#sends)*
-            #body_send
-            #auth
-            #at
-    }
-}
-
-/// The request a call sends, and the response matched to its result.
-fn request(parts: &Parts) -> TokenStream {
-    let built = built_request(parts);
-    let ok_arms = &parts.ok_arms;
-    let outcome = match (ok_arms.is_empty(), errors_read()) {
-        (true, errors) => errors,
-        (false, errors) => quote! {
-            match response.status() {
-                #ok_arms
-                _ => #errors,
-            }
-        },
-    };
-    let read = if parts.has_headers {
-        let headers_name = &parts.headers_name;
-        quote! {
-            let headers = #headers_name::read(response.headers());
-            (#outcome).map(|value| crate::WithHeaders { value, headers })
-        }
-    } else {
-        outcome
-    };
-    // One success status and no headers to read: the response read in the chain.
-    if let (false, Some((code, read))) = (parts.has_headers, single_success(parts.op, &parts.plan.success)) {
-        let read = format_ident!("{read}");
-        let code = proc_macro2::Literal::u16_unsuffixed(code);
-        return quote!(#built.send().await?.#read(#code));
-    }
-    quote! {
-        let response = #built.send().await?;
-        #read
-    }
-}
-
-/// `events`: the request sent with the stream's media type as `Accept`, and the response read
-/// as a stream of events when its status is the stream's; any other status is read in full and
-/// matched to the operation's errors.
-fn events_method(parts: &Parts, stream: &StreamPlan) -> TokenStream {
-    let model = parts.model;
-    let error_name = &parts.error_name;
-    let built = built_request(parts);
-    let content_type = &stream.content_type;
-    let sentinel = match &stream.sentinel {
-        Some(s) => quote!(Some(#s)),
-        None => quote!(None),
-    };
-    let item_type = events_item(model, stream, "models::");
-    let (read, what) = match (stream.framing, &stream.item) {
-        (Framing::Sse, Some(_)) => (quote!(response.sse(#sentinel)), "server-sent events"),
-        (Framing::Sse, None) => (quote!(response.sse_text(#sentinel)), "server-sent events"),
-        (Framing::JsonLines, _) => (quote!(response.json_lines()), "JSON lines"),
-        (Framing::JsonSeq, _) => (quote!(response.json_seq()), "a JSON text sequence"),
-    };
-    let is_stream = match stream.status {
-        Status::Code(code) => quote!(response.status() == #code),
-        _ => quote!((200..300).contains(&response.status())),
-    };
-    let errors = errors_read();
-    let mut doc = events_doc(stream, what);
-    let deprecated = parts.deprecated();
-    let output = quote!(Result<crate::Events<#item_type, #error_name>, Error<#error_name>>);
-    let resumes = stream.framing == Framing::Sse;
-    let last_event_id = if resumes { quote!(last_event_id) } else { quote!(None) };
-    let open = quote! {
-        let response = #built.open(#content_type, #last_event_id).await?;
-        if #is_stream {
-            return Ok(#read);
-        }
-        let response = response.read().await?;
-        #errors
-    };
-    if !resumes {
-        let doc = doc_attrs(Some(&doc));
-        return quote! {
-            #doc
-            #deprecated
-            pub async fn events(self) -> #output {
-                #open
-            }
-        };
-    }
-    doc.push_str(
-        " To resume after a broken connection, call [`events_after`](Self::events_after) with the last event's `id`.",
-    );
-    let doc = doc_attrs(Some(&doc));
-    let after_doc = doc_attrs(Some(
-        "As [`events`](Self::events), resuming after the event whose `id` is `last_event_id` (sent as \
-         `Last-Event-ID`): the server sends what came after it, where it supports resuming.",
     ));
-    quote! {
-        #doc
-        #deprecated
-        pub async fn events(self) -> #output {
-            self.open_events(None).await
+    let builder = builder.to_string();
+    if parts.arguments.is_empty() && parts.optional().is_empty() {
+        w.line(&["pub struct ", &builder, "<'a> {}"]);
+    } else {
+        w.open(&["pub struct ", &builder, "<'a> {"]);
+        for (i, t) in &parts.arguments {
+            w.line(&[&i.to_string(), ": ", t, ","]);
         }
-
-        #after_doc
-        #deprecated
-        pub async fn events_after(self, last_event_id: &str) -> #output {
-            self.open_events(Some(last_event_id)).await
+        for p in parts.optional() {
+            let doc = match one_line(&p.doc) {
+                d if d.is_empty() => format!("`{}`", p.wire),
+                d => format!("`{}`: {d}", p.wire),
+            };
+            w.doc_lines(&doc_lines(Some(&doc)));
+            let inner = p.arg.without_option().source(model, Some("'a"));
+            w.line(&[&p.ident.to_string(), ": Option<", &inner, ">,"]);
         }
-
-        async fn open_events(self, last_event_id: Option<&str>) -> #output {
-            #open
-        }
+        w.close(&["}"]);
     }
-}
-
-/// The docs of `events`: how the stream is read and where it ends.
-fn events_doc(stream: &StreamPlan, what: &str) -> String {
-    let content_type = &stream.content_type;
-    let mut doc = format!(
-        "Sends the request and reads the response as {what} (`{content_type}`), each event decoded as it \
-         arrives and the next read only when asked for."
-    );
-    if let Some(s) = &stream.sentinel {
-        doc.push_str(&format!(" The stream ends at the event whose data is `{s}`."));
+    w.open(&["impl<'a> ", &builder, "<'a> {"]);
+    send_methods(&mut w, parts);
+    if let Some(s) = &parts.plan.stream {
+        w.raw(events_method(parts, s));
     }
-    doc.push_str(
-        "\n\nA documented error status is this call's error, before any event; an event that does not \
-         decode is an error item, and the stream goes on; a broken connection is an error item, and the end. \
-         The client's timeout limits the wait for the response to begin, not the stream. Where the API \
-         streams only when asked (a `stream` flag in the body), ask it to.",
-    );
-    doc
-}
-
-/// The type of each item of an operation's `events` stream, its model types under `models`.
-pub fn events_item(model: &Model, stream: &StreamPlan, models: &str) -> TokenStream {
-    let item = stream.item.as_ref().map(|t| type_tokens(model, t, models));
-    match (stream.framing, item) {
-        (Framing::Sse, Some(t)) => quote!(crate::Event<#t>),
-        (Framing::Sse, None) => quote!(crate::Event<String>),
-        (_, Some(t)) => t,
-        // Lowering gives JSON lines an item type always; any JSON value, were it missing.
-        (_, None) => quote!(serde_json::Value),
+    if let Some(pagination) = &parts.plan.pagination {
+        w.raw(stream(model, parts.op, parts.plan, pagination, method_name, &parts.params, &parts.error_name));
     }
-}
-
-/// What a response that is not a success makes: the operation's documented error, as its
-/// error enum reads it (`ReadError`), else an unexpected status.
-fn errors_read() -> TokenStream {
-    quote!(Err(response.into_error()))
+    w.close(&["}"]);
+    w.close_macro();
+    w.finish()
 }
 
 /// The enum of the operation's documented error responses, and its `read`, which makes one
@@ -584,13 +363,4 @@ fn callbacks_doc(group: &WebhookGroup) -> String {
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// `.security(...)`: the operation's requirements, when it has any.
-fn security(requirements: &[Vec<String>]) -> Option<TokenStream> {
-    if requirements.is_empty() {
-        return None;
-    }
-    let alternatives = requirements.iter().map(|r| quote!(&[#(#r),*]));
-    Some(quote!(.security(&[#(#alternatives),*])))
 }

@@ -4,7 +4,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::super::syntax::{doc_attrs, ident, type_text, type_tokens};
+use super::super::syntax::{doc_attrs, ident, type_source, type_text, type_tokens};
 use crate::ir::{Operation, ResponseBody, Status};
 use crate::normalize::{CaseBody, Model, Success, SuccessCase};
 
@@ -144,15 +144,17 @@ pub fn success_type_text(model: &Model, op_type: &str, success: &Success) -> Str
 }
 
 pub fn success_type(model: &Model, success: &Success) -> TokenStream {
+    success_type_source(model, success).parse().expect("a type's text is Rust")
+}
+
+/// The source text of [`success_type`].
+pub fn success_type_source(model: &Model, success: &Success) -> String {
     match success {
-        Success::Unit => quote!(()),
-        Success::Json(t) => type_tokens(model, t, "models::"),
-        Success::OptionalJson(t) => {
-            let t = type_tokens(model, t, "models::");
-            quote!(Option<#t>)
-        }
-        Success::Text => quote!(String),
-        Success::Bytes => quote!(Vec<u8>),
+        Success::Unit => "()".into(),
+        Success::Json(t) => type_source(model, t, "models::"),
+        Success::OptionalJson(t) => format!("Option<{}>", type_source(model, t, "models::")),
+        Success::Text => "String".into(),
+        Success::Bytes => "Vec<u8>".into(),
         Success::ByStatus(_) => unreachable!("an operation's own enum, named by `operation`"),
     }
 }
