@@ -216,7 +216,7 @@ pub fn normalize(ir: Ir) -> Model {
                 read: false,
                 qualified: None,
             });
-            let first_site = members[&c].iter().map(|&n| ir.node(n).site.clone()).min().expect("classes have members");
+            let first_site = members[&c].iter().map(|&n| &ir.node(n).site).min().expect("classes have members").clone();
             (c, choice, first_site)
         })
         .collect();
@@ -310,35 +310,29 @@ fn model_classes(
 fn shape_of(ir: &Ir, representative: NodeId, used: &[NodeId]) -> Shape {
     let rep = ir.node(representative);
     match &rep.kind {
-        Kind::Object(o) => Shape::Struct {
-            fields: o
-                .fields
-                .iter()
-                .zip(idents::field_idents(o.fields.iter().map(|f| f.name.as_str())))
-                .map(|(f, ident)| {
-                    let docs_of = |n: NodeId| -> Option<&Docs> {
-                        match &ir.node(n).kind {
-                            Kind::Object(o) => {
-                                o.fields.iter().find(|g| g.name == f.name).map(|g| &ir.node(g.node).docs)
-                            }
-                            _ => None,
-                        }
-                    };
-                    let field_docs: Vec<&Docs> = used.iter().filter_map(|&n| docs_of(n)).collect();
-                    FieldDef {
+        Kind::Object(o) => {
+            let field_docs = field_docs(ir, &o.fields, used);
+            let rep_docs = field_docs_of(ir, &o.fields, representative);
+            Shape::Struct {
+                fields: o
+                    .fields
+                    .iter()
+                    .zip(idents::field_idents(o.fields.iter().map(|f| f.name.as_str())))
+                    .zip(field_docs.iter().zip(rep_docs))
+                    .map(|((f, ident), (docs, rep_doc))| FieldDef {
                         name: f.name.clone(),
                         ident,
                         node: f.node,
                         required: f.required,
                         // The specs' own words first; the overlay's where they have none.
-                        doc: most_common(field_docs.iter().filter_map(|d| d.description.as_deref()))
-                            .or_else(|| docs_of(representative).and_then(|d| d.description.clone())),
-                        deprecated: !field_docs.is_empty() && field_docs.iter().all(|d| d.deprecated),
-                    }
-                })
-                .collect(),
-            additional: o.additional,
-        },
+                        doc: most_common(docs.iter().filter_map(|d| d.description.as_deref()))
+                            .or_else(|| rep_doc.and_then(|d| d.description.clone())),
+                        deprecated: !docs.is_empty() && docs.iter().all(|d| d.deprecated),
+                    })
+                    .collect(),
+                additional: o.additional,
+            }
+        }
         Kind::Enum(values) => Shape::Enum { values: values.clone() },
         Kind::Union(variants, tag) => {
             let mut variants = variants.clone();
@@ -386,6 +380,31 @@ fn resolve_collisions(wanted: Vec<(ClassId, Choice, Site)>) -> Vec<(ClassId, Str
 /// itself (a component, a body); else a description every documented site shares. A property's
 /// description usually speaks of the property ("The owner."), so it is not taken when the
 /// sites disagree.
+/// The docs of each of `fields` in every node of `used` that has it, in `used`'s order.
+fn field_docs<'i>(ir: &'i Ir, fields: &[Field], used: &[NodeId]) -> Vec<Vec<&'i Docs>> {
+    let mut docs: Vec<Vec<&Docs>> = fields.iter().map(|_| Vec::with_capacity(used.len())).collect();
+    for &n in used {
+        for (slot, found) in docs.iter_mut().zip(field_docs_of(ir, fields, n)) {
+            slot.extend(found);
+        }
+    }
+    docs
+}
+
+/// The docs of each of `fields` in the object at `node`, where it has that field: found at the
+/// same place (members of a class list their fields alike) or else by name.
+fn field_docs_of<'i>(ir: &'i Ir, fields: &[Field], node: NodeId) -> Vec<Option<&'i Docs>> {
+    let Kind::Object(other) = &ir.node(node).kind else { return vec![None; fields.len()] };
+    fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let same = other.fields.get(i).filter(|g| g.name == f.name);
+            same.or_else(|| other.fields.iter().find(|g| g.name == f.name)).map(|g| &ir.node(g.node).docs)
+        })
+        .collect()
+}
+
 fn type_doc(ir: &Ir, rep: &SchemaNode, used: &[NodeId]) -> Option<String> {
     if let NameHint::Overlay(_) = rep.hint {
         if let Some(d) = &rep.docs.description {

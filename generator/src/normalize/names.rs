@@ -133,6 +133,9 @@ pub(super) struct Namer<'a> {
     reachable: &'a [bool],
     memo: HashMap<ClassId, Option<Choice>>,
     visiting: HashSet<ClassId>,
+    /// [`naming::type_ident`] of each name offered, made once: the copies of one schema in an
+    /// inlined spec offer the same title hundreds of times.
+    idents: HashMap<String, String>,
 }
 
 impl<'a> Namer<'a> {
@@ -142,7 +145,24 @@ impl<'a> Namer<'a> {
         members: &'a BTreeMap<ClassId, Vec<NodeId>>,
         reachable: &'a [bool],
     ) -> Self {
-        Self { ir, class_of, members, reachable, memo: HashMap::new(), visiting: HashSet::new() }
+        Self {
+            ir,
+            class_of,
+            members,
+            reachable,
+            memo: HashMap::new(),
+            visiting: HashSet::new(),
+            idents: HashMap::new(),
+        }
+    }
+
+    fn type_ident(&mut self, name: &str) -> String {
+        if let Some(ident) = self.idents.get(name) {
+            return ident.clone();
+        }
+        let ident = naming::type_ident(name);
+        self.idents.insert(name.to_string(), ident.clone());
+        ident
     }
 
     /// The name a model class wants: the best rank offered, then the name most sites agree
@@ -158,16 +178,16 @@ impl<'a> Namer<'a> {
         let all = &self.members[&class];
         // Names the shape carries itself (overlay, component, title), wherever it stands.
         let mut offers: Vec<(NodeId, Offer)> = Vec::new();
+        let ir = self.ir;
         for &n in all {
-            let node = self.ir.node(n);
-            let own = |rank, name: &str| Offer::new(rank, naming::type_ident(name), String::new(), None);
-            match &node.hint {
-                NameHint::Overlay(name) => offers.push((n, own(Rank::Overlay, name))),
-                NameHint::Component(name) => offers.push((n, own(Rank::Component, name))),
-                _ => {}
-            }
-            if let Some(title) = &node.docs.title {
-                offers.push((n, own(Rank::Title, title)));
+            let node = ir.node(n);
+            let hint = match &node.hint {
+                NameHint::Overlay(name) => Some((Rank::Overlay, name)),
+                NameHint::Component(name) => Some((Rank::Component, name)),
+                _ => None,
+            };
+            for (rank, name) in hint.into_iter().chain(node.docs.title.as_ref().map(|t| (Rank::Title, t))) {
+                offers.push((n, Offer::new(rank, self.type_ident(name), String::new(), None)));
             }
         }
         // Else names from where operations use it. A shape that operations reach only through
@@ -192,7 +212,7 @@ impl<'a> Namer<'a> {
             }
             for &n in &nodes {
                 for offer in self.offers(n) {
-                    offers.push((n, Offer { name: naming::type_ident(&offer.name), ..offer }));
+                    offers.push((n, Offer { name: self.type_ident(&offer.name), ..offer }));
                 }
             }
         }
