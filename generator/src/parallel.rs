@@ -15,11 +15,14 @@ const MAX_WORKERS: usize = 8;
 /// biggest first: tokens never leave the thread that made them (proc-macro2 tokens cannot),
 /// only formatted text does. This thread works too, so it reuses the memory the documents
 /// left free. Timings are the time spent in each stage, summed over the segments.
-pub(crate) fn emit_and_format(
+/// `side` runs beside them too, on the first thread to run out of segments, and its result
+/// comes back with the files.
+pub(crate) fn emit_and_format<T: Send>(
     model: &normalize::Model,
     crate_options: &emit::CrateOptions,
     timings: &mut Timings,
-) -> Result<Vec<OutputFile>> {
+    side: impl FnOnce() -> T + Send,
+) -> Result<(Vec<OutputFile>, T)> {
     let header = crate_options.header();
     let plans = emit::plan(model, crate_options);
     let mut jobs: Vec<(usize, usize)> =
@@ -34,13 +37,23 @@ pub(crate) fn emit_and_format(
         Ok(Done { text, emit_ms, format_ms: ms(clock) })
     };
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let side = std::sync::Mutex::new(Some(side));
+    let side_result = std::sync::Mutex::new(None);
     let work = || {
         let mut done = Vec::new();
         loop {
             let j = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&(f, i)) = jobs.get(j) else { return done };
+            let Some(&(f, i)) = jobs.get(j) else { break };
             done.push(((f, i), run(&plans[f].path, &plans[f].segments[i])));
         }
+        let task = side.lock().ok().and_then(|mut side| side.take());
+        if let Some(task) = task {
+            let result = task();
+            if let Ok(mut slot) = side_result.lock() {
+                *slot = Some(result);
+            }
+        }
+        done
     };
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_WORKERS);
     let finished = std::thread::scope(|scope| {
@@ -51,6 +64,7 @@ pub(crate) fn emit_and_format(
         }
         finished
     });
+    let side_result = side_result.into_inner().ok().flatten().expect("a worker ran the side task");
     let mut pieces: Vec<Vec<Option<String>>> = plans.iter().map(|p| vec![None; p.segments.len()]).collect();
     for ((f, i), result) in finished {
         pieces[f][i] = Some(result?.into_text(timings));
@@ -62,7 +76,7 @@ pub(crate) fn emit_and_format(
         files.push(format::assemble(plan.path, plan.join, pieces, &header).map_err(Error::Internal)?);
         timings.format += ms(clock);
     }
-    Ok(files)
+    Ok((files, side_result))
 }
 
 /// A segment emitted and formatted.

@@ -98,9 +98,13 @@ pub fn generate(options: &Options) -> Result<Generated> {
         env_prefix: options.env_prefix.as_deref(),
         package: &options.package,
     };
-    let mut files = parallel::emit_and_format(&model, &crate_options, &mut timings)?;
-    let surface = emit::surface::surface(&model, &options.crate_name, version);
-    let json = serde_json::to_string_pretty(&surface).map_err(|e| Error::Internal(format!("api.json: {e}")))?;
+    // The public API (`api.json`) is made beside the files.
+    let (mut files, (surface, json)) = parallel::emit_and_format(&model, &crate_options, &mut timings, || {
+        let surface = emit::surface::surface(&model, &options.crate_name, version);
+        let json = serde_json::to_string_pretty(&surface);
+        (surface, json)
+    })?;
+    let json = json.map_err(|e| Error::Internal(format!("api.json: {e}")))?;
     files.push(OutputFile { path: SURFACE_FILE.to_string(), text: json + "\n" });
     files.sort_by(|a, b| a.path.cmp(&b.path));
 

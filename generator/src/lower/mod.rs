@@ -123,7 +123,8 @@ fn module_name(file_name: &str) -> String {
 
 struct SpecLowerer<'a> {
     ir: &'a mut Ir,
-    file: &'a str,
+    /// The file's name, shared by the sites of everything lowered from it.
+    file: std::sync::Arc<str>,
     path: &'a std::path::Path,
     components: Option<&'a Components>,
     /// Where parts of the document were copied from (other files): errors and warnings name
@@ -162,7 +163,7 @@ impl<'a> SpecLowerer<'a> {
     ) -> Self {
         Self {
             ir,
-            file,
+            file: file.into(),
             path,
             components,
             origins: &NO_ORIGINS,
@@ -225,8 +226,8 @@ impl<'a> SpecLowerer<'a> {
     /// document, if it was copied from there.
     fn user_site(&self, pointer: &JsonPointer) -> Site {
         match self.origins.locate(pointer) {
-            Some(origin) => Site { file: origin.shown, pointer: origin.pointer },
-            None => site(self.file, pointer),
+            Some(origin) => Site { file: origin.shown.into(), pointer: origin.pointer },
+            None => site(&self.file, pointer),
         }
     }
 
