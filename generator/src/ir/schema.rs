@@ -3,11 +3,12 @@
 
 use super::*;
 
-/// Documentation carried by a schema: never part of its identity.
+/// Documentation carried by a schema: never part of its identity. Shared: the copies of a
+/// schema in an inlined spec carry the same texts.
 #[derive(Clone, Debug, Default)]
 pub struct Docs {
-    pub title: Option<String>,
-    pub description: Option<String>,
+    pub title: Option<std::sync::Arc<str>>,
+    pub description: Option<std::sync::Arc<str>>,
     pub deprecated: bool,
 }
 

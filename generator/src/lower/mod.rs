@@ -150,7 +150,7 @@ struct SpecLowerer<'a> {
     undefined_schemes: Vec<String>,
     /// Schemas' texts as the IR keeps them (see [`spec_text`]), by the spec's text: made once
     /// each, as an inlined spec repeats the same descriptions thousands of times.
-    texts: HashMap<&'a str, String>,
+    texts: HashMap<&'a str, std::sync::Arc<str>>,
 }
 
 impl<'a> SpecLowerer<'a> {
@@ -181,9 +181,9 @@ impl<'a> SpecLowerer<'a> {
     }
 
     /// [`spec_text`], made once for each distinct text.
-    fn text(&mut self, text: &'a Option<String>) -> Option<String> {
+    fn text(&mut self, text: &'a Option<String>) -> Option<std::sync::Arc<str>> {
         let text = text.as_deref()?;
-        Some(self.texts.entry(text).or_insert_with(|| rustdoc_safe(text)).clone())
+        Some(self.texts.entry(text).or_insert_with(|| rustdoc_safe(text).into()).clone())
     }
 
     /// Gives each `allOf` wrapper of a schema that was being lowered that schema's kind (under

@@ -326,7 +326,7 @@ fn shape_of(ir: &Ir, representative: NodeId, used: &[NodeId]) -> Shape {
                         required: f.required,
                         // The specs' own words first; the overlay's where they have none.
                         doc: most_common(docs.iter().filter_map(|d| d.description.as_deref()))
-                            .or_else(|| rep_doc.and_then(|d| d.description.clone())),
+                            .or_else(|| rep_doc.and_then(|d| d.description.as_deref().map(str::to_string))),
                         deprecated: !docs.is_empty() && docs.iter().all(|d| d.deprecated),
                     })
                     .collect(),
@@ -408,7 +408,7 @@ fn field_docs_of<'i>(ir: &'i Ir, fields: &[Field], node: NodeId) -> Vec<Option<&
 fn type_doc(ir: &Ir, rep: &SchemaNode, used: &[NodeId]) -> Option<String> {
     if let NameHint::Overlay(_) = rep.hint {
         if let Some(d) = &rep.docs.description {
-            return Some(d.clone());
+            return Some(d.to_string());
         }
     }
     let standalone = used.iter().map(|&n| ir.node(n)).filter(|n| {

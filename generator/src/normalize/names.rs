@@ -182,11 +182,11 @@ impl<'a> Namer<'a> {
         for &n in all {
             let node = ir.node(n);
             let hint = match &node.hint {
-                NameHint::Overlay(name) => Some((Rank::Overlay, name)),
-                NameHint::Component(name) => Some((Rank::Component, name)),
+                NameHint::Overlay(name) => Some((Rank::Overlay, name.as_str())),
+                NameHint::Component(name) => Some((Rank::Component, name.as_str())),
                 _ => None,
             };
-            for (rank, name) in hint.into_iter().chain(node.docs.title.as_ref().map(|t| (Rank::Title, t))) {
+            for (rank, name) in hint.into_iter().chain(node.docs.title.as_deref().map(|t| (Rank::Title, t))) {
                 offers.push((n, Offer::new(rank, self.type_ident(name), String::new(), None)));
             }
         }
