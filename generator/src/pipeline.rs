@@ -79,12 +79,17 @@ pub fn generate(options: &Options) -> Result<Generated> {
     let ir = lower::lower(&specs, names.as_ref(), examples, options.mock_tests)?;
     let mut inputs: Vec<String> = specs.iter().map(|s| s.file_name.clone()).collect();
     inputs.extend(names.as_ref().map(|(file, _)| file.clone()));
-    // The IR holds all that later stages need: free the documents before emitting.
-    drop((specs, names));
     timings.lower = ms(clock);
 
     let clock = Instant::now();
-    let model = normalize::normalize(ir);
+    // The IR holds all that later stages need. Normalizing runs on another core while this
+    // one frees the documents: the documents' memory is this thread's, so freeing it does not
+    // contend with normalize's allocations (glibc gives each thread an arena of its own).
+    let model = std::thread::scope(|scope| {
+        let normalizing = scope.spawn(|| normalize::normalize(ir));
+        drop((specs, names));
+        normalizing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
     timings.normalize = ms(clock);
 
     let version = options.package.version.as_deref().or(options.version.as_deref()).unwrap_or("0.1.0");
