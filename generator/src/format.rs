@@ -135,12 +135,23 @@ fn unparse_items(mut file: syn::File) -> String {
 /// Puts the formatted segments of a file together (see [`Join`]), under `header` (see
 /// `emit::CrateOptions::header`) for Rust files.
 pub(crate) fn assemble(path: String, join: Join, pieces: Vec<String>, header: &str) -> Result<OutputFile, String> {
-    let code = match join {
+    let spliced;
+    let code: Vec<&str> = match join {
         Join::Text => return Ok(OutputFile { path, text: pieces.concat() }),
-        Join::Concat => pieces.concat(),
-        Join::SpliceImpl => splice_impl(pieces).ok_or_else(|| format!("generated {path} does not splice"))?,
+        Join::Concat => pieces.iter().map(String::as_str).collect(),
+        Join::SpliceImpl => {
+            spliced = splice_impl(pieces).ok_or_else(|| format!("generated {path} does not splice"))?;
+            vec![spliced.as_str()]
+        }
     };
-    Ok(OutputFile { path, text: format!("// {header}\n\n{}", space_items(&code)) })
+    // Written once, header first: a big file is not copied again on the way.
+    let size: usize = code.iter().map(|c| c.len()).sum();
+    let mut text = String::with_capacity(header.len() + 8 + size + size / 16);
+    text.push_str("// ");
+    text.push_str(header);
+    text.push_str("\n\n");
+    space_items(&mut text, code.iter().flat_map(|c| c.lines()));
+    Ok(OutputFile { path, text })
 }
 
 /// The first piece with its last block (an `impl`) left open, the bodies of the other pieces'
@@ -171,16 +182,19 @@ fn splice_impl(pieces: Vec<String>) -> Option<String> {
 /// (prettyplease, with blank lines between items): for tools and tests that show generated
 /// items again after picking them apart.
 pub fn unparse(file: syn::File) -> String {
-    space_items(&unparse_items(file))
+    let code = unparse_items(file);
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    space_items(&mut out, code.lines());
+    out
 }
 
-/// Puts a blank line between items, as a person would: prettyplease keeps none.
-fn space_items(code: &str) -> String {
+/// `lines` written to `out` with a blank line between items, as a person would: prettyplease
+/// keeps none.
+fn space_items<'c>(out: &mut String, lines: impl Iterator<Item = &'c str>) {
     const ITEM_STARTS: &[&str] =
         &["///", "//", "#[", "pub ", "pub(", "fn ", "impl", "struct ", "enum ", "const ", "type ", "mod ", "use "];
-    let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut prev: Option<&str> = None;
-    for line in code.lines() {
+    for line in lines {
         if let Some(prev) = prev {
             let indent = line.len() - line.trim_start().len();
             let prev_indent = prev.len() - prev.trim_start().len();
@@ -205,7 +219,6 @@ fn space_items(code: &str) -> String {
         out.push('\n');
         prev = Some(line);
     }
-    out
 }
 
 #[cfg(test)]
