@@ -79,9 +79,8 @@ pub fn unescape(segment: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Site {
     /// The file's name as given on the command line, without its folder, so that reports and
-    /// generated code do not depend on where the checkout lives. Shared: every schema of a
-    /// spec has a site.
-    pub file: std::sync::Arc<str>,
+    /// generated code do not depend on where the checkout lives.
+    pub file: String,
     pub pointer: JsonPointer,
 }
 

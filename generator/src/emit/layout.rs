@@ -222,6 +222,32 @@ impl Writer {
         width - 1 <= STRUCT_LITERAL_WIDTH && self.fits(width)
     }
 
+    /// `#[cfg(feature = ..)]` compiling what follows when any of `features` is on (nothing for
+    /// what is always compiled), broken as prettyplease breaks a long one: `any(` on a line of
+    /// its own, then a feature a line when they do not fit on it.
+    pub fn cfg(&mut self, features: Option<&[String]>) {
+        let Some(features) = features else { return };
+        let each: Vec<String> = features.iter().map(|f| format!("feature = {}", string_literal(f))).collect();
+        if let [one] = each.as_slice() {
+            return self.line(&["#[cfg(", one, ")]"]);
+        }
+        let flat = each.join(", ");
+        if self.fits("#[cfg(any(".len() + flat.len() + "))]".len()) {
+            return self.line(&["#[cfg(any(", &flat, "))]"]);
+        }
+        self.open(&["#[cfg("]);
+        if self.fits("any(".len() + flat.len() + ")".len()) {
+            self.line(&["any(", &flat, ")"]);
+        } else {
+            self.open(&["any("]);
+            for (i, feature) in each.iter().enumerate() {
+                self.line(&[feature, if i + 1 < each.len() { "," } else { "" }]);
+            }
+            self.close(&[")"]);
+        }
+        self.close(&[")]"]);
+    }
+
     /// Opens the body of an item macro (`crate::runtime::object! {`), laid out on its own.
     pub fn open_macro(&mut self, path: &str) {
         self.open(&[path, "! {"]);
@@ -365,6 +391,28 @@ mod tests {
         assert_eq!(
             chain(&[&long, &long], &[".send()"]),
             (true, format!("self.request(\n        {long},\n        {long},\n    )\n    .send()\n"))
+        );
+    }
+
+    #[test]
+    fn long_cfg_attributes_break_as_prettyplease_breaks_them() {
+        let cfg = |features: &[String]| {
+            let mut w = Writer::new();
+            w.cfg(Some(features));
+            text(w.finish())
+        };
+        let names =
+            |n: usize, len: usize| -> Vec<String> { (0..n).map(|i| format!("{i}{}", "f".repeat(len))).collect() };
+        assert_eq!(cfg(&names(1, 3)), (true, "#[cfg(feature = \"0fff\")]\n".into()));
+        assert_eq!(cfg(&names(2, 3)), (true, "#[cfg(any(feature = \"0fff\", feature = \"1fff\"))]\n".into()));
+        let (certain, text) = cfg(&names(3, 12));
+        assert!(certain);
+        assert!(text.starts_with("#[cfg(\n    any(feature = \"0ffff"), "{text}");
+        let (certain, text) = cfg(&names(6, 16));
+        assert!(certain);
+        assert!(
+            text.starts_with("#[cfg(\n    any(\n        feature = \"0ffff") && text.ends_with("\"\n    )\n)]\n"),
+            "{text}"
         );
     }
 }

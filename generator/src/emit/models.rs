@@ -8,8 +8,7 @@ use quote::quote;
 
 use super::layout::{Piece, Writer};
 use super::syntax::{
-    allow_many_arguments, cfg_attr, cfg_source, doc_attrs, doc_lines, gate, ident, string_literal, type_source,
-    type_tokens,
+    allow_many_arguments, cfg_attr, doc_attrs, doc_lines, gate, ident, string_literal, type_source, type_tokens,
 };
 use crate::ir::{Kind, NodeId, Tag};
 use crate::naming::{self, Uniquer};
@@ -28,10 +27,9 @@ pub fn models(model: &Model, range: Range<usize>) -> Vec<Piece> {
         let id = TypeId(i as u32);
         // Compiled only with a feature whose operations reach it.
         let features = model.features.model_type(id);
-        let cfg = cfg_source(features);
         pieces.push(match &t.shape {
-            Shape::Struct { fields, additional } => struct_def(model, id, t, fields, *additional, cfg.as_deref()),
-            Shape::Enum { values } => enum_def(t, values, cfg.as_deref()),
+            Shape::Struct { fields, additional } => struct_def(model, id, t, fields, *additional, features),
+            Shape::Enum { values } => enum_def(t, values, features),
             Shape::Union { variants, tag } => {
                 Piece::Tokens(gate(&cfg_attr(features), union_def(model, id, t, variants, tag.as_ref())))
             }
@@ -41,9 +39,7 @@ pub fn models(model: &Model, range: Range<usize>) -> Vec<Piece> {
         let mut w = Writer::new();
         for a in &model.aliases {
             w.doc(&format!(" Another name of [`{}`]: the spec defines both, with the same shape.", a.target));
-            if let Some(cfg) = cfg_source(model.features.model_type(a.target_id)) {
-                w.line(&[&cfg]);
-            }
+            w.cfg(model.features.model_type(a.target_id));
             w.line(&["pub type ", &a.name, " = ", &a.target, ";"]);
         }
         pieces.push(w.finish());
@@ -75,16 +71,14 @@ fn struct_def(
     t: &TypeDef,
     fields: &[FieldDef],
     additional: Option<NodeId>,
-    cfg: Option<&str>,
+    cfg: Option<&[String]>,
 ) -> Piece {
     let mut w = Writer::new();
     let all_optional = has_default(model, owner, fields);
     let mut args = Arguments::default();
     // serde's impls come from the runtime's `object!`, which costs the compiler far less than
     // the derive (see `runtime/object.rs`).
-    if let Some(cfg) = cfg {
-        w.line(&[cfg]);
-    }
+    w.cfg(cfg);
     w.open_macro("crate::runtime::object");
     w.doc_lines(&doc_lines(t.doc.as_deref()));
     w.line(&["#[derive(Debug, Clone, PartialEq", if all_optional { ", Default)]" } else { ")]" }]);
@@ -147,10 +141,8 @@ struct Arguments<'a> {
 }
 
 /// `new`: the required fields as arguments, `()` for those always `null`, `None` for the rest.
-fn constructor(w: &mut Writer, cfg: Option<&str>, name: &str, args: &Arguments) {
-    if let Some(cfg) = cfg {
-        w.line(&[cfg]);
-    }
+fn constructor(w: &mut Writer, cfg: Option<&[String]>, name: &str, args: &Arguments) {
+    w.cfg(cfg);
     w.open(&["impl ", name, " {"]);
     w.doc(" A value with the required fields; the optional ones are `None`, to be set on it.");
     if allow_many_arguments(args.required.len()).is_some() {
@@ -196,15 +188,13 @@ pub fn field_type(model: &Model, owner: TypeId, f: &FieldDef) -> (String, bool) 
 
 /// A string enum that survives API growth: a value the spec does not list decodes into the
 /// catch-all variant and encodes back as it came.
-fn enum_def(t: &TypeDef, values: &[String], cfg: Option<&str>) -> Piece {
+fn enum_def(t: &TypeDef, values: &[String], cfg: Option<&[String]>) -> Piece {
     let mut w = Writer::new();
     let name = t.name.as_str();
     let mut idents = Uniquer::default();
     let variants: Vec<String> = values.iter().map(|v| idents.claim(naming::variant_ident(v))).collect();
     let catch_all = idents.claim("Unknown".into());
-    if let Some(cfg) = cfg {
-        w.line(&[cfg]);
-    }
+    w.cfg(cfg);
     w.doc_lines(&doc_lines(t.doc.as_deref()));
     w.line(&["#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]"]);
     w.line(&["#[non_exhaustive]"]);
@@ -216,9 +206,7 @@ fn enum_def(t: &TypeDef, values: &[String], cfg: Option<&str>) -> Piece {
     w.doc(" A value this version of the spec does not list, kept as it came.");
     w.line(&[&catch_all, "(String),"]);
     w.close(&["}"]);
-    if let Some(cfg) = cfg {
-        w.line(&[cfg]);
-    }
+    w.cfg(cfg);
     w.open(&["impl ", name, " {"]);
     w.doc(" Each listed variant and the value the API spells it with.");
     let table: Vec<String> = variants
@@ -228,9 +216,7 @@ fn enum_def(t: &TypeDef, values: &[String], cfg: Option<&str>) -> Piece {
         .collect();
     w.list("const VALUES: &'static [(Self, &'static str)] = &[", &table, "];");
     w.close(&["}"]);
-    if let Some(cfg) = cfg {
-        w.line(&[cfg]);
-    }
+    w.cfg(cfg);
     w.line(&["crate::runtime::string_enum!(", name, ", ", &catch_all, ");"]);
     w.finish()
 }

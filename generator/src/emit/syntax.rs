@@ -136,17 +136,6 @@ fn push_type(out: &mut String, model: &Model, ty: &RustType, models_path: &str) 
     out.push_str(leaf);
 }
 
-/// The `#[cfg(feature = ..)]` line of [`cfg_attr`], as source text.
-pub fn cfg_source(features: Option<&[String]>) -> Option<String> {
-    match features? {
-        [one] => Some(format!("#[cfg(feature = {})]", string_literal(one))),
-        many => {
-            let each: Vec<String> = many.iter().map(|f| format!("feature = {}", string_literal(f))).collect();
-            Some(format!("#[cfg(any({}))]", each.join(", ")))
-        }
-    }
-}
-
 /// `#[cfg(feature = ..)]` compiling an item when any of `features` is on; nothing for an item
 /// always compiled (`None`).
 pub fn cfg_attr(features: Option<&[String]>) -> TokenStream {

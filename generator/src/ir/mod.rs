@@ -144,8 +144,8 @@ pub struct Skipped {
     pub reason: String,
 }
 
-pub fn site(file: &std::sync::Arc<str>, pointer: &JsonPointer) -> Site {
-    Site { file: file.clone(), pointer: pointer.clone() }
+pub fn site(file: &str, pointer: &JsonPointer) -> Site {
+    Site { file: file.to_string(), pointer: pointer.clone() }
 }
 
 /// The `{name}`s of a path template, in order: the path parameters an operation must fill.

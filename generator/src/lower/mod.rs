@@ -123,8 +123,7 @@ fn module_name(file_name: &str) -> String {
 
 struct SpecLowerer<'a> {
     ir: &'a mut Ir,
-    /// The file's name, shared by the sites of everything lowered from it.
-    file: std::sync::Arc<str>,
+    file: &'a str,
     path: &'a std::path::Path,
     components: Option<&'a Components>,
     /// Where parts of the document were copied from (other files): errors and warnings name
@@ -163,7 +162,7 @@ impl<'a> SpecLowerer<'a> {
     ) -> Self {
         Self {
             ir,
-            file: file.into(),
+            file,
             path,
             components,
             origins: &NO_ORIGINS,
@@ -226,8 +225,8 @@ impl<'a> SpecLowerer<'a> {
     /// document, if it was copied from there.
     fn user_site(&self, pointer: &JsonPointer) -> Site {
         match self.origins.locate(pointer) {
-            Some(origin) => Site { file: origin.shown.into(), pointer: origin.pointer },
-            None => site(&self.file, pointer),
+            Some(origin) => Site { file: origin.shown, pointer: origin.pointer },
+            None => site(self.file, pointer),
         }
     }
 

@@ -21,7 +21,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::layout::{Piece, Writer};
-use super::syntax::{cfg_source, crate_path, ident};
+use super::syntax::{crate_path, ident};
 use crate::ir::{Api, BodyEncoding, ResponseBody, SchemeKind};
 use crate::naming;
 use crate::normalize::{ErrorType, ListItem, Model, ParamForm};
@@ -56,16 +56,15 @@ pub fn api_operations(model: &Model, api_index: usize, range: Range<usize>) -> V
         // Compiled only with one of the features of its tags; an error enum that others
         // name, with any of theirs.
         let features = model.features.operation(api_index, i);
-        let cfg = cfg_source(features);
-        let error_cfg = match plan.error_type {
+        let error_features = match plan.error_type {
             ErrorType::Own { others } if others > 0 => {
                 let group = (0..api.operations.len())
                     .filter(|&j| j == i || model.operation(api_index, j).error_type == ErrorType::Same { of: i });
-                cfg_source(model.features.operations(api_index, group).as_deref())
+                model.features.operations(api_index, group)
             }
-            _ => cfg.clone(),
+            _ => features.map(<[String]>::to_vec),
         };
-        let out = operation::Out { methods: &mut methods, method_cfg: cfg.as_deref(), error_cfg: error_cfg.as_deref() };
+        let out = operation::Out { methods: &mut methods, features, error_features: error_features.as_deref() };
         items.extend(operation::operation(model, &api.operations[i], plan, callbacks, error_of, out));
     }
     methods.close(&["}"]);

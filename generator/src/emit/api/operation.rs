@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::super::layout::{Piece, Writer};
-use super::super::syntax::{allow_many_arguments, doc_lines, gate, ident};
+use super::super::syntax::{allow_many_arguments, cfg_attr, doc_lines, gate, ident};
 use super::pagination::stream;
 use super::params::{param, request_body, Arg, Param};
 use super::responses::{error_variants, success_arms, success_enum, success_type_source};
@@ -72,8 +72,8 @@ impl Parts<'_> {
 pub struct Out<'w> {
     /// The body of `impl Client`, for the method.
     pub methods: &'w mut Writer,
-    pub method_cfg: Option<&'w str>,
-    pub error_cfg: Option<&'w str>,
+    pub features: Option<&'w [String]>,
+    pub error_features: Option<&'w [String]>,
 }
 
 /// The method of `op`, written to `impl Client`; its error enum (or its other name for another
@@ -126,22 +126,19 @@ pub fn operation(
         Success::ByStatus(cases) => success_enum(model, op, cases, &success_name, &names.method),
         _ => TokenStream::new(),
     };
-    method(out.methods, out.method_cfg, &parts, callbacks);
-    let error = error_enum(&parts, out.error_cfg);
+    method(out.methods, out.features, &parts, callbacks);
+    let error = error_enum(&parts, out.error_features);
     let headers = header_structs(&parts, op_type);
-    let cfg: TokenStream =
-        out.method_cfg.map_or_else(TokenStream::new, |c| c.parse().expect("a cfg attribute is Rust"));
+    let cfg = cfg_attr(out.features);
     let types = gate(&cfg, quote! { #success_enum #headers });
-    vec![error, Piece::Tokens(types), call_struct(&parts, out.method_cfg)]
+    vec![error, Piece::Tokens(types), call_struct(&parts, out.features)]
 }
 
 /// The method of `Client`: it takes the required parameters and the body, and returns a call,
 /// so that a parameter the spec adds later is a new setter and no call written today stops
 /// compiling.
-fn method(w: &mut Writer, cfg: Option<&str>, parts: &Parts, callbacks: Option<&WebhookGroup>) {
-    if let Some(cfg) = cfg {
-        w.line(&[cfg]);
-    }
+fn method(w: &mut Writer, cfg: Option<&[String]>, parts: &Parts, callbacks: Option<&WebhookGroup>) {
+    w.cfg(cfg);
     let body_doc = parts.body.as_ref().and_then(|(_, _, d)| d.as_deref());
     w.doc_lines(&method_doc(parts.op, parts.required(), parts.optional(), body_doc, callbacks));
     if parts.op.deprecated {
@@ -163,12 +160,10 @@ fn method(w: &mut Writer, cfg: Option<&str>, parts: &Parts, callbacks: Option<&W
 
 /// The call: its struct and its `send`s and `stream`, to which the runtime's `call!` adds a
 /// constructor, a setter per optional parameter, and `IntoFuture`.
-fn call_struct(parts: &Parts, cfg: Option<&str>) -> Piece {
+fn call_struct(parts: &Parts, cfg: Option<&[String]>) -> Piece {
     let (model, builder, method_name) = (parts.model, &parts.builder, parts.method_name);
     let mut w = Writer::new();
-    if let Some(cfg) = cfg {
-        w.line(&[cfg]);
-    }
+    w.cfg(cfg);
     w.open_macro("crate::runtime::call");
     w.doc(&format!(
         " A call of [`Client::{method_name}`]: `.await` it, or [`send`]({builder}::send) it{}{}.",
@@ -214,13 +209,11 @@ fn call_struct(parts: &Parts, cfg: Option<&str>) -> Piece {
 /// The enum of the operation's documented error responses, and its `read`, which makes one
 /// from a response; or, when an earlier operation documents the same errors, another name of
 /// that one's.
-fn error_enum(parts: &Parts, cfg: Option<&str>) -> Piece {
+fn error_enum(parts: &Parts, cfg: Option<&[String]>) -> Piece {
     let (method_name, error_name, variants) = (parts.method_name, &parts.error_name, &parts.error_variants);
     if let Some(of) = &parts.error_of {
         let mut w = Writer::new();
-        if let Some(cfg) = cfg {
-            w.line(&[cfg]);
-        }
+        w.cfg(cfg);
         w.doc(&format!(
             " The documented error responses of [`Client::{method_name}`]: another name of [`{of}`], whose \
              operation documents the same."
@@ -261,7 +254,7 @@ fn error_enum(parts: &Parts, cfg: Option<&str>) -> Piece {
             }
         }
     };
-    let cfg: TokenStream = cfg.map_or_else(TokenStream::new, |c| c.parse().expect("a cfg attribute is Rust"));
+    let cfg = cfg_attr(cfg);
     Piece::Tokens(quote! {
         #cfg
         #[doc = #error_doc]
