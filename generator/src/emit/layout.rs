@@ -164,39 +164,6 @@ impl Writer {
         self.line(&[&tokens.to_string()]);
     }
 
-    /// The method chain `receiver(args)calls` (each call with its `.`) as prettyplease lays it
-    /// out: on one line when it fits; else the receiver's call on the first line (its
-    /// arguments a line each, eight columns in, when it is too wide) and each further call on
-    /// a line of its own, four columns in.
-    pub fn chain(&mut self, receiver: &str, args: &[String], calls: &[String]) {
-        let first = format!("{receiver}({})", args.join(", "));
-        let rest = calls.concat();
-        if self.fits(first.len() + rest.len()) {
-            self.line(&[&first, &rest]);
-            return;
-        }
-        if self.fits(first.len()) {
-            self.line(&[&first]);
-        } else {
-            if !self.fits(receiver.len() + 1) {
-                self.certain = false;
-            }
-            self.line(&[receiver, "("]);
-            self.indent += 8;
-            for arg in args {
-                self.line(&[arg, ","]);
-            }
-            self.indent -= 4;
-            self.line(&[")"]);
-            self.indent -= 4;
-        }
-        self.indent += 4;
-        for call in calls {
-            self.line(&[call]);
-        }
-        self.indent -= 4;
-    }
-
     /// `head`, the items joined by `, ` and `tail` on one line when that fits; else `head`, a
     /// line for each item (with its comma), and `tail` (as prettyplease breaks a list of
     /// arguments or elements). A head that is itself too wide is left to the formatter
@@ -371,27 +338,6 @@ mod tests {
         assert_eq!(flat(quote!(.param(At { name: "x" }, v))), None, "a struct literal");
         assert_eq!(flat(quote!(a & b)), None, "a binary operator");
         assert_eq!(flat(quote!(|x| x)), None, "a closure");
-    }
-
-    #[test]
-    fn chains_break_as_prettyplease_breaks_them() {
-        let chain = |args: &[&str], calls: &[&str]| {
-            let mut w = Writer::new();
-            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-            let calls: Vec<String> = calls.iter().map(|c| c.to_string()).collect();
-            w.chain("self.request", &args, &calls);
-            text(w.finish())
-        };
-        assert_eq!(chain(&["a"], &[".send()", ".await?"]), (true, "self.request(a).send().await?\n".into()));
-        let long = "x".repeat(70);
-        assert_eq!(
-            chain(&[&long], &[".send()", ".await?"]),
-            (true, format!("self.request({long})\n    .send()\n    .await?\n"))
-        );
-        assert_eq!(
-            chain(&[&long, &long], &[".send()"]),
-            (true, format!("self.request(\n        {long},\n        {long},\n    )\n    .send()\n"))
-        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod api;
 mod examples;
+mod expr;
 mod layout;
 pub mod manifest;
 mod mock_tests;

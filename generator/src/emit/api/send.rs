@@ -4,7 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::super::layout::{flat_expr, Writer};
+use super::super::expr::{chain, Expr};
+use super::super::layout::Writer;
 use super::super::syntax::{doc_attrs, ident, string_literal, type_tokens};
 use super::operation::Parts;
 use super::responses::single_success;
@@ -113,15 +114,11 @@ fn request(w: &mut Writer, parts: &Parts) {
     let op = parts.op;
     let args = [format!("Method::{}", op.method.as_upper()), string_literal(&op.id), string_literal(&op.path)];
     let (_, sends) = request_calls(parts);
-    let mut calls = Vec::with_capacity(sends.len() + 3);
-    for send in &sends {
-        match flat_expr(send) {
-            Some(text) => calls.push(text),
-            None => return w.raw(request_tokens(parts)),
-        }
-    }
-    calls.extend([".send()".to_string(), ".await?".to_string(), format!(".{read}({code})")]);
-    w.chain("self.request", &args, &calls);
+    let Some(mut calls) = sends.iter().map(Expr::of).collect::<Option<Vec<_>>>() else {
+        return w.raw(request_tokens(parts));
+    };
+    calls.extend([".send()".to_string(), ".await?".to_string(), format!(".{read}({code})")].map(Expr::Flat));
+    chain(w, "self.request", &args, &calls);
 }
 
 /// The request a call sends, and the response matched to its result, as tokens.
