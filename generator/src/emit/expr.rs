@@ -6,11 +6,7 @@
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
-use super::layout::{flat_expr, Writer};
-
-/// prettyplease's widest struct literal on one line, measured to its closing brace, without it
-/// (as `Writer::struct_literal_fits` counts).
-const STRUCT_LITERAL_WIDTH: usize = 34;
+use super::layout::{Writer, STRUCT_LITERAL_WIDTH};
 
 /// An expression, as far as its layout goes.
 #[derive(Debug, PartialEq)]
@@ -114,6 +110,67 @@ pub fn chain(w: &mut Writer, receiver: &str, args: &[String], calls: &[Expr]) {
         call.write(w, "", "");
     }
     w.dedent();
+}
+
+/// The text of `tokens` on one line as prettyplease prints a short expression of paths,
+/// literals, calls, method calls, references, `?` and `.await`; `None` for anything else.
+fn flat_expr(tokens: &TokenStream) -> Option<String> {
+    let mut out = String::new();
+    push_flat(&mut out, tokens.clone())?;
+    Some(out)
+}
+
+fn push_flat(out: &mut String, tokens: TokenStream) -> Option<()> {
+    use proc_macro2::Spacing;
+    // After a word (a name, a literal, a closing bracket) another word needs a space, and `&`
+    // would be binary.
+    let mut after_word = false;
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Ident(name) => {
+                if after_word {
+                    out.push(' ');
+                }
+                out.push_str(&name.to_string());
+                after_word = true;
+            }
+            TokenTree::Literal(literal) if !after_word => {
+                out.push_str(&literal.to_string());
+                after_word = true;
+            }
+            TokenTree::Punct(p) => {
+                match p.as_char() {
+                    '.' => out.push('.'),
+                    ',' => out.push_str(", "),
+                    '?' if after_word => out.push('?'),
+                    '&' if !after_word => out.push('&'),
+                    ':' if p.spacing() == Spacing::Joint
+                        && matches!(tokens.peek(), Some(TokenTree::Punct(q)) if q.as_char() == ':') =>
+                    {
+                        tokens.next();
+                        out.push_str("::");
+                    }
+                    _ => return None,
+                }
+                after_word = p.as_char() == '?';
+            }
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => ("", ""),
+                    Delimiter::Brace => return None,
+                };
+                out.push_str(open);
+                push_flat(out, group.stream())?;
+                out.push_str(close);
+                after_word = true;
+            }
+            TokenTree::Literal(_) => return None,
+        }
+    }
+    Some(())
 }
 
 fn joined(items: &[Expr]) -> String {
@@ -230,6 +287,22 @@ mod tests {
             chain_of(&[&long, &long], &[".send()"]),
             format!("self.request(\n        {long},\n        {long},\n    )\n    .send()\n")
         );
+    }
+
+    #[test]
+    fn short_expressions_print_flat_and_others_are_refused() {
+        use quote::quote;
+        let flat = |t: TokenStream| flat_expr(&t);
+        assert_eq!(
+            flat(quote!(.path_param("id", &self.id.to_string()))).unwrap(),
+            ".path_param(\"id\", &self.id.to_string())"
+        );
+        assert_eq!(flat(quote!(.security(&[&["a"], &["b"]]))).unwrap(), ".security(&[&[\"a\"], &[\"b\"]])");
+        assert_eq!(flat(quote!(self.send().await?.json_at(200))).unwrap(), "self.send().await?.json_at(200)");
+        assert_eq!(flat(quote!(crate::runtime::Style::Form)).unwrap(), "crate::runtime::Style::Form");
+        assert_eq!(flat(quote!(.param(At { name: "x" }, v))), None, "a struct literal");
+        assert_eq!(flat(quote!(a & b)), None, "a binary operator");
+        assert_eq!(flat(quote!(|x| x)), None, "a closure");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Rust source printed straight to text in the layout prettyplease gives it, for the items a
-//! crate has by the thousand (model structs and enums): tokens, syn and prettyplease are most
-//! of the time of emitting and formatting, and these items need none of them.
+//! crate has by the thousand (model structs and enums, the client's methods, calls and their
+//! request chains): tokens, syn and prettyplease were most of the time of emitting and
+//! formatting, and these items need none of them.
 //!
 //! A [`Writer`] knows when its layout is certain: every line it writes (doc comments aside,
 //! which prettyplease never breaks) is within prettyplease's margin, or broken as prettyplease
@@ -20,68 +21,7 @@ const MARGIN: usize = 89;
 
 /// prettyplease's widest struct literal on one line (`Self { id: id.into() }`, measured to its
 /// closing brace, without it); a wider one has a line per field.
-const STRUCT_LITERAL_WIDTH: usize = 34;
-
-/// The text of `tokens` on one line as prettyplease prints a short expression of paths,
-/// literals, calls, method calls, references, `?` and `.await`; `None` for anything else.
-pub fn flat_expr(tokens: &TokenStream) -> Option<String> {
-    let mut out = String::new();
-    push_flat(&mut out, tokens.clone())?;
-    Some(out)
-}
-
-fn push_flat(out: &mut String, tokens: TokenStream) -> Option<()> {
-    use proc_macro2::{Delimiter, Spacing, TokenTree};
-    // After a word (a name, a literal, a closing bracket) another word needs a space, and `&`
-    // would be binary.
-    let mut after_word = false;
-    let mut tokens = tokens.into_iter().peekable();
-    while let Some(token) = tokens.next() {
-        match token {
-            TokenTree::Ident(name) => {
-                if after_word {
-                    out.push(' ');
-                }
-                out.push_str(&name.to_string());
-                after_word = true;
-            }
-            TokenTree::Literal(literal) if !after_word => {
-                out.push_str(&literal.to_string());
-                after_word = true;
-            }
-            TokenTree::Punct(p) => {
-                match p.as_char() {
-                    '.' => out.push('.'),
-                    ',' => out.push_str(", "),
-                    '?' if after_word => out.push('?'),
-                    '&' if !after_word => out.push('&'),
-                    ':' if p.spacing() == Spacing::Joint
-                        && matches!(tokens.peek(), Some(TokenTree::Punct(q)) if q.as_char() == ':') =>
-                    {
-                        tokens.next();
-                        out.push_str("::");
-                    }
-                    _ => return None,
-                }
-                after_word = p.as_char() == '?';
-            }
-            TokenTree::Group(group) => {
-                let (open, close) = match group.delimiter() {
-                    Delimiter::Parenthesis => ("(", ")"),
-                    Delimiter::Bracket => ("[", "]"),
-                    Delimiter::None => ("", ""),
-                    Delimiter::Brace => return None,
-                };
-                out.push_str(open);
-                push_flat(out, group.stream())?;
-                out.push_str(close);
-                after_word = true;
-            }
-            TokenTree::Literal(_) => return None,
-        }
-    }
-    Some(())
-}
+pub const STRUCT_LITERAL_WIDTH: usize = 34;
 
 /// One piece of a Rust file as emitted; a file's pieces are formatted apart and joined.
 pub enum Piece {
@@ -322,22 +262,6 @@ mod tests {
         let mut w = Writer::new();
         w.list(&format!("{}(", "f".repeat(MARGIN)), &items, ");");
         assert!(matches!(w.finish(), Piece::Source(_)));
-    }
-
-    #[test]
-    fn short_expressions_print_flat_and_others_are_refused() {
-        use quote::quote;
-        let flat = |t: TokenStream| flat_expr(&t);
-        assert_eq!(
-            flat(quote!(.path_param("id", &self.id.to_string()))).unwrap(),
-            ".path_param(\"id\", &self.id.to_string())"
-        );
-        assert_eq!(flat(quote!(.security(&[&["a"], &["b"]]))).unwrap(), ".security(&[&[\"a\"], &[\"b\"]])");
-        assert_eq!(flat(quote!(self.send().await?.json_at(200))).unwrap(), "self.send().await?.json_at(200)");
-        assert_eq!(flat(quote!(crate::runtime::Style::Form)).unwrap(), "crate::runtime::Style::Form");
-        assert_eq!(flat(quote!(.param(At { name: "x" }, v))), None, "a struct literal");
-        assert_eq!(flat(quote!(a & b)), None, "a binary operator");
-        assert_eq!(flat(quote!(|x| x)), None, "a closure");
     }
 
     #[test]
