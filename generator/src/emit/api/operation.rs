@@ -8,7 +8,7 @@ use super::super::layout::{Piece, Writer};
 use super::super::syntax::{allow_many_arguments, cfg_attr, doc_lines, gate, ident};
 use super::pagination::stream;
 use super::params::{param, request_body, Arg, Param};
-use super::responses::{error_variants, success_arms, success_enum, success_type_source};
+use super::responses::{error_variants, success_enum, success_type_source};
 use super::send::{events_method, send_methods};
 use crate::ir::Operation;
 
@@ -39,13 +39,13 @@ pub(super) struct Parts<'m> {
     pub(super) body: Option<(Arg, TokenStream, Option<String>)>,
     /// What `send` returns on success (its source text).
     pub(super) ok_type: String,
-    /// The variants of the error enum, and the `match` arms that make them.
+    /// The variants of the error enum, and the `match` arms that make them (none when the enum
+    /// is another operation's).
     pub(super) error_variants: Vec<TokenStream>,
     pub(super) error_arms: Vec<TokenStream>,
     /// The error enum this operation's names, when it is another operation's (which documents
     /// the same errors).
     pub(super) error_of: Option<Ident>,
-    pub(super) ok_arms: TokenStream,
     /// Whether a success documents headers (`send_with_headers`).
     pub(super) has_headers: bool,
     /// Whether the operation pages by `Link` headers (its `send_at`).
@@ -94,7 +94,9 @@ pub fn operation(
         Success::ByStatus(_) => success_name.to_string(),
         success => success_type_source(model, success),
     };
-    let (error_variants, error_arms) = error_variants(model, op);
+    // An operation whose errors are another's names that one's enum: it needs no variants.
+    let (error_variants, error_arms) =
+        if error_of.is_some() { (Vec::new(), Vec::new()) } else { error_variants(model, op) };
     let params = call_params(model, op, plan);
     let body = op.body.as_ref().map(|b| request_body(model, b));
     let arguments = params[..plan.optional_start]
@@ -114,7 +116,6 @@ pub fn operation(
         arguments,
         body,
         ok_type,
-        ok_arms: success_arms(op, &plan.success, &success_name),
         error_variants,
         error_arms,
         has_headers: !plan.headers.is_empty(),

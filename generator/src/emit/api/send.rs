@@ -8,7 +8,7 @@ use super::super::expr::{chain, Expr};
 use super::super::layout::Writer;
 use super::super::syntax::{doc_attrs, ident, string_literal, type_tokens};
 use super::operation::Parts;
-use super::responses::single_success;
+use super::responses::{single_success, success_arms};
 use crate::ir::{Framing, Status};
 use crate::normalize::{Model, StreamPlan};
 
@@ -124,7 +124,8 @@ fn request(w: &mut Writer, parts: &Parts) {
 /// The request a call sends, and the response matched to its result, as tokens.
 fn request_tokens(parts: &Parts) -> TokenStream {
     let built = built_request(parts);
-    let ok_arms = &parts.ok_arms;
+    let success_name = format_ident!("{}Success", parts.plan.names.types);
+    let ok_arms = success_arms(parts.op, &parts.plan.success, &success_name);
     let outcome = match (ok_arms.is_empty(), errors_read()) {
         (true, errors) => errors,
         (false, errors) => quote! {
