@@ -85,7 +85,8 @@ impl Expr {
 
 /// The method chain `receiver(args)calls` as prettyplease lays it out: on one line when it
 /// fits; else the receiver's call on the first line (its arguments a line each, eight columns
-/// in, when it is too wide) and each further call on a line of its own, four columns in.
+/// in, when it is too wide) and each further call on a line of its own, four columns in. The
+/// receiver's arguments are atoms (a path, a string literal), each printed whole.
 pub fn chain(w: &mut Writer, receiver: &str, args: &[String], calls: &[Expr]) {
     let first = format!("{receiver}({})", args.join(", "));
     let rest: String = calls.iter().map(Expr::flat).collect();
@@ -99,7 +100,7 @@ pub fn chain(w: &mut Writer, receiver: &str, args: &[String], calls: &[Expr]) {
         w.indent();
         w.indent();
         for arg in args {
-            w.line(&[arg, ","]);
+            w.unbreakable(&[arg, ","]);
         }
         w.dedent();
         w.line(&[")"]);

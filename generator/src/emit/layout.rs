@@ -75,6 +75,14 @@ impl Writer {
         self.text.push('\n');
     }
 
+    /// A line prettyplease cannot break (a type alias of two names, a string literal alone on
+    /// its line), which it prints whole however wide.
+    pub fn unbreakable(&mut self, parts: &[&str]) {
+        let certain = self.certain;
+        self.line(parts);
+        self.certain = certain;
+    }
+
     /// A line that opens a block: what follows is indented one level more.
     pub fn open(&mut self, parts: &[&str]) {
         self.line(parts);
@@ -241,6 +249,10 @@ mod tests {
         // A macro's body is laid out on its own, four columns in.
         assert!(laid_out(&long[..MARGIN], true));
         assert!(!laid_out(&long, true));
+        // What prettyplease cannot break it prints whole, however wide.
+        let mut w = Writer::new();
+        w.unbreakable(&[&long]);
+        assert!(matches!(w.finish(), Piece::LaidOut(_)));
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn models(model: &Model, range: Range<usize>) -> Vec<Piece> {
         for a in &model.aliases {
             w.doc(&format!(" Another name of [`{}`]: the spec defines both, with the same shape.", a.target));
             w.cfg(model.features.model_type(a.target_id));
-            w.line(&["pub type ", &a.name, " = ", &a.target, ";"]);
+            w.unbreakable(&["pub type ", &a.name, " = ", &a.target, ";"]);
         }
         pieces.push(w.finish());
     }

@@ -219,7 +219,7 @@ fn error_enum(parts: &Parts, cfg: Option<&[String]>) -> Piece {
             " The documented error responses of [`Client::{method_name}`]: another name of [`{of}`], whose \
              operation documents the same."
         ));
-        w.line(&["pub type ", &error_name.to_string(), " = ", &of.to_string(), ";"]);
+        w.unbreakable(&["pub type ", &error_name.to_string(), " = ", &of.to_string(), ";"]);
         return w.finish();
     }
     let others = match parts.plan.error_type {
