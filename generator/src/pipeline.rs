@@ -85,7 +85,7 @@ pub fn generate(options: &Options) -> Result<Generated> {
     // The IR holds all that later stages need. Normalizing runs on another core while this
     // one frees the documents: the documents' memory is this thread's, so freeing it does not
     // contend with normalize's allocations (glibc gives each thread an arena of its own).
-    let model = std::thread::scope(|scope| {
+    let mut model = std::thread::scope(|scope| {
         let normalizing = scope.spawn(|| normalize::normalize(ir));
         drop((specs, names));
         normalizing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -113,7 +113,7 @@ pub fn generate(options: &Options) -> Result<Generated> {
     files.push(OutputFile { path: SURFACE_FILE.to_string(), text: json + "\n" });
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
-    let report = Report::new(&model, inputs, timings);
+    let report = Report::new(&mut model, inputs, timings);
     Ok(Generated { files, report, surface })
 }
 

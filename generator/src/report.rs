@@ -104,7 +104,19 @@ pub struct Timings {
 
 impl Report {
     /// The report of `model`, made from `inputs`, with the `timings` measured.
-    pub fn new(model: &Model, inputs: Vec<String>, timings: Timings) -> Self {
+    /// The report of `model`, which gives up its types' sites to it (the model is done with).
+    pub fn new(model: &mut Model, inputs: Vec<String>, timings: Timings) -> Self {
+        let model_types = model
+            .types
+            .iter_mut()
+            .map(|t| TypeEntry {
+                name: t.name.clone(),
+                kind: t.shape.kind_name(),
+                name_source: t.name_source.clone(),
+                sites: std::mem::take(&mut t.sites),
+            })
+            .collect();
+        let model = &*model;
         let ir = &model.ir;
         let structs = model.types.iter().filter(|t| t.shape.kind_name() == "struct").count();
         Self {
@@ -131,16 +143,7 @@ impl Report {
             structs,
             enums: model.types.len() - structs,
             aliases: model.aliases.clone(),
-            model_types: model
-                .types
-                .iter()
-                .map(|t| TypeEntry {
-                    name: t.name.clone(),
-                    kind: t.shape.kind_name(),
-                    name_source: t.name_source.clone(),
-                    sites: t.sites.clone(),
-                })
-                .collect(),
+            model_types,
             timings_ms: timings,
         }
     }

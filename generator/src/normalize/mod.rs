@@ -236,7 +236,7 @@ pub fn normalize(ir: Ir) -> Model {
         let rep = ir.node(representative);
         let doc = type_doc(&ir, rep, &used);
         let shape = shape_of(&ir, representative, &used);
-        let sites: BTreeSet<Site> = used.iter().map(|&n| ir.node(n).site.clone()).collect();
+        let sites: BTreeSet<&Site> = used.iter().map(|&n| &ir.node(n).site).collect();
         for &n in nodes {
             if let NameHint::Overlay(other) | NameHint::Component(other) = &ir.node(n).hint {
                 let other = naming::type_ident(other);
@@ -247,7 +247,7 @@ pub fn normalize(ir: Ir) -> Model {
                 }
             }
         }
-        types.push(TypeDef { name, name_source, shape, doc, sites: sites.into_iter().collect() });
+        types.push(TypeDef { name, name_source, shape, doc, sites: sites.into_iter().cloned().collect() });
     }
     // An alias never takes a name that a type has.
     let type_names: HashSet<&str> = types.iter().map(|t| t.name.as_str()).collect();
