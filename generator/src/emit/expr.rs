@@ -33,6 +33,7 @@ impl Expr {
         match self {
             Expr::Flat(text) => text.clone(),
             Expr::Call { head, args } => format!("{head}({})", joined(args)),
+            Expr::Struct { path, fields } if fields.is_empty() => format!("{path} {{}}"),
             Expr::Struct { path, fields } => {
                 let fields: Vec<String> =
                     fields.iter().map(|(name, value)| format!("{name}: {}", value.flat())).collect();
@@ -264,6 +265,8 @@ mod tests {
         assert_eq!(written(&e), ".form_body(\"f\", self.body, &[])\n");
         let e = Expr::of(&quote!(.at(At { a: 1 }))).expect("known shapes");
         assert_eq!(written(&e), ".at(At { a: 1 })\n", "a narrow literal stays whole");
+        let e = Expr::of(&quote!(.at(At {}))).expect("known shapes");
+        assert_eq!(written(&e), ".at(At {})\n");
     }
 
     #[test]
