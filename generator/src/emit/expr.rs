@@ -1,12 +1,16 @@
-//! The calls of a request builder's chain as the layout writer prints them: a call whose
-//! arguments hold a struct literal or an array (`.param(ParamAt { .. }, self.expand)`, a form's
-//! `&[ParamAt { .. }]`) is broken over lines as prettyplease breaks it, instead of being left
-//! to the formatter. Read from the same tokens the chain is made of; what it does not know
-//! (closures, blocks, operators) it refuses.
+//! Expressions as the layout writer prints them: a call whose arguments hold a struct literal
+//! or an array (a request chain's `.param(ParamAt { .. }, self.expand)`, a form's
+//! `&[ParamAt { .. }]`), a constructor's `Self { .. }`, broken over lines as prettyplease breaks
+//! them instead of being left to the formatter. Read from the tokens a chain is made of; what
+//! it does not know (closures, blocks, operators) it refuses.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
-use super::layout::{Writer, STRUCT_LITERAL_WIDTH};
+use super::layout::Writer;
+
+/// prettyplease's widest struct literal on one line (`Self { id: id.into() }`, measured to its
+/// closing brace, without it); a wider one has a line per field.
+const STRUCT_LITERAL_WIDTH: usize = 34;
 
 /// An expression, as far as its layout goes.
 #[derive(Debug, PartialEq)]

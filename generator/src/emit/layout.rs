@@ -19,10 +19,6 @@ use super::syntax::string_literal;
 /// wide, and breaks when it is wider.
 const MARGIN: usize = 89;
 
-/// prettyplease's widest struct literal on one line (`Self { id: id.into() }`, measured to its
-/// closing brace, without it); a wider one has a line per field.
-pub const STRUCT_LITERAL_WIDTH: usize = 34;
-
 /// One piece of a Rust file as emitted; a file's pieces are formatted apart and joined.
 pub enum Piece {
     /// Tokens, for the formatter to parse and lay out.
@@ -130,11 +126,6 @@ impl Writer {
             self.line(&[item, ","]);
         }
         self.close(&[tail]);
-    }
-
-    /// Whether prettyplease prints a struct literal `width` bytes wide on one line.
-    pub fn struct_literal_fits(&self, width: usize) -> bool {
-        width - 1 <= STRUCT_LITERAL_WIDTH && self.fits(width)
     }
 
     /// `#[cfg(feature = ..)]` compiling what follows when any of `features` is on (nothing for

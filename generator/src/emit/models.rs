@@ -6,6 +6,7 @@ use std::ops::Range;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::expr::Expr;
 use super::layout::{Piece, Writer};
 use super::syntax::{
     allow_many_arguments, cfg_attr, doc_attrs, doc_lines, gate, ident, string_literal, type_source, type_tokens,
@@ -74,7 +75,7 @@ fn struct_def(
     cfg: Option<&[String]>,
 ) -> Piece {
     let mut w = Writer::new();
-    let all_optional = has_default(model, owner, fields);
+    let all_optional = has_default(fields, model);
     let mut args = Arguments::default();
     // serde's impls come from the runtime's `object!`, which costs the compiler far less than
     // the derive (see `runtime/object.rs`).
@@ -145,45 +146,42 @@ fn constructor(w: &mut Writer, cfg: Option<&[String]>, name: &str, args: &Argume
     w.cfg(cfg);
     w.open(&["impl ", name, " {"]);
     w.doc(" A value with the required fields; the optional ones are `None`, to be set on it.");
-    if allow_many_arguments(args.required.len()).is_some() {
-        w.line(&["#[allow(clippy::too_many_arguments)]"]);
+    if let Some(allow) = allow_many_arguments(args.required.len()) {
+        w.line(&[allow]);
     }
     let params: Vec<String> = args.required.iter().map(|(i, ty)| format!("{i}: impl Into<{ty}>")).collect();
     w.list("pub fn new(", &params, ") -> Self {");
     w.indent();
-    let mut inits: Vec<String> = args.required.iter().map(|(i, _)| format!("{i}: {i}.into()")).collect();
-    inits.extend(args.units.iter().map(|i| format!("{i}: ()")));
-    inits.extend(args.nones.iter().map(|i| format!("{i}: None")));
+    let field = |name: &str, value: String| (name.to_string(), Expr::Flat(value));
+    let mut inits: Vec<(String, Expr)> = args.required.iter().map(|(i, _)| field(i, format!("{i}.into()"))).collect();
+    inits.extend(args.units.iter().map(|i| field(i, "()".into())));
+    inits.extend(args.nones.iter().map(|i| field(i, "None".into())));
     if args.additional {
-        inits.push("additional_properties: Default::default()".into());
+        inits.push(field("additional_properties", "Default::default()".into()));
     }
-    let flat = format!("Self {{ {} }}", inits.join(", "));
-    if w.struct_literal_fits(flat.len()) {
-        w.line(&[&flat]);
-    } else {
-        w.open(&["Self {"]);
-        for init in &inits {
-            w.line(&[init, ","]);
-        }
-        w.close(&["}"]);
-    }
+    Expr::Struct { path: "Self".into(), fields: inits }.write(w, "", "");
     w.close(&["}"]);
     w.close(&["}"]);
 }
 
 /// Whether a struct of these fields derives `Default`: when `new` would take no argument
 /// (every field optional, or always `null`).
-pub fn has_default(model: &Model, owner: TypeId, fields: &[FieldDef]) -> bool {
-    fields.iter().all(|f| field_type(model, owner, f).1 || model.rust_type(f.node) == RustType::Unit)
+pub fn has_default(fields: &[FieldDef], model: &Model) -> bool {
+    fields.iter().all(|f| is_optional(model, f) || model.rust_type(f.node) == RustType::Unit)
+}
+
+/// Whether a struct's field is an `Option`: not required, or nullable.
+fn is_optional(model: &Model, f: &FieldDef) -> bool {
+    !f.required || model.unwrap_nullable(f.node).1
 }
 
 /// The Rust type of a struct's field (its source text), without the `Option` it is in when it
 /// is optional, and whether it is.
 pub fn field_type(model: &Model, owner: TypeId, f: &FieldDef) -> (String, bool) {
-    let (node, nullable) = model.unwrap_nullable(f.node);
+    let node = model.unwrap_nullable(f.node).0;
     let ty = type_source(model, &model.rust_type(node), "");
     let ty = if model.needs_box(owner, node) { format!("Box<{ty}>") } else { ty };
-    (ty, !f.required || nullable)
+    (ty, is_optional(model, f))
 }
 
 /// A string enum that survives API growth: a value the spec does not list decodes into the

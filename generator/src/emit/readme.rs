@@ -112,7 +112,7 @@ fn body_literal(model: &Model, arg: &Arg, krate: &str) -> Option<String> {
         Arg::Option(_) => Some("None".into()),
         Arg::Str => Some("\"\"".into()),
         Arg::Ref(RustType::Model(id)) => match &model.type_def(*id).shape {
-            Shape::Struct { fields, .. } if has_default(model, *id, fields) => {
+            Shape::Struct { fields, .. } if has_default(fields, model) => {
                 Some(format!("&{krate}::models::{}::default()", model.type_def(*id).name))
             }
             _ => None,

@@ -22,7 +22,7 @@ pub fn surface(model: &Model, crate_name: &str, version: &str) -> Surface {
                     required: p.required,
                 })
                 .collect();
-            let body = op.body.as_ref().map(|b| type_text(body_arg(model, b).tokens(model, None)));
+            let body = op.body.as_ref().map(|b| type_text(body_arg(model, b).source(model, None)));
             operations.push(OperationSurface {
                 module: api.module.clone(),
                 id: op.id.clone(),

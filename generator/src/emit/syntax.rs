@@ -56,8 +56,8 @@ pub fn string_literal(value: &str) -> String {
 
 /// `#[allow(clippy::too_many_arguments)]` for a function of `arguments` arguments (`self`
 /// included), when clippy would object.
-pub fn allow_many_arguments(arguments: usize) -> Option<TokenStream> {
-    (arguments > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]))
+pub fn allow_many_arguments(arguments: usize) -> Option<&'static str> {
+    (arguments > 7).then_some("#[allow(clippy::too_many_arguments)]")
 }
 
 /// A type (its tokens or its source) as text without spaces but between words, for

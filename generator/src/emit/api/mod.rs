@@ -33,8 +33,8 @@ pub use responses::success_type_text;
 pub use send::events_item;
 
 /// How the method of an operation takes the parameter `p`, as the surface records it.
-pub fn param_arg(model: &Model, p: &crate::ir::Parameter) -> TokenStream {
-    params::param(model, p, naming::snake(&p.name)).arg.tokens(model, None)
+pub fn param_arg(model: &Model, p: &crate::ir::Parameter) -> String {
+    params::param(model, p, naming::snake(&p.name)).arg.source(model, None)
 }
 
 /// The operations `range` of API `api_index`: `impl Client { methods }` (printed laid out, see

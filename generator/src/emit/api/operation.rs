@@ -145,8 +145,8 @@ fn method(w: &mut Writer, cfg: Option<&[String]>, parts: &Parts, callbacks: Opti
     if parts.op.deprecated {
         w.line(&["#[deprecated]"]);
     }
-    if allow_many_arguments(1 + parts.optional_start + usize::from(parts.body.is_some())).is_some() {
-        w.line(&["#[allow(clippy::too_many_arguments)]"]);
+    if let Some(allow) = allow_many_arguments(1 + parts.optional_start + usize::from(parts.body.is_some())) {
+        w.line(&[allow]);
     }
     let builder = parts.builder.to_string();
     let mut args = vec!["&'a self".to_string()];

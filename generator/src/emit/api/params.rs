@@ -2,7 +2,6 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
-use syn::Lifetime;
 
 use super::super::syntax::{ident, type_source};
 use crate::ir::{BodyEncoding, ParamLocation, ParamStyle, Parameter, RequestBody, Serialization};
@@ -25,13 +24,8 @@ pub enum Arg {
 }
 
 impl Arg {
-    /// The tokens, with `lifetime` on every reference when given (a builder's fields).
-    pub fn tokens(&self, model: &Model, lifetime: Option<&Lifetime>) -> TokenStream {
-        let lifetime = lifetime.map(|l| format!("'{}", l.ident));
-        self.source(model, lifetime.as_deref()).parse().expect("an argument's type is Rust")
-    }
-
-    /// The source text of [`Arg::tokens`], `lifetime` spelled with its `'`.
+    /// The type's source text, with `lifetime` (spelled with its `'`) on every reference when
+    /// given (a builder's fields).
     pub fn source(&self, model: &Model, lifetime: Option<&str>) -> String {
         let reference = |what: &str| match lifetime {
             Some(l) => format!("&{l} {what}"),

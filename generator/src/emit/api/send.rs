@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::super::expr::{chain, Expr};
 use super::super::layout::Writer;
-use super::super::syntax::{doc_attrs, ident, string_literal, type_tokens};
+use super::super::syntax::{doc_attrs, ident, type_tokens};
 use super::operation::Parts;
 use super::responses::{single_success, success_arms};
 use crate::ir::{Framing, Status};
@@ -88,13 +88,13 @@ fn send_signature(w: &mut Writer, ok: &str, error: &str) {
 /// The request a call sends: its parameters, body and credentials, at the page URL it is
 /// given for `Link` paging.
 fn built_request(parts: &Parts) -> TokenStream {
-    let (head, calls) = request_calls(parts);
-    quote!(#head #(#calls)*)
+    let (args, calls) = request_calls(parts);
+    quote!(self.request(#(#args),*) #(#calls)*)
 }
 
-/// `self.request(..)` and the builder's calls after it: the parameters, the body, the
-/// credentials and the page URL.
-fn request_calls(parts: &Parts) -> (TokenStream, Vec<TokenStream>) {
+/// The arguments of `self.request(..)` (method, operation id, path template) and the
+/// builder's calls after it: the parameters, the body, the credentials and the page URL.
+fn request_calls(parts: &Parts) -> ([TokenStream; 3], Vec<TokenStream>) {
     let op = parts.op;
     let http_method = ident(op.method.as_upper());
     let (path, operation_id) = (&op.path, &op.id);
@@ -102,26 +102,28 @@ fn request_calls(parts: &Parts) -> (TokenStream, Vec<TokenStream>) {
     calls.extend(parts.body.as_ref().map(|(_, send, _)| send.clone()));
     calls.extend(security(&op.security));
     calls.extend(parts.link.then(|| quote!(.at_url(page_url))));
-    (quote!(self.request(Method::#http_method, #operation_id, #path)), calls)
+    ([quote!(Method::#http_method), quote!(#operation_id), quote!(#path)], calls)
 }
 
 /// The body of `send`: the request and the response matched to its result. With one success
-/// status and no headers to read, the response is read in the chain, printed laid out.
+/// status and no headers to read, the response is read in the chain, printed laid out where
+/// the writer knows each call's layout.
 fn request(w: &mut Writer, parts: &Parts) {
     let Some((code, read)) = single_success(parts.op, &parts.plan.success).filter(|_| !parts.has_headers) else {
         return w.raw(request_tokens(parts));
     };
-    let op = parts.op;
-    let args = [format!("Method::{}", op.method.as_upper()), string_literal(&op.id), string_literal(&op.path)];
-    let (_, sends) = request_calls(parts);
-    let Some(mut calls) = sends.iter().map(Expr::of).collect::<Option<Vec<_>>>() else {
-        return w.raw(request_tokens(parts));
-    };
-    calls.extend([".send()".to_string(), ".await?".to_string(), format!(".{read}({code})")].map(Expr::Flat));
-    chain(w, "self.request", &args, &calls);
+    let (args, mut calls) = request_calls(parts);
+    let (read, code) = (format_ident!("{read}"), proc_macro2::Literal::u16_unsuffixed(code));
+    calls.extend([quote!(.send()), quote!(.await?), quote!(.#read(#code))]);
+    let args_text = args.iter().map(|a| Expr::of(a).map(|e| e.flat())).collect::<Option<Vec<_>>>();
+    match (args_text, calls.iter().map(Expr::of).collect::<Option<Vec<_>>>()) {
+        (Some(args), Some(calls)) => chain(w, "self.request", &args, &calls),
+        _ => w.raw(quote!(self.request(#(#args),*) #(#calls)*)),
+    }
 }
 
-/// The request a call sends, and the response matched to its result, as tokens.
+/// The request a call sends and the response matched to its statuses (and headers), as
+/// tokens: for what `request` does not read in the chain.
 fn request_tokens(parts: &Parts) -> TokenStream {
     let built = built_request(parts);
     let success_name = format_ident!("{}Success", parts.plan.names.types);
@@ -144,12 +146,6 @@ fn request_tokens(parts: &Parts) -> TokenStream {
     } else {
         outcome
     };
-    // One success status and no headers to read: the response read in the chain.
-    if let (false, Some((code, read))) = (parts.has_headers, single_success(parts.op, &parts.plan.success)) {
-        let read = format_ident!("{read}");
-        let code = proc_macro2::Literal::u16_unsuffixed(code);
-        return quote!(#built.send().await?.#read(#code));
-    }
     quote! {
         let response = #built.send().await?;
         #read
