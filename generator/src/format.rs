@@ -1,4 +1,5 @@
-//! Stage 5, format: token streams to Rust source text, through syn and prettyplease.
+//! Stage 5, format: token streams (and source text emit could not lay out itself) to Rust
+//! source text, through syn and prettyplease; text emit laid out passes as it is.
 
 use proc_macro2::TokenStream;
 
@@ -41,29 +42,25 @@ fn format_pieces(path: &str, pieces: Vec<Piece>) -> Result<String, String> {
     let mut out = String::new();
     let mut tokens = TokenStream::new();
     let mut source = String::new();
-    for piece in pieces {
-        if !matches!(piece, Piece::Tokens(_)) && !tokens.is_empty() {
+    // `None` last: what is gathered is formatted when a piece of another kind, or the end, comes.
+    for piece in pieces.into_iter().map(Some).chain([None]) {
+        if !matches!(piece, Some(Piece::Tokens(_))) && !tokens.is_empty() {
             out.push_str(&lay_out_tokens(path, std::mem::take(&mut tokens))?);
         }
-        if !matches!(piece, Piece::Source(_)) && !source.is_empty() {
+        if !matches!(piece, Some(Piece::Source(_))) && !source.is_empty() {
             out.push_str(&lay_out_source(path, &std::mem::take(&mut source))?);
         }
         match piece {
-            Piece::Tokens(t) => tokens.extend(t),
-            Piece::Source(text) => source.push_str(&text),
-            Piece::LaidOut(text) => {
+            Some(Piece::Tokens(t)) => tokens.extend(t),
+            Some(Piece::Source(text)) => source.push_str(&text),
+            Some(Piece::LaidOut(text)) => {
                 if cfg!(debug_assertions) {
                     check_layout(path, &text)?;
                 }
                 out.push_str(&text);
             }
+            None => {}
         }
-    }
-    if !tokens.is_empty() {
-        out.push_str(&lay_out_tokens(path, tokens)?);
-    }
-    if !source.is_empty() {
-        out.push_str(&lay_out_source(path, &source)?);
     }
     Ok(out)
 }

@@ -376,10 +376,6 @@ fn resolve_collisions(wanted: Vec<(ClassId, Choice, Site)>) -> Vec<(ClassId, Str
     named
 }
 
-/// A type's documentation: the overlay's; else what the spec says where the schema stands for
-/// itself (a component, a body); else a description every documented site shares. A property's
-/// description usually speaks of the property ("The owner."), so it is not taken when the
-/// sites disagree.
 /// The docs of each of `fields` in every node of `used` that has it, in `used`'s order.
 fn field_docs<'i>(ir: &'i Ir, fields: &[Field], used: &[NodeId]) -> Vec<Vec<&'i Docs>> {
     let mut docs: Vec<Vec<&Docs>> = fields.iter().map(|_| Vec::with_capacity(used.len())).collect();
@@ -405,6 +401,10 @@ fn field_docs_of<'i>(ir: &'i Ir, fields: &[Field], node: NodeId) -> Vec<Option<&
         .collect()
 }
 
+/// A type's documentation: the overlay's; else what the spec says where the schema stands for
+/// itself (a component, a body); else a description every documented site shares. A property's
+/// description usually speaks of the property ("The owner."), so it is not taken when the
+/// sites disagree.
 fn type_doc(ir: &Ir, rep: &SchemaNode, used: &[NodeId]) -> Option<String> {
     if let NameHint::Overlay(_) = rep.hint {
         if let Some(d) = &rep.docs.description {
