@@ -21,6 +21,7 @@ mod grammar;
 pub mod pages;
 mod parse;
 pub mod repair;
+mod typed;
 
 pub use bundle::Origins;
 
@@ -59,7 +60,7 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
     if is_json(path, &text) {
         // Only 3.0 is read as it is; 3.1 and 3.2 are translated first.
         let typed = || {
-            parse_as::<openapiv3::OpenAPI>(path, &text)
+            typed::openapi_from_str(&text)
                 .ok()
                 .filter(|doc| dialect::parse_version(&doc.openapi) == Some(dialect::Version::V30))
                 .filter(bundle::refs_fit_their_places)
@@ -146,7 +147,7 @@ fn read(
     };
     // serde alone first; a document that fails is read again with its path tracked, for the
     // error's pointer (see `parse::parse_as`).
-    let (mut doc, mut repairs): (openapiv3::OpenAPI, _) = match openapiv3::OpenAPI::deserialize(value) {
+    let (mut doc, mut repairs): (openapiv3::OpenAPI, _) = match typed::openapi(value) {
         Ok(doc) => (doc, Vec::new()),
         Err(_) => {
             let mut value = reread()?;

@@ -1,0 +1,228 @@
+//! `typed` reads a JSON value into openapiv3's document by hand, for speed; it
+//! must make of every value what `openapiv3::OpenAPI::deserialize` makes of it: the same
+//! document, or an error when serde gives one. Checked on every spec at hand, and on every
+//! fixture changed one place at a time (a value nulled, retyped or removed, a `$ref` added),
+//! so the odd forms serde reads its own way are met too.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the generator is in the repository").to_path_buf()
+}
+
+/// `../shared/{folder}`: when it is absent the test says so and reads what else it has,
+/// unless `REQUIRE_SHARED=1` (as in CI), when it fails.
+fn shared_folder(test: &str, folder: &str) -> Option<PathBuf> {
+    let dir = repo_root().parent().expect("the repository has a parent folder").join("shared").join(folder);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(std::env::var("REQUIRE_SHARED").map_or(true, |v| v != "1"), "{test}: {} is missing", dir.display());
+    eprintln!("{test}: skipped: {} is absent", dir.display());
+    None
+}
+
+/// The hand reading of `value`, from the value and from its text, gives serde's document, or
+/// an error (the caller reads it with serde then). `strict`: it may not give an error where
+/// serde reads the document, as for any spec at hand.
+fn agree(value: &Value, strict: bool, what: &dyn Fn() -> String) -> bool {
+    let by_serde = openapiv3::OpenAPI::deserialize(value.clone());
+    let text = value.to_string();
+    let mut fell_back = false;
+    for (how, by_hand) in [("value", super::openapi(value.clone())), ("text", super::openapi_from_str(&text))] {
+        match (&by_serde, by_hand) {
+            (Ok(a), Ok(b)) => assert!(*a == b, "{}: the readings differ (hand reading from the {how})", what()),
+            (Err(_), Err(_)) => {}
+            (Ok(_), Err(e)) if strict => {
+                panic!("{}: serde reads it, the hand reading from the {how} says: {e}", what())
+            }
+            (Ok(_), Err(_)) => fell_back = true,
+            (Err(e), Ok(_)) => panic!("{}: serde says {e}, the hand reading from the {how} reads it", what()),
+        }
+    }
+    fell_back
+}
+
+fn value_of(path: &Path) -> Option<Value> {
+    let text = std::fs::read_to_string(path).ok()?;
+    if path.extension().is_some_and(|e| e == "json") {
+        serde_json::from_str(&text).ok()
+    } else {
+        serde_yaml::from_str(&text).ok()
+    }
+}
+
+fn specs_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml"));
+    files.sort();
+    files
+}
+
+#[test]
+fn every_spec_at_hand_reads_as_serde_reads_it() {
+    let mut files = specs_in(&repo_root().join("tests/fixtures"));
+    files.extend(specs_in(&repo_root().join("specs")));
+    if let Some(corpus) = shared_folder("typed_read", "corpus") {
+        files.extend(specs_in(&corpus));
+        files.extend(specs_in(&corpus.join("openapi31")));
+    }
+    if let Some(specs) = shared_folder("typed_read", "specs") {
+        // The inlined specs hold the same objects as these, many times over.
+        files.extend(specs_in(&specs).into_iter().filter(|p| p.extension().is_some_and(|e| e == "yaml")));
+    }
+    let mut read = 0;
+    for file in &files {
+        let Some(value) = value_of(file) else { continue };
+        agree(&value, true, &|| file.display().to_string());
+        read += 1;
+    }
+    assert!(read >= 20, "only {read} specs read");
+}
+
+/// Every place of `value`, as a path of keys and indices.
+fn places(value: &Value, at: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                at.push(Step::Key(key.clone()));
+                out.push(at.clone());
+                places(v, at, out);
+                at.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                at.push(Step::Index(i));
+                out.push(at.clone());
+                places(v, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+fn get_mut<'a>(value: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
+    path.iter().try_fold(value, |v, step| match step {
+        Step::Key(k) => v.get_mut(k.as_str()),
+        Step::Index(i) => v.get_mut(*i),
+    })
+}
+
+/// What a place becomes: its value replaced by each kind of JSON value, or removed; and an
+/// object also gains a `$ref`, a string one or not.
+fn mutations(value: &Value, path: &[Step]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for replacement in [json!(null), json!(true), json!(1.5), json!(-3), json!(250), json!("2XX"), json!([]), json!({})]
+    {
+        let mut changed = value.clone();
+        if let Some(place) = get_mut(&mut changed, path) {
+            *place = replacement;
+            out.push(changed);
+        }
+    }
+    let (Some(Step::Key(key)), parent) = (path.last(), &path[..path.len() - 1]) else { return out };
+    let mut removed = value.clone();
+    if let Some(Value::Object(map)) = get_mut(&mut removed, parent) {
+        map.shift_remove(key);
+        out.push(removed);
+    }
+    for reference in [json!(7), json!("#/components/schemas/x")] {
+        let mut changed = value.clone();
+        if let Some(Value::Object(map)) = get_mut(&mut changed, path) {
+            map.insert("$ref".into(), reference);
+            out.push(changed);
+        }
+    }
+    out
+}
+
+#[test]
+fn fixtures_changed_one_place_at_a_time_read_as_serde_reads_them() {
+    let (mut compared, mut fell_back) = (0, 0);
+    for file in specs_in(&repo_root().join("tests/fixtures")) {
+        let Some(value) = value_of(&file) else { continue };
+        let mut all = Vec::new();
+        places(&value, &mut Vec::new(), &mut all);
+        // At most about 60 places per fixture, spread over it, to keep the test quick.
+        let stride = all.len().div_ceil(60).max(1);
+        for path in all.iter().step_by(stride) {
+            for changed in mutations(&value, path) {
+                fell_back += usize::from(agree(&changed, false, &|| format!("{} changed at {path:?}", file.display())));
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 1000, "only {compared} changed documents compared");
+    // Odd forms are left to serde; most changes are not odd.
+    assert!(fell_back * 10 < compared, "{fell_back} of {compared} changed documents left to serde");
+}
+
+/// Forms serde reads its own way, each next to what it should read as.
+#[test]
+fn odd_forms_read_as_serde_reads_them() {
+    let doc = |schema: Value, parameter: Value| {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {
+                "parameters": [parameter],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}},
+                              "4XX": {"description": "no"}, "default": {"description": "d"},
+                              "x-note": 1, "abc": {"description": "not a status"}}
+            }}, "x-top": true}
+        })
+    };
+    let parameter = json!({"name": "q", "in": "query", "schema": {"type": "string"}});
+    let schemas = [
+        json!({"type": "string", "enum": ["a", null]}),
+        json!({"type": "string", "enum": [1]}),
+        json!({"type": "integer", "minimum": 1.5}),
+        json!({"type": "integer", "enum": [1, null], "format": "int64"}),
+        json!({"type": "number", "multipleOf": 2, "exclusiveMaximum": true}),
+        json!({"type": "boolean", "format": "x"}),
+        json!({"type": "object", "oneOf": [{"type": "string"}], "nullable": true}),
+        json!({"type": null, "oneOf": [{"type": "string"}]}),
+        json!({"oneOf": [{"type": "string"}], "properties": null}),
+        json!({"not": {"type": "string"}, "x-a": 1, "title": "t"}),
+        json!({"allOf": null}),
+        json!({"type": "array", "items": {"$ref": "#/x"}, "uniqueItems": false}),
+        json!({"type": "object", "additionalProperties": false}),
+        json!({"type": "object", "additionalProperties": {"$ref": 3}}),
+        json!({"$ref": "#/x", "description": "ignored"}),
+        json!({"nullable": null}),
+        json!({"example": null, "default": null}),
+        json!(["#/x"]),
+        json!(true),
+    ];
+    for (i, schema) in schemas.iter().enumerate() {
+        agree(&doc(schema.clone(), parameter.clone()), false, &|| format!("schema {i}: {schema}"));
+    }
+    let parameters = [
+        json!({"name": "q", "in": "query", "content": {"text/plain": {}}, "schema": {"type": "string"}}),
+        json!({"name": "q", "in": "query", "schema": {"type": "string"}, "content": 5}),
+        json!({"name": "q", "in": "header", "style": "simple", "allowReserved": "x", "schema": {}}),
+        json!({"name": "q", "in": "query", "style": "deepObject", "allowEmptyValue": null, "schema": {}}),
+        json!({"name": "q", "in": "query", "style": "label", "schema": {}}),
+        json!({"name": "q", "in": "body", "schema": {}}),
+        json!({"name": "q", "schema": {}}),
+        json!({"in": "path", "schema": {}}),
+        json!({"name": "q", "in": "cookie"}),
+        json!({"name": "q", "in": "path", "explode": true, "examples": {"a": {"value": null}}, "schema": {}}),
+    ];
+    for (i, parameter) in parameters.iter().enumerate() {
+        agree(&doc(json!({}), parameter.clone()), false, &|| format!("parameter {i}: {parameter}"));
+    }
+}
