@@ -19,7 +19,7 @@ pub mod bundle;
 pub mod dialect;
 mod grammar;
 pub mod pages;
-mod parse;
+pub(crate) mod parse;
 pub mod repair;
 mod typed;
 
@@ -59,12 +59,7 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
     // cannot vouch for one (a file named inside an `x-` extension), a read that builds nothing.
     if is_json(path, &text) {
         // Only 3.0 is read as it is; 3.1 and 3.2 are translated first.
-        let typed = || {
-            typed::openapi_from_str(&text)
-                .ok()
-                .filter(|doc| dialect::parse_version(&doc.openapi) == Some(dialect::Version::V30))
-                .filter(bundle::refs_fit_their_places)
-        };
+        let typed = || typed::openapi_from_str(&text).ok().filter(readable_as_it_is);
         let doc = if bundle::json_needs_no_bundling(&text) {
             typed()
         } else {
@@ -77,14 +72,12 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
             })
         };
         if let Some(doc) = doc {
-            return Ok(LoadedSpec {
-                path: path.to_path_buf(),
-                file_name: file_name(path),
-                doc,
-                repairs: Vec::new(),
-                origins: Origins::default(),
-                webhooks: Webhooks::default(),
-            });
+            return Ok(as_read(path, doc));
+        }
+    } else if bundle::yaml_needs_no_bundling(&text) {
+        // The same for YAML, read as its JSON value would read (see `typed::yaml`).
+        if let Some(doc) = typed::openapi_from_yaml(&text).ok().filter(readable_as_it_is) {
+            return Ok(as_read(path, doc));
         }
     }
     let mut value = parse_value(path, &text)?;
@@ -97,6 +90,27 @@ pub fn load_spec(path: &Path) -> Result<LoadedSpec> {
         dialect::translate(&mut value, source);
         Ok(value)
     })
+}
+
+/// Whether a document read straight into its types is what the full reading would make of
+/// it: OpenAPI 3.0 (3.1 and 3.2 are translated first), its `$ref`s where openapiv3 follows
+/// them, and no extension named as the translation names webhooks.
+fn readable_as_it_is(doc: &openapiv3::OpenAPI) -> bool {
+    dialect::parse_version(&doc.openapi) == Some(dialect::Version::V30)
+        && bundle::refs_fit_their_places(doc)
+        && !doc.extensions.contains_key(dialect::WEBHOOKS)
+}
+
+/// A document read as it is: nothing bundled, translated or repaired.
+fn as_read(path: &Path, doc: openapiv3::OpenAPI) -> LoadedSpec {
+    LoadedSpec {
+        path: path.to_path_buf(),
+        file_name: file_name(path),
+        doc,
+        repairs: Vec::new(),
+        origins: Origins::default(),
+        webhooks: Webhooks::default(),
+    }
 }
 
 /// A document assembled from documentation pages, under the name it goes by.

@@ -99,7 +99,7 @@ pub(crate) fn parse_value(path: &Path, text: &str) -> Result<serde_json::Value> 
 /// A JSON value read from YAML. An integer too large for 64 bits (`maximum:
 /// 18446744073709552000` in DigitalOcean's spec) becomes a float, as serde_json reads the same
 /// number from JSON text; `serde_json::Value` itself refuses it, and with it the whole file.
-struct YamlValue(serde_json::Value);
+pub(crate) struct YamlValue(pub(crate) serde_json::Value);
 
 impl<'de> Deserialize<'de> for YamlValue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {

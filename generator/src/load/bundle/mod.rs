@@ -26,7 +26,9 @@ use crate::error::{Error, Result};
 use crate::load::grammar::{component_of, is_reference, Place, PLAIN_OBJECT};
 use crate::pointer::JsonPointer;
 pub use origins::{Origin, Origins};
-pub use scan::{json_needs_bundling, json_needs_no_bundling, needs_bundling, refs_fit_their_places};
+pub use scan::{
+    json_needs_bundling, json_needs_no_bundling, needs_bundling, refs_fit_their_places, yaml_needs_no_bundling,
+};
 
 /// Values copied while bundling before it is refused: a few nested `$ref`s can otherwise make a
 /// document exponentially large. SailPoint's Beta tree, the largest known, copies 50,000.

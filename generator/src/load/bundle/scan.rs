@@ -27,6 +27,28 @@ pub fn json_needs_no_bundling(text: &str) -> bool {
     true
 }
 
+/// The same look for a YAML text: every `$ref` key is followed by a quoted reference to
+/// `#/components/{section}/{name}` (`$ref: '#/components/schemas/Pet'`), as YAML tools write
+/// them; any other form, quoted or not, says no.
+pub fn yaml_needs_no_bundling(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(at) = rest.find("$ref") {
+        let after = &rest[at + 4..];
+        let after = after.strip_prefix(['"', '\'']).unwrap_or(after);
+        let Some(value) = after.strip_prefix(':') else { return false };
+        let value = value.trim_start_matches(' ');
+        let Some(quote) = value.chars().next().filter(|c| *c == '\'' || *c == '"') else { return false };
+        let value = &value[1..];
+        let Some(end) = value.find(quote) else { return false };
+        let reference = &value[..end];
+        if reference.contains('\\') || component_of(reference).is_none() {
+            return false;
+        }
+        rest = &value[end + 1..];
+    }
+    true
+}
+
 /// Whether every `$ref` openapiv3 read in `doc` goes to the section of `#/components` for its
 /// place (a response's to `responses`): with `json_needs_no_bundling`, that the document
 /// needs no bundling.

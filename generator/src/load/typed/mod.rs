@@ -27,6 +27,9 @@ use seeds::{extension, once, required, Build, ListOf, MapOf, Object, Opt, RefOr}
 
 mod schema;
 mod seeds;
+mod yaml;
+
+pub(crate) use yaml::openapi_from_yaml;
 #[cfg(test)]
 mod tests;
 

@@ -140,6 +140,9 @@ impl<'de, S: DeserializeSeed<'de> + Copy> Visitor<'de> for MapOf<S> {
             let value = map.next_value_seed(self.0)?;
             out.insert(key, value);
         }
+        // Sized to fit, as serde sizes what it buffered first: the document stays whole
+        // until it is lowered.
+        out.shrink_to_fit();
         Ok(out)
     }
 }
@@ -164,6 +167,7 @@ impl<'de, S: DeserializeSeed<'de> + Copy> Visitor<'de> for ListOf<S> {
         while let Some(item) = seq.next_element_seed(self.0)? {
             out.push(item);
         }
+        out.shrink_to_fit();
         Ok(out)
     }
 }

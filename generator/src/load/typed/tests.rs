@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::load::parse::YamlValue;
+
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the generator is in the repository").to_path_buf()
 }
@@ -25,25 +27,44 @@ fn shared_folder(test: &str, folder: &str) -> Option<PathBuf> {
     None
 }
 
-/// The hand reading of `value`, from the value and from its text, gives serde's document, or
-/// an error (the caller reads it with serde then). `strict`: it may not give an error where
-/// serde reads the document, as for any spec at hand.
-fn agree(value: &Value, strict: bool, what: &dyn Fn() -> String) -> bool {
-    let by_serde = openapiv3::OpenAPI::deserialize(value.clone());
-    let text = value.to_string();
-    let mut fell_back = false;
-    for (how, by_hand) in [("value", super::openapi(value.clone())), ("text", super::openapi_from_str(&text))] {
-        match (&by_serde, by_hand) {
-            (Ok(a), Ok(b)) => assert!(*a == b, "{}: the readings differ (hand reading from the {how})", what()),
-            (Err(_), Err(_)) => {}
-            (Ok(_), Err(e)) if strict => {
-                panic!("{}: serde reads it, the hand reading from the {how} says: {e}", what())
-            }
-            (Ok(_), Err(_)) => fell_back = true,
-            (Err(e), Ok(_)) => panic!("{}: serde says {e}, the hand reading from the {how} reads it", what()),
-        }
+/// serde's reading of a YAML text: through the JSON value it reads as, as YAML is read
+/// without the hand readers.
+fn serde_of_yaml(text: &str) -> Result<openapiv3::OpenAPI, String> {
+    let YamlValue(value) =
+        YamlValue::deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|e| e.to_string())?;
+    openapiv3::OpenAPI::deserialize(value).map_err(|e| e.to_string())
+}
+
+/// Compares a hand reading with serde's: the same document, or an error (the caller reads
+/// the document with serde then). `strict`: no error where serde reads it, as for any spec at
+/// hand. Says whether it fell back.
+fn compare<E: std::fmt::Display>(
+    by_serde: &Result<openapiv3::OpenAPI, String>,
+    by_hand: Result<openapiv3::OpenAPI, E>,
+    strict: bool,
+    what: &dyn Fn() -> String,
+) -> bool {
+    match (by_serde, by_hand) {
+        (Ok(a), Ok(b)) => assert!(*a == b, "{}: the readings differ", what()),
+        (Err(_), Err(_)) => {}
+        (Ok(_), Err(e)) if strict => panic!("{}: serde reads it, the hand reading says: {e}", what()),
+        (Ok(_), Err(_)) => return true,
+        (Err(e), Ok(_)) => panic!("{}: serde says {e}, the hand reading reads it", what()),
     }
-    fell_back
+    false
+}
+
+/// The hand readings of `value`, from the value, from its JSON text and from its YAML text,
+/// each against serde's. Says whether any fell back.
+fn agree(value: &Value, strict: bool, what: &dyn Fn() -> String) -> bool {
+    let by_serde = openapiv3::OpenAPI::deserialize(value.clone()).map_err(|e| e.to_string());
+    let from_value = compare(&by_serde, super::openapi(value.clone()), strict, &|| format!("{} (value)", what()));
+    let text = value.to_string();
+    let from_text = compare(&by_serde, super::openapi_from_str(&text), strict, &|| format!("{} (JSON)", what()));
+    let yaml = serde_yaml::to_string(value).expect("any JSON value writes as YAML");
+    let from_yaml =
+        compare(&serde_of_yaml(&yaml), super::openapi_from_yaml(&yaml), strict, &|| format!("{} (YAML)", what()));
+    from_value || from_text || from_yaml
 }
 
 fn value_of(path: &Path) -> Option<Value> {
@@ -51,7 +72,7 @@ fn value_of(path: &Path) -> Option<Value> {
     if path.extension().is_some_and(|e| e == "json") {
         serde_json::from_str(&text).ok()
     } else {
-        serde_yaml::from_str(&text).ok()
+        YamlValue::deserialize(serde_yaml::Deserializer::from_str(&text)).ok().map(|v| v.0)
     }
 }
 
@@ -80,6 +101,11 @@ fn every_spec_at_hand_reads_as_serde_reads_it() {
     for file in &files {
         let Some(value) = value_of(file) else { continue };
         agree(&value, true, &|| file.display().to_string());
+        if file.extension().is_none_or(|e| e != "json") {
+            let text = std::fs::read_to_string(file).expect("read once already");
+            let what = || format!("{} (its YAML text)", file.display());
+            compare(&serde_of_yaml(&text), super::openapi_from_yaml(&text), true, &what);
+        }
         read += 1;
     }
     assert!(read >= 20, "only {read} specs read");
@@ -224,5 +250,43 @@ fn odd_forms_read_as_serde_reads_them() {
     ];
     for (i, parameter) in parameters.iter().enumerate() {
         agree(&doc(json!({}), parameter.clone()), false, &|| format!("parameter {i}: {parameter}"));
+    }
+}
+
+/// YAML forms that serde_yaml reads one way when asked for a type and the JSON value another:
+/// the hand reading must read them as the value does.
+#[test]
+fn yaml_reads_as_its_json_value_reads() {
+    let doc = |operation: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n{}\n      responses:\n        200: {{description: ok}}\n",
+            operation.lines().map(|l| format!("      {l}")).collect::<Vec<_>>().join("\n")
+        )
+    };
+    let operations = [
+        "description: 123",
+        "summary: null",
+        "summary: ~",
+        "operationId: true",
+        "tags:",
+        "parameters:",
+        "deprecated: 'true'",
+        "x-big: 18446744073709551616000",
+        "x-nan: .nan",
+        "x-tagged: !custom 5",
+        "unknown: !custom 5",
+        "unknown: {a: !custom [1]}",
+        "parameters: [{name: q, in: query, schema: {type: integer, minimum: 1e3}}]",
+        "parameters: [{name: 7, in: query, schema: {type: string, enum: [1, a]}}]",
+        "requestBody: {content: {application/json: {schema: {type: object, additionalProperties: }}}}",
+        "requestBody: {content: {application/json: {example: {a: [1, .inf]}, schema: {}}}}",
+        "callbacks: {}",
+        "servers: [{url: 'https://x'}]",
+        "security: [{a: []}]",
+    ];
+    for operation in operations {
+        let text = doc(operation);
+        let what = || format!("`{operation}`");
+        compare(&serde_of_yaml(&text), super::openapi_from_yaml(&text), false, &what);
     }
 }
