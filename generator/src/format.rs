@@ -130,49 +130,63 @@ fn unparse_items(mut file: syn::File) -> String {
 }
 
 /// Puts the formatted segments of a file together (see [`Join`]), under `header` (see
-/// `emit::CrateOptions::header`) for Rust files.
+/// `emit::CrateOptions::header`) for Rust files. Rust segments come spaced (see [`spaced`]):
+/// only where two meet is a blank line still to be decided.
 pub(crate) fn assemble(path: String, join: Join, pieces: Vec<String>, header: &str) -> Result<OutputFile, String> {
-    let spliced;
-    let code: Vec<&str> = match join {
+    let chunks: Vec<&str> = match join {
         Join::Text => return Ok(OutputFile { path, text: pieces.concat() }),
         Join::Concat => pieces.iter().map(String::as_str).collect(),
-        Join::SpliceImpl => {
-            spliced = splice_impl(pieces).ok_or_else(|| format!("generated {path} does not splice"))?;
-            vec![spliced.as_str()]
-        }
+        Join::SpliceImpl => splice_impl(&pieces).ok_or_else(|| format!("generated {path} does not splice"))?,
     };
     // Written once, header first: a big file is not copied again on the way.
-    let size: usize = code.iter().map(|c| c.len()).sum();
-    let mut text = String::with_capacity(header.len() + 8 + size + size / 16);
+    let size: usize = chunks.iter().map(|c| c.len() + 1).sum();
+    let mut text = String::with_capacity(header.len() + 4 + size);
     text.push_str("// ");
     text.push_str(header);
     text.push_str("\n\n");
-    space_items(&mut text, code.iter().flat_map(|c| c.lines()));
+    let mut last: Option<&str> = None;
+    for chunk in chunks {
+        // A spaced segment may begin with the blank line it had after its own first block.
+        let chunk = chunk.trim_start_matches('\n');
+        let Some(first) = chunk.lines().next() else { continue };
+        if last.is_some_and(|last| blank_between(last, first)) {
+            text.push('\n');
+        }
+        text.push_str(chunk);
+        last = chunk.lines().next_back();
+    }
     Ok(OutputFile { path, text })
 }
 
+/// A segment's Rust text with blank lines between its items (see [`space_items`]), made where
+/// the segment was formatted, so that joining a file is only copying.
+pub(crate) fn spaced(text: String) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    space_items(&mut out, text.lines());
+    out
+}
+
 /// The first piece with its last block (an `impl`) left open, the bodies of the other pieces'
-/// leading blocks, the block's end, then the rest of the other pieces. prettyplease lays out an
-/// item the same whatever its neighbours, so this is the text of formatting everything as one.
-fn splice_impl(pieces: Vec<String>) -> Option<String> {
-    let mut pieces = pieces.into_iter();
-    let head = pieces.next()?;
-    let rest: Vec<String> = pieces.collect();
+/// leading blocks, the block's end, then the rest of the other pieces, as parts to join.
+/// prettyplease lays out an item the same whatever its neighbours, so this is the text of
+/// formatting everything as one.
+fn splice_impl(pieces: &[String]) -> Option<Vec<&str>> {
+    let (head, rest) = pieces.split_first()?;
     if rest.is_empty() {
-        return Some(head);
+        return Some(vec![head]);
     }
-    let mut code = head.strip_suffix("}\n")?.to_string();
-    let mut after = String::new();
-    for piece in &rest {
+    let mut parts = vec![head.strip_suffix("}\n")?];
+    let mut after = Vec::with_capacity(rest.len());
+    for piece in rest {
         // Only an item's own first and last lines start in column 0 inside it.
         let body = piece.find('\n')? + 1;
         let end = body + piece[body..].find("\n}\n")? + 1;
-        code.push_str(&piece[body..end]);
-        after.push_str(&piece[end + 2..]);
+        parts.push(&piece[body..end]);
+        after.push(&piece[end + 2..]);
     }
-    code.push_str("}\n");
-    code.push_str(&after);
-    Some(code)
+    parts.push("}\n");
+    parts.extend(after);
+    Some(parts)
 }
 
 /// Rust source for a syntax tree, laid out as sdkgen lays out the code it generates
@@ -188,29 +202,10 @@ pub fn unparse(file: syn::File) -> String {
 /// `lines` written to `out` with a blank line between items, as a person would: prettyplease
 /// keeps none.
 fn space_items<'c>(out: &mut String, lines: impl Iterator<Item = &'c str>) {
-    const ITEM_STARTS: &[&str] =
-        &["///", "//", "#[", "pub ", "pub(", "fn ", "impl", "struct ", "enum ", "const ", "type ", "mod ", "use "];
     let mut prev: Option<&str> = None;
     for line in lines {
-        if let Some(prev) = prev {
-            let indent = line.len() - line.trim_start().len();
-            let prev_indent = prev.len() - prev.trim_start().len();
-            let body = line.trim_start();
-            let prev_body = prev.trim_start();
-            // A runtime macro that defines items (`crate::runtime::object! {`), not a call.
-            let item_macro = body.starts_with("crate::")
-                && body.split_whitespace().next().is_some_and(|w| w.ends_with('!') || w.contains("!("));
-            let starts_item = item_macro || ITEM_STARTS.iter().any(|s| body.starts_with(s));
-            let after_item = (prev_body == "}"
-                || prev_body.ends_with(';') && !prev_body.starts_with("use ") && !prev_body.starts_with("//"))
-                && indent == prev_indent;
-            let after_header = (prev_body.starts_with("//!") || prev_body.starts_with("#!["))
-                && !body.starts_with("//!")
-                && !body.starts_with("#![");
-            let after_uses = prev_body.starts_with("use ") && !body.starts_with("use ");
-            if !body.is_empty() && !prev_body.is_empty() && (starts_item && after_item || after_header || after_uses) {
-                out.push('\n');
-            }
+        if prev.is_some_and(|prev| blank_between(prev, line)) {
+            out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
@@ -218,12 +213,38 @@ fn space_items<'c>(out: &mut String, lines: impl Iterator<Item = &'c str>) {
     }
 }
 
+/// Whether a blank line goes between two neighbouring lines: before an item that follows an
+/// item at its level, after the file's header and after the `use`s.
+fn blank_between(prev: &str, line: &str) -> bool {
+    const ITEM_STARTS: &[&str] =
+        &["///", "//", "#[", "pub ", "pub(", "fn ", "impl", "struct ", "enum ", "const ", "type ", "mod ", "use "];
+    let indent = line.len() - line.trim_start().len();
+    let prev_indent = prev.len() - prev.trim_start().len();
+    let body = line.trim_start();
+    let prev_body = prev.trim_start();
+    if body.is_empty() || prev_body.is_empty() {
+        return false;
+    }
+    // A runtime macro that defines items (`crate::runtime::object! {`), not a call.
+    let item_macro = body.starts_with("crate::")
+        && body.split_whitespace().next().is_some_and(|w| w.ends_with('!') || w.contains("!("));
+    let starts_item = item_macro || ITEM_STARTS.iter().any(|s| body.starts_with(s));
+    let after_item = (prev_body == "}"
+        || prev_body.ends_with(';') && !prev_body.starts_with("use ") && !prev_body.starts_with("//"))
+        && indent == prev_indent;
+    let after_header = (prev_body.starts_with("//!") || prev_body.starts_with("#!["))
+        && !body.starts_with("//!")
+        && !body.starts_with("#![");
+    let after_uses = prev_body.starts_with("use ") && !body.starts_with("use ");
+    starts_item && after_item || after_header || after_uses
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn splicing_formatted_pieces_gives_the_text_of_formatting_the_whole() {
+    fn splicing_spaced_pieces_gives_the_text_of_formatting_and_spacing_the_whole() {
         let whole: syn::File = syn::parse_quote! {
             struct C;
             impl C {
@@ -244,9 +265,13 @@ mod tests {
             enum E1 { X }
         };
         let second: syn::File = syn::parse_quote! { impl C { fn c() {} } enum E2 {} };
-        let pieces = [head, first, second].iter().map(prettyplease::unparse).collect();
-        assert_eq!(splice_impl(pieces), Some(prettyplease::unparse(&whole)));
-        assert_eq!(splice_impl(vec!["struct C;\n".into(), "impl C {\n}\n".into()]), None, "no block to continue");
+        let pieces: Vec<String> = [head, first, second].iter().map(|f| spaced(prettyplease::unparse(f))).collect();
+        // The pieces do have blank lines to be reconsidered where they are cut.
+        assert!(pieces[1].contains("}\n\nenum E1"));
+        let joined = assemble("c.rs".into(), Join::SpliceImpl, pieces, "h").expect("splices");
+        assert_eq!(joined.text, format!("// h\n\n{}", spaced(prettyplease::unparse(&whole))));
+        let unspliceable = vec!["struct C;\n".into(), "impl C {\n}\n".into()];
+        assert!(assemble("c.rs".into(), Join::SpliceImpl, unspliceable, "h").is_err(), "no block to continue");
     }
 
     #[test]

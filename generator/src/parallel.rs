@@ -15,8 +15,8 @@ const MAX_WORKERS: usize = 8;
 /// biggest first: tokens never leave the thread that made them (proc-macro2 tokens cannot),
 /// only formatted text does. This thread works too, so it reuses the memory the documents
 /// left free. Timings are the time spent in each stage, summed over the segments.
-/// `side` runs beside them too, on the first thread to run out of segments, and its result
-/// comes back with the files.
+/// `side` runs beside them too, on the first thread to start, and its result comes back with
+/// the files.
 pub(crate) fn emit_and_format<T: Send>(
     model: &normalize::Model,
     crate_options: &emit::CrateOptions,
@@ -28,30 +28,35 @@ pub(crate) fn emit_and_format<T: Send>(
     let mut jobs: Vec<(usize, usize)> =
         plans.iter().enumerate().flat_map(|(f, plan)| (0..plan.segments.len()).map(move |i| (f, i))).collect();
     jobs.sort_by_key(|&(f, i)| std::cmp::Reverse(plans[f].segments[i].weight()));
-    let run = |path: &str, segment: &emit::Segment| -> Result<Done> {
+    let run = |plan: &emit::FilePlan, segment: &emit::Segment| -> Result<Done> {
         let clock = Instant::now();
         let emitted = emit::emit_segment(model, crate_options, segment);
         let emit_ms = ms(clock);
         let clock = Instant::now();
-        let text = format::format_segment(path, emitted).map_err(Error::Internal)?;
+        let mut text = format::format_segment(&plan.path, emitted).map_err(Error::Internal)?;
+        if plan.join != emit::Join::Text {
+            text = format::spaced(text);
+        }
         Ok(Done { text, emit_ms, format_ms: ms(clock) })
     };
     let next = std::sync::atomic::AtomicUsize::new(0);
     let side = std::sync::Mutex::new(Some(side));
     let side_result = std::sync::Mutex::new(None);
     let work = || {
-        let mut done = Vec::new();
-        loop {
-            let j = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&(f, i)) = jobs.get(j) else { break };
-            done.push(((f, i), run(&plans[f].path, &plans[f].segments[i])));
-        }
+        // The side task first, on the first thread to start: the segments, biggest first,
+        // then even out the threads' ends.
         let task = side.lock().ok().and_then(|mut side| side.take());
         if let Some(task) = task {
             let result = task();
             if let Ok(mut slot) = side_result.lock() {
                 *slot = Some(result);
             }
+        }
+        let mut done = Vec::new();
+        loop {
+            let j = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&(f, i)) = jobs.get(j) else { break };
+            done.push(((f, i), run(&plans[f], &plans[f].segments[i])));
         }
         done
     };
