@@ -3,7 +3,7 @@
 
 use proc_macro2::TokenStream;
 
-use crate::emit::{Content, Join, Piece};
+use crate::emit::{Content, Depth, Join, Part, Piece};
 
 /// A file of the generated crate as it will be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,10 +59,51 @@ fn format_pieces(path: &str, pieces: Vec<Piece>) -> Result<String, String> {
                 }
                 out.push_str(&text);
             }
+            Some(Piece::Nested(parts)) => {
+                let mut text = String::new();
+                for part in parts {
+                    match part {
+                        Part::Text(t) => text.push_str(&t),
+                        Part::Code { tokens, depth, indent } => lay_out_nested(path, tokens, depth, indent, &mut text)?,
+                    }
+                }
+                if cfg!(debug_assertions) {
+                    check_layout(path, &text)?;
+                }
+                out.push_str(&text);
+            }
             None => {}
         }
     }
     Ok(out)
+}
+
+/// Nested code (see `emit::layout::Writer::nested`) laid out as it would be where it stands:
+/// in blocks as deep as it is, each line then moved to its indent.
+fn lay_out_nested(
+    path: &str,
+    tokens: TokenStream,
+    depth: Depth,
+    indent: usize,
+    out: &mut String,
+) -> Result<(), String> {
+    let wrapped = match depth {
+        Depth::ImplItems => quote::quote!(impl Nested { #tokens }),
+        Depth::MethodBody => quote::quote!(impl Nested { fn nested() { #tokens } }),
+    };
+    let text = lay_out_tokens(path, wrapped)?;
+    let levels = depth.levels();
+    let lines: Vec<&str> = text.lines().collect();
+    let inner = lines.get(levels..lines.len().saturating_sub(levels)).unwrap_or_default();
+    let shift = indent.saturating_sub(4 * levels);
+    for line in inner {
+        if !line.is_empty() {
+            out.extend(std::iter::repeat_n(' ', shift));
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    Ok(())
 }
 
 /// That text emitted as laid out is what prettyplease prints for it (see `emit::layout`):
@@ -272,6 +313,39 @@ mod tests {
         assert_eq!(joined.text, format!("// h\n\n{}", spaced(prettyplease::unparse(&whole))));
         let unspliceable = vec!["struct C;\n".into(), "impl C {\n}\n".into()];
         assert!(assemble("c.rs".into(), Join::SpliceImpl, unspliceable, "h").is_err(), "no block to continue");
+    }
+
+    #[test]
+    fn nested_code_is_laid_out_as_where_it_stands() {
+        use crate::emit::Writer;
+        let method = quote::quote! {
+            /// Long enough to break.
+            pub fn stream(self) -> impl crate::Stream<Item = Result<models::SomeLongItemName, Error<SomeLongError>>> + 'a {
+                crate::runtime::paginate(None, move |page_cursor: Option<String>| async move { Ok(page_cursor) })
+            }
+        };
+        let body = quote::quote!(match self.request(Method::GET, "op", "/path").send().await? {
+            r => r.json_at(200),
+        });
+        let mut w = Writer::new();
+        w.open_macro("crate::runtime::call");
+        w.open(&["impl<'a> B<'a> {"]);
+        w.open(&["pub async fn send(self) -> Result<X, Error<E>> {"]);
+        w.nested(body.clone(), Depth::MethodBody);
+        w.close(&["}"]);
+        w.nested(method.clone(), Depth::ImplItems);
+        w.close(&["}"]);
+        w.close_macro();
+        let piece = w.finish();
+        assert!(matches!(piece, Piece::Nested(_)));
+        let whole = format!(
+            "crate::runtime::call! {{ impl<'a> B<'a> {{ pub async fn send(self) -> Result<X, Error<E>> {{ {body} }} {method} }} }}"
+        );
+        assert_eq!(format_pieces("x.rs", vec![piece]), lay_out_source("x.rs", &whole));
+        // Nested code anywhere else is left to the formatter with all around it.
+        let mut w = Writer::new();
+        w.nested(method, Depth::ImplItems);
+        assert!(matches!(w.finish(), Piece::Source(_)));
     }
 
     #[test]

@@ -7,8 +7,10 @@
 //! which prettyplease never breaks) is within prettyplease's margin, or broken as prettyplease
 //! breaks it. When a line is too wide and the writer does not know how prettyplease would break
 //! it, the text is handed to the formatter to parse and lay out ([`Piece::Source`]), so the
-//! output is prettyplease's either way. Debug builds check that each certain layout is what
-//! prettyplease prints (`format::format_segment`).
+//! output is prettyplease's either way. Code it has no layout for (a paging `stream`, a send
+//! that matches statuses) can stay nested in laid-out text: the formatter lays out only that
+//! code, as it would where it stands ([`Writer::nested`]). Debug builds check that each
+//! certain layout is what prettyplease prints (`format::format_segment`).
 
 use proc_macro2::TokenStream;
 
@@ -27,11 +29,44 @@ pub enum Piece {
     Source(String),
     /// Source text already in prettyplease's layout.
     LaidOut(String),
+    /// Source text in prettyplease's layout around code the formatter lays out where it
+    /// stands (see [`Writer::nested`]).
+    Nested(Vec<Part>),
+}
+
+/// A part of a [`Piece::Nested`].
+pub enum Part {
+    /// Text in prettyplease's layout.
+    Text(String),
+    /// Code for the formatter to lay out as it would at `indent`, `depth` inside the unit it
+    /// lays out: an item macro's body or a file.
+    Code { tokens: TokenStream, depth: Depth, indent: usize },
+}
+
+/// Where nested code stands in the unit prettyplease lays out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Depth {
+    /// Items of an `impl` block at the top of the unit: methods.
+    ImplItems,
+    /// The body of a method of such a block.
+    MethodBody,
+}
+
+impl Depth {
+    /// How many blocks in.
+    pub fn levels(self) -> usize {
+        match self {
+            Depth::ImplItems => 1,
+            Depth::MethodBody => 2,
+        }
+    }
 }
 
 /// Writes lines of Rust source, indented, and notes whether prettyplease would keep each whole.
 pub struct Writer {
     text: String,
+    /// What came before `text`, where there is nested code.
+    parts: Vec<Part>,
     indent: usize,
     /// The indent of the unit prettyplease lays out: a macro's body is laid out on its own
     /// and then indented (see `format::unparse_items`), so its lines may be that much longer.
@@ -41,16 +76,29 @@ pub struct Writer {
 
 impl Writer {
     pub fn new() -> Self {
-        Writer { text: String::with_capacity(4096), indent: 0, unit: 0, certain: true }
+        Writer { text: String::with_capacity(4096), parts: Vec::new(), indent: 0, unit: 0, certain: true }
     }
 
     /// The text written so far, as a piece.
-    pub fn finish(self) -> Piece {
-        if self.certain {
-            Piece::LaidOut(self.text)
-        } else {
-            Piece::Source(self.text)
+    pub fn finish(mut self) -> Piece {
+        if self.parts.is_empty() {
+            return if self.certain { Piece::LaidOut(self.text) } else { Piece::Source(self.text) };
         }
+        self.parts.push(Part::Text(self.text));
+        if self.certain {
+            return Piece::Nested(self.parts);
+        }
+        let mut source = String::new();
+        for part in self.parts {
+            match part {
+                Part::Text(text) => source.push_str(&text),
+                Part::Code { tokens, .. } => {
+                    source.push_str(&tokens.to_string());
+                    source.push('\n');
+                }
+            }
+        }
+        Piece::Source(source)
     }
 
     /// Whether a line of `width` bytes, written at the current indent, fits.
@@ -106,6 +154,18 @@ impl Writer {
     pub fn raw(&mut self, tokens: TokenStream) {
         self.certain = false;
         self.line(&[&tokens.to_string()]);
+    }
+
+    /// Code whose layout the writer does not know, standing `depth` inside the unit: the
+    /// formatter lays it out on its own there (prettyplease lays out a method, or a method's
+    /// body, the same whatever surrounds it), so what is around it stays laid out. Elsewhere
+    /// it is [`Writer::raw`].
+    pub fn nested(&mut self, tokens: TokenStream, depth: Depth) {
+        if self.indent != self.unit + 4 * depth.levels() {
+            return self.raw(tokens);
+        }
+        self.parts.push(Part::Text(std::mem::take(&mut self.text)));
+        self.parts.push(Part::Code { tokens, depth, indent: self.indent });
     }
 
     /// `head`, the items joined by `, ` and `tail` on one line when that fits; else `head`, a
@@ -205,7 +265,7 @@ mod tests {
         match piece {
             Piece::LaidOut(t) => (true, t),
             Piece::Source(t) => (false, t),
-            Piece::Tokens(_) => unreachable!("a writer writes text"),
+            Piece::Tokens(_) | Piece::Nested(_) => unreachable!("a writer writes text"),
         }
     }
 

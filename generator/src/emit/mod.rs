@@ -58,7 +58,9 @@ pub enum Content {
     Text(String),
 }
 
-pub use layout::Piece;
+#[cfg(test)]
+pub(crate) use layout::Writer;
+pub use layout::{Depth, Part, Piece};
 
 pub struct CrateOptions<'a> {
     pub crate_name: &'a str,

@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::super::layout::{Piece, Writer};
+use super::super::layout::{Depth, Piece, Writer};
 use super::super::syntax::{allow_many_arguments, cfg_attr, doc_lines, gate, ident};
 use super::pagination::stream;
 use super::params::{param, request_body, Arg, Param};
@@ -197,10 +197,11 @@ fn call_struct(parts: &Parts, cfg: Option<&[String]>) -> Piece {
     w.open(&["impl<'a> ", &builder, "<'a> {"]);
     send_methods(&mut w, parts);
     if let Some(s) = &parts.plan.stream {
-        w.raw(events_method(parts, s));
+        w.nested(events_method(parts, s), Depth::ImplItems);
     }
     if let Some(pagination) = &parts.plan.pagination {
-        w.raw(stream(model, parts.op, parts.plan, pagination, method_name, &parts.params, &parts.error_name));
+        let stream = stream(model, parts.op, parts.plan, pagination, method_name, &parts.params, &parts.error_name);
+        w.nested(stream, Depth::ImplItems);
     }
     w.close(&["}"]);
     w.close_macro();

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::super::expr::{chain, Expr};
-use super::super::layout::Writer;
+use super::super::layout::{Depth, Writer};
 use super::super::syntax::{doc_attrs, ident, type_tokens};
 use super::operation::Parts;
 use super::responses::{single_success, success_arms};
@@ -46,7 +46,8 @@ pub(super) fn send_methods(w: &mut Writer, parts: &Parts) {
     };
     // A deprecated method that calls another deprecated one must allow it.
     let deprecated_calling = parts.op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
-    w.raw(quote! {
+    w.nested(
+        quote! {
         /// Sends the request.
         #deprecated_calling
         pub async fn send(self) -> Result<#ok_type, Error<#error_name>> {
@@ -61,7 +62,9 @@ pub(super) fn send_methods(w: &mut Writer, parts: &Parts) {
         }
 
         #send_at
-    });
+        },
+        Depth::ImplItems,
+    );
 }
 
 /// `pub async fn send(self) -> Result<ok, Error<error>> {`, as prettyplease breaks it when it
@@ -110,7 +113,7 @@ fn request_calls(parts: &Parts) -> ([TokenStream; 3], Vec<TokenStream>) {
 /// the writer knows each call's layout.
 fn request(w: &mut Writer, parts: &Parts) {
     let Some((code, read)) = single_success(parts.op, &parts.plan.success).filter(|_| !parts.has_headers) else {
-        return w.raw(request_tokens(parts));
+        return w.nested(request_tokens(parts), Depth::MethodBody);
     };
     let (args, mut calls) = request_calls(parts);
     let (read, code) = (format_ident!("{read}"), proc_macro2::Literal::u16_unsuffixed(code));
