@@ -27,7 +27,7 @@ use seeds::{extension, once, required, Build, ListOf, MapOf, Object, Opt, RefOr}
 
 mod schema;
 mod seeds;
-mod yaml;
+pub(super) mod yaml;
 
 pub(crate) use yaml::openapi_from_yaml;
 #[cfg(test)]
@@ -53,6 +53,41 @@ struct Doc {
     openapi: Option<String>,
     info: Option<openapiv3::Info>,
     paths: Option<Paths>,
+}
+
+impl Doc {
+    /// Two parts of one document read apart, the first first: a field in both is an error,
+    /// as it is when the document is read whole.
+    fn merge<E: de::Error>(mut self, later: Doc) -> Result<Doc, E> {
+        let repeated =
+            self.seen & later.seen != 0 || later.doc.extensions.keys().any(|key| self.doc.extensions.contains_key(key));
+        if repeated {
+            return Err(E::custom("a field given twice"));
+        }
+        let (doc, later_doc) = (&mut self.doc, later.doc);
+        let bit = |b: u32| later.seen & (1 << b) != 0;
+        self.openapi = self.openapi.or(later.openapi);
+        self.info = self.info.or(later.info);
+        self.paths = self.paths.or(later.paths);
+        if bit(2) {
+            doc.servers = later_doc.servers;
+        }
+        if bit(4) {
+            doc.components = later_doc.components;
+        }
+        if bit(5) {
+            doc.security = later_doc.security;
+        }
+        if bit(6) {
+            doc.tags = later_doc.tags;
+        }
+        if bit(7) {
+            doc.external_docs = later_doc.external_docs;
+        }
+        doc.extensions.extend(later_doc.extensions);
+        self.seen |= later.seen;
+        Ok(self)
+    }
 }
 
 impl Build for Doc {

@@ -62,9 +62,12 @@ fn agree(value: &Value, strict: bool, what: &dyn Fn() -> String) -> bool {
     let text = value.to_string();
     let from_text = compare(&by_serde, super::openapi_from_str(&text), strict, &|| format!("{} (JSON)", what()));
     let yaml = serde_yaml::to_string(value).expect("any JSON value writes as YAML");
-    let from_yaml =
-        compare(&serde_of_yaml(&yaml), super::openapi_from_yaml(&yaml), strict, &|| format!("{} (YAML)", what()));
-    from_value || from_text || from_yaml
+    let by_serde_yaml = serde_of_yaml(&yaml);
+    let from_yaml = compare(&by_serde_yaml, super::openapi_from_yaml(&yaml), strict, &|| format!("{} (YAML)", what()));
+    // Cut in two wherever it can be, however small.
+    let from_parts =
+        compare(&by_serde_yaml, super::yaml::read(&yaml, 0), strict, &|| format!("{} (YAML parts)", what()));
+    from_value || from_text || from_yaml || from_parts
 }
 
 fn value_of(path: &Path) -> Option<Value> {
@@ -104,7 +107,9 @@ fn every_spec_at_hand_reads_as_serde_reads_it() {
         if file.extension().is_none_or(|e| e != "json") {
             let text = std::fs::read_to_string(file).expect("read once already");
             let what = || format!("{} (its YAML text)", file.display());
-            compare(&serde_of_yaml(&text), super::openapi_from_yaml(&text), true, &what);
+            let by_serde = serde_of_yaml(&text);
+            compare(&by_serde, super::openapi_from_yaml(&text), true, &what);
+            compare(&by_serde, super::yaml::read(&text, 0), true, &what);
         }
         read += 1;
     }
@@ -288,5 +293,30 @@ fn yaml_reads_as_its_json_value_reads() {
         let text = doc(operation);
         let what = || format!("`{operation}`");
         compare(&serde_of_yaml(&text), super::openapi_from_yaml(&text), false, &what);
+    }
+}
+
+/// A YAML text cut in two reads as the whole, or fails (and is then read whole): never
+/// another document.
+#[test]
+fn yaml_cut_in_two_reads_as_the_whole_or_not_at_all() {
+    let head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+    let paths = "paths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n";
+    let tail = "components:\n  schemas:\n    A: {type: string}\n";
+    let whole = format!("{head}{paths}{tail}");
+    let by_serde = serde_of_yaml(&whole);
+    assert!(by_serde.is_ok());
+    compare(&by_serde, super::yaml::read(&whole, 0), true, &|| "a plain document".into());
+    // An alias across the cut, a scalar or a flow list across it: errors, or the whole.
+    for odd in [
+        format!("{head}x-a: &a {{k: 1}}\n{paths}{tail}x-b: *a\n"),
+        format!("{head}description: \"two\ncomponents: lines\"\n{paths}{tail}"),
+        format!("{head}x-list: [1,\ncomponents: 2]\n{paths}"),
+        format!("{head}{paths}---\n{tail}"),
+        format!("%YAML 1.2\n---\n{head}{paths}{tail}"),
+        format!("{head}{paths}paths:\n  /b: {{}}\n{tail}"),
+    ] {
+        let by_serde = serde_of_yaml(&odd);
+        compare(&by_serde, super::yaml::read(&odd, 0), false, &|| format!("{odd:?}"));
     }
 }

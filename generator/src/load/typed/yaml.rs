@@ -15,11 +15,94 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde::Deserialize;
 use serde_json::{Number, Value};
 
+use super::seeds::Build;
 use crate::load::parse::YamlValue;
 
-/// The document of a YAML text.
+/// The document of a YAML text; a large one is read in two parts side by side (see
+/// [`split_point`]).
 pub(crate) fn openapi_from_yaml(text: &str) -> Result<openapiv3::OpenAPI, serde_yaml::Error> {
-    super::Object::<super::Doc>::default().deserialize(Strict(serde_yaml::Deserializer::from_str(text)))
+    read(text, SPLIT_FROM)
+}
+
+/// The size from which a text is read in two parts: below it a thread costs more than it
+/// saves.
+const SPLIT_FROM: usize = 256 * 1024;
+
+/// The document of a YAML text, read in two parts on two threads when it is at least
+/// `split_from` long and can be cut.
+pub(super) fn read(text: &str, split_from: usize) -> Result<openapiv3::OpenAPI, serde_yaml::Error> {
+    let Some(at) = split_point(text, split_from) else {
+        return super::Object::<super::Doc>::default().deserialize(Strict(serde_yaml::Deserializer::from_str(text)));
+    };
+    let (first, second) = text.split_at(at);
+    let part = |text: &str| DocPart.deserialize(Strict(serde_yaml::Deserializer::from_str(text)));
+    let (first, second) = std::thread::scope(|s| {
+        let second = s.spawn(|| part(second));
+        (part(first), second.join())
+    });
+    let second = second.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    first?.merge::<serde_yaml::Error>(second?)?.finish()
+}
+
+/// Where a YAML text can be cut into two documents that read as the whole does: before a
+/// top-level key (a line that starts in column 0 with a plain key and `:`) near the middle.
+/// A top-level mapping's entries are independent, and such a line can only be one: a block
+/// scalar's lines are indented, and a plain scalar cannot hold `: `. A cut inside a quoted
+/// scalar or a flow collection leaves the first part unterminated, and an alias in one part
+/// to an anchor in the other is unknown there: errors, after which the document is read whole
+/// the usual way. Texts with directives or more than one document are not cut.
+fn split_point(text: &str, split_from: usize) -> Option<usize> {
+    if text.len() < split_from.max(1) || text.starts_with('%') {
+        return None;
+    }
+    let middle = text.len() / 2;
+    let mut best: Option<usize> = None;
+    let mut at: usize = 0;
+    for line in text.split_inclusive('\n') {
+        if at > 0 {
+            if line.starts_with("---") || line.starts_with("...") {
+                return None;
+            }
+            if is_plain_key_line(line) && best.is_none_or(|b| at.abs_diff(middle) < b.abs_diff(middle)) {
+                best = Some(at);
+            }
+        }
+        at += line.len();
+    }
+    best
+}
+
+/// `name:` or `name: value` in column 0, the name made of letters, digits, `_`, `-` and `.`.
+fn is_plain_key_line(line: &str) -> bool {
+    let key_len = line.bytes().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')).count();
+    key_len > 0
+        && line.as_bytes()[0].is_ascii_alphanumeric()
+        && line[key_len..].starts_with(':')
+        && line[key_len + 1..].starts_with([' ', '\n', '\r'])
+}
+
+/// One part of a document: its entries, read into a document not yet finished.
+struct DocPart;
+
+impl<'de> DeserializeSeed<'de> for DocPart {
+    type Value = super::Doc;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<super::Doc, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocPart {
+    type Value = super::Doc;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an OpenAPI document")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<super::Doc, A::Error> {
+        let mut doc = super::Doc::default();
+        while let Some(key) = map.next_key::<String>()? {
+            doc.field(key, &mut map)?;
+        }
+        Ok(doc)
+    }
 }
 
 /// A YAML deserializer that reads every value as its JSON value reads.
