@@ -23,7 +23,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "String",
     "Vec",
     "Box",
-    "HashMap",
+    "FxHashMap",
     "Client",
     "Error",
     "ApiError",
@@ -225,7 +225,7 @@ pub fn status_variant(status: u16) -> String {
 /// Makes names unique by appending 2, 3, ... in the order asked.
 #[derive(Default)]
 pub struct Uniquer {
-    taken: std::collections::HashSet<String>,
+    taken: rustc_hash::FxHashSet<String>,
 }
 
 impl Uniquer {

@@ -1,6 +1,6 @@
 //! `models.rs`: every model type once, with the aliases of structurally identical components.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 use proc_macro2::TokenStream;
@@ -318,7 +318,7 @@ fn froms<'p>(
     name: &proc_macro2::Ident,
     variants: impl Iterator<Item = (&'p proc_macro2::Ident, &'p VariantType)> + Clone,
 ) -> Vec<TokenStream> {
-    let mut held_by: HashMap<&(RustType, bool), usize> = HashMap::new();
+    let mut held_by: FxHashMap<&(RustType, bool), usize> = FxHashMap::default();
     for (_, (_, key)) in variants.clone() {
         *held_by.entry(key).or_default() += 1;
     }

@@ -20,7 +20,7 @@ fn spec_text(text: &Option<String>) -> Option<String> {
     text.as_deref().map(rustdoc_safe)
 }
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use heck::ToSnakeCase;
 use indexmap::IndexMap;
@@ -44,7 +44,7 @@ const MAX_DEPTH: usize = 200;
 /// kept too, for the generated example tests; without, they cost nothing.
 pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>, examples: bool, facts: bool) -> Result<Ir> {
     let mut ir = Ir::default();
-    let mut modules = HashSet::new();
+    let mut modules = FxHashSet::default();
     for spec in specs {
         let module = module_name(&spec.file_name);
         if !modules.insert(module.clone()) {
@@ -130,9 +130,9 @@ struct SpecLowerer<'a> {
     /// those places.
     origins: &'a Origins,
     /// Component schemas already lowered (or being lowered: recursion ends here).
-    memo: HashMap<String, NodeId>,
+    memo: FxHashMap<String, NodeId>,
     /// The nodes of component schemas still being lowered: an `allOf` cannot merge them.
-    pending: HashSet<NodeId>,
+    pending: FxHashSet<NodeId>,
     /// One-part `allOf` wrappers of a schema that was still being lowered, and that schema:
     /// each wrapper takes its kind when lowering is done.
     wrappers: Vec<(NodeId, NodeId)>,
@@ -149,7 +149,7 @@ struct SpecLowerer<'a> {
     undefined_schemes: Vec<String>,
     /// Schemas' texts as the IR keeps them (see [`spec_text`]), by the spec's text: made once
     /// each, as an inlined spec repeats the same descriptions thousands of times.
-    texts: HashMap<&'a str, std::sync::Arc<str>>,
+    texts: FxHashMap<&'a str, std::sync::Arc<str>>,
 }
 
 impl<'a> SpecLowerer<'a> {
@@ -166,8 +166,8 @@ impl<'a> SpecLowerer<'a> {
             path,
             components,
             origins: &NO_ORIGINS,
-            memo: HashMap::new(),
-            pending: HashSet::new(),
+            memo: FxHashMap::default(),
+            pending: FxHashSet::default(),
             wrappers: Vec::new(),
             is_overlay,
             depth: 0,
@@ -175,7 +175,7 @@ impl<'a> SpecLowerer<'a> {
             facts: false,
             merged_facts: None,
             undefined_schemes: Vec::new(),
-            texts: HashMap::new(),
+            texts: FxHashMap::default(),
         }
     }
 
@@ -325,10 +325,10 @@ impl<'a> SpecLowerer<'a> {
     /// Every operation of `doc`'s paths into `api`: lowered, or skipped with why.
     fn paths(&mut self, doc: &'a openapiv3::OpenAPI, api: &mut Api) -> Result<()> {
         let paths_ptr = JsonPointer::root().push("paths");
-        let mut seen_ids = HashSet::new();
+        let mut seen_ids = FxHashSet::default();
         // Paths by their template with the parameters' names left out: two alike are one path
         // to a server (Vault's `/{alicloud_mount_path}/config` and `/{azure_mount_path}/config`).
-        let mut templates: HashMap<String, &str> = HashMap::new();
+        let mut templates: FxHashMap<String, &str> = FxHashMap::default();
         for (path, item) in &doc.paths.paths {
             let item_ptr = paths_ptr.push(path);
             let template = anonymous_template(path);
@@ -373,7 +373,7 @@ impl<'a> SpecLowerer<'a> {
     /// The operation's id, numbered when another operation has it already (everything keyed
     /// by it, the report and `api.json`, stays apart), with a warning. Ids that differ only in
     /// case or separators (`getThing`, `get_thing`) are fine: emit numbers their names.
-    fn unique_id(&mut self, seen_ids: &mut HashSet<String>, id: String, op_ptr: &JsonPointer) -> String {
+    fn unique_id(&mut self, seen_ids: &mut FxHashSet<String>, id: String, op_ptr: &JsonPointer) -> String {
         let id = if seen_ids.contains(&id) {
             let unique = (2..).map(|n| format!("{id}{n}")).find(|c| !seen_ids.contains(c)).expect("a free number");
             self.warn(
@@ -468,7 +468,7 @@ fn extension_refs(value: &serde_json::Value, ptr: &JsonPointer, found: &mut Vec<
 }
 
 fn dedup(values: impl Iterator<Item = String>) -> Vec<String> {
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     values.filter(|v| seen.insert(v.clone())).collect()
 }
 

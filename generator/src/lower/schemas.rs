@@ -1,7 +1,7 @@
 //! Schemas: each form (types, objects, arrays, `oneOf`/`anyOf`, `allOf`) as a node of the IR.
 
+use rustc_hash::FxHashSet;
 use std::borrow::Borrow;
-use std::collections::HashSet;
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
@@ -240,7 +240,7 @@ impl<'a> SpecLowerer<'a> {
     ) -> Result<Kind> {
         let mut part_kinds = Vec::new();
         let mut part_nodes = Vec::new();
-        let mut required: HashSet<String> = extra_required.iter().cloned().collect();
+        let mut required: FxHashSet<String> = extra_required.iter().cloned().collect();
         for (i, part) in parts.iter().enumerate() {
             let part_ptr = ptr.push("allOf").push(i.to_string());
             let node = self.schema_ref(part, part_ptr.clone(), NameHint::AllOfPart { merged: id })?;

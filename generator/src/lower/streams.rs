@@ -50,7 +50,7 @@ pub(super) fn documented_sentinel(ir: &Ir, op: &Operation, response: &Response) 
         texts.extend(body.description.as_deref());
         // The body's schemas a few levels down, breadth first and bounded.
         let mut level = vec![body.schema];
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         for _ in 0..SENTINEL_DEPTH {
             let mut next = Vec::new();
             for node in level.into_iter().filter(|n| seen.insert(*n)).take(SENTINEL_NODES) {

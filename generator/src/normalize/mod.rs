@@ -14,7 +14,9 @@
 //! nothing splits. Each class of object, enum or union nodes that an operation reaches becomes
 //! one model type.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::ir::*;
 use crate::naming;
@@ -55,7 +57,7 @@ pub struct TypeId(pub u32);
 pub struct Model {
     pub ir: Ir,
     class_of: Vec<ClassId>,
-    type_of_class: HashMap<ClassId, TypeId>,
+    type_of_class: FxHashMap<ClassId, TypeId>,
     /// Model types, sorted by name.
     pub types: Vec<TypeDef>,
     pub aliases: Vec<Alias>,
@@ -221,7 +223,7 @@ pub fn normalize(ir: Ir) -> Model {
         })
         .collect();
     let named = resolve_collisions(wanted);
-    let type_of_class: HashMap<ClassId, TypeId> =
+    let type_of_class: FxHashMap<ClassId, TypeId> =
         named.iter().enumerate().map(|(i, (c, _, _))| (*c, TypeId(i as u32))).collect();
 
     let mut types = Vec::with_capacity(named.len());
@@ -250,7 +252,7 @@ pub fn normalize(ir: Ir) -> Model {
         types.push(TypeDef { name, name_source, shape, doc, sites: sites.into_iter().cloned().collect() });
     }
     // An alias never takes a name that a type has.
-    let type_names: HashSet<&str> = types.iter().map(|t| t.name.as_str()).collect();
+    let type_names: FxHashSet<&str> = types.iter().map(|t| t.name.as_str()).collect();
     aliases.retain(|a| !type_names.contains(a.name.as_str()));
     aliases.sort_by(|a, b| a.name.cmp(&b.name));
 

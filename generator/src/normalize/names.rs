@@ -2,7 +2,9 @@
 //! sites agree on, from the property, the resource of the path or the parameter that holds
 //! it, short, and qualified by its context only when another type wants the same name.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{is_model_kind, ClassId, NameSource};
 use crate::ir::*;
@@ -131,11 +133,11 @@ pub(super) struct Namer<'a> {
     members: &'a BTreeMap<ClassId, Vec<NodeId>>,
     /// Which nodes operations reach: only those offer derived names.
     reachable: &'a [bool],
-    memo: HashMap<ClassId, Option<Choice>>,
-    visiting: HashSet<ClassId>,
+    memo: FxHashMap<ClassId, Option<Choice>>,
+    visiting: FxHashSet<ClassId>,
     /// [`naming::type_ident`] of each name offered, made once: the copies of one schema in an
     /// inlined spec offer the same title hundreds of times.
-    idents: HashMap<String, String>,
+    idents: FxHashMap<String, String>,
 }
 
 impl<'a> Namer<'a> {
@@ -150,9 +152,9 @@ impl<'a> Namer<'a> {
             class_of,
             members,
             reachable,
-            memo: HashMap::new(),
-            visiting: HashSet::new(),
-            idents: HashMap::new(),
+            memo: FxHashMap::default(),
+            visiting: FxHashSet::default(),
+            idents: FxHashMap::default(),
         }
     }
 
