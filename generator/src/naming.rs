@@ -1,8 +1,6 @@
 //! Turning spec names into Rust identifiers that cannot break the crate: keywords, leading
 //! digits, punctuation and names that would shadow what generated code uses.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
-
 /// Strict and reserved keywords of Rust 2021.
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
@@ -58,14 +56,73 @@ pub fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }
 
-/// Keeps ASCII letters, digits and separators heck understands; everything else splits words.
-fn words(raw: &str) -> String {
-    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+/// The words of `raw` as heck finds them, where only ASCII letters and digits make words
+/// (anything else splits them): a word also ends after a lowercase letter (or digits after
+/// one) that an uppercase letter follows, and before the last of a run of uppercase letters
+/// that a lowercase one follows (`HTTPServer`: `HTTP`, `Server`). heck goes through Unicode
+/// case tables and `fmt` for every letter; names are ASCII by then, and made by the thousand.
+fn each_word(raw: &str, mut each: impl FnMut(&str)) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mode {
+        Boundary,
+        Lower,
+        Upper,
+    }
+    for word in raw.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let b = word.as_bytes();
+        let (mut start, mut mode) = (0, Mode::Boundary);
+        for i in 0..b.len() {
+            let Some(&next) = b.get(i + 1) else {
+                each(&word[start..]);
+                break;
+            };
+            let c = b[i];
+            let next_mode = match c {
+                b'a'..=b'z' => Mode::Lower,
+                b'A'..=b'Z' => Mode::Upper,
+                _ => mode,
+            };
+            if next_mode == Mode::Lower && next.is_ascii_uppercase() {
+                each(&word[start..=i]);
+                (start, mode) = (i + 1, Mode::Boundary);
+            } else if mode == Mode::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
+                each(&word[start..i]);
+                (start, mode) = (i, Mode::Boundary);
+            } else {
+                mode = next_mode;
+            }
+        }
+    }
+}
+
+/// heck's `UpperCamelCase` of `raw`'s words (see [`each_word`]).
+fn upper_camel(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    each_word(raw, |word| {
+        let mut bytes = word.bytes();
+        if let Some(first) = bytes.next() {
+            out.push(first.to_ascii_uppercase() as char);
+            out.extend(bytes.map(|b| b.to_ascii_lowercase() as char));
+        }
+    });
+    out
+}
+
+/// heck's `snake_case` of `raw`'s words (see [`each_word`]).
+fn lower_snake(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 4);
+    each_word(raw, |word| {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+    });
+    out
 }
 
 /// `UpperCamelCase` for a type or variant; never empty, never starting with a digit.
 pub fn camel(raw: &str) -> String {
-    let s = words(raw).to_upper_camel_case();
+    let s = upper_camel(raw);
     match s.chars().next() {
         None => String::new(),
         Some(c) if c.is_ascii_digit() => format!("N{s}"),
@@ -163,7 +220,7 @@ pub fn variant_ident(raw: &str) -> String {
 
 /// `snake_case` for a field, parameter or method; keywords get a trailing underscore.
 pub fn snake(raw: &str) -> String {
-    let s = words(raw).to_snake_case();
+    let s = lower_snake(raw);
     let s = match s.chars().next() {
         None => "field".to_string(),
         Some(c) if c.is_ascii_digit() => format!("n{s}"),
@@ -258,6 +315,29 @@ impl Uniquer {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn words_are_cased_as_heck_cases_them() {
+        use heck::{ToSnakeCase, ToUpperCamelCase};
+        let heck_words =
+            |raw: &str| -> String { raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect() };
+        let check = |raw: &str| {
+            assert_eq!(super::upper_camel(raw), heck_words(raw).to_upper_camel_case(), "{raw:?}");
+            assert_eq!(super::lower_snake(raw), heck_words(raw).to_snake_case(), "{raw:?}");
+        };
+        // Every string of up to five of these, and names as specs write them.
+        let alphabet = ['a', 'B', 'c', 'D', '1', ' ', '_', 'é'];
+        let mut strings = vec![String::new()];
+        for _ in 0..5 {
+            strings = strings.iter().flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}"))).collect();
+            strings.iter().for_each(|s| check(s));
+        }
+        for raw in
+            ["HTTPServer", "getV2Accounts", "x-ms-ID", "ÅngströmUnit", "v1.2.3", "ABC", "aB1cD2", "__x__", "ID2Name"]
+        {
+            check(raw);
+        }
+    }
+
     use super::*;
 
     #[test]
