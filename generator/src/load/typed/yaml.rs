@@ -41,7 +41,12 @@ pub(super) fn read(text: &str, split_from: usize) -> Result<openapiv3::OpenAPI, 
         (part(first), second.join())
     });
     let second = second.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    first?.merge::<serde_yaml::Error>(second?)?.finish()
+    // Parts that do not read (a cut through a scalar, an alias to the other part): the
+    // whole, as if never cut.
+    match (first, second) {
+        (Ok(first), Ok(second)) => first.merge::<serde_yaml::Error>(second)?.finish(),
+        _ => super::Object::<super::Doc>::default().deserialize(Strict(serde_yaml::Deserializer::from_str(text))),
+    }
 }
 
 /// Where a YAML text can be cut into two documents that read as the whole does: before a
@@ -49,8 +54,7 @@ pub(super) fn read(text: &str, split_from: usize) -> Result<openapiv3::OpenAPI, 
 /// A top-level mapping's entries are independent, and such a line can only be one: a block
 /// scalar's lines are indented, and a plain scalar cannot hold `: `. A cut inside a quoted
 /// scalar or a flow collection leaves the first part unterminated, and an alias in one part
-/// to an anchor in the other is unknown there: errors, after which the document is read whole
-/// the usual way. Texts with directives or more than one document are not cut.
+/// to an anchor in the other is unknown there: errors, after which the text is read whole. Texts with directives or more than one document are not cut.
 fn split_point(text: &str, split_from: usize) -> Option<usize> {
     if text.len() < split_from.max(1) || text.starts_with('%') {
         return None;
