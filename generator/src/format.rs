@@ -190,7 +190,7 @@ pub(crate) fn assemble(path: String, join: Join, pieces: Vec<String>, header: &s
         // A spaced segment may begin with the blank line it had after its own first block.
         let chunk = chunk.trim_start_matches('\n');
         let Some(first) = chunk.lines().next() else { continue };
-        if last.is_some_and(|last| blank_between(last, first)) {
+        if last.is_some_and(|last| blank_between(Line::of(last), Line::of(first))) {
             text.push('\n');
         }
         text.push_str(chunk);
@@ -243,41 +243,62 @@ pub fn unparse(file: syn::File) -> String {
 /// `lines` written to `out` with a blank line between items, as a person would: prettyplease
 /// keeps none.
 fn space_items<'c>(out: &mut String, lines: impl Iterator<Item = &'c str>) {
-    let mut prev: Option<&str> = None;
-    for line in lines {
+    let mut prev: Option<Line> = None;
+    for text in lines {
+        let line = Line::of(text);
         if prev.is_some_and(|prev| blank_between(prev, line)) {
             out.push('\n');
         }
-        out.push_str(line);
+        out.push_str(text);
         out.push('\n');
         prev = Some(line);
     }
 }
 
+/// A line's indent and what follows it, worked out once for the line's two comparisons.
+#[derive(Clone, Copy)]
+struct Line<'c> {
+    indent: usize,
+    body: &'c str,
+}
+
+impl<'c> Line<'c> {
+    fn of(text: &'c str) -> Self {
+        let spaces = text.bytes().take_while(|&b| b == b' ').count();
+        // Spaces then anything but other whitespace, as generated lines are; else as `trim_start` says.
+        let body = match text.as_bytes().get(spaces) {
+            Some(b) if b.is_ascii() && !b.is_ascii_whitespace() => &text[spaces..],
+            None => "",
+            Some(_) => text.trim_start(),
+        };
+        Line { indent: text.len() - body.len(), body }
+    }
+}
+
 /// Whether a blank line goes between two neighbouring lines: before an item that follows an
 /// item at its level, after the file's header and after the `use`s.
-fn blank_between(prev: &str, line: &str) -> bool {
+fn blank_between(prev: Line, line: Line) -> bool {
     const ITEM_STARTS: &[&str] =
         &["///", "//", "#[", "pub ", "pub(", "fn ", "impl", "struct ", "enum ", "const ", "type ", "mod ", "use "];
-    let indent = line.len() - line.trim_start().len();
-    let prev_indent = prev.len() - prev.trim_start().len();
-    let body = line.trim_start();
-    let prev_body = prev.trim_start();
+    let (body, prev_body) = (line.body, prev.body);
     if body.is_empty() || prev_body.is_empty() {
         return false;
     }
-    // A runtime macro that defines items (`crate::runtime::object! {`), not a call.
-    let item_macro = body.starts_with("crate::")
-        && body.split_whitespace().next().is_some_and(|w| w.ends_with('!') || w.contains("!("));
-    let starts_item = item_macro || ITEM_STARTS.iter().any(|s| body.starts_with(s));
-    let after_item = (prev_body == "}"
-        || prev_body.ends_with(';') && !prev_body.starts_with("use ") && !prev_body.starts_with("//"))
-        && indent == prev_indent;
     let after_header = (prev_body.starts_with("//!") || prev_body.starts_with("#!["))
         && !body.starts_with("//!")
         && !body.starts_with("#![");
     let after_uses = prev_body.starts_with("use ") && !body.starts_with("use ");
-    starts_item && after_item || after_header || after_uses
+    if after_header || after_uses {
+        return true;
+    }
+    let after_item = line.indent == prev.indent
+        && (prev_body == "}"
+            || prev_body.ends_with(';') && !prev_body.starts_with("use ") && !prev_body.starts_with("//"));
+    // A runtime macro that defines items (`crate::runtime::object! {`), not a call.
+    after_item
+        && (ITEM_STARTS.iter().any(|s| body.starts_with(s))
+            || body.starts_with("crate::")
+                && body.split_whitespace().next().is_some_and(|w| w.ends_with('!') || w.contains("!(")))
 }
 
 #[cfg(test)]
