@@ -17,7 +17,8 @@ use crate::normalize::{FieldDef, Model, RustType, Shape, TypeDef, TypeId};
 
 /// The model types `range` of `models.rs`: the file's head when the range starts it, the
 /// aliases when it ends it. Ranges are emitted and formatted separately, side by side. Structs,
-/// enums and aliases are printed laid out (see `layout`); unions, far fewer, as tokens.
+/// enums, aliases and unions without a tag are printed laid out (see `layout`); unions with one,
+/// far fewer, as tokens.
 pub fn models(model: &Model, range: Range<usize>) -> Vec<Piece> {
     let mut pieces = Vec::with_capacity(range.len() + 2);
     if range.start == 0 {
@@ -31,8 +32,9 @@ pub fn models(model: &Model, range: Range<usize>) -> Vec<Piece> {
         pieces.push(match &t.shape {
             Shape::Struct { fields, additional } => struct_def(model, id, t, fields, *additional, features),
             Shape::Enum { values } => enum_def(t, values, features),
-            Shape::Union { variants, tag } => {
-                Piece::Tokens(gate(&cfg_attr(features), union_def(model, id, t, variants, tag.as_ref())))
+            Shape::Union { variants, tag: None } => untagged_union(model, id, t, variants, features),
+            Shape::Union { variants, tag: Some(tag) } => {
+                Piece::Tokens(gate(&cfg_attr(features), tagged_union(model, id, t, variants, tag)))
             }
         });
     }
@@ -223,66 +225,56 @@ fn type_doc(t: &TypeDef) -> TokenStream {
     doc_attrs(t.doc.as_deref())
 }
 
-fn union_def(model: &Model, owner: TypeId, t: &TypeDef, variants: &[NodeId], tag: Option<&Tag>) -> TokenStream {
-    if let Some(tag) = tag.filter(|tag| tag.written_by_union) {
+/// A union with a discriminator: decoding reads the tag and decodes that variant only;
+/// encoding writes the variant, which carries its tag.
+fn tagged_union(model: &Model, owner: TypeId, t: &TypeDef, variants: &[NodeId], tag: &Tag) -> TokenStream {
+    if tag.written_by_union {
         return union_writing_its_tag(model, owner, t, tag);
     }
     let name = ident(&t.name);
     let doc = type_doc(t);
-    let mut idents = Uniquer::default();
-    let parts: Vec<(proc_macro2::Ident, VariantType)> = variants
+    let parts: Vec<(proc_macro2::Ident, VariantType)> = variant_idents(model, t, variants)
         .iter()
-        .map(|&v| {
-            let full = variant_name(model, v);
-            // `Target::Variant1(TargetVariant1)` rather than `Target::TargetVariant1(...)`.
-            let short = full.strip_prefix(t.name.as_str()).filter(|s| s.starts_with(|c: char| c.is_ascii_uppercase()));
-            (ident(&idents.claim(short.unwrap_or(&full).to_string())), held(model, owner, v))
-        })
+        .zip(variants)
+        .map(|(v, &node)| (ident(v), held(model, owner, node)))
         .collect();
     let defs = parts.iter().map(|(v, (ty, _))| quote! { #v(#ty), });
-    // With a discriminator, decoding reads the tag and decodes that variant only; encoding
-    // writes the variant, which carries its tag.
-    let (derives, tagged_de) = match tag {
-        None => (quote!(Serialize, Deserialize), TokenStream::new()),
-        Some(tag) => {
-            let property = &tag.property;
-            // A value several variants carry (a spec can say so) decodes as the first of them
-            // that fits, in the spec's order.
-            let mut by_value: Vec<(&String, Vec<&proc_macro2::Ident>)> = Vec::new();
-            for (value, node) in &tag.values {
-                let index = variants.iter().position(|v| v == node).expect("tag values name variants");
-                match by_value.iter_mut().find(|(v, _)| *v == value) {
-                    Some((_, idents)) => idents.push(&parts[index].0),
-                    None => by_value.push((value, vec![&parts[index].0])),
-                }
+    let property = &tag.property;
+    // A value several variants carry (a spec can say so) decodes as the first of them that
+    // fits, in the spec's order.
+    let mut by_value: Vec<(&String, Vec<&proc_macro2::Ident>)> = Vec::new();
+    for (value, node) in &tag.values {
+        let index = variants.iter().position(|v| v == node).expect("tag values name variants");
+        match by_value.iter_mut().find(|(v, _)| *v == value) {
+            Some((_, idents)) => idents.push(&parts[index].0),
+            None => by_value.push((value, vec![&parts[index].0])),
+        }
+    }
+    let arms = by_value.iter().map(|(value, idents)| match idents.split_last() {
+        Some((last, [])) => quote! { Some(#value) => serde_json::from_value(value).map(Self::#last), },
+        Some((last, firsts)) => quote! {
+            Some(#value) => {
+                #(if let Ok(v) = serde_json::from_value(value.clone()) { return Ok(Self::#firsts(v)); })*
+                serde_json::from_value(value).map(Self::#last)
             }
-            let arms = by_value.iter().map(|(value, idents)| match idents.split_last() {
-                Some((last, [])) => quote! { Some(#value) => serde_json::from_value(value).map(Self::#last), },
-                Some((last, firsts)) => quote! {
-                    Some(#value) => {
-                        #(if let Ok(v) = serde_json::from_value(value.clone()) { return Ok(Self::#firsts(v)); })*
-                        serde_json::from_value(value).map(Self::#last)
-                    }
-                },
-                None => TokenStream::new(),
-            });
-            let expected = format!("`{property}` is one of {:?}", by_value.iter().map(|(v, _)| v).collect::<Vec<_>>());
-            let de = quote! {
-                impl<'de> Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = serde_json::Value::deserialize(deserializer)?;
-                        let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
-                        match tag.as_deref() {
-                            #(#arms)*
-                            other => return Err(serde::de::Error::custom(format!("{other:?}: expected {}", #expected))),
-                        }
-                        .map_err(serde::de::Error::custom)
-                    }
+        },
+        None => TokenStream::new(),
+    });
+    let expected = format!("`{property}` is one of {:?}", by_value.iter().map(|(v, _)| v).collect::<Vec<_>>());
+    let tagged_de = quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    other => return Err(serde::de::Error::custom(format!("{other:?}: expected {}", #expected))),
                 }
-            };
-            (quote!(Serialize), de)
+                .map_err(serde::de::Error::custom)
+            }
         }
     };
+    let derives = quote!(Serialize);
     let froms = froms(&name, parts.iter().map(|(v, held)| (v, held)));
     quote! {
         #doc
@@ -295,6 +287,48 @@ fn union_def(model: &Model, owner: TypeId, t: &TypeDef, variants: &[NodeId], tag
         #tagged_de
         #(#froms)*
     }
+}
+
+/// A union without a tag, laid out (see `layout`): the enum, and `From` for each variant
+/// whose type no other variant holds.
+fn untagged_union(model: &Model, owner: TypeId, t: &TypeDef, variants: &[NodeId], cfg: Option<&[String]>) -> Piece {
+    let parts: Vec<(String, String, (RustType, bool))> = variant_idents(model, t, variants)
+        .into_iter()
+        .zip(variants)
+        .map(|(ident, &v)| {
+            let (ty, key) = held_source(model, owner, v);
+            (ident, ty, key)
+        })
+        .collect();
+    let mut w = Writer::new();
+    w.cfg(cfg);
+    w.doc_lines(&doc_lines(t.doc.as_deref()));
+    w.line(&["#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]"]);
+    w.line(&["#[serde(untagged)]"]);
+    w.line(&["#[non_exhaustive]"]);
+    w.open(&["pub enum ", &t.name, " {"]);
+    for (ident, ty, _) in &parts {
+        w.list(&format!("{ident}("), std::slice::from_ref(ty), "),");
+    }
+    w.close(&["}"]);
+    let from = alone(parts.iter().map(|(_, _, key)| key));
+    for ((ident, ty, _), _) in parts.iter().zip(from).filter(|(_, from)| *from) {
+        w.cfg(cfg);
+        w.open(&["impl From<", ty, "> for ", &t.name, " {"]);
+        w.open(&["fn from(value: ", ty, ") -> Self {"]);
+        w.line(&["Self::", ident, "(value)"]);
+        w.close(&["}"]);
+        w.close(&["}"]);
+    }
+    w.finish()
+}
+
+/// [`held`], as source text.
+fn held_source(model: &Model, owner: TypeId, node: NodeId) -> (String, (RustType, bool)) {
+    let rust_type = model.rust_type(node);
+    let ty = type_source(model, &rust_type, "");
+    let boxed = model.needs_box(owner, model.unwrap_nullable(node).0);
+    (if boxed { format!("Box<{ty}>") } else { ty }, (rust_type, boxed))
 }
 
 /// The type a variant holds, and its key for counting variants of one type (boxed or not).
@@ -318,13 +352,11 @@ fn froms<'p>(
     name: &proc_macro2::Ident,
     variants: impl Iterator<Item = (&'p proc_macro2::Ident, &'p VariantType)> + Clone,
 ) -> Vec<TokenStream> {
-    let mut held_by: FxHashMap<&(RustType, bool), usize> = FxHashMap::default();
-    for (_, (_, key)) in variants.clone() {
-        *held_by.entry(key).or_default() += 1;
-    }
+    let from = alone(variants.clone().map(|(_, (_, key))| key));
     variants
-        .filter(|(_, (_, key))| held_by[key] == 1)
-        .map(|(v, (ty, _))| {
+        .zip(from)
+        .filter(|(_, from)| *from)
+        .map(|((v, (ty, _)), _)| {
             quote! {
                 impl From<#ty> for #name {
                     fn from(value: #ty) -> Self {
@@ -332,6 +364,30 @@ fn froms<'p>(
                     }
                 }
             }
+        })
+        .collect()
+}
+
+/// For each variant, whether no other variant holds its type: those get a `From` (for the
+/// others it would be ambiguous).
+fn alone<'k>(keys: impl Iterator<Item = &'k (RustType, bool)> + Clone) -> Vec<bool> {
+    let mut held_by: FxHashMap<&(RustType, bool), usize> = FxHashMap::default();
+    for key in keys.clone() {
+        *held_by.entry(key).or_default() += 1;
+    }
+    keys.map(|key| held_by[key] == 1).collect()
+}
+
+/// The variants' names: `Target::Variant1(TargetVariant1)` rather than
+/// `Target::TargetVariant1(..)`, each unique.
+fn variant_idents(model: &Model, t: &TypeDef, variants: &[NodeId]) -> Vec<String> {
+    let mut idents = Uniquer::default();
+    variants
+        .iter()
+        .map(|&v| {
+            let full = variant_name(model, v);
+            let short = full.strip_prefix(t.name.as_str()).filter(|s| s.starts_with(|c: char| c.is_ascii_uppercase()));
+            idents.claim(short.unwrap_or(&full).to_string())
         })
         .collect()
 }
