@@ -306,37 +306,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn splicing_spaced_pieces_gives_the_text_of_formatting_and_spacing_the_whole() {
-        let whole: syn::File = syn::parse_quote! {
-            struct C;
-            impl C {
-                fn a() {}
-                /// Two.
-                fn b() -> u8 { if true { 1 } else { 2 } }
-                fn c() {}
-            }
-            enum E1 { X }
-            enum E2 {}
-        };
-        let head: syn::File = syn::parse_quote! { struct C; impl C { fn a() {} } };
-        let first: syn::File = syn::parse_quote! {
-            impl C {
-                /// Two.
-                fn b() -> u8 { if true { 1 } else { 2 } }
-            }
-            enum E1 { X }
-        };
-        let second: syn::File = syn::parse_quote! { impl C { fn c() {} } enum E2 {} };
-        let pieces: Vec<String> = [head, first, second].iter().map(|f| spaced(prettyplease::unparse(f))).collect();
-        // The pieces do have blank lines to be reconsidered where they are cut.
-        assert!(pieces[1].contains("}\n\nenum E1"));
-        let joined = assemble("c.rs".into(), Join::SpliceImpl, pieces, "h").expect("splices");
-        assert_eq!(joined.text, format!("// h\n\n{}", spaced(prettyplease::unparse(&whole))));
-        let unspliceable = vec!["struct C;\n".into(), "impl C {\n}\n".into()];
-        assert!(assemble("c.rs".into(), Join::SpliceImpl, unspliceable, "h").is_err(), "no block to continue");
-    }
-
-    #[test]
     fn nested_code_is_laid_out_as_where_it_stands() {
         use crate::emit::Writer;
         let method = quote::quote! {
@@ -367,6 +336,37 @@ mod tests {
         let mut w = Writer::new();
         w.nested(method, Depth::ImplItems);
         assert!(matches!(w.finish(), Piece::Source(_)));
+    }
+
+    #[test]
+    fn splicing_spaced_pieces_gives_the_text_of_formatting_and_spacing_the_whole() {
+        let whole: syn::File = syn::parse_quote! {
+            struct C;
+            impl C {
+                fn a() {}
+                /// Two.
+                fn b() -> u8 { if true { 1 } else { 2 } }
+                fn c() {}
+            }
+            enum E1 { X }
+            enum E2 {}
+        };
+        let head: syn::File = syn::parse_quote! { struct C; impl C { fn a() {} } };
+        let first: syn::File = syn::parse_quote! {
+            impl C {
+                /// Two.
+                fn b() -> u8 { if true { 1 } else { 2 } }
+            }
+            enum E1 { X }
+        };
+        let second: syn::File = syn::parse_quote! { impl C { fn c() {} } enum E2 {} };
+        let pieces: Vec<String> = [head, first, second].iter().map(|f| spaced(prettyplease::unparse(f))).collect();
+        // The pieces do have blank lines to be reconsidered where they are cut.
+        assert!(pieces[1].contains("}\n\nenum E1"));
+        let joined = assemble("c.rs".into(), Join::SpliceImpl, pieces, "h").expect("splices");
+        assert_eq!(joined.text, format!("// h\n\n{}", spaced(prettyplease::unparse(&whole))));
+        let unspliceable = vec!["struct C;\n".into(), "impl C {\n}\n".into()];
+        assert!(assemble("c.rs".into(), Join::SpliceImpl, unspliceable, "h").is_err(), "no block to continue");
     }
 
     #[test]
