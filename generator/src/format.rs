@@ -17,12 +17,14 @@ pub struct OutputFile {
 /// Formats one segment of the file at `path`: Rust through syn and prettyplease, text as it is.
 /// Generated code that does not parse is a bug in the generator, so it is reported with the
 /// file's path rather than written.
-pub(crate) fn format_segment(path: &str, content: Content) -> Result<String, String> {
-    match content {
-        Content::Text(text) => Ok(text),
-        Content::Rust(tokens) => lay_out_tokens(path, tokens),
-        Content::Pieces(pieces) => format_pieces(path, pieces),
-    }
+pub(crate) fn format_segment(path: &str, join: Join, content: Content) -> Result<String, String> {
+    let text = match content {
+        Content::Text(text) => text,
+        Content::Rust(tokens) => lay_out_tokens(path, tokens)?,
+        Content::Pieces(pieces) => format_pieces(path, pieces)?,
+    };
+    // A Rust file's segments come spaced, so that joining them is only copying.
+    Ok(if join == Join::Text { text } else { spaced(text) })
 }
 
 fn lay_out_tokens(path: &str, tokens: TokenStream) -> Result<String, String> {
@@ -201,7 +203,7 @@ pub(crate) fn assemble(path: String, join: Join, pieces: Vec<String>, header: &s
 
 /// A segment's Rust text with blank lines between its items (see [`space_items`]), made where
 /// the segment was formatted, so that joining a file is only copying.
-pub(crate) fn spaced(text: String) -> String {
+fn spaced(text: String) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     space_items(&mut out, text.lines());
     out

@@ -33,10 +33,7 @@ pub(crate) fn emit_and_format<T: Send>(
         let emitted = emit::emit_segment(model, crate_options, segment);
         let emit_ms = ms(clock);
         let clock = Instant::now();
-        let mut text = format::format_segment(&plan.path, emitted).map_err(Error::Internal)?;
-        if plan.join != emit::Join::Text {
-            text = format::spaced(text);
-        }
+        let text = format::format_segment(&plan.path, plan.join, emitted).map_err(Error::Internal)?;
         Ok(Done { text, emit_ms, format_ms: ms(clock) })
     };
     let next = std::sync::atomic::AtomicUsize::new(0);

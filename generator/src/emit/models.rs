@@ -8,9 +8,7 @@ use quote::quote;
 
 use super::expr::Expr;
 use super::layout::{Piece, Writer};
-use super::syntax::{
-    allow_many_arguments, cfg_attr, doc_attrs, doc_lines, gate, ident, string_literal, type_source, type_tokens,
-};
+use super::syntax::{allow_many_arguments, cfg_attr, doc_attrs, doc_lines, gate, ident, string_literal, type_source};
 use crate::ir::{Kind, NodeId, Tag};
 use crate::naming::{self, Uniquer};
 use crate::normalize::{FieldDef, Model, RustType, Shape, TypeDef, TypeId};
@@ -323,7 +321,8 @@ fn untagged_union(model: &Model, owner: TypeId, t: &TypeDef, variants: &[NodeId]
     w.finish()
 }
 
-/// [`held`], as source text.
+/// What the variant at `node` of the union `owner` holds, as source text: its type, boxed
+/// where the union holds itself through it, and its key for counting variants of one type.
 fn held_source(model: &Model, owner: TypeId, node: NodeId) -> (String, (RustType, bool)) {
     let rust_type = model.rust_type(node);
     let ty = type_source(model, &rust_type, "");
@@ -334,16 +333,10 @@ fn held_source(model: &Model, owner: TypeId, node: NodeId) -> (String, (RustType
 /// The type a variant holds, and its key for counting variants of one type (boxed or not).
 type VariantType = (TokenStream, (RustType, bool));
 
-/// What the variant at `node` of the union `owner` holds: its type, boxed where the union
-/// holds itself through it.
+/// [`held_source`], as tokens.
 fn held(model: &Model, owner: TypeId, node: NodeId) -> VariantType {
-    let rust_type = model.rust_type(node);
-    let mut ty = type_tokens(model, &rust_type, "");
-    let boxed = model.needs_box(owner, model.unwrap_nullable(node).0);
-    if boxed {
-        ty = quote!(Box<#ty>);
-    }
-    (ty, (rust_type, boxed))
+    let (ty, key) = held_source(model, owner, node);
+    (ty.parse().expect("a type's text is Rust"), key)
 }
 
 /// `From` for each variant whose type no other variant holds (for the others it would be

@@ -19,7 +19,7 @@ pub mod bundle;
 pub mod dialect;
 mod grammar;
 pub mod pages;
-pub(crate) mod parse;
+mod parse;
 pub mod repair;
 mod typed;
 

@@ -12,33 +12,37 @@ use crate::load::grammar::{component_of, is_reference, Place, PLAIN_OBJECT};
 /// document can be read as it is, with no bundling: a cheap look that may say no when the
 /// answer is yes (a property named `$ref`), never the other way round.
 pub fn json_needs_no_bundling(text: &str) -> bool {
-    let mut rest = text;
-    while let Some(at) = rest.find("\"$ref\"") {
-        rest = rest[at + 6..].trim_start();
-        let Some(after) = rest.strip_prefix(':') else { return false };
-        let Some(value) = after.trim_start().strip_prefix('"') else { return false };
-        let Some(end) = value.find('"') else { return false };
-        let reference = &value[..end];
-        if reference.contains('\\') || component_of(reference).is_none() {
-            return false;
-        }
-        rest = &value[end..];
-    }
-    true
+    refs_all_components(text, "\"$ref\"", str::trim_start, str::trim_start, &['"'])
 }
 
-/// The same look for a YAML text: every `$ref` key is followed by a quoted reference to
-/// `#/components/{section}/{name}` (`$ref: '#/components/schemas/Pet'`), as YAML tools write
-/// them; any other form, quoted or not, says no.
+/// The same look for a YAML text: every `$ref` key (quoted or not) is followed, on its line,
+/// by a quoted reference to `#/components/{section}/{name}` (`$ref: '#/components/schemas/Pet'`),
+/// as YAML tools write them; any other form says no.
 pub fn yaml_needs_no_bundling(text: &str) -> bool {
+    fn key_end(rest: &str) -> &str {
+        rest.strip_prefix(['"', '\'']).unwrap_or(rest).trim_start_matches(' ')
+    }
+    fn spaces(rest: &str) -> &str {
+        rest.trim_start_matches(' ')
+    }
+    refs_all_components(text, "$ref", key_end, spaces, &['"', '\''])
+}
+
+/// Whether each `key` in `text` is followed (past `key_end`, a colon and `gap`) by a reference
+/// in one of `quotes` that names a component and holds no escape.
+fn refs_all_components(
+    text: &str,
+    key: &str,
+    key_end: fn(&str) -> &str,
+    gap: fn(&str) -> &str,
+    quotes: &[char],
+) -> bool {
     let mut rest = text;
-    while let Some(at) = rest.find("$ref") {
-        let after = &rest[at + 4..];
-        let after = after.strip_prefix(['"', '\'']).unwrap_or(after);
-        let Some(value) = after.strip_prefix(':') else { return false };
-        let value = value.trim_start_matches(' ');
-        let Some(quote) = value.chars().next().filter(|c| *c == '\'' || *c == '"') else { return false };
-        let value = &value[1..];
+    while let Some(at) = rest.find(key) {
+        let Some(after) = key_end(&rest[at + key.len()..]).strip_prefix(':') else { return false };
+        let after = gap(after);
+        let Some(quote) = after.chars().next().filter(|c| quotes.contains(c)) else { return false };
+        let value = &after[1..];
         let Some(end) = value.find(quote) else { return false };
         let reference = &value[..end];
         if reference.contains('\\') || component_of(reference).is_none() {
@@ -249,6 +253,19 @@ mod tests {
         assert!(!json_needs_no_bundling(r##"{"a": {"$ref": "./a.json"}}"##));
         assert!(!json_needs_no_bundling(r##"{"a": {"$ref": {"type": "string"}}}"##));
         assert!(!json_needs_no_bundling(r##"{"a": {"$ref": "#/components/x-media/A"}}"##));
+    }
+
+    #[test]
+    fn sees_which_yaml_needs_bundling() {
+        let local = "a:\n  $ref: '#/components/schemas/A'\nb:\n  - \"$ref\": \"#/components/parameters/p\"\n";
+        assert!(yaml_needs_no_bundling(local));
+        assert!(yaml_needs_no_bundling("c: {$ref: '#/components/schemas/C'}\n"), "flow style");
+        assert!(!yaml_needs_no_bundling("a:\n  $ref: './a.yaml'\n"), "a file");
+        assert!(!yaml_needs_no_bundling("a:\n  $ref: #/components/schemas/A\n"), "unquoted: a comment, so null");
+        assert!(!yaml_needs_no_bundling("a:\n  $ref:\n    '#/components/schemas/A'\n"), "on the next line");
+        assert!(!yaml_needs_no_bundling("a:\n  $ref: *anchor\n"), "an alias");
+        assert!(!yaml_needs_no_bundling("a:\n  $ref: \"#/components/schemas/\\u0041\"\n"), "an escape");
+        assert!(!yaml_needs_no_bundling("a:\n  $ref: '#/components/schemas/A/properties/b'\n"));
     }
 
     #[test]

@@ -58,35 +58,39 @@ struct Doc {
 impl Doc {
     /// Two parts of one document read apart, the first first: a field in both is an error,
     /// as it is when the document is read whole.
-    fn merge<E: de::Error>(mut self, later: Doc) -> Result<Doc, E> {
+    fn merge<E: de::Error>(self, later: Doc) -> Result<Doc, E> {
         let repeated =
             self.seen & later.seen != 0 || later.doc.extensions.keys().any(|key| self.doc.extensions.contains_key(key));
         if repeated {
             return Err(E::custom("a field given twice"));
         }
-        let (doc, later_doc) = (&mut self.doc, later.doc);
-        let bit = |b: u32| later.seen & (1 << b) != 0;
-        self.openapi = self.openapi.or(later.openapi);
-        self.info = self.info.or(later.info);
-        self.paths = self.paths.or(later.paths);
-        if bit(2) {
-            doc.servers = later_doc.servers;
+        // Each field was read by one part at most: the other holds its default.
+        let (first, second) = (self.doc, later.doc);
+        fn either<T>(a: Vec<T>, b: Vec<T>) -> Vec<T> {
+            if a.is_empty() {
+                b
+            } else {
+                a
+            }
         }
-        if bit(4) {
-            doc.components = later_doc.components;
-        }
-        if bit(5) {
-            doc.security = later_doc.security;
-        }
-        if bit(6) {
-            doc.tags = later_doc.tags;
-        }
-        if bit(7) {
-            doc.external_docs = later_doc.external_docs;
-        }
-        doc.extensions.extend(later_doc.extensions);
-        self.seen |= later.seen;
-        Ok(self)
+        let mut extensions = first.extensions;
+        extensions.extend(second.extensions);
+        let doc = OpenAPI {
+            servers: either(first.servers, second.servers),
+            components: first.components.or(second.components),
+            security: first.security.or(second.security),
+            tags: either(first.tags, second.tags),
+            external_docs: first.external_docs.or(second.external_docs),
+            extensions,
+            ..OpenAPI::default()
+        };
+        Ok(Doc {
+            doc,
+            seen: self.seen | later.seen,
+            openapi: self.openapi.or(later.openapi),
+            info: self.info.or(later.info),
+            paths: self.paths.or(later.paths),
+        })
     }
 }
 

@@ -39,13 +39,18 @@ impl<'de, B: Build> Visitor<'de> for Object<B> {
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str(B::WHAT)
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<B::Out, A::Error> {
-        let mut build = B::default();
-        while let Some(key) = map.next_key::<String>()? {
-            build.field(key, &mut map)?;
-        }
-        build.finish()
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<B::Out, A::Error> {
+        fields::<B, A>(map)?.finish()
     }
+}
+
+/// An object's entries read by a `B`, not yet finished.
+pub(super) fn fields<'de, B: Build, A: MapAccess<'de>>(mut map: A) -> Result<B, A::Error> {
+    let mut build = B::default();
+    while let Some(key) = map.next_key::<String>()? {
+        build.field(key, &mut map)?;
+    }
+    Ok(build)
 }
 
 /// A `$ref`, or an object read by `B`. openapiv3 takes any object with a string `$ref` as

@@ -31,9 +31,8 @@ const SPLIT_FROM: usize = 256 * 1024;
 /// The document of a YAML text, read in two parts on two threads when it is at least
 /// `split_from` long and can be cut.
 pub(super) fn read(text: &str, split_from: usize) -> Result<openapiv3::OpenAPI, serde_yaml::Error> {
-    let Some(at) = split_point(text, split_from) else {
-        return super::Object::<super::Doc>::default().deserialize(Strict(serde_yaml::Deserializer::from_str(text)));
-    };
+    let whole = || super::Object::<super::Doc>::default().deserialize(Strict(serde_yaml::Deserializer::from_str(text)));
+    let Some(at) = split_point(text, split_from) else { return whole() };
     let (first, second) = text.split_at(at);
     let part = |text: &str| DocPart.deserialize(Strict(serde_yaml::Deserializer::from_str(text)));
     let (first, second) = std::thread::scope(|s| {
@@ -45,7 +44,7 @@ pub(super) fn read(text: &str, split_from: usize) -> Result<openapiv3::OpenAPI, 
     // whole, as if never cut.
     match (first, second) {
         (Ok(first), Ok(second)) => first.merge::<serde_yaml::Error>(second)?.finish(),
-        _ => super::Object::<super::Doc>::default().deserialize(Strict(serde_yaml::Deserializer::from_str(text))),
+        _ => whole(),
     }
 }
 
@@ -54,7 +53,8 @@ pub(super) fn read(text: &str, split_from: usize) -> Result<openapiv3::OpenAPI, 
 /// A top-level mapping's entries are independent, and such a line can only be one: a block
 /// scalar's lines are indented, and a plain scalar cannot hold `: `. A cut inside a quoted
 /// scalar or a flow collection leaves the first part unterminated, and an alias in one part
-/// to an anchor in the other is unknown there: errors, after which the text is read whole. Texts with directives or more than one document are not cut.
+/// to an anchor in the other is unknown there: errors, after which the text is read whole.
+/// Texts with directives or more than one document are not cut.
 fn split_point(text: &str, split_from: usize) -> Option<usize> {
     if text.len() < split_from.max(1) || text.starts_with('%') {
         return None;
@@ -100,12 +100,8 @@ impl<'de> Visitor<'de> for DocPart {
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an OpenAPI document")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<super::Doc, A::Error> {
-        let mut doc = super::Doc::default();
-        while let Some(key) = map.next_key::<String>()? {
-            doc.field(key, &mut map)?;
-        }
-        Ok(doc)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<super::Doc, A::Error> {
+        super::seeds::fields(map)
     }
 }
 
