@@ -4,6 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::super::expr::Expr;
 use super::super::layout::{Depth, Piece, Writer};
 use super::super::syntax::{allow_many_arguments, cfg_attr, doc_lines, gate, ident};
 use super::pagination::stream;
@@ -36,7 +37,7 @@ pub(super) struct Parts<'m> {
     /// fields, borrowing for `'a`).
     pub(super) arguments: Vec<(Ident, String)>,
     /// The body's argument type, how it is sent, and its description.
-    pub(super) body: Option<(Arg, TokenStream, Option<String>)>,
+    pub(super) body: Option<(Arg, Expr, Option<String>)>,
     /// What `send` returns on success (its source text).
     pub(super) ok_type: String,
     /// The variants of the error enum, and the `match` arms that make them (none when the enum

@@ -1,9 +1,9 @@
 //! How a method takes its parameters and body, and how it sends them.
 
-use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use proc_macro2::Ident;
 
-use super::super::syntax::{ident, type_source};
+use super::super::expr::Expr;
+use super::super::syntax::{ident, string_literal, type_source};
 use crate::ir::{BodyEncoding, ParamLocation, ParamStyle, Parameter, RequestBody, Serialization};
 use crate::normalize::{ListItem, Model, ParamForm, Resolved, RustType, Shape};
 
@@ -64,14 +64,14 @@ pub struct Param {
     /// The name on the wire.
     pub wire: String,
     pub arg: Arg,
-    pub send: TokenStream,
+    /// The request builder's call that sends it.
+    pub send: Expr,
     pub doc: String,
     pub required: bool,
 }
 
 pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
     let id = ident(&name);
-    let wire = &p.name;
     let form = model.param_form(p);
     let arg = match &form {
         ParamForm::Str => Arg::Str,
@@ -83,29 +83,29 @@ pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
         })),
     };
     // Sent straight from the call's field: `send` reads `self`, never unpacks it.
-    let value = quote!(self.#id);
+    let value = format!("self.{id}");
     let send = if model.styled(p, &form) {
-        styled_send(p, &arg, &value)
+        styled_send(p, &arg, value)
     } else {
+        let wire = Expr::Flat(string_literal(&p.name));
         match (p.location, &form) {
             (ParamLocation::Path, ParamForm::Value(_)) if model.is_enum(model.unwrap_nullable(p.schema).0) => {
-                quote!(.path_param(#wire, #value.as_str()))
+                Expr::call(".path_param", vec![wire, Expr::call(format!("{value}.as_str"), Vec::new())])
             }
-            (ParamLocation::Path, ParamForm::Value(_)) => quote!(.path_param(#wire, &#value.to_string())),
-            (ParamLocation::Path, _) => quote!(.path_param(#wire, #value)),
+            (ParamLocation::Path, ParamForm::Value(_)) => {
+                Expr::call(".path_param", vec![wire, Expr::Flat(format!("&{value}.to_string()"))])
+            }
+            (ParamLocation::Path, _) => Expr::call(".path_param", vec![wire, Expr::Flat(value)]),
             (location, form) => {
                 let query = location == ParamLocation::Query;
                 let method = match form {
-                    ParamForm::List(_) if query => quote!(query_each),
-                    ParamForm::List(_) => quote!(header_each),
-                    _ if query => quote!(query),
-                    _ => quote!(header),
+                    ParamForm::List(_) if query => ".query_each",
+                    ParamForm::List(_) => ".header_each",
+                    _ if query => ".query",
+                    _ => ".header",
                 };
-                if p.required {
-                    quote!(.#method(#wire, Some(#value)))
-                } else {
-                    quote!(.#method(#wire, #value))
-                }
+                let value = if p.required { Expr::call("Some", vec![Expr::Flat(value)]) } else { Expr::Flat(value) };
+                Expr::call(method, vec![wire, value])
             }
         }
     };
@@ -121,33 +121,32 @@ pub fn param(model: &Model, p: &Parameter, name: String) -> Param {
 }
 
 /// A parameter sent through the runtime's style serializer: where, in which style, and its
-/// value as an `Option<&T>`.
-fn styled_send(p: &Parameter, arg: &Arg, value: &TokenStream) -> TokenStream {
+/// value (`value`, the call's field) as an `Option<&T>`.
+fn styled_send(p: &Parameter, arg: &Arg, value: String) -> Expr {
     let place = match (p.location, &p.part) {
-        (ParamLocation::Path, _) => quote!(Path),
-        (ParamLocation::Query, _) => quote!(Query),
-        (ParamLocation::Header, _) => quote!(Header),
-        (ParamLocation::Cookie, _) => quote!(Cookie),
+        (ParamLocation::Path, _) => Expr::Flat("crate::runtime::Place::Path".into()),
+        (ParamLocation::Query, _) => Expr::Flat("crate::runtime::Place::Query".into()),
+        (ParamLocation::Header, _) => Expr::Flat("crate::runtime::Place::Header".into()),
+        (ParamLocation::Cookie, _) => Expr::Flat("crate::runtime::Place::Cookie".into()),
         (ParamLocation::PartHeader, part) => {
             let part = part.as_deref().unwrap_or_default();
-            quote!(Part(#part))
+            Expr::call("crate::runtime::Place::Part", vec![Expr::Flat(string_literal(part))])
         }
     };
-    let at = param_at(&place, &p.name, p.serialization);
+    let at = param_at(place, &p.name, p.serialization);
     // Values taken by value (numbers, enums) are lent; references are passed on.
     let value = match (arg, p.required) {
-        (Arg::Value(_), true) => quote!(Some(&#value)),
-        (Arg::Value(_), false) => quote!(#value.as_ref()),
-        (_, true) => quote!(Some(#value)),
-        (_, false) => quote!(#value),
+        (Arg::Value(_), true) => Expr::call("Some", vec![Expr::Flat(format!("&{value}"))]),
+        (Arg::Value(_), false) => Expr::call(format!("{value}.as_ref"), Vec::new()),
+        (_, true) => Expr::call("Some", vec![Expr::Flat(value)]),
+        (_, false) => Expr::Flat(value),
     };
-    let method = if p.serialization.json { quote!(param_json) } else { quote!(param) };
-    quote!(.#method(#at, #value))
+    Expr::call(if p.serialization.json { ".param_json" } else { ".param" }, vec![at, value])
 }
 
 /// The runtime's `ParamAt`: where a value goes (`place`, a `Place` variant) and how it is written.
-fn param_at(place: &TokenStream, name: &str, s: Serialization) -> TokenStream {
-    let style = ident(match s.style {
+fn param_at(place: Expr, name: &str, s: Serialization) -> Expr {
+    let style = match s.style {
         ParamStyle::Simple => "Simple",
         ParamStyle::Label => "Label",
         ParamStyle::Matrix => "Matrix",
@@ -155,16 +154,17 @@ fn param_at(place: &TokenStream, name: &str, s: Serialization) -> TokenStream {
         ParamStyle::SpaceDelimited => "SpaceDelimited",
         ParamStyle::PipeDelimited => "PipeDelimited",
         ParamStyle::DeepObject => "DeepObject",
-    });
-    let (explode, allow_reserved) = (s.explode, s.allow_reserved);
-    quote! {
-        crate::runtime::ParamAt {
-            place: crate::runtime::Place::#place,
-            name: #name,
-            style: crate::runtime::Style::#style,
-            explode: #explode,
-            allow_reserved: #allow_reserved,
-        }
+    };
+    let field = |name: &str, value: Expr| (name.to_string(), value);
+    Expr::Struct {
+        path: "crate::runtime::ParamAt".into(),
+        fields: vec![
+            field("place", place),
+            field("name", Expr::Flat(string_literal(name))),
+            field("style", Expr::Flat(format!("crate::runtime::Style::{style}"))),
+            field("explode", Expr::Flat(s.explode.to_string())),
+            field("allow_reserved", Expr::Flat(s.allow_reserved.to_string())),
+        ],
     }
 }
 
@@ -200,44 +200,56 @@ pub fn body_arg(model: &Model, b: &RequestBody) -> Arg {
 }
 
 /// How the body is taken: its argument, its request-builder call, and its description.
-pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, TokenStream, Option<String>) {
-    let content_type = &b.content_type;
+pub fn request_body(model: &Model, b: &RequestBody) -> (Arg, Expr, Option<String>) {
+    let content_type = Expr::Flat(string_literal(&b.content_type));
+    let body = || Expr::Flat("self.body".into());
     let send = match b.encoding {
-        BodyEncoding::Json if b.required => quote!(.json_body(#content_type, self.body)),
-        BodyEncoding::Json => quote!(.json_body_opt(#content_type, self.body)),
+        BodyEncoding::Json if b.required => Expr::call(".json_body", vec![content_type, body()]),
+        BodyEncoding::Json => Expr::call(".json_body_opt", vec![content_type, body()]),
         BodyEncoding::FormUrlEncoded => {
             // A form's properties are written as query pairs are.
-            let query = quote!(Query);
-            let encodings = b.encoding_of.iter().filter_map(|e| Some(param_at(&query, &e.name, e.serialization?)));
-            quote!(.form_body(#content_type, self.body, &[#(#encodings),*]))
+            let query = || Expr::Flat("crate::runtime::Place::Query".into());
+            let encodings = b.encoding_of.iter().filter_map(|e| Some(param_at(query(), &e.name, e.serialization?)));
+            let encodings = Expr::Array { prefix: "&".into(), items: encodings.collect() };
+            Expr::call(".form_body", vec![content_type, body(), encodings])
         }
         BodyEncoding::Multipart => match multipart_fields(model, b) {
-            Some(fields) => {
-                let parts = fields.iter().zip(fields.iter().map(|f| f.ident.clone())).map(|(f, field)| {
-                    let wire = &f.name;
-                    let field = ident(&field);
-                    let (node, nullable) = model.unwrap_nullable(f.node);
-                    let rust_type = model.rust_type(node);
-                    let is_file = rust_type == RustType::FilePart;
-                    let is_files = rust_type == RustType::Vec(Box::new(RustType::FilePart));
-                    match (is_file, is_files, f.required && !nullable) {
-                        (true, _, true) => quote!(.file(#wire, &self.body.#field)),
-                        (true, _, false) => quote!(.file_opt(#wire, self.body.#field.as_ref())),
-                        (_, true, true) => quote!(.files(#wire, &self.body.#field)),
-                        (_, true, false) => quote!(.files(#wire, self.body.#field.as_deref().unwrap_or_default())),
-                        _ => quote!(.field(#wire, &self.body.#field)),
-                    }
-                });
-                let content_types = b.encoding_of.iter().filter_map(|e| {
-                    let (name, content_type) = (&e.name, e.content_type.as_ref()?);
-                    Some(quote!(.content_type(#name, #content_type)))
-                });
-                quote!(.multipart_body(Multipart::new() #(#parts)* #(#content_types)*))
-            }
-            None => quote!(.multipart_body(Multipart::from_object(self.body))),
+            Some(fields) => Expr::call(".multipart_body", vec![multipart(model, fields, b)]),
+            None => Expr::call(".multipart_body", vec![Expr::call("Multipart::from_object", vec![body()])]),
         },
-        BodyEncoding::Text => quote!(.raw_body(#content_type, self.body.as_bytes())),
-        BodyEncoding::Binary => quote!(.raw_body(#content_type, self.body)),
+        BodyEncoding::Text => Expr::call(".raw_body", vec![content_type, Expr::call("self.body.as_bytes", Vec::new())]),
+        BodyEncoding::Binary => Expr::call(".raw_body", vec![content_type, body()]),
     };
     (body_arg(model, b), send, b.description.clone())
+}
+
+/// `Multipart::new()` and a call per field of the body (a file, files or a value), then the
+/// content types the spec's `encoding` gives: one expression, printed on one line.
+fn multipart(model: &Model, fields: &[crate::normalize::FieldDef], b: &RequestBody) -> Expr {
+    let mut calls = String::new();
+    for f in fields {
+        let wire = string_literal(&f.name);
+        let field = ident(&f.ident);
+        let (node, nullable) = model.unwrap_nullable(f.node);
+        let rust_type = model.rust_type(node);
+        let is_file = rust_type == RustType::FilePart;
+        let is_files = rust_type == RustType::Vec(Box::new(RustType::FilePart));
+        calls.push_str(&match (is_file, is_files, f.required && !nullable) {
+            (true, _, true) => format!(".file({wire}, &self.body.{field})"),
+            (true, _, false) => format!(".file_opt({wire}, self.body.{field}.as_ref())"),
+            (_, true, true) => format!(".files({wire}, &self.body.{field})"),
+            (_, true, false) => format!(".files({wire}, self.body.{field}.as_deref().unwrap_or_default())"),
+            _ => format!(".field({wire}, &self.body.{field})"),
+        });
+    }
+    for e in &b.encoding_of {
+        if let Some(content_type) = &e.content_type {
+            calls.push_str(&format!(".content_type({}, {})", string_literal(&e.name), string_literal(content_type)));
+        }
+    }
+    if calls.is_empty() {
+        Expr::call("Multipart::new", Vec::new())
+    } else {
+        Expr::Flat(format!("Multipart::new(){calls}"))
+    }
 }

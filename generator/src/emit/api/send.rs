@@ -1,12 +1,14 @@
 //! How a call sends its request and reads the response: `send` (and `send_with_headers`),
 //! the request builder's chain, and `events` for a streamed response.
 
+use std::borrow::Cow;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::super::expr::{chain, Expr};
 use super::super::layout::{Depth, Writer};
-use super::super::syntax::{doc_attrs, ident, type_tokens};
+use super::super::syntax::{doc_attrs, ident, string_literal, type_tokens};
 use super::operation::Parts;
 use super::responses::{single_success, success_arms};
 use crate::ir::{Framing, Status};
@@ -89,23 +91,23 @@ fn send_signature(w: &mut Writer, ok: &str, error: &str) {
 }
 
 /// The request a call sends: its parameters, body and credentials, at the page URL it is
-/// given for `Link` paging.
+/// given for `Link` paging; as tokens, for code the formatter lays out.
 fn built_request(parts: &Parts) -> TokenStream {
     let (args, calls) = request_calls(parts);
-    quote!(self.request(#(#args),*) #(#calls)*)
+    let calls: String = calls.iter().map(|c| c.flat()).collect();
+    format!("self.request({}){calls}", args.join(", ")).parse().expect("a request chain's text is Rust")
 }
 
 /// The arguments of `self.request(..)` (method, operation id, path template) and the
 /// builder's calls after it: the parameters, the body, the credentials and the page URL.
-fn request_calls(parts: &Parts) -> ([TokenStream; 3], Vec<TokenStream>) {
+fn request_calls<'p>(parts: &'p Parts) -> ([String; 3], Vec<Cow<'p, Expr>>) {
     let op = parts.op;
-    let http_method = ident(op.method.as_upper());
-    let (path, operation_id) = (&op.path, &op.id);
-    let mut calls: Vec<TokenStream> = parts.params.iter().map(|p| p.send.clone()).collect();
-    calls.extend(parts.body.as_ref().map(|(_, send, _)| send.clone()));
-    calls.extend(security(&op.security));
-    calls.extend(parts.link.then(|| quote!(.at_url(page_url))));
-    ([quote!(Method::#http_method), quote!(#operation_id), quote!(#path)], calls)
+    let mut calls: Vec<Cow<Expr>> = parts.params.iter().map(|p| Cow::Borrowed(&p.send)).collect();
+    calls.extend(parts.body.as_ref().map(|(_, send, _)| Cow::Borrowed(send)));
+    calls.extend(security(&op.security).map(Cow::Owned));
+    calls.extend(parts.link.then(|| Cow::Owned(Expr::call(".at_url", vec![Expr::Flat("page_url".into())]))));
+    let method = format!("Method::{}", ident(op.method.as_upper()));
+    ([method, string_literal(&op.id), string_literal(&op.path)], calls)
 }
 
 /// The body of `send`: the request and the response matched to its result. With one success
@@ -116,13 +118,15 @@ fn request(w: &mut Writer, parts: &Parts) {
         return w.nested(request_tokens(parts), Depth::MethodBody);
     };
     let (args, mut calls) = request_calls(parts);
-    let (read, code) = (format_ident!("{read}"), proc_macro2::Literal::u16_unsuffixed(code));
-    calls.extend([quote!(.send()), quote!(.await?), quote!(.#read(#code))]);
-    let args_text = args.iter().map(|a| Expr::of(a).map(|e| e.flat())).collect::<Option<Vec<_>>>();
-    match (args_text, calls.iter().map(Expr::of).collect::<Option<Vec<_>>>()) {
-        (Some(args), Some(calls)) => chain(w, "self.request", &args, &calls),
-        _ => w.raw(quote!(self.request(#(#args),*) #(#calls)*)),
-    }
+    calls.extend(
+        [
+            Expr::call(".send", Vec::new()),
+            Expr::Flat(".await?".into()),
+            Expr::call(format!(".{read}"), vec![Expr::Flat(code.to_string())]),
+        ]
+        .map(Cow::Owned),
+    );
+    chain(w, "self.request", &args, &calls);
 }
 
 /// The request a call sends and the response matched to its statuses (and headers), as
@@ -267,10 +271,12 @@ pub(super) fn errors_read() -> TokenStream {
 }
 
 /// `.security(...)`: the operation's requirements, when it has any.
-fn security(requirements: &[Vec<String>]) -> Option<TokenStream> {
+fn security(requirements: &[Vec<String>]) -> Option<Expr> {
     if requirements.is_empty() {
         return None;
     }
-    let alternatives = requirements.iter().map(|r| quote!(&[#(#r),*]));
-    Some(quote!(.security(&[#(#alternatives),*])))
+    let list = |items: Vec<Expr>| Expr::Array { prefix: "&".into(), items };
+    let alternatives =
+        requirements.iter().map(|r| list(r.iter().map(|name| Expr::Flat(string_literal(name))).collect()));
+    Some(Expr::call(".security", vec![list(alternatives.collect())]))
 }
