@@ -1,5 +1,5 @@
 //! Stages 4 and 5 on every core: each file is cut into segments (see `emit::Segment`) that are
-//! emitted and formatted side by side, then joined.
+//! emitted and formatted side by side; [`Formatted::join`] then puts each file together.
 
 use std::time::Instant;
 
@@ -16,14 +16,13 @@ const MAX_WORKERS: usize = 8;
 /// only formatted text does. This thread works too, so it reuses the memory the documents
 /// left free. Timings are the time spent in each stage, summed over the segments.
 /// `side` runs beside them too, on the first thread to start, and its result comes back with
-/// the files.
+/// the segments.
 pub(crate) fn emit_and_format<T: Send>(
     model: &normalize::Model,
     crate_options: &emit::CrateOptions,
     timings: &mut Timings,
     side: impl FnOnce() -> T + Send,
-) -> Result<(Vec<OutputFile>, T)> {
-    let header = crate_options.header();
+) -> Result<(Formatted, T)> {
     let plans = emit::plan(model, crate_options);
     let mut jobs: Vec<(usize, usize)> =
         plans.iter().enumerate().flat_map(|(f, plan)| (0..plan.segments.len()).map(move |i| (f, i))).collect();
@@ -71,14 +70,36 @@ pub(crate) fn emit_and_format<T: Send>(
     for ((f, i), result) in finished {
         pieces[f][i] = Some(result?.into_text(timings));
     }
-    let mut files = Vec::with_capacity(plans.len());
-    for (plan, pieces) in plans.into_iter().zip(pieces) {
-        let pieces = pieces.into_iter().map(|p| p.expect("every segment ran")).collect();
+    let files = plans
+        .into_iter()
+        .zip(pieces)
+        .map(|(plan, pieces)| {
+            (plan.path, plan.join, pieces.into_iter().map(|p| p.expect("every segment ran")).collect())
+        })
+        .collect();
+    Ok((Formatted { files, header: crate_options.header() }, side_result))
+}
+
+/// Every file's formatted segments, in order, not yet joined: joining needs nothing of the
+/// model, so it can go on while the model is freed.
+pub(crate) struct Formatted {
+    files: Vec<(String, emit::Join, Vec<String>)>,
+    header: String,
+}
+
+impl Formatted {
+    /// The files, each put together under the header (see `format::assemble`); the time it
+    /// takes is formatting's.
+    pub(crate) fn join(self, timings: &mut Timings) -> Result<Vec<OutputFile>> {
         let clock = Instant::now();
-        files.push(format::assemble(plan.path, plan.join, pieces, &header).map_err(Error::Internal)?);
+        let files = self
+            .files
+            .into_iter()
+            .map(|(path, join, pieces)| format::assemble(path, join, pieces, &self.header).map_err(Error::Internal))
+            .collect();
         timings.format += ms(clock);
+        files
     }
-    Ok((files, side_result))
 }
 
 /// A segment emitted and formatted.

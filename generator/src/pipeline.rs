@@ -104,16 +104,27 @@ pub fn generate(options: &Options) -> Result<Generated> {
         package: &options.package,
     };
     // The public API (`api.json`) is made beside the files.
-    let (mut files, (surface, json)) = parallel::emit_and_format(&model, &crate_options, &mut timings, || {
-        let surface = emit::surface::surface(&model, &options.crate_name, version);
-        let json = serde_json::to_string_pretty(&surface);
-        (surface, json)
+    let (formatted, surface) = parallel::emit_and_format(&model, &crate_options, &mut timings, || {
+        emit::surface::surface(&model, &options.crate_name, version)
     })?;
+    let mut report = Report::new(&mut model, inputs, timings);
+    // The files are joined and `api.json` written on another core while this one frees the
+    // model, whose memory is mostly this thread's (see the documents above).
+    let (files, json) = std::thread::scope(|scope| {
+        let joining = scope.spawn(|| {
+            let mut timings = Timings::default();
+            let files = formatted.join(&mut timings);
+            (files, serde_json::to_string_pretty(&surface), timings.format)
+        });
+        drop(model);
+        let (files, json, format_ms) = joining.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        report.timings_ms.format += format_ms;
+        (files, json)
+    });
+    let mut files = files?;
     let json = json.map_err(|e| Error::Internal(format!("api.json: {e}")))?;
     files.push(OutputFile { path: SURFACE_FILE.to_string(), text: json + "\n" });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-
-    let report = Report::new(&mut model, inputs, timings);
     Ok(Generated { files, report, surface })
 }
 

@@ -31,16 +31,67 @@ impl Expr {
 
     /// Its text on one line.
     pub fn flat(&self) -> String {
+        let mut out = String::with_capacity(self.flat_len());
+        self.push_flat(&mut out);
+        out
+    }
+
+    fn push_flat(&self, out: &mut String) {
         match self {
-            Expr::Flat(text) => text.clone(),
-            Expr::Call { head, args } => format!("{head}({})", joined(args)),
-            Expr::Struct { path, fields } if fields.is_empty() => format!("{path} {{}}"),
-            Expr::Struct { path, fields } => {
-                let fields: Vec<String> =
-                    fields.iter().map(|(name, value)| format!("{name}: {}", value.flat())).collect();
-                format!("{path} {{ {} }}", fields.join(", "))
+            Expr::Flat(text) => out.push_str(text),
+            Expr::Call { head, args } => {
+                out.push_str(head);
+                out.push('(');
+                push_joined(out, args);
+                out.push(')');
             }
-            Expr::Array { prefix, items } => format!("{prefix}[{}]", joined(items)),
+            Expr::Struct { path, fields } if fields.is_empty() => {
+                out.push_str(path);
+                out.push_str(" {}");
+            }
+            Expr::Struct { path, fields } => {
+                out.push_str(path);
+                out.push_str(" { ");
+                for (i, (name, value)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(name);
+                    out.push_str(": ");
+                    value.push_flat(out);
+                }
+                out.push_str(" }");
+            }
+            Expr::Array { prefix, items } => {
+                out.push_str(prefix);
+                out.push('[');
+                push_joined(out, items);
+                out.push(']');
+            }
+        }
+    }
+
+    /// The length of [`flat`](Self::flat)'s text, found without making it.
+    fn flat_len(&self) -> usize {
+        match self {
+            Expr::Flat(text) => text.len(),
+            Expr::Call { head, args } => head.len() + 2 + joined_len(args.iter()),
+            Expr::Struct { path, fields } if fields.is_empty() => path.len() + 3,
+            Expr::Struct { path, fields } => {
+                let fields = fields.iter().map(|(name, value)| name.len() + 2 + value.flat_len());
+                path.len() + 5 + fields.sum::<usize>() + 2 * (self.count() - 1)
+            }
+            Expr::Array { prefix, items } => prefix.len() + 2 + joined_len(items.iter()),
+        }
+    }
+
+    /// How many arguments, fields or items it has (none: a flat expression).
+    fn count(&self) -> usize {
+        match self {
+            Expr::Flat(_) => 0,
+            Expr::Call { args, .. } => args.len(),
+            Expr::Struct { fields, .. } => fields.len(),
+            Expr::Array { items, .. } => items.len(),
         }
     }
 
@@ -51,7 +102,7 @@ impl Expr {
             Expr::Flat(_) => true,
             Expr::Call { args, .. } => args.iter().all(Expr::may_be_flat),
             Expr::Struct { fields, .. } => {
-                fields.iter().all(|(_, v)| v.may_be_flat()) && self.flat().len() - 1 <= STRUCT_LITERAL_WIDTH
+                fields.iter().all(|(_, v)| v.may_be_flat()) && self.flat_len() - 1 <= STRUCT_LITERAL_WIDTH
             }
             Expr::Array { items, .. } => items.iter().all(Expr::may_be_flat),
         }
@@ -60,9 +111,8 @@ impl Expr {
     /// Writes `lead`, the expression and `trail`: on one line when prettyplease would, else
     /// broken, each argument, field or element on a line of its own, four columns in.
     pub fn write(&self, w: &mut Writer, lead: &str, trail: &str) {
-        let flat = self.flat();
-        if self.may_be_flat() && w.fits(lead.len() + flat.len() + trail.len()) {
-            return w.line(&[lead, &flat, trail]);
+        if self.may_be_flat() && w.fits(lead.len() + self.flat_len() + trail.len()) {
+            return w.line(&[lead, &self.flat(), trail]);
         }
         match self {
             Expr::Flat(text) => w.line(&[lead, text, trail]),
@@ -91,9 +141,11 @@ impl Expr {
 /// receiver's arguments are atoms (a path, a string literal), each printed whole.
 pub fn chain<E: std::borrow::Borrow<Expr>>(w: &mut Writer, receiver: &str, args: &[String], calls: &[E]) {
     let first = format!("{receiver}({})", args.join(", "));
-    let rest: String = calls.iter().map(|c| c.borrow().flat()).collect();
-    if calls.iter().all(|c| c.borrow().may_be_flat()) && w.fits(first.len() + rest.len()) {
-        return w.line(&[&first, &rest]);
+    let rest: usize = calls.iter().map(|c| c.borrow().flat_len()).sum();
+    if calls.iter().all(|c| c.borrow().may_be_flat()) && w.fits(first.len() + rest) {
+        let mut line = first;
+        calls.iter().for_each(|c| c.borrow().push_flat(&mut line));
+        return w.line(&[&line]);
     }
     if w.fits(first.len()) {
         w.line(&[&first]);
@@ -115,8 +167,20 @@ pub fn chain<E: std::borrow::Borrow<Expr>>(w: &mut Writer, receiver: &str, args:
     w.dedent();
 }
 
-fn joined(items: &[Expr]) -> String {
-    items.iter().map(Expr::flat).collect::<Vec<_>>().join(", ")
+/// The items' texts, separated by `, `.
+fn push_joined(out: &mut String, items: &[Expr]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        item.push_flat(out);
+    }
+}
+
+/// The length of what `push_joined` writes.
+fn joined_len<'e>(items: impl ExactSizeIterator<Item = &'e Expr>) -> usize {
+    let n = items.len();
+    items.map(Expr::flat_len).sum::<usize>() + 2 * n.saturating_sub(1)
 }
 
 #[cfg(test)]
@@ -158,6 +222,22 @@ mod tests {
         assert_eq!(written(&e), ".at(At { a: 1 })\n", "a narrow literal stays whole");
         let e = Expr::call(".at", vec![Expr::Struct { path: "At".into(), fields: Vec::new() }]);
         assert_eq!(written(&e), ".at(At {})\n");
+    }
+
+    #[test]
+    fn the_flat_length_is_the_flat_texts() {
+        let at = Expr::Struct { path: "At".into(), fields: vec![("a".into(), flat("1")), ("b".into(), flat("\"x\""))] };
+        let exprs = [
+            flat("self.x"),
+            Expr::call("f", Vec::new()),
+            Expr::call(".param", vec![at.clone(), flat("v")]),
+            Expr::Struct { path: "Self".into(), fields: Vec::new() },
+            Expr::Array { prefix: "&".into(), items: vec![at.clone(), at] },
+            Expr::Array { prefix: String::new(), items: Vec::new() },
+        ];
+        for e in exprs {
+            assert_eq!(e.flat_len(), e.flat().len(), "{}", e.flat());
+        }
     }
 
     #[test]
