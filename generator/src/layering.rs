@@ -18,6 +18,7 @@ const FLOORS: &[&str] = &[
     "ir",
     "surface",
     "package",
+    "threads",
     // The stages, in the order they run.
     "load",
     "lower",

@@ -38,6 +38,7 @@ mod pointer;
 pub mod report;
 mod servers;
 pub mod surface;
+mod threads;
 pub mod write;
 
 pub use builder::{Generator, Outcome};

@@ -226,31 +226,7 @@ pub fn normalize(ir: Ir) -> Model {
     let type_of_class: FxHashMap<ClassId, TypeId> =
         named.iter().enumerate().map(|(i, (c, _, _))| (*c, TypeId(i as u32))).collect();
 
-    let mut types = Vec::with_capacity(named.len());
-    let mut aliases = Vec::new();
-    for (class, name, name_source) in named {
-        let nodes = &members[&class];
-        let used: Vec<NodeId> = nodes.iter().copied().filter(|n| reachable[n.0 as usize]).collect();
-        let representative =
-            nodes.iter().copied().find(|&n| matches!(ir.node(n).hint, NameHint::Overlay(_))).unwrap_or_else(|| {
-                *used.iter().min_by_key(|&&n| &ir.node(n).site).expect("model classes are reachable")
-            });
-        let rep = ir.node(representative);
-        let doc = type_doc(&ir, rep, &used);
-        let shape = shape_of(&ir, representative, &used);
-        let sites: BTreeSet<&Site> = used.iter().map(|&n| &ir.node(n).site).collect();
-        for &n in nodes {
-            if let NameHint::Overlay(other) | NameHint::Component(other) = &ir.node(n).hint {
-                let other = naming::type_ident(other);
-                if other != name && !aliases.iter().any(|a: &Alias| a.name == other) {
-                    // Types are pushed in the order of their ids.
-                    let target_id = TypeId(types.len() as u32);
-                    aliases.push(Alias { name: other, target: name.clone(), target_id });
-                }
-            }
-        }
-        types.push(TypeDef { name, name_source, shape, doc, sites: sites.into_iter().cloned().collect() });
-    }
+    let (types, mut aliases) = model_types(&ir, &members, &reachable, named);
     // An alias never takes a name that a type has.
     let type_names: FxHashSet<&str> = types.iter().map(|t| t.name.as_str()).collect();
     aliases.retain(|a| !type_names.contains(a.name.as_str()));
@@ -269,12 +245,14 @@ pub fn normalize(ir: Ir) -> Model {
         recursion_limit: None,
     };
     model.recursion = Some(Recursion::new(&model));
+    // Each operation's plan reads the model alone: they are made on every core.
     model.operations = model
         .ir
         .apis
         .iter()
         .map(|a| {
-            a.operations.iter().zip(idents::operation_names(a)).map(|(op, n)| model.plan_operation(op, n)).collect()
+            let operations: Vec<_> = a.operations.iter().zip(idents::operation_names(a)).collect();
+            crate::threads::map(&operations, |(op, names)| model.plan_operation(op, names.clone()))
         })
         .collect();
     (0..model.ir.apis.len()).for_each(|api| model.fold_errors(api));
@@ -283,6 +261,45 @@ pub fn normalize(ir: Ir) -> Model {
     model.features = features::features(&model, &edges);
     model.recursion_limit = features::recursion_limit(&edges);
     model
+}
+
+/// The model types of the classes `named` (in that order), and the other names their
+/// components and overlay entries give them (aliases, unsorted).
+fn model_types(
+    ir: &Ir,
+    members: &BTreeMap<ClassId, Vec<NodeId>>,
+    reachable: &[bool],
+    named: Vec<(ClassId, String, NameSource)>,
+) -> (Vec<TypeDef>, Vec<Alias>) {
+    // A type's docs, shape and sites depend on the IR alone: they are made on every core.
+    let built = crate::threads::map(&named, |(class, _, _)| {
+        let nodes = &members[class];
+        let used: Vec<NodeId> = nodes.iter().copied().filter(|n| reachable[n.0 as usize]).collect();
+        let representative =
+            nodes.iter().copied().find(|&n| matches!(ir.node(n).hint, NameHint::Overlay(_))).unwrap_or_else(|| {
+                *used.iter().min_by_key(|&&n| &ir.node(n).site).expect("model classes are reachable")
+            });
+        let doc = type_doc(ir, ir.node(representative), &used);
+        let shape = shape_of(ir, representative, &used);
+        let sites: BTreeSet<&Site> = used.iter().map(|&n| &ir.node(n).site).collect();
+        (doc, shape, sites.into_iter().cloned().collect::<Vec<Site>>())
+    });
+    let mut types = Vec::with_capacity(named.len());
+    let mut aliases = Vec::new();
+    for ((class, name, name_source), (doc, shape, sites)) in named.into_iter().zip(built) {
+        for &n in &members[&class] {
+            if let NameHint::Overlay(other) | NameHint::Component(other) = &ir.node(n).hint {
+                let other = naming::type_ident(other);
+                if other != name && !aliases.iter().any(|a: &Alias| a.name == other) {
+                    // Types are pushed in the order of their ids.
+                    let target_id = TypeId(types.len() as u32);
+                    aliases.push(Alias { name: other, target: name.clone(), target_id });
+                }
+            }
+        }
+        types.push(TypeDef { name, name_source, shape, doc, sites });
+    }
+    (types, aliases)
 }
 
 /// The members of every class that becomes a model type (reachable ones first, in node
