@@ -19,6 +19,7 @@ const FLOORS: &[&str] = &[
     "surface",
     "package",
     "threads",
+    "test_specs",
     // The stages, in the order they run.
     "load",
     "lower",

@@ -38,6 +38,8 @@ mod pointer;
 pub mod report;
 mod servers;
 pub mod surface;
+#[cfg(test)]
+mod test_specs;
 mod threads;
 pub mod write;
 

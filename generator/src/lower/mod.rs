@@ -9,11 +9,13 @@
 mod operations;
 mod refs;
 mod schemas;
+mod split;
 mod streams;
 mod unions;
 mod webhooks;
 
 use operations::{OperationSource, Stop};
+use split::Split;
 
 /// Spec text as the IR keeps it: rewritten where rustdoc would misread it (see `markdown`).
 fn spec_text(text: &Option<String>) -> Option<String> {
@@ -43,6 +45,17 @@ const MAX_DEPTH: usize = 200;
 /// Lowers every spec (and the names overlay). With `examples`, the examples of JSON bodies are
 /// kept too, for the generated example tests; without, they cost nothing.
 pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>, examples: bool, facts: bool) -> Result<Ir> {
+    lower_split(specs, names, examples, facts, Split::Auto)
+}
+
+/// [`lower`], with the operations shared among threads as `split` says.
+fn lower_split(
+    specs: &[LoadedSpec],
+    names: Option<&(String, NamesOverlay)>,
+    examples: bool,
+    facts: bool,
+    split: Split,
+) -> Result<Ir> {
     let mut ir = Ir::default();
     let mut modules = FxHashSet::default();
     for spec in specs {
@@ -56,6 +69,7 @@ pub fn lower(specs: &[LoadedSpec], names: Option<&(String, NamesOverlay)>, examp
         l.origins = &spec.origins;
         l.examples = examples;
         l.facts = facts;
+        l.split = split;
         let api = l.api(spec, module)?;
         ir.apis.push(api);
     }
@@ -150,6 +164,11 @@ struct SpecLowerer<'a> {
     /// Schemas' texts as the IR keeps them (see [`spec_text`]), by the spec's text: made once
     /// each, as an inlined spec repeats the same descriptions thousands of times.
     texts: FxHashMap<&'a str, std::sync::Arc<str>>,
+    /// Where each component schema's lowering began and ended, kept by a lowerer working on
+    /// part of the operations (see `split`).
+    ranges: Option<Vec<split::Range>>,
+    /// How the operations are shared among threads.
+    split: Split,
 }
 
 impl<'a> SpecLowerer<'a> {
@@ -176,6 +195,8 @@ impl<'a> SpecLowerer<'a> {
             merged_facts: None,
             undefined_schemes: Vec::new(),
             texts: FxHashMap::default(),
+            ranges: None,
+            split: Split::Auto,
         }
     }
 
@@ -324,7 +345,16 @@ impl<'a> SpecLowerer<'a> {
 
     /// Every operation of `doc`'s paths into `api`: lowered, or skipped with why.
     fn paths(&mut self, doc: &'a openapiv3::OpenAPI, api: &mut Api) -> Result<()> {
+        let jobs = Self::path_jobs(doc);
+        split::lower_jobs(self, doc, &jobs, api)
+    }
+
+    /// What lowering the paths does, in order: the warnings about paths and operation ids,
+    /// each operation, and where the input is wrong, the error that stops it. Made first so
+    /// that the operations can be shared among threads (see `split`).
+    fn path_jobs(doc: &'a openapiv3::OpenAPI) -> Vec<Job<'a>> {
         let paths_ptr = JsonPointer::root().push("paths");
+        let mut jobs = Vec::new();
         let mut seen_ids = FxHashSet::default();
         // Paths by their template with the parameters' names left out: two alike are one path
         // to a server (Vault's `/{alicloud_mount_path}/config` and `/{azure_mount_path}/config`).
@@ -333,13 +363,13 @@ impl<'a> SpecLowerer<'a> {
             let item_ptr = paths_ptr.push(path);
             let template = anonymous_template(path);
             match templates.get(&template) {
-                Some(first) => self.warn(
-                    &item_ptr,
+                Some(first) => jobs.push(Job::Warn(
+                    item_ptr.clone(),
                     format!(
                         "this path is `{first}` with other parameter names, which OpenAPI forbids: a server \
                          cannot tell which one a request means"
                     ),
-                ),
+                )),
                 None => {
                     templates.insert(template, path);
                 }
@@ -347,7 +377,8 @@ impl<'a> SpecLowerer<'a> {
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
-                    return Err(self.invalid(&item_ptr, format!("path item `$ref` to `{reference}` is not supported")))
+                    jobs.push(Job::Fail(item_ptr, format!("path item `$ref` to `{reference}` is not supported")));
+                    return jobs;
                 }
             };
             for (method, op) in item.iter() {
@@ -357,35 +388,40 @@ impl<'a> SpecLowerer<'a> {
                     Some(id) if !id.trim().is_empty() => id.clone(),
                     _ => derived_operation_id(method, path),
                 };
-                let id = self.unique_id(&mut seen_ids, id, &op_ptr);
-                let source =
-                    OperationSource { path, method, id, op, path_params: &item.parameters, ptr: op_ptr.clone() };
-                match self.operation(doc, source) {
-                    Ok(operation) => api.operations.push(operation),
-                    Err(Stop::Skip(reason)) => api.skipped.push(Skipped { site: self.user_site(&op_ptr), reason }),
+                let id = unique_id(&mut seen_ids, id, &op_ptr, &mut jobs);
+                jobs.push(Job::Operation(OperationSource {
+                    path,
+                    method,
+                    id,
+                    op,
+                    path_params: &item.parameters,
+                    ptr: op_ptr,
+                }));
+            }
+        }
+        jobs
+    }
+
+    /// Does `jobs` in order: operations into `operations` (or `skipped`), warnings into the IR.
+    fn run_jobs(
+        &mut self,
+        doc: &'a openapiv3::OpenAPI,
+        jobs: &[Job<'a>],
+        operations: &mut Vec<Operation>,
+        skipped: &mut Vec<Skipped>,
+    ) -> Result<()> {
+        for job in jobs {
+            match job {
+                Job::Warn(pointer, message) => self.warn(pointer, message.clone()),
+                Job::Fail(pointer, message) => return Err(self.invalid(pointer, message.clone())),
+                Job::Operation(source) => match self.operation(doc, source.clone()) {
+                    Ok(operation) => operations.push(operation),
+                    Err(Stop::Skip(reason)) => skipped.push(Skipped { site: self.user_site(&source.ptr), reason }),
                     Err(Stop::Error(e)) => return Err(e),
-                }
+                },
             }
         }
         Ok(())
-    }
-
-    /// The operation's id, numbered when another operation has it already (everything keyed
-    /// by it, the report and `api.json`, stays apart), with a warning. Ids that differ only in
-    /// case or separators (`getThing`, `get_thing`) are fine: emit numbers their names.
-    fn unique_id(&mut self, seen_ids: &mut FxHashSet<String>, id: String, op_ptr: &JsonPointer) -> String {
-        let id = if seen_ids.contains(&id) {
-            let unique = (2..).map(|n| format!("{id}{n}")).find(|c| !seen_ids.contains(c)).expect("a free number");
-            self.warn(
-                &op_ptr.push("operationId"),
-                format!("operationId `{id}` is used by another operation; this one is called `{unique}`"),
-            );
-            unique
-        } else {
-            id
-        };
-        seen_ids.insert(id.clone());
-        id
     }
 
     fn push(&mut self, kind: Kind, docs: Docs, ptr: &JsonPointer, hint: NameHint) -> NodeId {
@@ -406,6 +442,32 @@ impl<'a> SpecLowerer<'a> {
     fn set_kind(&mut self, id: NodeId, kind: Kind) {
         self.ir.schemas[id.0 as usize].kind = kind;
     }
+}
+
+/// The operation's id, numbered when another operation has it already (everything keyed
+/// by it, the report and `api.json`, stays apart), with a warning. Ids that differ only in
+/// case or separators (`getThing`, `get_thing`) are fine: emit numbers their names.
+fn unique_id(seen_ids: &mut FxHashSet<String>, id: String, op_ptr: &JsonPointer, jobs: &mut Vec<Job>) -> String {
+    let id = if seen_ids.contains(&id) {
+        let unique = (2..).map(|n| format!("{id}{n}")).find(|c| !seen_ids.contains(c)).expect("a free number");
+        jobs.push(Job::Warn(
+            op_ptr.push("operationId"),
+            format!("operationId `{id}` is used by another operation; this one is called `{unique}`"),
+        ));
+        unique
+    } else {
+        id
+    };
+    seen_ids.insert(id.clone());
+    id
+}
+
+/// One step of lowering the paths (see `SpecLowerer::path_jobs`).
+enum Job<'a> {
+    Warn(JsonPointer, String),
+    Operation(OperationSource<'a>),
+    /// The input is wrong here: lowering stops with this error.
+    Fail(JsonPointer, String),
 }
 
 /// `YYYY-MM-DD`.

@@ -12,6 +12,7 @@ use crate::pointer::unescape;
 use crate::pointer::{JsonPointer, Site};
 
 /// Where an operation stands, and what it is made of.
+#[derive(Clone)]
 pub(super) struct OperationSource<'a> {
     pub(super) path: &'a str,
     pub(super) method: HttpMethod,

@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 use openapiv3::{Components, ReferenceOr, Schema};
 
-use super::SpecLowerer;
+use super::{split, SpecLowerer};
 use crate::error::Result;
 use crate::ir::*;
 use crate::pointer::{unescape, JsonPointer};
@@ -38,6 +38,16 @@ impl<'a> SpecLowerer<'a> {
             );
             return Ok(self.push(Kind::Any, Docs::default(), from, NameHint::None));
         };
+        let range = self.ranges.is_some().then(|| split::Range::begin(self, name));
+        let lowered = self.lower_component(name, schema);
+        if let (Some(range), Ok(_)) = (range, &lowered) {
+            range.end(self);
+        }
+        lowered
+    }
+
+    /// Lowers the component schema `name` (first met), reserving its node first.
+    fn lower_component(&mut self, name: &str, schema: &'a ReferenceOr<Schema>) -> Result<NodeId> {
         let ptr = JsonPointer::root().push("components").push("schemas").push(name);
         let hint =
             if self.is_overlay { NameHint::Overlay(name.to_string()) } else { NameHint::Component(name.to_string()) };

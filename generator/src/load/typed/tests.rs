@@ -4,28 +4,13 @@
 //! fixture changed one place at a time (a value nulled, retyped or removed, a `$ref` added),
 //! so the odd forms serde reads its own way are met too.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::load::parse::YamlValue;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the generator is in the repository").to_path_buf()
-}
-
-/// `../shared/{folder}`: when it is absent the test says so and reads what else it has,
-/// unless `REQUIRE_SHARED=1` (as in CI), when it fails.
-fn shared_folder(test: &str, folder: &str) -> Option<PathBuf> {
-    let dir = repo_root().parent().expect("the repository has a parent folder").join("shared").join(folder);
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(std::env::var("REQUIRE_SHARED").map_or(true, |v| v != "1"), "{test}: {} is missing", dir.display());
-    eprintln!("{test}: skipped: {} is absent", dir.display());
-    None
-}
+use crate::test_specs::{every_spec, repo_root, specs_in};
 
 /// serde's reading of a YAML text: through the JSON value it reads as, as YAML is read
 /// without the hand readers.
@@ -79,27 +64,9 @@ fn value_of(path: &Path) -> Option<Value> {
     }
 }
 
-fn specs_in(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml"));
-    files.sort();
-    files
-}
-
 #[test]
 fn every_spec_at_hand_reads_as_serde_reads_it() {
-    let mut files = specs_in(&repo_root().join("tests/fixtures"));
-    files.extend(specs_in(&repo_root().join("specs")));
-    if let Some(corpus) = shared_folder("typed_read", "corpus") {
-        files.extend(specs_in(&corpus));
-        files.extend(specs_in(&corpus.join("openapi31")));
-    }
-    if let Some(specs) = shared_folder("typed_read", "specs") {
-        // The inlined specs hold the same objects as these, many times over.
-        files.extend(specs_in(&specs).into_iter().filter(|p| p.extension().is_some_and(|e| e == "yaml")));
-    }
+    let files = every_spec("typed_read");
     let mut read = 0;
     for file in &files {
         let Some(value) = value_of(file) else { continue };
