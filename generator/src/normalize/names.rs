@@ -253,16 +253,16 @@ impl<'a> Namer<'a> {
 
     /// The names the site `node` offers for what stands there.
     fn offers(&mut self, node: NodeId) -> Vec<Offer> {
-        let hint = self.ir.node(node).hint.clone();
+        let ir = self.ir;
         let fallback = |name: String, from: String| Offer::new(Rank::Fallback, name, from, None);
-        match hint {
+        match ir.node(node).hint {
             NameHint::None => Vec::new(),
-            NameHint::Overlay(name) | NameHint::Component(name) => {
+            NameHint::Overlay(ref name) | NameHint::Component(ref name) => {
                 vec![Offer::new(Rank::Component, name.clone(), format!("component {name}"), None)]
             }
-            NameHint::Property { parent, name } => {
+            NameHint::Property { parent, ref name } => {
                 let Some(base) = self.base(parent) else { return Vec::new() };
-                self.holder(naming::camel(&name), base, format!("property `{name}`"))
+                self.holder(naming::camel(name), base, format!("property `{name}`"))
             }
             NameHint::Item { parent } => self.element(parent, "Item", "items"),
             NameHint::MapValue { parent } => self.element(parent, "Value", "map values"),
@@ -301,35 +301,37 @@ impl<'a> Namer<'a> {
                 offers
             }
             NameHint::AllOfPart { merged } => self.offers(merged),
-            NameHint::Reused { name, detail } => vec![Offer::new(Rank::Reused, name, detail, None)],
-            NameHint::RequestBody { operation, method, path } => {
+            NameHint::Reused { ref name, ref detail } => {
+                vec![Offer::new(Rank::Reused, name.clone(), detail.clone(), None)]
+            }
+            NameHint::RequestBody { ref operation, method, ref path } => {
                 let mut offers = vec![fallback(format!("{operation}Request"), format!("request body of {operation}"))];
                 // An array body (a bulk request) is no resource: its items are named below.
                 let is_array = matches!(self.ir.node(self.owner(node)).kind, Kind::Array(_));
                 if !is_array {
-                    offers.extend(resource_offer(&path, method, &operation, Role::Request));
+                    offers.extend(resource_offer(path, method, operation, Role::Request));
                 }
                 offers
             }
-            NameHint::Response { operation, status, method, path } => {
+            NameHint::Response { ref operation, status, method, ref path } => {
                 if status.is_success() {
                     let mut offers =
                         vec![fallback(format!("{operation}Response"), format!("{status} response of {operation}"))];
-                    offers.extend(resource_offer(&path, method, &operation, Role::Response));
+                    offers.extend(resource_offer(path, method, operation, Role::Response));
                     offers
                 } else {
                     let name = format!("{operation}{}", status.variant_name());
                     vec![fallback(name, format!("{status} response of {operation}"))]
                 }
             }
-            NameHint::Parameter { operation, name } => {
-                self.holder(naming::camel(&name), operation, format!("parameter `{name}`"))
+            NameHint::Parameter { ref operation, ref name } => {
+                self.holder(naming::camel(name), operation.clone(), format!("parameter `{name}`"))
             }
-            NameHint::Event { operation } => {
+            NameHint::Event { ref operation } => {
                 vec![fallback(format!("{operation}Event"), format!("event of {operation}'s stream"))]
             }
-            NameHint::Webhook { name } => {
-                vec![fallback(format!("{}Payload", naming::camel(&name)), format!("payload of webhook `{name}`"))]
+            NameHint::Webhook { ref name } => {
+                vec![fallback(format!("{}Payload", naming::camel(name)), format!("payload of webhook `{name}`"))]
             }
         }
     }
@@ -357,7 +359,7 @@ impl<'a> Namer<'a> {
     /// array's own name.
     fn element(&mut self, parent: NodeId, suffix: &str, what: &str) -> Vec<Offer> {
         let array = self.owner(parent);
-        let hint = self.ir.node(array).hint.clone();
+        let ir = self.ir;
         // Map values of a plural (`owners`) are each one of them (`Owner`); of anything else,
         // its values (`attributes` -> `Attribute`, `config` -> `ConfigValue`).
         let suffixed = |name: &str| {
@@ -368,19 +370,19 @@ impl<'a> Namer<'a> {
                 one
             }
         };
-        let mut offers = match hint {
-            NameHint::Property { parent: holder, name } => match self.base(holder) {
-                Some(context) => self.holder(suffixed(&name), context, format!("{what} of `{name}`")),
+        let mut offers = match ir.node(array).hint {
+            NameHint::Property { parent: holder, ref name } => match self.base(holder) {
+                Some(context) => self.holder(suffixed(name), context, format!("{what} of `{name}`")),
                 None => Vec::new(),
             },
-            NameHint::Parameter { operation, name } => {
-                self.holder(suffixed(&name), operation, format!("{what} of `{name}`"))
+            NameHint::Parameter { ref operation, ref name } => {
+                self.holder(suffixed(name), operation.clone(), format!("{what} of `{name}`"))
             }
-            NameHint::Response { operation, status, method, path } if status.is_success() => {
-                resource_offer(&path, method, &operation, Role::Element(suffix)).into_iter().collect()
+            NameHint::Response { ref operation, status, method, ref path } if status.is_success() => {
+                resource_offer(path, method, operation, Role::Element(suffix)).into_iter().collect()
             }
-            NameHint::RequestBody { operation, method, path } => {
-                resource_offer(&path, method, &operation, Role::Element(suffix)).into_iter().collect()
+            NameHint::RequestBody { ref operation, method, ref path } => {
+                resource_offer(path, method, operation, Role::Element(suffix)).into_iter().collect()
             }
             _ => Vec::new(),
         };

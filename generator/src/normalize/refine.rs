@@ -7,7 +7,7 @@ use crate::ir::*;
 
 /// A node's own label: its kind without its children.
 #[derive(Hash, PartialEq, Eq)]
-enum Label {
+enum Label<'i> {
     String(StringFormat),
     Integer(IntegerFormat),
     Number(NumberFormat),
@@ -18,11 +18,11 @@ enum Label {
     Map,
     Array,
     /// Sorted (name, presence) pairs, and whether there is an `additional` child.
-    Object(Vec<(String, Presence)>, bool),
+    Object(Vec<(&'i str, Presence)>, bool),
     /// Sorted values.
-    Enum(Vec<String>),
+    Enum(Vec<&'i str>),
     /// The number of variants; for a tagged union, the property and the sorted tag values.
-    Union(usize, Option<(String, Vec<String>, bool, Option<String>)>),
+    Union(usize, Option<(&'i str, Vec<&'i str>, bool, Option<&'i str>)>),
     Nullable,
 }
 
@@ -36,7 +36,7 @@ enum Presence {
     Required,
 }
 
-fn label_and_children(ir: &Ir, kind: &Kind) -> (Label, Vec<NodeId>) {
+fn label_and_children<'i>(ir: &'i Ir, kind: &'i Kind) -> (Label<'i>, Vec<NodeId>) {
     match kind {
         Kind::String(f) => (Label::String(*f), vec![]),
         Kind::Integer(f) => (Label::Integer(*f), vec![]),
@@ -49,22 +49,22 @@ fn label_and_children(ir: &Ir, kind: &Kind) -> (Label, Vec<NodeId>) {
         Kind::Array(n) => (Label::Array, vec![*n]),
         Kind::Nullable(n) => (Label::Nullable, vec![*n]),
         Kind::Enum(values) => {
-            let mut v = values.clone();
-            v.sort();
+            let mut v: Vec<&str> = values.iter().map(String::as_str).collect();
+            v.sort_unstable();
             (Label::Enum(v), vec![])
         }
         Kind::Union(v, None) => (Label::Union(v.len(), None), v.clone()),
         Kind::Union(v, Some(tag)) => {
             // Children in tag-value order: which variant a value selects is part of the shape.
-            let mut values = tag.values.clone();
+            let mut values: Vec<&(String, NodeId)> = tag.values.iter().collect();
             values.sort_by(|a, b| a.0.cmp(&b.0));
             let label = Label::Union(
                 v.len(),
                 Some((
-                    tag.property.clone(),
-                    values.iter().map(|(t, _)| t.clone()).collect(),
+                    tag.property.as_str(),
+                    values.iter().map(|(t, _)| t.as_str()).collect(),
                     tag.written_by_union,
-                    tag.content.clone(),
+                    tag.content.as_deref(),
                 )),
             );
             (label, values.iter().map(|(_, n)| *n).collect())
@@ -85,7 +85,7 @@ fn label_and_children(ir: &Ir, kind: &Kind) -> (Label, Vec<NodeId>) {
                 .collect();
             fields.sort_by(|a, b| a.0.cmp(b.0));
             let label = Label::Object(
-                fields.iter().map(|(name, presence, _)| (name.to_string(), *presence)).collect(),
+                fields.iter().map(|(name, presence, _)| (*name, *presence)).collect(),
                 o.additional.is_some(),
             );
             (label, fields.iter().map(|f| f.2).chain(o.additional).collect())
