@@ -207,16 +207,40 @@ fn enum_def(t: &TypeDef, values: &[String], cfg: Option<&[String]>) -> Piece {
     w.cfg(cfg);
     w.open(&["impl ", name, " {"]);
     w.doc(" Each listed variant and the value the API spells it with.");
-    let table: Vec<String> = variants
-        .iter()
-        .zip(values)
-        .map(|(variant, value)| format!("(Self::{variant}, {})", string_literal(value)))
-        .collect();
-    w.list("const VALUES: &'static [(Self, &'static str)] = &[", &table, "];");
+    values_table(&mut w, &variants, values);
     w.close(&["}"]);
     w.cfg(cfg);
     w.line(&["crate::runtime::string_enum!(", name, ", ", &catch_all, ");"]);
     w.finish()
+}
+
+/// `const VALUES`, each variant and its value: on one line when it fits, else a tuple a line,
+/// and a tuple too wide for its line broken, an element a line, as prettyplease breaks it (one
+/// that fits but for its comma is left to the formatter, which does not count the comma).
+fn values_table(w: &mut Writer, variants: &[String], values: &[String]) {
+    const HEAD: &str = "const VALUES: &'static [(Self, &'static str)] = &[";
+    let tuples: Vec<(String, String)> = variants
+        .iter()
+        .zip(values)
+        .map(|(variant, value)| (format!("Self::{variant}"), string_literal(value)))
+        .collect();
+    let items: Vec<String> = tuples.iter().map(|(variant, value)| format!("({variant}, {value})")).collect();
+    let flat = items.join(", ");
+    if w.fits(HEAD.len() + flat.len() + "];".len()) {
+        return w.line(&[HEAD, &flat, "];"]);
+    }
+    w.open(&[HEAD]);
+    for (item, (variant, value)) in items.iter().zip(&tuples) {
+        if w.fits(item.len()) {
+            w.line(&[item, ","]);
+        } else {
+            w.open(&["("]);
+            w.line(&[variant, ","]);
+            w.line(&[value, ","]);
+            w.close(&["),"]);
+        }
+    }
+    w.close(&["];"]);
 }
 
 fn type_doc(t: &TypeDef) -> TokenStream {
