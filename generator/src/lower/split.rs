@@ -70,17 +70,9 @@ pub(super) fn lower_jobs<'a>(
             other.ranges = Some(Vec::new());
             let (mut operations, mut skipped) = (Vec::new(), Vec::new());
             other.run_jobs(doc, second, &mut operations, &mut skipped).ok()?;
-            let half = Half {
-                memo: std::mem::take(&mut other.memo),
-                wrappers: std::mem::take(&mut other.wrappers),
-                undefined: std::mem::take(&mut other.undefined_schemes),
-                ranges: other.ranges.take().unwrap_or_default(),
-                operations,
-                skipped,
-                ir: Ir::default(),
-            };
-            drop(other);
-            Some(Half { ir, ..half })
+            let (memo, wrappers, undefined) = (other.memo, other.wrappers, other.undefined_schemes);
+            let ranges = other.ranges.unwrap_or_default();
+            Some(Half { ir, memo, wrappers, undefined, ranges, operations, skipped })
         });
         let done = l.run_jobs(doc, first, &mut api.operations, &mut api.skipped);
         (done, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
@@ -99,7 +91,7 @@ pub(super) fn lower_jobs<'a>(
 }
 
 /// How far a lowerer had got: nodes, warnings, schemas counted and `allOf` wrappers.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy)]
 struct Counts {
     nodes: usize,
     warnings: usize,
@@ -120,7 +112,6 @@ impl Counts {
 
 /// One component schema's lowering: its name, and what was made while it was lowered (its
 /// own node first, for a schema that is not a `$ref` to another).
-#[derive(Debug)]
 pub(super) struct Range {
     name: String,
     start: Counts,
@@ -177,9 +168,9 @@ impl Half {
         // The first half's node for each node of a left-out copy: the same one of the same
         // component's own nodes (those not of a component lowered inside it).
         let first_own: FxHashMap<&str, Vec<usize>> =
-            own_nodes(first_ranges, 0).into_iter().map(|(r, nodes)| (first_ranges[r].name.as_str(), nodes)).collect();
+            own_nodes(first_ranges).into_iter().map(|(r, nodes)| (first_ranges[r].name.as_str(), nodes)).collect();
         let mut to: Vec<Option<NodeId>> = vec![None; nodes.len()];
-        for (r, own) in own_nodes(&self.ranges, 0) {
+        for (r, own) in own_nodes(&self.ranges) {
             let Some(theirs) = first_own.get(self.ranges[r].name.as_str()) else { continue };
             if theirs.len() != own.len() {
                 continue;
@@ -259,11 +250,10 @@ impl Half {
     }
 }
 
-/// Each range's own nodes (those in it and in no range inside it), by the range's index; the
-/// first range begins at node `base` or later.
-fn own_nodes(ranges: &[Range], base: usize) -> Vec<(usize, Vec<usize>)> {
+/// Each range's own nodes (those in it and in no range inside it), by the range's index.
+fn own_nodes(ranges: &[Range]) -> Vec<(usize, Vec<usize>)> {
     let Some(end) = ranges.iter().map(|r| r.end.nodes).max() else { return Vec::new() };
-    let start = ranges.iter().map(|r| r.start.nodes).min().unwrap_or(base).max(base);
+    let start = ranges.iter().map(|r| r.start.nodes).min().unwrap_or(end);
     // Ranges are recorded as they begin: one inside another comes after it, and overwrites.
     let mut owner: Vec<Option<usize>> = vec![None; end.saturating_sub(start)];
     for (i, r) in ranges.iter().enumerate() {
